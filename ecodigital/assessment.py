@@ -1,0 +1,185 @@
+"""Assess a dossier: load it, choose its factors and grid, run the engine.
+
+This is the layer between files and the pure engine: it checks the factor ids a
+dossier names (with the dossier's file and field in the error), builds the
+electricity table of the locations used, and gathers every warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ecodigital.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ecodigital.dossier.load import LoadedDossier
+    from ecodigital.engine.compute import EngineResult, EngineWarning
+    from ecodigital.factors.database import FactorTable
+
+__all__ = ["Assessment", "assess_dossier", "assess_loaded", "build_grid"]
+
+
+@dataclass
+class Assessment:
+    """A dossier, the factors it was assessed with, and the engine's result."""
+
+    dossier: LoadedDossier
+    factors: FactorTable
+    result: EngineResult
+    grid: pd.DataFrame
+    warnings: list[EngineWarning] = field(default_factory=list)
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        return self.result.rows
+
+    @property
+    def users_per_year(self) -> list[float]:
+        return list(self.dossier.model.project.users_per_year)
+
+
+def assess_dossier(path: str | Path, factors_path: str | Path | None = None) -> Assessment:
+    """Load the dossier at ``path`` and assess it."""
+    from ecodigital.dossier.load import load_dossier
+    from ecodigital.factors.database import load_factors
+
+    loaded = load_dossier(path)
+    factors = load_factors(factors_path)
+    return assess_loaded(loaded, factors)
+
+
+def assess_loaded(loaded: LoadedDossier, factors: FactorTable) -> Assessment:
+    """Assess an already loaded dossier with ``factors``."""
+    from ecodigital.engine.compute import EngineWarning, compute_impacts
+
+    _check_factor_ids(loaded, factors)
+    grid, grid_warnings = build_grid(sorted(set(loaded.items["location"])), factors)
+    result = compute_impacts(
+        loaded.items,
+        factors.frame,
+        grid,
+        horizon_years=loaded.horizon_years,
+    )
+    warnings = [*result.warnings, *grid_warnings]
+    if factors.overrides:
+        ids = sorted({o.factor_id for o in factors.overrides})
+        warnings.append(
+            EngineWarning(
+                code="FACTOR_OVERRIDDEN",
+                message=f"{len(factors.overrides)} reference factor value(s) replaced by a user file",
+                items=(),
+                params={"factors": ids, "files": factors.user_files},
+            )
+        )
+    return Assessment(loaded, factors, result, grid, warnings)
+
+
+def _check_factor_ids(loaded: LoadedDossier, factors: FactorTable) -> None:
+    from ecodigital.engine.compute import (
+        CLOUD_MEMORY_FACTOR,
+        DEFAULT_PUE_FACTOR,
+        default_factor_ids,
+        required_bases,
+    )
+
+    items = loaded.items
+    chosen = default_factor_ids(items)
+    known = chosen.isin(factors.frame.index)
+    for position in (~known).to_numpy().nonzero()[0]:
+        factor_id = chosen.iat[position]
+        named = items["factor"].iat[position] is not None
+        raise InputError(
+            *_item_where(loaded, int(position), "factor"),
+            f'"{factor_id}" is not a known factor id'
+            + ("" if named else f" (the default for kind {items['kind'].iat[position]})")
+            + _suggest(str(factor_id), factors.ids()),
+            'run "ecodigital factors list", or add the row with --factors',
+        )
+    bases = factors.frame["basis"].reindex(chosen.to_numpy()).to_numpy()
+    for position, (kind, basis) in enumerate(zip(items["kind"], bases, strict=True)):
+        if basis not in required_bases(kind):
+            raise InputError(
+                *_item_where(loaded, position, "factor"),
+                f'factor "{chosen.iat[position]}" is counted per {basis}, which does not fit '
+                f"an item of kind {kind} (needs {' or '.join(required_bases(kind))})",
+                "choose a factor of the right kind",
+            )
+    for needed, kind in ((CLOUD_MEMORY_FACTOR, "cloud_instance"), (DEFAULT_PUE_FACTOR, None)):
+        if (kind is None or (items["kind"] == kind).any()) and needed not in factors.frame.index:
+            raise InputError(
+                ", ".join(factors.user_files) or "emission_factors",
+                f"id {needed!r}",
+                "the factor table has no such row, which the method needs",
+                "restore the row",
+            )
+
+
+def _item_where(loaded: LoadedDossier, position: int, field_name: str) -> tuple[str, str]:
+    if loaded.inventory_path is not None:
+        return str(loaded.inventory_path), f"row {position + 2}, column {field_name!r}"
+    return str(loaded.path), f"inventory[{position}].{field_name}"
+
+
+def _suggest(value: str, choices: list[str]) -> str:
+    import difflib
+
+    matches = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    return f' (did you mean "{matches[0]}"?)' if matches else ""
+
+
+def build_grid(
+    locations: list[str], factors: FactorTable
+) -> tuple[pd.DataFrame, list[EngineWarning]]:
+    """Electricity factors per location: a factor row ``electricity-<iso3>`` or CodeCarbon's mix."""
+    import numpy as np
+    import pandas as pd
+
+    from ecodigital.engine.compute import EngineWarning
+    from ecodigital.factors.database import impact_column
+    from ecodigital.factors.grid import codecarbon_mix
+    from ecodigital.vocabulary import CRITERIA
+
+    records: list[dict[str, Any]] = []
+    from_codecarbon: list[str] = []
+    for iso3 in locations:
+        factor_id = f"electricity-{iso3.lower()}"
+        if factor_id in factors.frame.index:
+            row = factors.frame.loc[factor_id]
+            record = {f"{c}_per_kwh": row[impact_column(c, "use")] for c in CRITERIA}
+            record.update(
+                country=iso3,
+                factor_id=factor_id,
+                source=row["source"],
+                year=row["source_year"],
+                origin=row["origin"],
+            )
+        else:
+            mix = codecarbon_mix()[iso3]
+            record = {f"{c}_per_kwh": np.nan for c in CRITERIA}
+            record.update(
+                gwp_per_kwh=mix.gwp_kgco2e_per_kwh,
+                country=iso3,
+                factor_id=None,
+                source=mix.source,
+                year=mix.year,
+                origin="codecarbon",
+            )
+            from_codecarbon.append(iso3)
+        records.append(record)
+    grid = pd.DataFrame.from_records(records).set_index("country") if records else pd.DataFrame()
+    warnings = []
+    if from_codecarbon:
+        warnings.append(
+            EngineWarning(
+                code="GRID_FROM_CODECARBON",
+                message="electricity of "
+                + ", ".join(from_codecarbon)
+                + " taken from CodeCarbon's country mix (gwp only; other criteria unknown)",
+                params={"countries": from_codecarbon},
+            )
+        )
+    return grid, warnings

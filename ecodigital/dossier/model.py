@@ -1,0 +1,256 @@
+"""The dossier format ``ecodigital/1``: a pydantic model of a project's inventory.
+
+The model is the single source of truth for what a dossier may contain: the
+loader validates against it, ``ecodigital schema`` exports its JSON Schema, and
+``docs/dossier.md`` documents the same fields. Every mapping forbids unknown
+keys, so a misspelt field is an error rather than a silently ignored value.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
+
+from ecodigital.vocabulary import BENEFICIARY_TYPES, TIERS
+
+__all__ = [
+    "FORMAT",
+    "Beneficiary",
+    "CloudItem",
+    "CustomItem",
+    "Dossier",
+    "InventoryCsv",
+    "Item",
+    "NetworkItem",
+    "Project",
+    "ServerItem",
+    "StorageItem",
+    "TerminalItem",
+]
+
+FORMAT = "ecodigital/1"
+
+HOURS_PER_LEAP_YEAR = 8784
+
+
+def _check_country(code: str) -> str:
+    from ecodigital.factors.grid import known_countries
+
+    if code.upper() != code:
+        raise ValueError(f'country codes are upper case: write "{code.upper()}", not "{code}"')
+    if code not in known_countries():
+        raise ValueError(
+            f'"{code}" is not a known ISO 3166-1 alpha-3 country code (e.g. FRA, DEU, BEL)'
+        )
+    return code
+
+
+Country = Annotated[
+    str,
+    StringConstraints(min_length=3, max_length=3),
+    AfterValidator(_check_country),
+    Field(description="ISO 3166-1 alpha-3 country code, upper case (FRA, DEU, BEL...)."),
+]
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80),
+    Field(description="Unique identifier: lower-case letters, digits, '.', '_' or '-'."),
+]
+FactorId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=120),
+    Field(description="Id of a factor row (see `ecodigital factors list`)."),
+]
+Text = Annotated[str, StringConstraints(max_length=10_000)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Beneficiary(_Strict):
+    """Who receives the grant."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    type: Literal[BENEFICIARY_TYPES]  # type: ignore[valid-type]
+
+
+class Project(_Strict):
+    """The funded project and the period it is assessed over."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=300)] = Field(
+        description="Name of the project, as in the grant application."
+    )
+    beneficiary: Beneficiary
+    country: Country = Field("FRA", description="Default location of every item.")
+    start_year: int = Field(ge=2000, le=2100, description="First calendar year of the project.")
+    duration_years: int = Field(ge=1, le=30, description="Duration of the funded project, in years.")
+    horizon_years: int = Field(
+        5, ge=1, le=30, description="Assessment period in years; at least duration_years."
+    )
+    users_per_year: list[Annotated[float, Field(ge=0)]] = Field(
+        description="Users of the service for each horizon year (RCR 11 basis); one value a year."
+    )
+    institutions: int | None = Field(
+        None, ge=0, description="Public institutions supported (RCO 14)."
+    )
+    description: Text | None = None
+
+    @model_validator(mode="after")
+    def _check_periods(self) -> Project:
+        if self.horizon_years < self.duration_years:
+            raise ValueError(
+                f"horizon_years ({self.horizon_years}) is shorter than duration_years "
+                f"({self.duration_years}); the assessment must cover the funded project"
+            )
+        if len(self.users_per_year) != self.horizon_years:
+            raise ValueError(
+                f"users_per_year has {len(self.users_per_year)} values but horizon_years is "
+                f"{self.horizon_years}; give one value per horizon year"
+            )
+        return self
+
+
+class _ItemBase(_Strict):
+    id: Slug
+    quantity: float = Field(1, gt=0, description="How many such items (> 0).")
+    allocation: float = Field(
+        1,
+        ge=0,
+        le=1,
+        description="Share of the item attributable to the project (0..1): time share x "
+        "resource share, as in SCI. Multiplies every phase.",
+    )
+    lifetime_years: float | None = Field(
+        None, gt=0, le=50, description="Expected life; default from the factor row."
+    )
+    location: Country | None = Field(
+        None, description="Grid of the use phase; default project.country."
+    )
+    years: tuple[int, int] | None = Field(
+        None, description="First and last active horizon year (1-based); default all years."
+    )
+    factor: FactorId | None = Field(None, description="Factor id; default chosen from kind.")
+    description: Text | None = None
+
+    @model_validator(mode="after")
+    def _check_years(self) -> _ItemBase:
+        if self.years is not None:
+            first, last = self.years
+            if first < 1 or last < first:
+                raise ValueError(
+                    f"years must be [first, last] with 1 <= first <= last, got [{first}, {last}]"
+                )
+        return self
+
+
+class TerminalItem(_ItemBase):
+    """An end-user device: its manufacture is amortised, its use from a profile."""
+
+    kind: Literal["smartphone", "laptop", "desktop", "monitor", "tablet", "tv", "box", "printer"]
+    hours_per_day: float | None = Field(None, ge=0, le=24, description="Hours of use a day.")
+    days_per_year: float | None = Field(None, ge=0, le=366, description="Days of use a year.")
+    power_w: float | None = Field(None, ge=0, le=10_000, description="Average power in use, W.")
+
+
+class ServerItem(_ItemBase):
+    """An on-premises or colocated server."""
+
+    kind: Literal["server"]
+    power_w: float | None = Field(None, ge=0, le=100_000, description="Average power, W.")
+    hours_per_year: float | None = Field(
+        None, ge=0, le=HOURS_PER_LEAP_YEAR, description="Hours powered a year (default 8760)."
+    )
+    pue: float | None = Field(None, ge=1, le=5, description="Power usage effectiveness.")
+
+
+class CloudItem(_ItemBase):
+    """A cloud virtual machine, priced per vCPU-hour and per GB-of-RAM-hour."""
+
+    kind: Literal["cloud_instance"]
+    vcpu: float = Field(gt=0, le=10_000, description="Virtual CPUs.")
+    memory_gb: float = Field(0, ge=0, le=100_000, description="Memory, GB.")
+    hours_per_year: float | None = Field(
+        None, ge=0, le=HOURS_PER_LEAP_YEAR, description="Hours running a year (default 8760)."
+    )
+    pue: float | None = Field(None, ge=1, le=5, description="Power usage effectiveness.")
+    provider: Annotated[str, StringConstraints(max_length=200)] | None = Field(
+        None, description="Provider name (free text)."
+    )
+
+
+class StorageItem(_ItemBase):
+    """Stored data, priced per TB-year."""
+
+    kind: Literal["storage"]
+    capacity_tb: float = Field(gt=0, le=1_000_000, description="Capacity used, TB.")
+    replicas: int = Field(1, ge=1, le=100, description="Copies kept (backups, replication).")
+    media: Literal["ssd", "hdd"] = Field("ssd", description="Storage media.")
+    pue: float | None = Field(None, ge=1, le=5, description="Power usage effectiveness.")
+
+
+class NetworkItem(_ItemBase):
+    """Data transferred over fixed or mobile networks."""
+
+    kind: Literal["network"]
+    gb_per_year: float = Field(ge=0, description="Data transferred a year, GB.")
+    access: Literal["fixed", "mobile"] = Field("fixed", description="Access network.")
+
+
+class CustomItem(_ItemBase):
+    """Anything else, priced by an explicit factor (usually from a user factor file)."""
+
+    kind: Literal["custom"]
+    factor: FactorId = Field(description="Factor id (required for custom items).")
+    tier: Literal[TIERS] = Field(description="Tier the item belongs to.")  # type: ignore[valid-type]
+    power_w: float | None = Field(None, ge=0, description="Average power, W (device factors).")
+    hours_per_year: float | None = Field(None, ge=0, le=HOURS_PER_LEAP_YEAR)
+
+
+Item = Annotated[
+    TerminalItem | ServerItem | CloudItem | StorageItem | NetworkItem | CustomItem,
+    Field(discriminator="kind"),
+]
+
+
+class InventoryCsv(_Strict):
+    """An inventory kept in a CSV file, one item a row, columns named as the item fields."""
+
+    csv: Annotated[str, StringConstraints(min_length=1)] = Field(
+        description="Path of the CSV file, relative to the dossier."
+    )
+
+
+def _inventory_tag(value: object) -> str:
+    return "csv_file" if isinstance(value, dict | InventoryCsv) else "items"
+
+
+#: Tags that pydantic puts in error locations and that users never wrote.
+UNION_TAGS = frozenset({"items", "csv_file"})
+
+
+class Dossier(_Strict):
+    """A project's dossier, format ``ecodigital/1``."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        title="ecodigital dossier (ecodigital/1)",
+        json_schema_extra={"$id": "https://ecodigital.eu/schema/ecodigital-1.json"},
+    )
+
+    format: Literal["ecodigital/1"] = Field(description='Always "ecodigital/1".')
+    project: Project
+    inventory: Annotated[
+        Annotated[list[Item], Tag("items")] | Annotated[InventoryCsv, Tag("csv_file")],
+        Discriminator(_inventory_tag),
+    ] = Field(description="The items: a list, or {csv: path} for a CSV file.")

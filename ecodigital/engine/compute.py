@@ -1,0 +1,461 @@
+"""The footprint engine: items and factors in, one tidy long table out.
+
+Pure and vectorised: this module reads no file and imports neither click, nor
+jinja2, nor matplotlib. Every view of the results (totals, tiers, phases,
+years, per user) is a group-by of the long table it returns.
+
+Method (per item, per active horizon year; ``units = quantity × allocation ×``
+the item's own size, e.g. vCPUs or TB × replicas):
+
+* embodied phases (manufacturing, distribution, end of life):
+  - ``device`` factors (whole-life impacts per device): ``units × F / lifetime_years``;
+  - ``hour`` factors (per vCPU-hour or per GB-of-RAM-hour): ``units × F × hours_per_year``;
+  - ``tb_year``, ``gb`` and ``year`` factors: ``units × F``;
+* use phase:
+  - terminals: ``units × power_w × hours_per_day × days_per_year / 1000`` kWh;
+  - servers: ``units × power_w × hours_per_year / 1000 × pue`` kWh;
+  - cloud: ``units × power_w (per vCPU or per GB) × hours_per_year / 1000 × pue`` kWh;
+  - storage: ``units × power_w (per TB) × 8760 / 1000 × pue`` kWh;
+  - energy × the grid factor of the item's location (per criterion);
+  - ``gb`` and ``year`` factors give the use phase directly: ``units × F_use``.
+
+A factor cell left blank is unknown: the value is NaN, never zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from ecodigital.vocabulary import (
+    CRITERIA,
+    CRITERION_UNITS,
+    EU27,
+    ITEM_KINDS,
+    PHASES,
+    QUALITIES,
+    TERMINAL_KINDS,
+    TIER_BY_KIND,
+    TIERS,
+)
+
+__all__ = [
+    "DEFAULT_PUE_FACTOR",
+    "HOURS_PER_YEAR",
+    "KWH_PER_WH",
+    "LONG_COLUMNS",
+    "EngineResult",
+    "EngineWarning",
+    "compute_impacts",
+    "default_factor_ids",
+    "required_bases",
+]
+
+KWH_PER_WH: Final = 1 / 1000
+HOURS_PER_YEAR: Final = 8760.0
+#: Factor row giving the default PUE of servers and storage.
+DEFAULT_PUE_FACTOR: Final = "datacenter-pue-fra"
+#: Factor row giving the default PUE of cloud instances (the former when absent).
+DEFAULT_CLOUD_PUE_FACTOR: Final = "datacenter-pue-cloud"
+#: Factor row giving the memory part of a cloud instance.
+CLOUD_MEMORY_FACTOR: Final = "cloud-memory-gb-hour"
+DEFAULT_SERVER_FACTOR: Final = "server-medium"
+DEFAULT_CLOUD_FACTOR: Final = "cloud-vcpu-hour"
+
+#: Columns of the long table, in order.
+LONG_COLUMNS: Final = (
+    "item", "kind", "tier", "phase", "criterion", "year", "value", "unit", "quality",
+)  # fmt: skip
+
+EMBODIED_PHASES: Final = ("manufacturing", "distribution", "end_of_life")
+_USE = PHASES.index("use")
+
+#: Bases each kind accepts.
+_BASES_BY_KIND: Final = {
+    **dict.fromkeys(TERMINAL_KINDS, ("device",)),
+    "server": ("device",),
+    "cloud_instance": ("hour",),
+    "storage": ("tb_year",),
+    "network": ("gb",),
+    "custom": ("device", "year", "gb", "hour", "tb_year"),
+}
+
+
+def required_bases(kind: str) -> tuple[str, ...]:
+    """The factor bases an item of ``kind`` can be priced with."""
+    return _BASES_BY_KIND[kind]
+
+
+@dataclass(frozen=True)
+class EngineWarning:
+    """An assumption or default the engine applied, as data with a stable code."""
+
+    code: str
+    message: str
+    items: tuple[str, ...] = ()
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "items": list(self.items),
+            "params": self.params,
+        }
+
+
+@dataclass
+class EngineResult:
+    """What the engine returns: the long table and how it got there."""
+
+    rows: pd.DataFrame
+    components: pd.DataFrame
+    warnings: list[EngineWarning]
+    horizon_years: int
+
+
+def default_factor_ids(items: pd.DataFrame) -> pd.Series:
+    """The factor id each item uses when it names none (vectorised over the items)."""
+    kind = items["kind"]
+    ids = pd.Series(np.where(kind.isin(TERMINAL_KINDS), kind, None), index=items.index, dtype=object)
+    ids[kind == "server"] = DEFAULT_SERVER_FACTOR
+    ids[kind == "cloud_instance"] = DEFAULT_CLOUD_FACTOR
+    storage = kind == "storage"
+    media = items["media"].fillna("ssd")
+    ids[storage] = "storage-" + media[storage] + "-tb-year"
+    network = kind == "network"
+    access = items["access"].fillna("fixed")
+    region = np.where(items["location"] == "FRA", "fra", "eu")
+    ids[network] = "network-" + access[network] + "-" + pd.Series(region, index=items.index)[network] + "-gb"
+    chosen = items["factor"].where(items["factor"].notna(), ids)
+    return chosen
+
+
+def compute_impacts(
+    items: pd.DataFrame,
+    factors: pd.DataFrame,
+    grid: pd.DataFrame,
+    *,
+    horizon_years: int,
+    use_energy_override: pd.DataFrame | None = None,
+) -> EngineResult:
+    """Compute the long table of impacts.
+
+    ``items``: one row per item with the columns of the dossier's items table
+    (NaN where not given). ``factors``: factor rows indexed by id (the bundled
+    columns plus ``origin``). ``grid``: per country, ``<criterion>_per_kwh``
+    columns in the criterion's unit per kWh. ``use_energy_override``: optional
+    measured energy per item (columns ``item``, ``energy_kwh_per_year``,
+    ``pue_included``, ``quality``) that replaces the modelled use energy.
+    Factor ids must exist and fit the item kinds (the caller checks them with
+    the dossier's file and field names).
+    """
+    warnings: list[EngineWarning] = []
+    items = items.reset_index(drop=True)
+    factor_ids = default_factor_ids(items)
+    components = _expand_components(items, factor_ids, factors)
+    _apply_defaults(components, factors, warnings)
+
+    n = len(components)
+    values = np.full((n, len(PHASES), len(CRITERIA)), np.nan)
+    impacts = factors.reindex(components["factor_id"].to_numpy())
+    basis = components["basis"].to_numpy()
+    units = components["units"].to_numpy(dtype=float)
+    lifetime = components["lifetime_years"].to_numpy(dtype=float)
+    hours = components["hours_per_year"].to_numpy(dtype=float)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.select(
+            [basis == "device", basis == "hour"],
+            [units / lifetime, units * hours],
+            default=units,
+        )
+    direct_use = np.isin(basis, ("gb", "year"))
+    all_phases_in_use = _all_phases_in_use(impacts, basis)
+    for c, criterion in enumerate(CRITERIA):
+        for p, phase in enumerate(PHASES):
+            column = f"{criterion}_{phase}_{_suffix(criterion)}"
+            factor = impacts[column].to_numpy(dtype=float)
+            if phase == "use":
+                values[:, p, c] = np.where(direct_use, factor * scale, np.nan)
+            else:
+                # an all-phase total given under "use" includes this phase: nothing to add
+                known_zero = all_phases_in_use & ~np.isnan(impacts[column.replace(phase, "use", 1)].to_numpy(dtype=float))
+                values[:, p, c] = np.where(known_zero, 0.0, factor * scale)
+    if all_phases_in_use.any():
+        warnings.append(
+            EngineWarning(
+                code="ALL_PHASES_IN_USE",
+                message="the source gives one all-phase figure per GB: it is shown under the use "
+                "phase and includes manufacturing and end of life of the network equipment",
+                items=tuple(components.loc[all_phases_in_use, "id"].astype(str).unique()),
+            )
+        )
+
+    energy = _use_energy_kwh(components)
+    components["energy_kwh_per_year"] = energy
+    quality = np.where(components["origin"].to_numpy() == "user", "declared", "modelled")
+    quality_by_phase = np.repeat(quality[:, None], len(PHASES), axis=1).astype(object)
+    if use_energy_override is not None and len(use_energy_override):
+        energy, quality_by_phase = _apply_measured(
+            components, energy, quality_by_phase, use_energy_override, warnings
+        )
+        components["energy_kwh_per_year"] = energy
+    locations = components["location"].to_numpy()
+    grid_rows = grid.reindex(locations)
+    energy_based = ~direct_use
+    for c, criterion in enumerate(CRITERIA):
+        intensity = grid_rows[f"{criterion}_per_kwh"].to_numpy(dtype=float)
+        values[energy_based, _USE, c] = energy[energy_based] * intensity[energy_based]
+
+    item_values, item_quality = _sum_components(components, values, quality_by_phase, len(items))
+    _warn_unknown_phases(items, item_values, warnings)
+    rows = _long_table(items, item_values, item_quality, horizon_years)
+    return EngineResult(rows=rows, components=components, warnings=warnings, horizon_years=horizon_years)
+
+
+def _all_phases_in_use(impacts: pd.DataFrame, basis: np.ndarray) -> np.ndarray:
+    """Per-GB rows whose source gives only an all-phase total (stored under ``use``)."""
+    gwp_other = [f"gwp_{phase}_kgco2e" for phase in EMBODIED_PHASES]
+    no_split = impacts[gwp_other].isna().all(axis=1).to_numpy()
+    has_use = impacts["gwp_use_kgco2e"].notna().to_numpy()
+    return (basis == "gb") & no_split & has_use
+
+
+def _suffix(criterion: str) -> str:
+    return {"gwp": "kgco2e", "adpe": "kgsbeq", "pe": "mj", "water": "m3"}[criterion]
+
+
+def _expand_components(
+    items: pd.DataFrame, factor_ids: pd.Series, factors: pd.DataFrame
+) -> pd.DataFrame:
+    """One component per item, two for a cloud instance (vCPU and memory)."""
+    base = items.copy()
+    base["item_index"] = np.arange(len(items))
+    base["factor_id"] = factor_ids.to_numpy()
+    size = np.ones(len(items))
+    kind = items["kind"].to_numpy()
+    replicas = items["replicas"].fillna(1.0).to_numpy()
+    size = np.where(kind == "cloud_instance", items["vcpu"].to_numpy(), size)
+    size = np.where(kind == "storage", items["capacity_tb"].to_numpy() * replicas, size)
+    size = np.where(kind == "network", items["gb_per_year"].to_numpy(), size)
+    base["size"] = size
+    base["component"] = np.where(kind == "cloud_instance", "vcpu", "")
+    parts = [base]
+    cloud = base[kind == "cloud_instance"]
+    if len(cloud):
+        memory = cloud.copy()
+        memory["factor_id"] = CLOUD_MEMORY_FACTOR
+        memory["size"] = cloud["memory_gb"].fillna(0.0).to_numpy()
+        memory["component"] = "memory"
+        parts.append(memory)
+    components = pd.concat(parts, ignore_index=True) if len(parts) > 1 else base
+    components["units"] = components["quantity"] * components["allocation"] * components["size"]
+    looked_up = factors.reindex(components["factor_id"].to_numpy())
+    components["basis"] = looked_up["basis"].to_numpy()
+    components["origin"] = looked_up["origin"].to_numpy()
+    return components
+
+
+_DEFAULTED_PARAMETERS: Final = {
+    # parameter: (warning code, kinds it applies to, fallback when the factor has none)
+    "lifetime_years": ("DEFAULT_LIFETIME", (*TERMINAL_KINDS, "server", "custom"), None),
+    "power_w": ("DEFAULT_POWER", (*TERMINAL_KINDS, "server", "cloud_instance", "storage"), None),
+    "hours_per_day": ("DEFAULT_USE_PROFILE", TERMINAL_KINDS, None),
+    "days_per_year": ("DEFAULT_USE_PROFILE", TERMINAL_KINDS, None),
+    "hours_per_year": ("DEFAULT_HOURS", ("server", "cloud_instance", "custom"), HOURS_PER_YEAR),
+}
+
+
+def _apply_defaults(
+    components: pd.DataFrame, factors: pd.DataFrame, warnings: list[EngineWarning]
+) -> None:
+    """Fill parameters the dossier left out from the factor rows, and say so."""
+    looked_up = factors.reindex(components["factor_id"].to_numpy())
+    kinds = components["kind"]
+    primary = components["component"] != "memory"
+    for parameter, (code, applies, fallback) in _DEFAULTED_PARAMETERS.items():
+        given = components[parameter]
+        applicable = kinds.isin(applies).to_numpy()
+        # power of cloud and storage components is per unit (vCPU, GB, TB): always the factor's
+        per_unit = kinds.isin(("cloud_instance", "storage")).to_numpy() & (parameter == "power_w")
+        default = looked_up[parameter].to_numpy(dtype=float)
+        if fallback is not None:
+            default = np.where(np.isnan(default), fallback, default)
+        missing = applicable & (given.isna().to_numpy() | per_unit)
+        filled = np.where(missing, default, given.to_numpy(dtype=float))
+        components[parameter] = np.where(applicable, filled, np.nan)
+        reported = missing & ~per_unit & primary.to_numpy()
+        if reported.any():
+            ids = tuple(components.loc[reported, "id"].astype(str))
+            warnings.append(
+                EngineWarning(
+                    code=code,
+                    message=f"{parameter} not given: the factor row's default was used",
+                    items=ids,
+                    params={"parameter": parameter},
+                )
+            )
+    datacenter = kinds.isin(("server", "cloud_instance", "storage")).to_numpy()
+    cloud = (kinds == "cloud_instance").to_numpy()
+    pue_given = components["pue"].to_numpy(dtype=float)
+    pue_row = np.where(
+        cloud & (DEFAULT_CLOUD_PUE_FACTOR in factors.index),
+        DEFAULT_CLOUD_PUE_FACTOR,
+        DEFAULT_PUE_FACTOR,
+    )
+    default_pue = factors["pue"].reindex(pue_row).to_numpy(dtype=float)
+    missing_pue = datacenter & np.isnan(pue_given)
+    components["pue"] = np.where(datacenter, np.where(missing_pue, default_pue, pue_given), np.nan)
+    primary_rows = primary.to_numpy()
+    for row_id in np.unique(pue_row[missing_pue & primary_rows]):
+        reported = missing_pue & primary_rows & (pue_row == row_id)
+        value = float(factors.at[row_id, "pue"])
+        warnings.append(
+            EngineWarning(
+                code="DEFAULT_PUE",
+                message=f"pue not given: the default data-centre PUE {value:g} ({row_id}) was used",
+                items=tuple(components.loc[reported, "id"].astype(str)),
+                params={"pue": value, "factor": str(row_id)},
+            )
+        )
+    outside_eu = (kinds == "network").to_numpy() & ~components["location"].isin(EU27).to_numpy()
+    if outside_eu.any():
+        warnings.append(
+            EngineWarning(
+                code="NETWORK_PROXY",
+                message="no network factor for this location: the EU factor was used",
+                items=tuple(components.loc[outside_eu, "id"].astype(str)),
+            )
+        )
+
+
+def _use_energy_kwh(components: pd.DataFrame) -> np.ndarray:
+    """Modelled use-phase electricity per year, kWh (NaN where it cannot be modelled)."""
+    kind = components["kind"].to_numpy()
+    basis = components["basis"].to_numpy()
+    units = components["units"].to_numpy(dtype=float)
+    power = components["power_w"].to_numpy(dtype=float)
+    pue = np.nan_to_num(components["pue"].to_numpy(dtype=float), nan=1.0)
+    hours = components["hours_per_year"].to_numpy(dtype=float)
+    terminal_hours = (
+        components["hours_per_day"].to_numpy(dtype=float)
+        * components["days_per_year"].to_numpy(dtype=float)
+    )
+    is_terminal = np.isin(kind, TERMINAL_KINDS)
+    operating_hours = np.select(
+        [is_terminal, basis == "tb_year"], [terminal_hours, HOURS_PER_YEAR], default=hours
+    )
+    energy = units * power * operating_hours * KWH_PER_WH * pue
+    return np.where(np.isin(basis, ("gb", "year")), np.nan, energy)
+
+
+def _apply_measured(
+    components: pd.DataFrame,
+    energy: np.ndarray,
+    quality: np.ndarray,
+    measured: pd.DataFrame,
+    warnings: list[EngineWarning],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Replace the modelled use energy of measured items by the measured one."""
+    energy = energy.copy()
+    quality = quality.copy()
+    index = {item: i for i, item in enumerate(components["id"]) if components["component"].iat[i] != "memory"}
+    memory_rows = components.index[components["component"] == "memory"].to_numpy()
+    by_item = measured.set_index("item")
+    for item, row in by_item.iterrows():
+        i = index.get(str(item))
+        if i is None:
+            continue
+        pue = components["pue"].iat[i]
+        pue = 1.0 if np.isnan(pue) or row["pue_included"] else pue
+        measured_kwh = float(row["energy_kwh_per_year"]) * components["allocation"].iat[i] * pue
+        energy[i] = measured_kwh
+        quality[i, _USE] = row["quality"]
+        # a measured cloud instance includes its memory: drop the modelled memory part
+        same_item = memory_rows[components["id"].to_numpy()[memory_rows] == item]
+        energy[same_item] = 0.0
+        quality[same_item, _USE] = row["quality"]
+    return energy, quality
+
+
+def _sum_components(
+    components: pd.DataFrame, values: np.ndarray, quality: np.ndarray, n_items: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Add the components of each item (NaN in any part makes the sum unknown)."""
+    item_index = components["item_index"].to_numpy()
+    if len(components) == n_items:
+        order = np.argsort(item_index)
+        return values[order], quality[order]
+    totals = np.zeros((n_items, *values.shape[1:]))
+    np.add.at(totals, item_index, values)
+    item_quality = np.empty((n_items, quality.shape[1]), dtype=object)
+    item_quality[item_index[::-1]] = quality[::-1]  # first component wins
+    return totals, item_quality
+
+
+def _warn_unknown_phases(
+    items: pd.DataFrame, values: np.ndarray, warnings: list[EngineWarning]
+) -> None:
+    gwp = CRITERIA.index("gwp")
+    for p, phase in enumerate(PHASES):
+        unknown = np.isnan(values[:, p, gwp])
+        if unknown.any():
+            warnings.append(
+                EngineWarning(
+                    code="UNKNOWN_PHASE",
+                    message=f"the factor gives no gwp for the {phase} phase: it is unknown, "
+                    "not counted as zero",
+                    items=tuple(items.loc[unknown, "id"].astype(str)),
+                    params={"phase": phase},
+                )
+            )
+
+
+def _long_table(
+    items: pd.DataFrame, values: np.ndarray, quality: np.ndarray, horizon_years: int
+) -> pd.DataFrame:
+    """Expand (item, phase, criterion) values over each item's active years."""
+    n_items = len(items)
+    first = items["first_year"].fillna(1).to_numpy(dtype=np.int64)
+    last = items["last_year"].fillna(horizon_years).to_numpy(dtype=np.int64)
+    years = np.arange(1, horizon_years + 1)
+    active = (years[None, :] >= first[:, None]) & (years[None, :] <= last[:, None])
+    item_k, year_k = np.nonzero(active)
+    n_pc = len(PHASES) * len(CRITERIA)
+    k = len(item_k)
+
+    item_codes = np.repeat(item_k, n_pc)
+    phase_codes = np.tile(np.repeat(np.arange(len(PHASES)), len(CRITERIA)), k)
+    criterion_codes = np.tile(np.arange(len(CRITERIA)), len(PHASES) * k)
+    value = values[item_k].reshape(k * n_pc)
+
+    kind_codes = pd.Categorical(items["kind"], categories=ITEM_KINDS).codes
+    tiers = items["kind"].map(TIER_BY_KIND)
+    if "tier" in items.columns:
+        tiers = tiers.where(items["kind"] != "custom", items["tier"])
+    tier_codes = pd.Categorical(tiers, categories=TIERS).codes
+    quality_codes = pd.Categorical(quality.ravel(), categories=QUALITIES).codes.reshape(
+        n_items, len(PHASES)
+    )
+    quality_k = quality_codes[item_k][:, :, None].repeat(len(CRITERIA), axis=2).reshape(k * n_pc)
+
+    ids = items["id"].astype(str).to_numpy()
+    return pd.DataFrame(
+        {
+            "item": pd.Categorical.from_codes(item_codes, categories=pd.Index(ids)),
+            "kind": pd.Categorical.from_codes(kind_codes[item_codes], categories=ITEM_KINDS),
+            "tier": pd.Categorical.from_codes(tier_codes[item_codes], categories=TIERS),
+            "phase": pd.Categorical.from_codes(phase_codes, categories=PHASES),
+            "criterion": pd.Categorical.from_codes(criterion_codes, categories=CRITERIA),
+            "year": np.repeat(year_k + 1, n_pc).astype(np.int16),
+            "value": value,
+            "unit": pd.Categorical.from_codes(
+                criterion_codes, categories=[CRITERION_UNITS[c] for c in CRITERIA]
+            ),
+            "quality": pd.Categorical.from_codes(quality_k, categories=QUALITIES),
+        }
+    )

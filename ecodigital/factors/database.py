@@ -1,0 +1,291 @@
+"""The emission-factor database: the bundled, versioned dataset and user layers.
+
+The reference dataset lives in the top-level ``emission_factors/`` folder (in
+the wheel: ``ecodigital/_data/emission_factors``): CSV tables sharing one
+header, with units in the column names, and a ``manifest.yaml`` naming the
+dataset, its version and date. A user's CSV (``--factors PATH``, a file or a
+folder of files) is layered over it by id, cell by cell; every overridden cell
+is recorded so that results say which rows were bent and by what.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ecodigital.errors import InputError
+from ecodigital.fileio import read_text_limited
+from ecodigital.vocabulary import CRITERIA, CRITERION_UNITS, ITEM_KINDS, PHASES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "BASES",
+    "FACTOR_COLUMNS",
+    "FactorTable",
+    "Override",
+    "impact_column",
+    "load_factors",
+    "load_reference_factors",
+    "reference_data_dir",
+]
+
+#: What the impact values of a row are counted per.
+BASES = ("device", "hour", "tb_year", "gb", "kwh", "year", "pue")
+FACTOR_KINDS = (*ITEM_KINDS, "electricity", "datacenter")
+
+_UNIT_SUFFIX = {"gwp": "kgco2e", "adpe": "kgsbeq", "pe": "mj", "water": "m3"}
+assert set(_UNIT_SUFFIX) == set(CRITERION_UNITS)
+
+
+def impact_column(criterion: str, phase: str) -> str:
+    """Name of the column holding ``criterion`` for ``phase``: ``gwp_use_kgco2e``."""
+    return f"{criterion}_{phase}_{_UNIT_SUFFIX[criterion]}"
+
+
+IMPACT_COLUMNS = tuple(impact_column(c, p) for c in CRITERIA for p in PHASES)
+PARAMETER_COLUMNS = (
+    "lifetime_years",
+    "power_w",
+    "hours_per_day",
+    "days_per_year",
+    "hours_per_year",
+    "pue",
+    "uncertainty_low",
+    "uncertainty_high",
+)
+NUMERIC_COLUMNS = (*IMPACT_COLUMNS, *PARAMETER_COLUMNS)
+TEXT_COLUMNS = ("source", "source_title", "source_url", "source_year", "licence", "notes")
+FACTOR_COLUMNS = ("id", "kind", "label", "basis", *NUMERIC_COLUMNS, *TEXT_COLUMNS)
+
+#: Largest factor file read.
+MAX_FACTOR_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Override:
+    """One cell of the reference dataset replaced by a user's file."""
+
+    factor_id: str
+    column: str
+    reference: Any
+    value: Any
+    file: str
+
+
+@dataclass
+class FactorTable:
+    """Factor rows indexed by id, with where they came from."""
+
+    frame: pd.DataFrame
+    name: str
+    version: str
+    date: str
+    overrides: list[Override] = field(default_factory=list)
+    user_files: list[str] = field(default_factory=list)
+
+    def ids(self) -> list[str]:
+        return [str(i) for i in self.frame.index]
+
+    def row(self, factor_id: str) -> pd.Series:
+        if factor_id not in self.frame.index:
+            raise KeyError(factor_id)
+        return self.frame.loc[factor_id]
+
+
+def reference_data_dir() -> Path:
+    """The bundled ``emission_factors`` folder, installed or in a checkout."""
+    from ecodigital.resources import data_dir
+
+    return data_dir("emission_factors")
+
+
+@lru_cache(maxsize=4)
+def _cached_reference(folder: str) -> FactorTable:
+    import yaml
+
+    root = Path(folder)
+    manifest_path = root / "manifest.yaml"
+    manifest = yaml.safe_load(read_text_limited(manifest_path, what="factor manifest"))
+    frames = []
+    for name in manifest["files"]:
+        frames.append(_read_factor_csv(root / name, full_header=True))
+    import pandas as pd
+
+    frame = pd.concat(frames)
+    duplicated = frame.index[frame.index.duplicated()]
+    if len(duplicated):
+        raise InputError(str(root), f"id {duplicated[0]!r}", "appears in two factor files")
+    frame["origin"] = "reference"
+    return FactorTable(
+        frame=frame,
+        name=str(manifest["name"]),
+        version=str(manifest["version"]),
+        date=str(manifest["date"]),
+    )
+
+
+def load_reference_factors() -> FactorTable:
+    """The bundled reference dataset (cached; callers receive their own copy)."""
+    cached = _cached_reference(str(reference_data_dir()))
+    return FactorTable(
+        frame=cached.frame.copy(), name=cached.name, version=cached.version, date=cached.date
+    )
+
+
+def load_factors(user_path: str | Path | None = None) -> FactorTable:
+    """The reference dataset, with the user's rows (file or folder) layered over it."""
+    table = load_reference_factors()
+    if user_path is None:
+        return table
+    path = Path(user_path)
+    if path.is_dir():
+        files = sorted(path.glob("*.csv"))
+        if not files:
+            raise InputError(str(path), None, "holds no .csv factor file", "give a CSV file")
+    else:
+        files = [path]
+    for file in files:
+        _layer(table, _read_factor_csv(file, full_header=False), str(file))
+    return table
+
+
+def _layer(table: FactorTable, user: pd.DataFrame, file: str) -> None:
+    import pandas as pd
+
+    frame = table.frame
+    for factor_id, row in user.iterrows():
+        given = {column: value for column, value in row.items() if _is_given(value)}
+        if factor_id in frame.index:
+            for column, value in given.items():
+                reference = frame.at[factor_id, column]
+                if not _same(reference, value):
+                    table.overrides.append(
+                        Override(str(factor_id), str(column), _plain(reference), _plain(value), file)
+                    )
+                    frame.at[factor_id, column] = value
+            frame.at[factor_id, "origin"] = "user"
+        else:
+            missing = [c for c in ("kind", "basis", "source") if c not in given]
+            if missing:
+                raise InputError(
+                    file,
+                    f"id {factor_id!r}, column {missing[0]!r}",
+                    "is required for a new factor row",
+                    f"fill {', '.join(missing)} (or use the id of a bundled row to override it)",
+                )
+            if not any(_is_given(given.get(impact_column("gwp", p))) for p in PHASES) and given[
+                "basis"
+            ] != "pue":
+                raise InputError(
+                    file, f"id {factor_id!r}", "gives no gwp value", "fill at least one gwp_* column"
+                )
+            new = pd.Series(given, name=factor_id).reindex(frame.columns)
+            new["origin"] = "user"
+            table.frame = frame = pd.concat([frame, new.to_frame().T.astype(frame.dtypes.to_dict())])
+    table.user_files.append(file)
+
+
+def _is_given(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, float):
+        return value == value  # not NaN
+    return value != ""
+
+
+def _same(a: Any, b: Any) -> bool:
+    if not _is_given(a):
+        return not _is_given(b)
+    try:
+        return float(a) == float(b)
+    except (TypeError, ValueError):
+        return bool(a == b)
+
+
+def _plain(value: Any) -> Any:
+    if not _is_given(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _read_factor_csv(path: Path, *, full_header: bool) -> pd.DataFrame:
+    """Read one factor CSV, check its header and cells, index it by id."""
+    import pandas as pd
+
+    text = read_text_limited(path, max_bytes=MAX_FACTOR_BYTES, what="factor file")
+    if not text.strip():
+        raise InputError(str(path), None, "is empty", "add a header row starting with id")
+    try:
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputError(str(path), None, f"is not a readable CSV file ({exc})") from None
+    raw.columns = [str(c).strip() for c in raw.columns]
+    unknown = [c for c in raw.columns if c not in FACTOR_COLUMNS]
+    if unknown:
+        guess = difflib.get_close_matches(unknown[0], FACTOR_COLUMNS, n=1)
+        hint = f' (did you mean "{guess[0]}"?)' if guess else ""
+        raise InputError(
+            str(path),
+            f"column {unknown[0]!r}",
+            f"unknown column{hint}",
+            "use the columns of the bundled tables (see docs/factors.md)",
+        )
+    if full_header and tuple(raw.columns) != FACTOR_COLUMNS:
+        raise InputError(str(path), None, "does not have the reference header", None)
+    if "id" not in raw.columns:
+        raise InputError(str(path), "column 'id'", "is missing", "add an id column")
+    raw = raw.apply(lambda column: column.str.strip())
+    for column in NUMERIC_COLUMNS:
+        if column not in raw.columns:
+            continue
+        given = raw[column] != ""
+        numbers = pd.to_numeric(raw[column].where(given), errors="coerce")
+        bad = given & numbers.isna()
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0])
+            raise InputError(
+                str(path),
+                f"row {row + 2}, column {column!r}",
+                f"{raw[column].iat[row]!r} is not a number",
+                "write a plain number with a '.' decimal point",
+            )
+        if (numbers < 0).any():
+            row = int((numbers < 0).to_numpy().nonzero()[0][0])
+            raise InputError(
+                str(path), f"row {row + 2}, column {column!r}", "is negative", "factors are >= 0"
+            )
+        raw[column] = numbers
+    for column, allowed in (("basis", BASES), ("kind", FACTOR_KINDS)):
+        if column in raw.columns:
+            bad = (raw[column] != "") & ~raw[column].isin(allowed)
+            if bad.any():
+                row = int(bad.to_numpy().nonzero()[0][0])
+                raise InputError(
+                    str(path),
+                    f"row {row + 2}, column {column!r}",
+                    f"{raw[column].iat[row]!r} is not allowed",
+                    f"use one of: {', '.join(allowed)}",
+                )
+    empty_id = raw["id"] == ""
+    if empty_id.any():
+        row = int(empty_id.to_numpy().nonzero()[0][0])
+        raise InputError(str(path), f"row {row + 2}, column 'id'", "is empty", "give every row an id")
+    duplicated = raw["id"].duplicated()
+    if duplicated.any():
+        row = int(duplicated.to_numpy().nonzero()[0][0])
+        raise InputError(
+            str(path), f"row {row + 2}, column 'id'", f"{raw['id'].iat[row]!r} appears twice", None
+        )
+    frame = raw.set_index("id").reindex(columns=list(FACTOR_COLUMNS[1:]))
+    for column in NUMERIC_COLUMNS:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    for column in ("kind", "label", "basis", *TEXT_COLUMNS):
+        frame[column] = frame[column].astype("object")
+    frame.index.name = "id"
+    return frame

@@ -1,0 +1,129 @@
+"""Words shown to users, in French (the default) and English.
+
+Codes and field names stay in English everywhere (they are a contract); what a
+person reads is looked up here by key and language.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = ["LANGUAGES", "label", "warning_text"]
+
+LANGUAGES: Final = ("fr", "en")
+
+_LABELS: Final[dict[str, dict[str, str]]] = {
+    # tiers, phases, criteria, qualities
+    "terminals": {"fr": "Terminaux", "en": "Terminals"},
+    "network": {"fr": "Réseaux", "en": "Networks"},
+    "datacenter": {"fr": "Centres de données", "en": "Data centres"},
+    "manufacturing": {"fr": "Fabrication", "en": "Manufacturing"},
+    "distribution": {"fr": "Distribution", "en": "Distribution"},
+    "use": {"fr": "Utilisation", "en": "Use"},
+    "end_of_life": {"fr": "Fin de vie", "en": "End of life"},
+    "gwp": {"fr": "Changement climatique", "en": "Climate change"},
+    "adpe": {"fr": "Épuisement des ressources abiotiques (minéraux et métaux)", "en": "Abiotic resource depletion (minerals and metals)"},
+    "pe": {"fr": "Énergie primaire", "en": "Primary energy"},
+    "water": {"fr": "Consommation d'eau", "en": "Water use"},
+    "measured": {"fr": "mesuré", "en": "measured"},
+    "estimated-by-codecarbon": {"fr": "estimé par CodeCarbon", "en": "estimated by CodeCarbon"},
+    "modelled": {"fr": "modélisé", "en": "modelled"},
+    "declared": {"fr": "déclaré", "en": "declared"},
+    # table headings
+    "horizon": {"fr": "Horizon", "en": "Horizon"},
+    "years": {"fr": "ans", "en": "years"},
+    "year": {"fr": "Année", "en": "Year"},
+    "user_years": {"fr": "utilisateurs-années", "en": "user-years"},
+    "factors": {"fr": "Facteurs", "en": "Factors"},
+    "totals": {"fr": "Total sur l'horizon", "en": "Total over the horizon"},
+    "by_tier": {"fr": "Par tiers (changement climatique)", "en": "By tier (climate change)"},
+    "by_phase": {"fr": "Par phase (changement climatique)", "en": "By phase (climate change)"},
+    "by_year": {"fr": "Par année (changement climatique)", "en": "By year (climate change)"},
+    "per_user_year": {"fr": "Par utilisateur-année", "en": "Per user-year"},
+    "sci": {"fr": "SCI par utilisateur-année (ISO/IEC 21031)", "en": "SCI per user-year (ISO/IEC 21031)"},
+    "top_items": {"fr": "Principaux contributeurs (changement climatique)", "en": "Largest contributors (climate change)"},
+    "warnings": {"fr": "Hypothèses et avertissements", "en": "Assumptions and warnings"},
+    "criterion": {"fr": "Critère", "en": "Criterion"},
+    "value": {"fr": "Valeur", "en": "Value"},
+    "share": {"fr": "Part", "en": "Share"},
+    "quality": {"fr": "Qualité", "en": "Quality"},
+    "item": {"fr": "Élément", "en": "Item"},
+    "not_available": {"fr": "non disponible", "en": "not available"},
+    "partial": {"fr": "partiel, minorant", "en": "partial, lower bound"},
+    "unknown": {"fr": "inconnu", "en": "unknown"},
+    "none": {"fr": "aucun", "en": "none"},
+    "and_more": {"fr": "et {n} autres", "en": "and {n} more"},
+}
+
+_WARNINGS: Final[dict[str, dict[str, str]]] = {
+    "DEFAULT_LIFETIME": {
+        "fr": "Durée de vie non renseignée : valeur par défaut du facteur utilisée",
+        "en": "Lifetime not given: the factor row's default was used",
+    },
+    "DEFAULT_POWER": {
+        "fr": "Puissance non renseignée : valeur par défaut du facteur utilisée",
+        "en": "Power not given: the factor row's default was used",
+    },
+    "DEFAULT_USE_PROFILE": {
+        "fr": "Profil d'usage ({parameter}) non renseigné : valeur par défaut du facteur utilisée",
+        "en": "Use profile ({parameter}) not given: the factor row's default was used",
+    },
+    "DEFAULT_HOURS": {
+        "fr": "Heures de fonctionnement non renseignées : valeur par défaut utilisée",
+        "en": "Operating hours not given: the default was used",
+    },
+    "DEFAULT_PUE": {
+        "fr": "PUE non renseigné : PUE par défaut {pue} ({factor}) utilisé",
+        "en": "PUE not given: the default PUE {pue} ({factor}) was used",
+    },
+    "NETWORK_PROXY": {
+        "fr": "Pas de facteur réseau pour ce pays : facteur européen utilisé",
+        "en": "No network factor for this location: the EU factor was used",
+    },
+    "UNKNOWN_PHASE": {
+        "fr": "La source ne donne pas la phase « {phase} » : impact inconnu, non compté comme nul",
+        "en": "The source gives no {phase} phase: impact unknown, not counted as zero",
+    },
+    "ALL_PHASES_IN_USE": {
+        "fr": "Facteur réseau « toutes phases » par Go : présenté en phase d'utilisation, il inclut fabrication et fin de vie des équipements réseau",
+        "en": "All-phase network factor per GB: shown under use, it includes manufacturing and end of life of network equipment",
+    },
+    "GRID_FROM_CODECARBON": {
+        "fr": "Électricité de {countries} : mix pays de CodeCarbon (changement climatique seulement)",
+        "en": "Electricity of {countries}: CodeCarbon's country mix (climate change only)",
+    },
+    "FACTOR_OVERRIDDEN": {
+        "fr": "Facteurs de référence remplacés par un fichier utilisateur : {factors}",
+        "en": "Reference factors replaced by a user file: {factors}",
+    },
+}
+
+
+def label(key: str, lang: str = "fr") -> str:
+    """The ``lang`` word for ``key`` (the key itself when there is none)."""
+    entry = _LABELS.get(key)
+    if entry is None:
+        return key
+    return entry.get(lang) or entry["en"]
+
+
+def warning_text(code: str, params: dict[str, object], lang: str = "fr", default: str = "") -> str:
+    """A warning's sentence in ``lang``, filled with its parameters."""
+    entry = _WARNINGS.get(code)
+    if entry is None:
+        return default or code
+    values = {
+        key: ", ".join(map(str, value)) if isinstance(value, list | tuple) else value
+        for key, value in params.items()
+    }
+    if "phase" in values:
+        values["phase"] = label(str(values["phase"]), lang).lower()
+    try:
+        return entry[lang].format(**values)
+    except (KeyError, IndexError):
+        return entry[lang]
+
+
+def warning_codes() -> tuple[str, ...]:
+    """Every warning code with a translated sentence."""
+    return tuple(_WARNINGS)

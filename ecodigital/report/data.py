@@ -1,0 +1,152 @@
+"""The machine-readable result of an assessment (``assess --format json``).
+
+The same dictionary feeds the tables, the note and the instructors' tools, so
+that every output shows the same figures.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from ecodigital import __version__
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ecodigital.assessment import Assessment
+
+__all__ = ["RESULT_FORMAT", "assessment_data", "long_rows"]
+
+RESULT_FORMAT = "ecodigital-assessment/1"
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe scalars: NaN becomes None, numpy scalars become Python ones."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    return [
+        {column: _clean(value) for column, value in zip(columns, row, strict=True)}
+        for row in frame[columns].itertuples(index=False, name=None)
+    ]
+
+
+def long_rows(rows: pd.DataFrame) -> list[dict[str, Any]]:
+    """The long table as records (unknown values as None)."""
+    from ecodigital.engine.compute import LONG_COLUMNS
+
+    frame = rows.copy()
+    for column in ("item", "kind", "tier", "phase", "criterion", "unit", "quality"):
+        frame[column] = frame[column].astype(str)
+    return _records(frame, list(LONG_COLUMNS))
+
+
+def assessment_data(assessment: Assessment, *, include_rows: bool = True) -> dict[str, Any]:
+    """Everything ``assess`` knows, as plain JSON-ready data."""
+    from ecodigital.engine.aggregate import per_user_year, sci_per_user, summarize, totals
+
+    rows = assessment.rows
+    model = assessment.dossier.model
+    project = model.project
+    users = assessment.users_per_year
+    summary_columns = ["criterion", "value", "unit", "complete", "unknown_rows"]
+
+    by_item = summarize(rows, ["item", "kind", "tier"])
+    gwp_items = by_item[by_item["criterion"] == "gwp"].sort_values("value", ascending=False)
+
+    data: dict[str, Any] = {
+        "format": RESULT_FORMAT,
+        "tool": {"name": "ecodigital", "version": __version__},
+        "project": {
+            "name": project.name,
+            "beneficiary": project.beneficiary.model_dump(),
+            "country": project.country,
+            "start_year": project.start_year,
+            "duration_years": project.duration_years,
+            "horizon_years": project.horizon_years,
+            "users_per_year": users,
+            "institutions": project.institutions,
+        },
+        "factors_dataset": {
+            "name": assessment.factors.name,
+            "version": assessment.factors.version,
+            "date": assessment.factors.date,
+            "user_files": assessment.factors.user_files,
+            "overrides": [vars(o) for o in assessment.factors.overrides],
+        },
+        "totals": totals(rows),
+        "by_tier": _records(summarize(rows, ["tier"]), ["tier", *summary_columns]),
+        "by_phase": _records(summarize(rows, ["phase"]), ["phase", *summary_columns]),
+        "by_year": _records(summarize(rows, ["year"]), ["year", *summary_columns]),
+        "by_item": _records(gwp_items, ["item", "kind", "tier", *summary_columns])
+        + _records(
+            by_item[by_item["criterion"] != "gwp"], ["item", "kind", "tier", *summary_columns]
+        ),
+        "per_functional_unit": {
+            "per_user_year": per_user_year(rows, users),
+            "sci": sci_per_user(rows, users),
+        },
+        "quality_shares": quality_shares(rows),
+        "electricity": _electricity(assessment),
+        "factors_used": _factors_used(assessment),
+        "warnings": [w.as_dict() for w in assessment.warnings],
+    }
+    if include_rows:
+        data["rows"] = long_rows(rows)
+    return data
+
+
+def quality_shares(rows: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Share of each criterion's known total by data quality (measured, modelled...)."""
+    shares: dict[str, dict[str, float]] = {}
+    known = rows[rows["value"].notna()]
+    grouped = known.groupby(["criterion", "quality"], observed=True)["value"].sum()
+    for criterion in known["criterion"].astype(str).unique():
+        part = grouped.loc[criterion]
+        total = float(part.sum())
+        if total > 0:
+            shares[criterion] = {str(q): float(v) / total for q, v in part.items()}
+    return shares
+
+
+def _electricity(assessment: Assessment) -> list[dict[str, Any]]:
+    grid = assessment.grid.reset_index()
+    columns = ["country", "gwp_per_kwh", "source", "year", "origin", "factor_id"]
+    records = _records(grid, columns)
+    for record in records:
+        record["unit"] = "kgCO2e/kWh"
+    return records
+
+
+def _factors_used(assessment: Assessment) -> list[dict[str, Any]]:
+    components = assessment.result.components
+    ids = sorted(set(components["factor_id"].astype(str)))
+    for extra in ("pue",):
+        if extra in components and components[extra].notna().any():
+            ids.extend(
+                i
+                for i in ("datacenter-pue-fra", "datacenter-pue-cloud")
+                if i in assessment.factors.frame.index and i not in ids
+            )
+    ids.extend(
+        i for i in assessment.grid.get("factor_id", []) if isinstance(i, str) and i not in ids
+    )
+    frame = assessment.factors.frame.loc[ids].reset_index()
+    columns = [
+        "id", "kind", "label", "basis", "source", "source_title", "source_url",
+        "source_year", "licence", "origin",
+    ]  # fmt: skip
+    records = _records(frame, columns)
+    impacts = [c for c in frame.columns if c.split("_")[0] in ("gwp", "adpe", "pe", "water")]
+    for record, (_, row) in zip(records, frame.iterrows(), strict=True):
+        record["values"] = {c: _clean(row[c]) for c in impacts if _clean(row[c]) is not None}
+        for parameter in ("lifetime_years", "power_w", "pue", "uncertainty_low", "uncertainty_high"):
+            if _clean(row[parameter]) is not None:
+                record[parameter] = _clean(row[parameter])
+    return records

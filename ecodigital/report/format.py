@@ -1,0 +1,58 @@
+"""Numbers for people: significant figures, scaled units, French or English style."""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+__all__ = ["format_number", "format_quantity", "format_share"]
+
+#: Larger units used when a value is big enough: (unit, factor, larger unit).
+_SCALES: Final = {
+    "kgCO2e": (1000.0, "tCO2e"),
+    "kWh": (1000.0, "MWh"),
+    "MJ": (1000.0, "GJ"),
+}
+
+
+def format_number(value: float, lang: str = "fr", digits: int = 3) -> str:
+    """``value`` with ``digits`` significant figures, grouped thousands.
+
+    >>> format_number(52345.6, "en")
+    '52,300'
+    >>> format_number(0.0123456, "fr")
+    '0,0123'
+    """
+    if value == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(value)))
+    decimals = max(digits - 1 - magnitude, 0)
+    rounded = round(value, digits - 1 - magnitude)
+    text = f"{rounded:,.{decimals}f}"
+    if lang == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def format_quantity(value: float | None, unit: str, lang: str = "fr", digits: int = 3) -> str:
+    """A value and its unit, scaled to a readable unit; ``None`` is 'not available'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "non disponible" if lang == "fr" else "not available"
+    base, _, per = unit.partition("/")
+    if base in _SCALES:
+        factor, larger = _SCALES[base]
+        if abs(value) >= factor:
+            value, base = value / factor, larger
+    shown = f"{base}/{per}" if per else base
+    return f"{format_number(value, lang, digits)} {shown}"
+
+
+def format_share(share: float | None, lang: str = "fr") -> str:
+    """A share of one as a percentage with no false precision."""
+    if share is None or math.isnan(share):
+        return "n/d" if lang == "fr" else "n/a"
+    percent = share * 100
+    text = f"{percent:.0f}" if percent >= 10 or percent == 0 else f"{percent:.1f}"
+    if lang == "fr":
+        return text.replace(".", ",") + "\u202f%"
+    return text + " %"

@@ -1,0 +1,29 @@
+"""Render an assessment as a table, JSON or the long CSV table."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ecodigital.assessment import Assessment
+
+__all__ = ["render_assessment"]
+
+
+def render_assessment(assessment: Assessment, output_format: str, lang: str = "fr") -> str:
+    """The text of ``assess --format output_format``."""
+    if output_format == "csv":
+        from ecodigital.engine.compute import LONG_COLUMNS
+
+        return str(
+            assessment.rows[list(LONG_COLUMNS)].to_csv(index=False, float_format="%.12g")
+        )
+    from ecodigital.report.data import assessment_data
+
+    if output_format == "json":
+        data = assessment_data(assessment, include_rows=True)
+        return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    from ecodigital.report.text import assessment_table
+
+    return assessment_table(assessment_data(assessment, include_rows=False), lang)

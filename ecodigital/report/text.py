@@ -1,0 +1,115 @@
+"""The readable terminal table of ``ecodigital assess``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ecodigital.i18n import label, warning_text
+from ecodigital.report.format import format_quantity, format_share
+
+__all__ = ["assessment_table"]
+
+_MAX_ITEMS_LISTED = 5
+
+
+def _figure(figure: dict[str, Any], lang: str) -> str:
+    text = format_quantity(figure["value"], figure["unit"], lang)
+    if figure["value"] is not None and not figure["complete"]:
+        text = f"≥ {text} ({label('partial', lang)})"
+    return text
+
+
+def _table(rows: list[tuple[str, ...]], indent: str = "  ") -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append(indent + "  ".join(cells).rstrip())
+    return lines
+
+
+def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
+    """Totals, tiers, phases, years, per user-year, top items and warnings."""
+    project = data["project"]
+    dataset = data["factors_dataset"]
+    start = project["start_year"]
+    horizon = project["horizon_years"]
+    per_user = data["per_functional_unit"]["per_user_year"]
+    out = [
+        f"{project['name']} — {project['beneficiary']['name']} ({project['beneficiary']['type']})",
+        f"{label('horizon', lang)} : {horizon} {label('years', lang)} ({start}-{start + horizon - 1})"
+        f" · {format_quantity(per_user['user_years']['value'], label('user_years', lang), lang)}"
+        f" · {label('factors', lang)} {dataset['name']} {dataset['version']}",
+        "",
+        label("totals", lang),
+    ]
+    out += _table(
+        [
+            (f"{label(criterion, lang)} ({criterion})", _figure(figure, lang))
+            for criterion, figure in data["totals"].items()
+        ]
+    )
+    total_gwp = data["totals"]["gwp"]["value"] or 0.0
+
+    def gwp_rows(records: list[dict[str, Any]], key: str) -> list[tuple[str, ...]]:
+        rows = []
+        for record in records:
+            if record["criterion"] != "gwp":
+                continue
+            name = str(record[key]) if key == "year" else label(str(record[key]), lang)
+            share = record["value"] / total_gwp if record["value"] is not None and total_gwp else None
+            rows.append((name, _figure(record, lang), format_share(share, lang)))
+        return rows
+
+    for section, key in (("by_tier", "tier"), ("by_phase", "phase"), ("by_year", "year")):
+        rows = gwp_rows(data[section], key)
+        if key == "year":
+            rows = [(str(start + int(r[0]) - 1), *r[1:]) for r in rows]
+        out += ["", label(section, lang), *_table(rows)]
+
+    out += ["", label("per_user_year", lang)]
+    out += _table(
+        [
+            (f"{label(criterion, lang)} ({criterion})", _figure(per_user[criterion], lang))
+            for criterion in data["totals"]
+        ]
+    )
+    sci = data["per_functional_unit"]["sci"]
+    out.append(f"  {label('sci', lang)} : {_figure(sci, lang)}")
+
+    items = [r for r in data["by_item"] if r["criterion"] == "gwp"][:_MAX_ITEMS_LISTED]
+    out += ["", label("top_items", lang)]
+    out += _table(
+        [
+            (
+                str(r["item"]),
+                label(str(r["tier"]), lang),
+                _figure(r, lang),
+                format_share(r["value"] / total_gwp if r["value"] and total_gwp else None, lang),
+            )
+            for r in items
+        ]
+    )
+    shares = data["quality_shares"].get("gwp", {})
+    if shares:
+        out.append(
+            f"  {label('quality', lang)} : "
+            + ", ".join(f"{label(q, lang)} {format_share(s, lang)}" for q, s in shares.items())
+        )
+    out += ["", label("warnings", lang)]
+    if not data["warnings"]:
+        out.append(f"  {label('none', lang)}")
+    for warning in data["warnings"]:
+        text = warning_text(warning["code"], warning["params"], lang, warning["message"])
+        items_text = ""
+        if warning["items"]:
+            shown = warning["items"][:_MAX_ITEMS_LISTED]
+            items_text = ": " + ", ".join(shown)
+            hidden = len(warning["items"]) - len(shown)
+            if hidden:
+                items_text += " " + label("and_more", lang).format(n=hidden)
+        out.append(f"  [{warning['code']}] {text}{items_text}")
+    return "\n".join(out) + "\n"

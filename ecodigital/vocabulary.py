@@ -1,0 +1,68 @@
+"""The fixed vocabulary of the dossier format and of results.
+
+One place for the names that files, tables and reports share, so that a kind,
+a tier or a phase is spelled the same everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = [
+    "BENEFICIARY_TYPES",
+    "CRITERIA",
+    "CRITERION_UNITS",
+    "DATACENTER_KINDS",
+    "ITEM_KINDS",
+    "PHASES",
+    "QUALITIES",
+    "TERMINAL_KINDS",
+    "TIERS",
+    "TIER_BY_KIND",
+]
+
+TERMINAL_KINDS: Final = ("smartphone", "laptop", "desktop", "monitor", "tablet", "tv", "box", "printer")
+DATACENTER_KINDS: Final = ("server", "cloud_instance", "storage")
+ITEM_KINDS: Final = (*TERMINAL_KINDS, *DATACENTER_KINDS, "network", "custom")
+
+#: The three tiers of the ADEME–Arcep method.
+TIERS: Final = ("terminals", "network", "datacenter")
+#: The four life-cycle phases.
+PHASES: Final = ("manufacturing", "distribution", "use", "end_of_life")
+#: Impact criteria and their units.
+CRITERION_UNITS: Final = {"gwp": "kgCO2e", "adpe": "kgSbeq", "pe": "MJ", "water": "m3"}
+CRITERIA: Final = tuple(CRITERION_UNITS)
+#: How a figure was obtained.
+QUALITIES: Final = ("measured", "estimated-by-codecarbon", "modelled", "declared")
+
+TIER_BY_KIND: Final = {
+    **dict.fromkeys(TERMINAL_KINDS, "terminals"),
+    **dict.fromkeys(DATACENTER_KINDS, "datacenter"),
+    "network": "network",
+}
+
+BENEFICIARY_TYPES: Final = (
+    "commune",
+    "epci",
+    "syndicat",
+    "departement",
+    "region",
+    "etablissement_public",
+    "gip",
+    "sem",
+    "spl",
+    "association",
+    "chambre_consulaire",
+    "organisme_professionnel",
+    "pme",
+    "autre",
+)
+
+#: The 27 member states of the European Union (ISO 3166-1 alpha-3).
+EU27: Final = frozenset(
+    {
+        "AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC",
+        "HUN", "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK",
+        "SVN", "ESP", "SWE",
+    }
+)  # fmt: skip
