@@ -329,12 +329,16 @@ def _check_csv_rows(path: Path, frame: pd.DataFrame) -> None:
         TypeAdapter(list[Item]).validate_python(records)
     except ValidationError as exc:
         error = exc.errors()[0]
-        loc = [part for part in error["loc"] if part not in _KIND_TAGS]
+        loc = [part for part in _error_loc(error) if part not in _KIND_TAGS]
         row = int(loc[0]) if loc and isinstance(loc[0], int) else 0
         column = ".".join(str(part) for part in loc[1:]) or None
         if column == "years":
             column = "first_year/last_year"
-        problem, fix = _describe(error, records[row] if records else {}, loc[1:])
+        record = records[row] if records else {}
+        problem, fix = _describe(error, record, ("inventory", row, *loc[1:]))
+        if error["type"] == "extra_forbidden":
+            problem = f"{problem}: this column does not apply to kind {record.get('kind')}"
+            fix = "leave the cell empty for this row"
         raise InputError(
             str(path), f"row {row + 2}" + (f", column {column!r}" if column else ""), problem, fix
         ) from None
@@ -348,7 +352,7 @@ _KIND_TAGS = frozenset(ITEM_KINDS) | UNION_TAGS
 def _input_error(exc: ValidationError, path: Path, raw: dict[str, Any], root: Any) -> InputError:
     errors = exc.errors()
     error = errors[0]
-    loc = _user_loc(error["loc"])
+    loc = _error_loc(error)
     parent = _lookup(raw, loc[:-1]) if error["type"] == "extra_forbidden" else None
     problem, fix = _describe(error, parent, loc)
     if len(errors) > 1:
@@ -360,11 +364,19 @@ def validation_messages(exc: ValidationError, path: Path, raw: dict[str, Any], r
     """Every problem of a validation error, one line each (for ``validate``)."""
     lines = []
     for error in exc.errors():
-        loc = _user_loc(error["loc"])
+        loc = _error_loc(error)
         parent = _lookup(raw, loc[:-1]) if error["type"] == "extra_forbidden" else None
         problem, fix = _describe(error, parent, loc)
         lines.append(str(InputError(_where(path, root, loc), _format_loc(loc), problem, fix)))
     return lines
+
+
+def _error_loc(error: Any) -> tuple[str | int, ...]:
+    """Where the user must look: the union tags dropped, ``kind`` named for kind errors."""
+    loc = _user_loc(error["loc"])
+    if error["type"] in {"union_tag_invalid", "union_tag_not_found"}:
+        loc = (*loc, "kind")
+    return loc
 
 
 def _user_loc(loc: Sequence[str | int]) -> tuple[str | int, ...]:
@@ -448,10 +460,9 @@ def _describe(
     if kind == "missing":
         return "is required", f"add {name}"
     if kind == "union_tag_invalid":
+        tag = ctx.get("tag", value)
         return (
-            f'"{value}" is not a known kind{_suggest(value, ITEM_KINDS)}'
-            if "kind" in str(ctx.get("discriminator", ""))
-            else f"{value!r} is not valid",
+            f'"{tag}" is not a known kind{_suggest(tag, ITEM_KINDS)}',
             'run "ecodigital factors list" to see the kinds',
         )
     if kind == "union_tag_not_found":
@@ -464,7 +475,7 @@ def _describe(
         )
     if kind in _BOUND_WORDS:
         bound = next(iter(ctx.values()), "?")
-        return f"must be {_BOUND_WORDS[kind]} {bound}, got {value!r}", None
+        return f"must be {_BOUND_WORDS[kind]} {_show(bound)}, got {_show(value)}", None
     if kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
         return f"{value!r} is not a {'whole ' if 'int' in kind else ''}number", "write a plain number"
     if kind == "string_pattern_mismatch":
@@ -482,6 +493,18 @@ def _describe(
     if kind == "too_short" or kind == "too_long":
         return str(error.get("msg", "wrong length")), None
     return str(error.get("msg", "invalid value")), None
+
+
+def _show(value: object) -> str:
+    """A value as a user wrote it: ``1`` rather than ``1.0``, quotes only around text."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return f"{value:g}"
+    try:
+        return f"{float(str(value)):g}"
+    except ValueError:
+        return repr(value)
 
 
 def _allowed_keys(parent: Any, loc: Sequence[str | int]) -> list[str]:

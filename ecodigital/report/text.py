@@ -38,9 +38,10 @@ def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
     start = project["start_year"]
     horizon = project["horizon_years"]
     per_user = data["per_functional_unit"]["per_user_year"]
+    colon = " : " if lang == "fr" else ": "
     out = [
         f"{project['name']} — {project['beneficiary']['name']} ({project['beneficiary']['type']})",
-        f"{label('horizon', lang)} : {horizon} {label('years', lang)} ({start}-{start + horizon - 1})"
+        f"{label('horizon', lang)}{colon}{horizon} {label('years', lang)} ({start}-{start + horizon - 1})"
         f" · {format_quantity(per_user['user_years']['value'], label('user_years', lang), lang)}"
         f" · {label('factors', lang)} {dataset['name']} {dataset['version']}",
         "",
@@ -78,7 +79,7 @@ def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
         ]
     )
     sci = data["per_functional_unit"]["sci"]
-    out.append(f"  {label('sci', lang)} : {_figure(sci, lang)}")
+    out.append(f"  {label('sci', lang)}{colon}{_figure(sci, lang)}")
 
     items = [r for r in data["by_item"] if r["criterion"] == "gwp"][:_MAX_ITEMS_LISTED]
     out += ["", label("top_items", lang)]
@@ -96,7 +97,7 @@ def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
     shares = data["quality_shares"].get("gwp", {})
     if shares:
         out.append(
-            f"  {label('quality', lang)} : "
+            f"  {label('quality', lang)}{colon}"
             + ", ".join(f"{label(q, lang)} {format_share(s, lang)}" for q, s in shares.items())
         )
     out += ["", label("warnings", lang)]

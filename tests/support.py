@@ -1,0 +1,85 @@
+"""Builders shared by the tests: small factor tables, items tables and dossiers."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from ecodigital.dossier.load import ITEM_COLUMNS, _normalise_items
+from ecodigital.factors.database import FACTOR_COLUMNS, NUMERIC_COLUMNS
+
+FRA_GRID = 0.0519
+
+
+def factor_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """A factor table with the bundled columns; cells not given are unknown (NaN)."""
+    frame = pd.DataFrame.from_records(rows).set_index("id")
+    frame = frame.reindex(columns=list(FACTOR_COLUMNS[1:]))
+    for column in NUMERIC_COLUMNS:
+        frame[column] = frame[column].astype("float64")
+    frame["origin"] = "reference"
+    return frame
+
+
+def items_frame(rows: list[dict[str, Any]], country: str = "FRA") -> pd.DataFrame:
+    """An items table as the dossier loader hands it to the engine."""
+    frame = pd.DataFrame.from_records(rows).reindex(columns=list(ITEM_COLUMNS))
+    return _normalise_items(frame, country)
+
+
+def grid_frame(**intensity_by_country: float) -> pd.DataFrame:
+    """Grid factors: gwp per kWh per country, other criteria unknown."""
+    records = [
+        {
+            "country": country,
+            "gwp_per_kwh": value,
+            "adpe_per_kwh": np.nan,
+            "pe_per_kwh": np.nan,
+            "water_per_kwh": np.nan,
+        }
+        for country, value in intensity_by_country.items()
+    ]
+    return pd.DataFrame.from_records(records).set_index("country")
+
+
+def value_of(rows: pd.DataFrame, **where: Any) -> float:
+    """Sum of the long table's values matching ``where`` (NaN if any is unknown)."""
+    mask = np.ones(len(rows), dtype=bool)
+    for column, wanted in where.items():
+        mask &= (rows[column].astype(str) == str(wanted)).to_numpy()
+    values = rows.loc[mask, "value"]
+    assert len(values), f"no row matches {where}"
+    return math.nan if values.isna().any() else float(values.sum())
+
+
+def base_dossier(**project_overrides: Any) -> dict[str, Any]:
+    """A small valid dossier as a dict."""
+    project = {
+        "name": "Test",
+        "beneficiary": {"name": "Commune de Test", "type": "commune"},
+        "country": "FRA",
+        "start_year": 2026,
+        "duration_years": 2,
+        "horizon_years": 3,
+        "users_per_year": [100, 200, 300],
+        "institutions": 1,
+    }
+    project.update(project_overrides)
+    return {
+        "format": "ecodigital/1",
+        "project": project,
+        "inventory": [
+            {"id": "laptops", "kind": "laptop", "quantity": 2, "allocation": 0.5},
+            {"id": "traffic", "kind": "network", "gb_per_year": 100},
+        ],
+    }
+
+
+def write_yaml(path: Path, data: dict[str, Any]) -> Path:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
