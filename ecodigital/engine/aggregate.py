@@ -38,11 +38,11 @@ def summarize(rows: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
 
 
 def _figure(value: float, unit: str, unknown_rows: int, known_rows: int) -> dict[str, Any]:
-    available = known_rows > 0
+    available = bool(known_rows > 0)
     return {
         "value": float(value) if available else None,
         "unit": unit,
-        "complete": available and unknown_rows == 0,
+        "complete": bool(available and unknown_rows == 0),
         "unknown_rows": int(unknown_rows),
     }
 

@@ -11,6 +11,14 @@ if TYPE_CHECKING:
 __all__ = ["render_assessment"]
 
 
+def _plain(value: object) -> object:
+    """numpy scalars as Python ones; anything else is a bug worth a clear error."""
+    item = getattr(value, "item", None)
+    if callable(item):
+        return item()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def render_assessment(assessment: Assessment, output_format: str, lang: str = "fr") -> str:
     """The text of ``assess --format output_format``."""
     if output_format == "csv":
@@ -23,7 +31,7 @@ def render_assessment(assessment: Assessment, output_format: str, lang: str = "f
 
     if output_format == "json":
         data = assessment_data(assessment, include_rows=True)
-        return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+        return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False, default=_plain) + "\n"
     from ecodigital.report.text import assessment_table
 
     return assessment_table(assessment_data(assessment, include_rows=False), lang)

@@ -1,0 +1,117 @@
+"""`schema`, `init`, `--help`, and what the package promises about itself."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+
+import ecodigital
+from ecodigital.cli import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "guichet-mutualise" / "dossier.yaml"
+
+
+def test_schema_is_a_json_schema_that_accepts_the_example_and_rejects_typos() -> None:
+    import jsonschema
+
+    result = CliRunner().invoke(cli, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    example = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    assert list(validator.iter_errors(example)) == []
+    example["inventory"][0]["quntity"] = 1
+    assert any("quntity" in e.message for e in validator.iter_errors(example))
+    assert schema["properties"]["project"]["$ref"].endswith("Project")
+
+
+def test_init_writes_a_valid_commented_starter_and_never_overwrites(tmp_path: Path) -> None:
+    runner = CliRunner()
+    target = tmp_path / "projet"
+    result = runner.invoke(cli, ["init", str(target)])
+    assert result.exit_code == 0
+    written = target / "dossier.yaml"
+    text = written.read_text(encoding="utf-8")
+    assert text.count("#") > 10 and "format: ecodigital/1" in text
+    assert runner.invoke(cli, ["validate", str(written)]).exit_code == 0
+    written.write_text(text + "# my own note\n", encoding="utf-8")
+    again = runner.invoke(cli, ["init", str(target)])
+    assert again.exit_code == 2
+    assert "already exists; init never overwrites a dossier" in again.output
+    assert written.read_text(encoding="utf-8").endswith("# my own note\n")
+    english = runner.invoke(cli, ["init", str(tmp_path / "en"), "--lang", "en"])
+    assert english.exit_code == 0
+    assert "Project name" in (tmp_path / "en" / "dossier.yaml").read_text(encoding="utf-8")
+
+
+def test_every_command_has_help_with_an_example_and_is_documented() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    docs = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").glob("*.md"))
+
+    def commands(group, prefix):  # type: ignore[no-untyped-def]
+        for name, command in group.commands.items():
+            full = f"{prefix} {name}"
+            if hasattr(command, "commands"):
+                yield from commands(command, full)
+            yield full, command
+
+    for name, command in commands(cli, "ecodigital"):
+        help_text = command.help or ""
+        assert "Example" in help_text or hasattr(command, "commands"), f"{name} has no example"
+        assert name in readme or name in docs, f"{name} is not documented"
+
+
+def test_help_does_not_import_heavy_libraries() -> None:
+    code = (
+        "import sys, ecodigital.cli\n"
+        "heavy = [m for m in ('pandas', 'numpy', 'pydantic', 'matplotlib', 'jinja2', 'codecarbon', 'yaml') "
+        "if m in sys.modules]\n"
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_engine_is_pure() -> None:
+    code = (
+        "import sys, ecodigital.engine\n"
+        "bad = [m for m in ('click', 'jinja2', 'matplotlib', 'yaml', 'ecodigital.cli', 'ecodigital.dossier') "
+        "if m in sys.modules]\n"
+        "print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_public_surface() -> None:
+    import importlib
+
+    for module_name in (
+        "ecodigital", "ecodigital.engine", "ecodigital.dossier", "ecodigital.factors",
+        "ecodigital.errors", "ecodigital.vocabulary",
+    ):  # fmt: skip
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            assert hasattr(module, name), f"{module_name}.{name}"
+    assert re.fullmatch(r"\d+\.\d+\.\d+", ecodigital.__version__)
+
+
+def test_version_and_module_entry_point() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "ecodigital", "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == f"ecodigital, version {ecodigital.__version__}"
+
+
+def test_licence_is_eupl() -> None:
+    licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert "EUROPEAN UNION PUBLIC LICENCE v. 1.2" in licence
+    assert 'license = "EUPL-1.2"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
