@@ -70,7 +70,8 @@ def assess_loaded(loaded: LoadedDossier, factors: FactorTable) -> Assessment:
         warnings.append(
             EngineWarning(
                 code="FACTOR_OVERRIDDEN",
-                message=f"{len(factors.overrides)} reference factor value(s) replaced by a user file",
+                message=f"{len(factors.overrides)} reference factor value(s) replaced "
+                "by a user file",
                 items=(),
                 params={"factors": ids, "files": factors.user_files},
             )

@@ -61,7 +61,9 @@ class _Group(click.Group):
             )
 
 
-def _write_output(path: Path, text: str | bytes, force: bool, inputs: tuple[Path, ...] = ()) -> None:
+def _write_output(
+    path: Path, text: str | bytes, force: bool, inputs: tuple[Path, ...] = ()
+) -> None:
     """Write an output file atomically, never over an input or, without --force, a file."""
     from ecodigital.errors import InputError
     from ecodigital.fileio import write_atomic

@@ -25,8 +25,8 @@ class EcodigitalError(Exception):
 class InputError(EcodigitalError):
     """Bad input: a file, a field in it, what is wrong and how to fix it.
 
-    >>> str(InputError("d.yaml", "inventory[0].quantity", "must be > 0, got -1", "give a count of 1 or more"))
-    'd.yaml: inventory[0].quantity: must be > 0, got -1. Fix: give a count of 1 or more'
+    >>> str(InputError("d.yaml", "inventory[0].quantity", "must be > 0, got -1", "give 1 or more"))
+    'd.yaml: inventory[0].quantity: must be > 0, got -1. Fix: give 1 or more'
     """
 
     exit_code = EXIT_BAD_INPUT

@@ -22,7 +22,10 @@ _LABELS: Final[dict[str, dict[str, str]]] = {
     "use": {"fr": "Utilisation", "en": "Use"},
     "end_of_life": {"fr": "Fin de vie", "en": "End of life"},
     "gwp": {"fr": "Changement climatique", "en": "Climate change"},
-    "adpe": {"fr": "Épuisement des ressources abiotiques (minéraux et métaux)", "en": "Abiotic resource depletion (minerals and metals)"},
+    "adpe": {
+        "fr": "Épuisement des ressources abiotiques (minéraux et métaux)",
+        "en": "Abiotic resource depletion (minerals and metals)",
+    },
     "pe": {"fr": "Énergie primaire", "en": "Primary energy"},
     "water": {"fr": "Consommation d'eau", "en": "Water use"},
     "measured": {"fr": "mesuré", "en": "measured"},
@@ -40,8 +43,14 @@ _LABELS: Final[dict[str, dict[str, str]]] = {
     "by_phase": {"fr": "Par phase (changement climatique)", "en": "By phase (climate change)"},
     "by_year": {"fr": "Par année (changement climatique)", "en": "By year (climate change)"},
     "per_user_year": {"fr": "Par utilisateur-année", "en": "Per user-year"},
-    "sci": {"fr": "SCI par utilisateur-année (ISO/IEC 21031)", "en": "SCI per user-year (ISO/IEC 21031)"},
-    "top_items": {"fr": "Principaux contributeurs (changement climatique)", "en": "Largest contributors (climate change)"},
+    "sci": {
+        "fr": "SCI par utilisateur-année (ISO/IEC 21031)",
+        "en": "SCI per user-year (ISO/IEC 21031)",
+    },
+    "top_items": {
+        "fr": "Principaux contributeurs (changement climatique)",
+        "en": "Largest contributors (climate change)",
+    },
     "warnings": {"fr": "Hypothèses et avertissements", "en": "Assumptions and warnings"},
     "criterion": {"fr": "Critère", "en": "Criterion"},
     "value": {"fr": "Valeur", "en": "Value"},

@@ -21,7 +21,16 @@ __all__ = [
     "TIER_BY_KIND",
 ]
 
-TERMINAL_KINDS: Final = ("smartphone", "laptop", "desktop", "monitor", "tablet", "tv", "box", "printer")
+TERMINAL_KINDS: Final = (
+    "smartphone",
+    "laptop",
+    "desktop",
+    "monitor",
+    "tablet",
+    "tv",
+    "box",
+    "printer",
+)
 DATACENTER_KINDS: Final = ("server", "cloud_instance", "storage")
 ITEM_KINDS: Final = (*TERMINAL_KINDS, *DATACENTER_KINDS, "network", "custom")
 

@@ -94,7 +94,9 @@ class Project(_Strict):
     beneficiary: Beneficiary
     country: Country = Field("FRA", description="Default location of every item.")
     start_year: int = Field(ge=2000, le=2100, description="First calendar year of the project.")
-    duration_years: int = Field(ge=1, le=30, description="Duration of the funded project, in years.")
+    duration_years: int = Field(
+        ge=1, le=30, description="Duration of the funded project, in years."
+    )
     horizon_years: int = Field(
         5, ge=1, le=30, description="Assessment period in years; at least duration_years."
     )

@@ -26,7 +26,10 @@ def write_starter(directory: Path, lang: str = "fr") -> Path:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
         raise InputError(
-            str(target), None, "already exists; init never overwrites a dossier", "choose another folder"
+            str(target),
+            None,
+            "already exists; init never overwrites a dossier",
+            "choose another folder",
         ) from None
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)

@@ -16,25 +16,78 @@ import pandas as pd
 
 from ecodigital.vocabulary import CRITERIA, CRITERION_UNITS
 
-__all__ = ["EMBODIED", "sci_per_user", "summarize", "totals", "per_user_year"]
+__all__ = ["EMBODIED", "cube", "per_user_year", "sci_per_user", "summarize", "totals"]
 
 EMBODIED = ("manufacturing", "distribution", "end_of_life")
 
 
 def summarize(rows: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    """Sum ``value`` by ``by`` + criterion, with the count of known and unknown rows."""
+    """Sum ``value`` by ``by`` + criterion, with the count of known and unknown rows.
+
+    Vectorised with ``np.bincount`` over the table's categorical codes: a
+    100,000-item table (8 million rows) is summarised in a fraction of a second.
+    Groups with no row are left out; groups come in category (or year) order.
+    """
     keys = [*by, "criterion"]
-    known = rows["value"].notna()
+    if "known_rows" in rows.columns:
+        return _rollup(rows, keys)
+    levels: list[np.ndarray] = []
+    flat = np.zeros(len(rows), dtype=np.int64)
+    for key in keys:
+        column = rows[key]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            codes = column.cat.codes.to_numpy()
+            levels.append(np.asarray(column.cat.categories, dtype=object))
+        else:
+            raw = column.to_numpy()
+            low = int(raw.min()) if len(raw) else 0
+            high = int(raw.max()) if len(raw) else 0
+            codes = raw - low
+            levels.append(np.arange(low, high + 1))
+        flat *= len(levels[-1])
+        flat += codes
+    shape = tuple(len(level) for level in levels)
+    size = int(np.prod(shape)) if shape else 1
+    values = rows["value"].to_numpy(dtype=float)
+    known = ~np.isnan(values)
+    sums = np.bincount(flat, weights=np.where(known, values, 0.0), minlength=size)
+    known_rows = np.bincount(flat, weights=known, minlength=size).astype(np.int64)
+    all_rows = np.bincount(flat, minlength=size)
+    present = np.nonzero(all_rows)[0]
+    positions = np.unravel_index(present, shape)
+    data: dict[str, object] = {
+        key: level[position] for key, level, position in zip(keys, levels, positions, strict=True)
+    }
+    data["value"] = np.where(known_rows[present] > 0, sums[present], np.nan)
+    data["known_rows"] = known_rows[present]
+    data["unknown_rows"] = all_rows[present] - known_rows[present]
+    grouped = pd.DataFrame(data)
+    grouped["unit"] = grouped["criterion"].map(CRITERION_UNITS).astype(str)
+    grouped["complete"] = grouped["unknown_rows"] == 0
+    return grouped
+
+
+def _rollup(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Group an existing summary further (a small frame: plain pandas is fine)."""
+    frame = summary.assign(value=summary["value"].fillna(0.0))
     grouped = (
-        rows.assign(known=known.astype(np.int64), unknown=(~known).astype(np.int64))
-        .groupby(keys, observed=True, sort=True)
-        .agg(value=("value", "sum"), known_rows=("known", "sum"), unknown_rows=("unknown", "sum"))
+        frame.groupby(keys, observed=True, sort=True)[["value", "known_rows", "unknown_rows"]]
+        .sum()
         .reset_index()
     )
     grouped.loc[grouped["known_rows"] == 0, "value"] = np.nan
     grouped["unit"] = grouped["criterion"].map(CRITERION_UNITS).astype(str)
     grouped["complete"] = grouped["unknown_rows"] == 0
     return grouped
+
+
+def cube(rows: pd.DataFrame) -> pd.DataFrame:
+    """The long table summed over items: by tier, phase, year, quality and criterion.
+
+    Small (a few hundred rows whatever the inventory), so every view other than
+    per item can be derived from it without touching the long table again.
+    """
+    return summarize(rows, ["tier", "phase", "year", "quality"])
 
 
 def _figure(value: float, unit: str, unknown_rows: int, known_rows: int) -> dict[str, Any]:
@@ -79,37 +132,36 @@ def sci_per_user(rows: pd.DataFrame, users_per_year: Sequence[float]) -> dict[st
     (manufacturing, distribution, end of life, already amortised over the
     items' lives and scaled by allocation), ``R`` the users of that year.
     """
-    gwp = rows[rows["criterion"] == "gwp"]
+    table = summarize(rows, ["year", "phase"])
+    gwp = table[table["criterion"] == "gwp"]
     operational = gwp["phase"] == "use"
     by_year = []
     horizon = len(users_per_year)
     for year in range(1, horizon + 1):
         in_year = gwp["year"] == year
-        ei = gwp.loc[in_year & operational, "value"]
-        m = gwp.loc[in_year & ~operational, "value"]
+        ei = float(gwp.loc[in_year & operational, "value"].fillna(0).sum())
+        m = float(gwp.loc[in_year & ~operational, "value"].fillna(0).sum())
         users = float(users_per_year[year - 1])
-        complete = bool(ei.notna().all() and m.notna().all())
-        total = float(ei.sum() + m.sum())
         by_year.append(
             {
                 "year": year,
-                "operational_kgco2e": float(ei.sum()),
-                "embodied_kgco2e": float(m.sum()),
+                "operational_kgco2e": ei,
+                "embodied_kgco2e": m,
                 "users": users,
-                "value": total / users if users > 0 else None,
+                "value": (ei + m) / users if users > 0 else None,
                 "unit": "kgCO2e/user",
-                "complete": complete,
+                "complete": bool(gwp.loc[in_year, "complete"].all()),
             }
         )
     total_users = float(sum(users_per_year))
-    total_gwp = float(gwp["value"].sum())
+    total_gwp = float(gwp["value"].fillna(0).sum())
     return {
         "functional_unit": "user-year",
         "formula": "(E x I + M) / R",
         "value": total_gwp / total_users if total_users > 0 else None,
         "unit": "kgCO2e/user-year",
-        "complete": bool(gwp["value"].notna().all()),
-        "operational_kgco2e": float(gwp.loc[operational, "value"].sum()),
-        "embodied_kgco2e": float(gwp.loc[~operational, "value"].sum()),
+        "complete": bool(gwp["complete"].all()),
+        "operational_kgco2e": float(gwp.loc[operational, "value"].fillna(0).sum()),
+        "embodied_kgco2e": float(gwp.loc[~operational, "value"].fillna(0).sum()),
         "by_year": by_year,
     }

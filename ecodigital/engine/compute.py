@@ -120,7 +120,9 @@ class EngineResult:
 def default_factor_ids(items: pd.DataFrame) -> pd.Series:
     """The factor id each item uses when it names none (vectorised over the items)."""
     kind = items["kind"]
-    ids = pd.Series(np.where(kind.isin(TERMINAL_KINDS), kind, None), index=items.index, dtype=object)
+    ids = pd.Series(
+        np.where(kind.isin(TERMINAL_KINDS), kind, None), index=items.index, dtype=object
+    )
     ids[kind == "server"] = DEFAULT_SERVER_FACTOR
     ids[kind == "cloud_instance"] = DEFAULT_CLOUD_FACTOR
     storage = kind == "storage"
@@ -129,7 +131,9 @@ def default_factor_ids(items: pd.DataFrame) -> pd.Series:
     network = kind == "network"
     access = items["access"].fillna("fixed")
     region = np.where(items["location"] == "FRA", "fra", "eu")
-    ids[network] = "network-" + access[network] + "-" + pd.Series(region, index=items.index)[network] + "-gb"
+    ids[network] = (
+        "network-" + access[network] + "-" + pd.Series(region, index=items.index)[network] + "-gb"
+    )
     chosen = items["factor"].where(items["factor"].notna(), ids)
     return chosen
 
@@ -183,7 +187,9 @@ def compute_impacts(
                 values[:, p, c] = np.where(direct_use, factor * scale, np.nan)
             else:
                 # an all-phase total given under "use" includes this phase: nothing to add
-                known_zero = all_phases_in_use & ~np.isnan(impacts[column.replace(phase, "use", 1)].to_numpy(dtype=float))
+                known_zero = all_phases_in_use & ~np.isnan(
+                    impacts[column.replace(phase, "use", 1)].to_numpy(dtype=float)
+                )
                 values[:, p, c] = np.where(known_zero, 0.0, factor * scale)
     if all_phases_in_use.any():
         warnings.append(
@@ -191,7 +197,7 @@ def compute_impacts(
                 code="ALL_PHASES_IN_USE",
                 message="the source gives one all-phase figure per GB: it is shown under the use "
                 "phase and includes manufacturing and end of life of the network equipment",
-                items=tuple(components.loc[all_phases_in_use, "id"].astype(str).unique()),
+                items=tuple(dict.fromkeys(components["id"].to_numpy()[all_phases_in_use].tolist())),
             )
         )
 
@@ -214,7 +220,9 @@ def compute_impacts(
     item_values, item_quality = _sum_components(components, values, quality_by_phase, len(items))
     _warn_unknown_phases(items, item_values, warnings)
     rows = _long_table(items, item_values, item_quality, horizon_years)
-    return EngineResult(rows=rows, components=components, warnings=warnings, horizon_years=horizon_years)
+    return EngineResult(
+        rows=rows, components=components, warnings=warnings, horizon_years=horizon_years
+    )
 
 
 def _all_phases_in_use(impacts: pd.DataFrame, basis: np.ndarray) -> np.ndarray:
@@ -290,7 +298,7 @@ def _apply_defaults(
         components[parameter] = np.where(applicable, filled, np.nan)
         reported = missing & ~per_unit & primary.to_numpy()
         if reported.any():
-            ids = tuple(components.loc[reported, "id"].astype(str))
+            ids = tuple(components["id"].to_numpy()[reported].tolist())
             warnings.append(
                 EngineWarning(
                     code=code,
@@ -318,7 +326,7 @@ def _apply_defaults(
             EngineWarning(
                 code="DEFAULT_PUE",
                 message=f"pue not given: the default data-centre PUE {value:g} ({row_id}) was used",
-                items=tuple(components.loc[reported, "id"].astype(str)),
+                items=tuple(components["id"].to_numpy()[reported].tolist()),
                 params={"pue": value, "factor": str(row_id)},
             )
         )
@@ -328,7 +336,7 @@ def _apply_defaults(
             EngineWarning(
                 code="NETWORK_PROXY",
                 message="no network factor for this location: the EU factor was used",
-                items=tuple(components.loc[outside_eu, "id"].astype(str)),
+                items=tuple(components["id"].to_numpy()[outside_eu].tolist()),
             )
         )
 
@@ -341,10 +349,9 @@ def _use_energy_kwh(components: pd.DataFrame) -> np.ndarray:
     power = components["power_w"].to_numpy(dtype=float)
     pue = np.nan_to_num(components["pue"].to_numpy(dtype=float), nan=1.0)
     hours = components["hours_per_year"].to_numpy(dtype=float)
-    terminal_hours = (
-        components["hours_per_day"].to_numpy(dtype=float)
-        * components["days_per_year"].to_numpy(dtype=float)
-    )
+    terminal_hours = components["hours_per_day"].to_numpy(dtype=float) * components[
+        "days_per_year"
+    ].to_numpy(dtype=float)
     is_terminal = np.isin(kind, TERMINAL_KINDS)
     operating_hours = np.select(
         [is_terminal, basis == "tb_year"], [terminal_hours, HOURS_PER_YEAR], default=hours
@@ -363,7 +370,11 @@ def _apply_measured(
     """Replace the modelled use energy of measured items by the measured one."""
     energy = energy.copy()
     quality = quality.copy()
-    index = {item: i for i, item in enumerate(components["id"]) if components["component"].iat[i] != "memory"}
+    index = {
+        item: i
+        for i, item in enumerate(components["id"])
+        if components["component"].iat[i] != "memory"
+    }
     memory_rows = components.index[components["component"] == "memory"].to_numpy()
     by_item = measured.set_index("item")
     for item, row in by_item.iterrows():
@@ -409,7 +420,7 @@ def _warn_unknown_phases(
                     code="UNKNOWN_PHASE",
                     message=f"the factor gives no gwp for the {phase} phase: it is unknown, "
                     "not counted as zero",
-                    items=tuple(items.loc[unknown, "id"].astype(str)),
+                    items=tuple(items["id"].to_numpy()[unknown].tolist()),
                     params={"phase": phase},
                 )
             )
@@ -425,37 +436,44 @@ def _long_table(
     years = np.arange(1, horizon_years + 1)
     active = (years[None, :] >= first[:, None]) & (years[None, :] <= last[:, None])
     item_k, year_k = np.nonzero(active)
+    item_k = item_k.astype(np.int32)
     n_pc = len(PHASES) * len(CRITERIA)
     k = len(item_k)
 
     item_codes = np.repeat(item_k, n_pc)
-    phase_codes = np.tile(np.repeat(np.arange(len(PHASES)), len(CRITERIA)), k)
-    criterion_codes = np.tile(np.arange(len(CRITERIA)), len(PHASES) * k)
+    phase_codes = np.tile(np.repeat(np.arange(len(PHASES), dtype=np.int8), len(CRITERIA)), k)
+    criterion_codes = np.tile(np.arange(len(CRITERIA), dtype=np.int8), len(PHASES) * k)
     value = values[item_k].reshape(k * n_pc)
 
-    kind_codes = pd.Categorical(items["kind"], categories=ITEM_KINDS).codes
+    kind_codes = pd.Categorical(items["kind"], categories=ITEM_KINDS).codes.astype(np.int8)
     tiers = items["kind"].map(TIER_BY_KIND)
     if "tier" in items.columns:
         tiers = tiers.where(items["kind"] != "custom", items["tier"])
-    tier_codes = pd.Categorical(tiers, categories=TIERS).codes
-    quality_codes = pd.Categorical(quality.ravel(), categories=QUALITIES).codes.reshape(
-        n_items, len(PHASES)
+    tier_codes = pd.Categorical(tiers, categories=TIERS).codes.astype(np.int8)
+    quality_codes = (
+        pd.Categorical(quality.ravel(), categories=QUALITIES)
+        .codes.astype(np.int8)
+        .reshape(n_items, len(PHASES))
     )
-    quality_k = quality_codes[item_k][:, :, None].repeat(len(CRITERIA), axis=2).reshape(k * n_pc)
+    quality_k = np.repeat(quality_codes[item_k], len(CRITERIA), axis=1).reshape(k * n_pc)
 
     ids = items["id"].astype(str).to_numpy()
     return pd.DataFrame(
         {
-            "item": pd.Categorical.from_codes(item_codes, categories=pd.Index(ids)),
-            "kind": pd.Categorical.from_codes(kind_codes[item_codes], categories=ITEM_KINDS),
-            "tier": pd.Categorical.from_codes(tier_codes[item_codes], categories=TIERS),
-            "phase": pd.Categorical.from_codes(phase_codes, categories=PHASES),
-            "criterion": pd.Categorical.from_codes(criterion_codes, categories=CRITERIA),
-            "year": np.repeat(year_k + 1, n_pc).astype(np.int16),
+            "item": _categorical(item_codes, ids),
+            "kind": _categorical(kind_codes[item_codes], ITEM_KINDS),
+            "tier": _categorical(tier_codes[item_codes], TIERS),
+            "phase": _categorical(phase_codes, PHASES),
+            "criterion": _categorical(criterion_codes, CRITERIA),
+            "year": np.repeat((year_k + 1).astype(np.int16), n_pc),
             "value": value,
-            "unit": pd.Categorical.from_codes(
-                criterion_codes, categories=[CRITERION_UNITS[c] for c in CRITERIA]
-            ),
-            "quality": pd.Categorical.from_codes(quality_k, categories=QUALITIES),
-        }
+            "unit": _categorical(criterion_codes, [CRITERION_UNITS[c] for c in CRITERIA]),
+            "quality": _categorical(quality_k, QUALITIES),
+        },
+        copy=False,
     )
+
+
+def _categorical(codes: np.ndarray, categories: Any) -> pd.Categorical:
+    """A categorical from codes the engine built itself (already in range)."""
+    return pd.Categorical.from_codes(codes, categories=pd.Index(categories), validate=False)

@@ -69,7 +69,8 @@ def list_factors(kind: str | None = None, factors_path: Path | None = None) -> s
             raise InputError(
                 None,
                 "--kind",
-                f'"{kind}" is not a known kind' + (f' (did you mean "{guess[0]}"?)' if guess else ""),
+                f'"{kind}" is not a known kind'
+                + (f' (did you mean "{guess[0]}"?)' if guess else ""),
                 f"use one of: {', '.join(FACTOR_KINDS)}",
             )
         frame = frame[frame["kind"] == kind]
@@ -86,11 +87,15 @@ def show_factor(factor_id: str, factors_path: Path | None = None) -> str:
         raise InputError(
             None,
             None,
-            f'"{factor_id}" is not a factor id' + (f' (did you mean "{guess[0]}"?)' if guess else ""),
+            f'"{factor_id}" is not a factor id'
+            + (f' (did you mean "{guess[0]}"?)' if guess else ""),
             'run "ecodigital factors list"',
         )
     row = table.frame.loc[factor_id]
-    lines = [f"{factor_id}: {row['label']}", f"  basis: {_BASIS_TEXT.get(row['basis'], row['basis'])}"]
+    lines = [
+        f"{factor_id}: {row['label']}",
+        f"  basis: {_BASIS_TEXT.get(row['basis'], row['basis'])}",
+    ]
     for column in FACTOR_COLUMNS[4:]:
         value = row[column]
         if column in ("source", "notes"):
@@ -117,7 +122,10 @@ def search_factors(text: str) -> str:
     haystack = (
         frame.index.to_series().astype(str)
         + " "
-        + frame[["kind", "label", "source", "source_title", "notes"]].fillna("").astype(str).agg(" ".join, axis=1)
+        + frame[["kind", "label", "source", "source_title", "notes"]]
+        .fillna("")
+        .astype(str)
+        .agg(" ".join, axis=1)
     ).str.casefold()
     found = frame[haystack.str.contains(needle, regex=False).to_numpy()]
     if found.empty:

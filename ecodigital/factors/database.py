@@ -166,7 +166,9 @@ def _layer(table: FactorTable, user: pd.DataFrame, file: str) -> None:
                 reference = frame.at[factor_id, column]
                 if not _same(reference, value):
                     table.overrides.append(
-                        Override(str(factor_id), str(column), _plain(reference), _plain(value), file)
+                        Override(
+                            str(factor_id), str(column), _plain(reference), _plain(value), file
+                        )
                     )
                     frame.at[factor_id, column] = value
             frame.at[factor_id, "origin"] = "user"
@@ -179,15 +181,21 @@ def _layer(table: FactorTable, user: pd.DataFrame, file: str) -> None:
                     "is required for a new factor row",
                     f"fill {', '.join(missing)} (or use the id of a bundled row to override it)",
                 )
-            if not any(_is_given(given.get(impact_column("gwp", p))) for p in PHASES) and given[
-                "basis"
-            ] != "pue":
+            if (
+                not any(_is_given(given.get(impact_column("gwp", p))) for p in PHASES)
+                and given["basis"] != "pue"
+            ):
                 raise InputError(
-                    file, f"id {factor_id!r}", "gives no gwp value", "fill at least one gwp_* column"
+                    file,
+                    f"id {factor_id!r}",
+                    "gives no gwp value",
+                    "fill at least one gwp_* column",
                 )
             new = pd.Series(given, name=factor_id).reindex(frame.columns)
             new["origin"] = "user"
-            table.frame = frame = pd.concat([frame, new.to_frame().T.astype(frame.dtypes.to_dict())])
+            table.frame = frame = pd.concat(
+                [frame, new.to_frame().T.astype(frame.dtypes.to_dict())]
+            )
     table.user_files.append(file)
 
 
@@ -275,7 +283,9 @@ def _read_factor_csv(path: Path, *, full_header: bool) -> pd.DataFrame:
     empty_id = raw["id"] == ""
     if empty_id.any():
         row = int(empty_id.to_numpy().nonzero()[0][0])
-        raise InputError(str(path), f"row {row + 2}, column 'id'", "is empty", "give every row an id")
+        raise InputError(
+            str(path), f"row {row + 2}, column 'id'", "is empty", "give every row an id"
+        )
     duplicated = raw["id"].duplicated()
     if duplicated.any():
         row = int(duplicated.to_numpy().nonzero()[0][0])

@@ -10,6 +10,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ecodigital import __version__
+from ecodigital.vocabulary import TIER_BY_KIND
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,18 +48,32 @@ def long_rows(rows: pd.DataFrame) -> list[dict[str, Any]]:
     return _records(frame, list(LONG_COLUMNS))
 
 
-def assessment_data(assessment: Assessment, *, include_rows: bool = True) -> dict[str, Any]:
-    """Everything ``assess`` knows, as plain JSON-ready data."""
-    from ecodigital.engine.aggregate import per_user_year, sci_per_user, summarize, totals
+def assessment_data(
+    assessment: Assessment, *, include_rows: bool = True, max_items: int | None = None
+) -> dict[str, Any]:
+    """Everything ``assess`` knows, as plain JSON-ready data.
+
+    ``max_items`` keeps only the largest contributors in ``by_item`` (all by default).
+    """
+    from ecodigital.engine.aggregate import cube, per_user_year, sci_per_user, summarize, totals
 
     rows = assessment.rows
+    summary = cube(rows)
     model = assessment.dossier.model
     project = model.project
     users = assessment.users_per_year
     summary_columns = ["criterion", "value", "unit", "complete", "unknown_rows"]
 
-    by_item = summarize(rows, ["item", "kind", "tier"])
+    by_item = summarize(rows, ["item"])
+    items = assessment.dossier.items.set_index("id")
+    by_item["kind"] = items["kind"].reindex(by_item["item"]).to_numpy()
+    tiers = items["kind"].map(TIER_BY_KIND).where(items["kind"] != "custom", items["tier"])
+    by_item["tier"] = tiers.reindex(by_item["item"]).to_numpy()
     gwp_items = by_item[by_item["criterion"] == "gwp"].sort_values("value", ascending=False)
+    other_items = by_item[by_item["criterion"] != "gwp"]
+    if max_items is not None:
+        gwp_items = gwp_items.head(max_items)
+        other_items = other_items[other_items["item"].isin(set(gwp_items["item"]))]
 
     data: dict[str, Any] = {
         "format": RESULT_FORMAT,
@@ -80,19 +95,17 @@ def assessment_data(assessment: Assessment, *, include_rows: bool = True) -> dic
             "user_files": assessment.factors.user_files,
             "overrides": [vars(o) for o in assessment.factors.overrides],
         },
-        "totals": totals(rows),
-        "by_tier": _records(summarize(rows, ["tier"]), ["tier", *summary_columns]),
-        "by_phase": _records(summarize(rows, ["phase"]), ["phase", *summary_columns]),
-        "by_year": _records(summarize(rows, ["year"]), ["year", *summary_columns]),
+        "totals": totals(summary),
+        "by_tier": _records(summarize(summary, ["tier"]), ["tier", *summary_columns]),
+        "by_phase": _records(summarize(summary, ["phase"]), ["phase", *summary_columns]),
+        "by_year": _records(summarize(summary, ["year"]), ["year", *summary_columns]),
         "by_item": _records(gwp_items, ["item", "kind", "tier", *summary_columns])
-        + _records(
-            by_item[by_item["criterion"] != "gwp"], ["item", "kind", "tier", *summary_columns]
-        ),
+        + _records(other_items, ["item", "kind", "tier", *summary_columns]),
         "per_functional_unit": {
-            "per_user_year": per_user_year(rows, users),
-            "sci": sci_per_user(rows, users),
+            "per_user_year": per_user_year(summary, users),
+            "sci": sci_per_user(summary, users),
         },
-        "quality_shares": quality_shares(rows),
+        "quality_shares": quality_shares(summary),
         "electricity": _electricity(assessment),
         "factors_used": _factors_used(assessment),
         "warnings": [w.as_dict() for w in assessment.warnings],
@@ -104,14 +117,17 @@ def assessment_data(assessment: Assessment, *, include_rows: bool = True) -> dic
 
 def quality_shares(rows: pd.DataFrame) -> dict[str, dict[str, float]]:
     """Share of each criterion's known total by data quality (measured, modelled...)."""
+    from ecodigital.engine.aggregate import summarize
+
     shares: dict[str, dict[str, float]] = {}
-    known = rows[rows["value"].notna()]
-    grouped = known.groupby(["criterion", "quality"], observed=True)["value"].sum()
-    for criterion in known["criterion"].astype(str).unique():
-        part = grouped.loc[criterion]
-        total = float(part.sum())
+    table = summarize(rows, ["quality"]).dropna(subset=["value"])
+    for criterion, part in table.groupby("criterion", sort=False):
+        total = float(part["value"].sum())
         if total > 0:
-            shares[criterion] = {str(q): float(v) / total for q, v in part.items()}
+            shares[str(criterion)] = {
+                str(q): float(v) / total
+                for q, v in zip(part["quality"], part["value"], strict=True)
+            }
     return shares
 
 
@@ -146,7 +162,13 @@ def _factors_used(assessment: Assessment) -> list[dict[str, Any]]:
     impacts = [c for c in frame.columns if c.split("_")[0] in ("gwp", "adpe", "pe", "water")]
     for record, (_, row) in zip(records, frame.iterrows(), strict=True):
         record["values"] = {c: _clean(row[c]) for c in impacts if _clean(row[c]) is not None}
-        for parameter in ("lifetime_years", "power_w", "pue", "uncertainty_low", "uncertainty_high"):
+        for parameter in (
+            "lifetime_years",
+            "power_w",
+            "pue",
+            "uncertainty_low",
+            "uncertainty_high",
+        ):
             if _clean(row[parameter]) is not None:
                 record[parameter] = _clean(row[parameter])
     return records

@@ -24,14 +24,14 @@ def render_assessment(assessment: Assessment, output_format: str, lang: str = "f
     if output_format == "csv":
         from ecodigital.engine.compute import LONG_COLUMNS
 
-        return str(
-            assessment.rows[list(LONG_COLUMNS)].to_csv(index=False, float_format="%.12g")
-        )
+        return str(assessment.rows[list(LONG_COLUMNS)].to_csv(index=False, float_format="%.12g"))
     from ecodigital.report.data import assessment_data
 
     if output_format == "json":
         data = assessment_data(assessment, include_rows=True)
-        return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False, default=_plain) + "\n"
+        return (
+            json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False, default=_plain) + "\n"
+        )
     from ecodigital.report.text import assessment_table
 
-    return assessment_table(assessment_data(assessment, include_rows=False), lang)
+    return assessment_table(assessment_data(assessment, include_rows=False, max_items=5), lang)

@@ -41,7 +41,8 @@ def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
     colon = " : " if lang == "fr" else ": "
     out = [
         f"{project['name']} — {project['beneficiary']['name']} ({project['beneficiary']['type']})",
-        f"{label('horizon', lang)}{colon}{horizon} {label('years', lang)} ({start}-{start + horizon - 1})"
+        f"{label('horizon', lang)}{colon}{horizon} {label('years', lang)}"
+        f" ({start}-{start + horizon - 1})"
         f" · {format_quantity(per_user['user_years']['value'], label('user_years', lang), lang)}"
         f" · {label('factors', lang)} {dataset['name']} {dataset['version']}",
         "",
@@ -61,7 +62,9 @@ def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
             if record["criterion"] != "gwp":
                 continue
             name = str(record[key]) if key == "year" else label(str(record[key]), lang)
-            share = record["value"] / total_gwp if record["value"] is not None and total_gwp else None
+            share = (
+                record["value"] / total_gwp if record["value"] is not None and total_gwp else None
+            )
             rows.append((name, _figure(record, lang), format_share(share, lang)))
         return rows
 

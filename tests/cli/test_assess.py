@@ -24,7 +24,13 @@ def invoke(*args: str) -> tuple[int, str]:
 def test_example_table_in_french_by_default() -> None:
     code, output = invoke("assess", str(EXAMPLE))
     assert code == 0, output
-    for heading in ("Total sur l'horizon", "Par tiers", "Par phase", "Par année", "Par utilisateur-année"):
+    for heading in (
+        "Total sur l'horizon",
+        "Par tiers",
+        "Par phase",
+        "Par année",
+        "Par utilisateur-année",
+    ):
         assert heading in output
     assert "Changement climatique (gwp)" in output and "tCO2e" in output
     assert "[DEFAULT_PUE]" in output
@@ -48,7 +54,9 @@ def test_json_has_the_documented_keys_and_adds_up() -> None:
         assert key in data
     assert data["factors_dataset"]["name"] == "ecodigital-reference-factors"
     assert data["factors_dataset"]["version"]
-    gwp_rows = [r["value"] for r in data["rows"] if r["criterion"] == "gwp" and r["value"] is not None]
+    gwp_rows = [
+        r["value"] for r in data["rows"] if r["criterion"] == "gwp" and r["value"] is not None
+    ]
     assert data["totals"]["gwp"]["value"] == pytest.approx(sum(gwp_rows), rel=1e-12)
     assert data["totals"]["gwp"]["unit"] == "kgCO2e"
     tiers = {r["tier"]: r["value"] for r in data["by_tier"] if r["criterion"] == "gwp"}
@@ -69,7 +77,17 @@ def test_csv_is_the_long_table(tmp_path: Path) -> None:
     code, output = invoke("assess", str(dossier), "--format", "csv")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(output)))
-    assert list(rows[0]) == ["item", "kind", "tier", "phase", "criterion", "year", "value", "unit", "quality"]
+    assert list(rows[0]) == [
+        "item",
+        "kind",
+        "tier",
+        "phase",
+        "criterion",
+        "year",
+        "value",
+        "unit",
+        "quality",
+    ]
     # 2 items x 3 years x 4 phases x 4 criteria
     assert len(rows) == 2 * 3 * 4 * 4
     # unknown values are empty cells, never 0

@@ -106,7 +106,10 @@ def test_public_surface() -> None:
 
 def test_version_and_module_entry_point() -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "ecodigital", "--version"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "ecodigital", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert out.stdout.strip() == f"ecodigital, version {ecodigital.__version__}"
 

@@ -37,9 +37,13 @@ def with_item(**changes: Any) -> dict[str, Any]:
 
 def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "d.yaml"
-    path.write_text("format: ecodigital/1\nproject:\n  name: [unclosed\n  other: 1\n", encoding="utf-8")
+    path.write_text(
+        "format: ecodigital/1\nproject:\n  name: [unclosed\n  other: 1\n", encoding="utf-8"
+    )
     code, output, out = run_assess(path, tmp_path)
-    assert_one_line_error(code, output, out, f"{path}:", "YAML syntax error", "Fix: check the indentation")
+    assert_one_line_error(
+        code, output, out, f"{path}:", "YAML syntax error", "Fix: check the indentation"
+    )
 
 
 @pytest.mark.parametrize(
@@ -122,7 +126,9 @@ def test_not_a_dossier(tmp_path: Path) -> None:
     path = tmp_path / "d.yaml"
     path.write_text("- just\n- a list\n", encoding="utf-8")
     code, output, out = run_assess(path, tmp_path)
-    assert_one_line_error(code, output, out, "is not a dossier", 'Fix: start from "ecodigital init DIR"')
+    assert_one_line_error(
+        code, output, out, "is not a dossier", 'Fix: start from "ecodigital init DIR"'
+    )
 
 
 def test_wrong_format_version(tmp_path: Path) -> None:
@@ -181,7 +187,10 @@ def test_csv_unknown_column_suggests(tmp_path: Path) -> None:
     path = csv_dossier(tmp_path, "id,kind,quantiy\na,laptop,2\n")
     code, output, out = run_assess(path, tmp_path)
     assert_one_line_error(
-        code, output, out, "inventory.csv: column 'quantiy': unknown column (did you mean \"quantity\"?)"
+        code,
+        output,
+        out,
+        "inventory.csv: column 'quantiy': unknown column (did you mean \"quantity\"?)",
     )
 
 
@@ -189,7 +198,10 @@ def test_csv_unknown_kind_names_its_row(tmp_path: Path) -> None:
     path = csv_dossier(tmp_path, "id,kind\na,laptop\nb,serveur\n")
     code, output, out = run_assess(path, tmp_path)
     assert_one_line_error(
-        code, output, out, "row 3, column 'kind': \"serveur\" is not a known kind (did you mean \"server\"?)"
+        code,
+        output,
+        out,
+        'row 3, column \'kind\': "serveur" is not a known kind (did you mean "server"?)',
     )
 
 
@@ -202,7 +214,12 @@ def test_csv_range_error_names_its_row(tmp_path: Path) -> None:
 def test_csv_field_of_another_kind(tmp_path: Path) -> None:
     path = csv_dossier(tmp_path, "id,kind,vcpu\na,laptop,4\n")
     code, output, out = run_assess(path, tmp_path)
-    assert_one_line_error(code, output, out, "row 2, column 'vcpu': unknown key \"vcpu\": this column does not apply to kind laptop")
+    assert_one_line_error(
+        code,
+        output,
+        out,
+        "row 2, column 'vcpu': unknown key \"vcpu\": this column does not apply to kind laptop",
+    )
 
 
 def test_csv_missing_file(tmp_path: Path) -> None:
@@ -228,7 +245,9 @@ def test_csv_header_only(tmp_path: Path) -> None:
 def test_csv_factor_error_names_row(tmp_path: Path) -> None:
     path = csv_dossier(tmp_path, "id,kind,factor\na,laptop,\nb,laptop,nope\n")
     code, output, out = run_assess(path, tmp_path)
-    assert_one_line_error(code, output, out, "row 3, column 'factor': \"nope\" is not a known factor id")
+    assert_one_line_error(
+        code, output, out, "row 3, column 'factor': \"nope\" is not a known factor id"
+    )
 
 
 def test_validate_lists_every_problem(tmp_path: Path) -> None:
@@ -247,4 +266,6 @@ def test_unknown_top_level_key(tmp_path: Path) -> None:
     dossier["inventry"] = []
     path = write_yaml(tmp_path / "d.yaml", dossier)
     code, output, out = run_assess(path, tmp_path)
-    assert_one_line_error(code, output, out, 'inventry: unknown key "inventry" (did you mean "inventory"?)')
+    assert_one_line_error(
+        code, output, out, 'inventry: unknown key "inventry" (did you mean "inventory"?)'
+    )

@@ -76,7 +76,9 @@ def test_laptop_fleet() -> None:
     assert value_of(rows, phase="end_of_life", **gwp) == pytest.approx(5.6, rel=REL)
     assert value_of(rows, phase="use", **gwp) == pytest.approx(21.18039, rel=REL)
     # five active years of the same annual figures
-    assert value_of(rows, criterion="gwp") == pytest.approx(5 * (340 + 24.6 + 5.6 + 21.18039), rel=REL)
+    assert value_of(rows, criterion="gwp") == pytest.approx(
+        5 * (340 + 24.6 + 5.6 + 21.18039), rel=REL
+    )
     assert set(rows["quality"].astype(str)) == {"modelled"}
     # the source gives no adpe: unknown, never zero
     assert math.isnan(value_of(rows, criterion="adpe", phase="manufacturing", year=1))
@@ -88,8 +90,12 @@ def test_server_with_pue() -> None:
     #   manufacturing: 2 x 960 / 4 = 480 kgCO2e a year; distribution unknown (blank factor)
     result = run([{"id": "srv", "kind": "server", "quantity": 2, "pue": 1.5}])
     rows = result.rows
-    assert value_of(rows, phase="use", criterion="gwp", year=1) == pytest.approx(731.067552, rel=REL)
-    assert value_of(rows, phase="manufacturing", criterion="gwp", year=1) == pytest.approx(480.0, rel=REL)
+    assert value_of(rows, phase="use", criterion="gwp", year=1) == pytest.approx(
+        731.067552, rel=REL
+    )
+    assert value_of(rows, phase="manufacturing", criterion="gwp", year=1) == pytest.approx(
+        480.0, rel=REL
+    )
     assert math.isnan(value_of(rows, phase="distribution", criterion="gwp", year=1))
     codes = {w.code for w in result.warnings}
     assert {"DEFAULT_LIFETIME", "DEFAULT_POWER", "DEFAULT_HOURS", "UNKNOWN_PHASE"} <= codes
@@ -112,11 +118,24 @@ def test_cloud_instance_in_germany() -> None:
     #   energy: (4 x 2.0 W + 16 x 0.4 W) x 8760 h / 1000 x 1.2 = 151.3728 kWh
     #   use: 151.3728 x 0.381 = 57.6730368 kgCO2e
     result = run(
-        [{"id": "vm", "kind": "cloud_instance", "vcpu": 4, "memory_gb": 16, "pue": 1.2, "location": "DEU"}]
+        [
+            {
+                "id": "vm",
+                "kind": "cloud_instance",
+                "vcpu": 4,
+                "memory_gb": 16,
+                "pue": 1.2,
+                "location": "DEU",
+            }
+        ]
     )
     rows = result.rows
-    assert value_of(rows, phase="manufacturing", criterion="gwp", year=2) == pytest.approx(6.3072, rel=REL)
-    assert value_of(rows, phase="use", criterion="gwp", year=2) == pytest.approx(57.6730368, rel=REL)
+    assert value_of(rows, phase="manufacturing", criterion="gwp", year=2) == pytest.approx(
+        6.3072, rel=REL
+    )
+    assert value_of(rows, phase="use", criterion="gwp", year=2) == pytest.approx(
+        57.6730368, rel=REL
+    )
     # one item in the table, whatever its components
     assert set(rows["item"].astype(str)) == {"vm"}
 
@@ -125,10 +144,16 @@ def test_storage_with_replicas() -> None:
     # 10 TB x 2 replicas of SSD, default PUE 1.46:
     #   embodied: 20 TB x 11 = 220 kgCO2e a year
     #   energy: 20 x 1.2 W x 8760 h / 1000 x 1.46 = 306.9504 kWh; x 0.0519 = 15.93072576
-    result = run([{"id": "st", "kind": "storage", "capacity_tb": 10, "replicas": 2, "media": "ssd"}])
+    result = run(
+        [{"id": "st", "kind": "storage", "capacity_tb": 10, "replicas": 2, "media": "ssd"}]
+    )
     rows = result.rows
-    assert value_of(rows, phase="manufacturing", criterion="gwp", year=1) == pytest.approx(220.0, rel=REL)
-    assert value_of(rows, phase="use", criterion="gwp", year=1) == pytest.approx(15.93072576, rel=REL)
+    assert value_of(rows, phase="manufacturing", criterion="gwp", year=1) == pytest.approx(
+        220.0, rel=REL
+    )
+    assert value_of(rows, phase="use", criterion="gwp", year=1) == pytest.approx(
+        15.93072576, rel=REL
+    )
 
 
 def test_fixed_and_mobile_traffic() -> None:
@@ -141,8 +166,12 @@ def test_fixed_and_mobile_traffic() -> None:
         ]
     )
     rows = result.rows
-    assert value_of(rows, item="fixed", phase="use", criterion="gwp", year=1) == pytest.approx(9.2693, rel=REL)
-    assert value_of(rows, item="mobile", phase="use", criterion="gwp", year=1) == pytest.approx(12.342, rel=REL)
+    assert value_of(rows, item="fixed", phase="use", criterion="gwp", year=1) == pytest.approx(
+        9.2693, rel=REL
+    )
+    assert value_of(rows, item="mobile", phase="use", criterion="gwp", year=1) == pytest.approx(
+        12.342, rel=REL
+    )
     assert value_of(rows, item="fixed", phase="manufacturing", criterion="gwp", year=1) == 0.0
     assert any(w.code == "ALL_PHASES_IN_USE" for w in result.warnings)
 

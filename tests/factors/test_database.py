@@ -105,7 +105,9 @@ def test_user_factor_file_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match='did you mean "gwp_manufacturing_kgco2e"'):
         load_factors(bad)
     bad.write_text("id,gwp_manufacturing_kgco2e\nlaptop,abc\n", encoding="utf-8")
-    with pytest.raises(InputError, match="row 2, column 'gwp_manufacturing_kgco2e': 'abc' is not a number"):
+    with pytest.raises(
+        InputError, match="row 2, column 'gwp_manufacturing_kgco2e': 'abc' is not a number"
+    ):
         load_factors(bad)
     bad.write_text("id,gwp_manufacturing_kgco2e\nlaptop,-3\n", encoding="utf-8")
     with pytest.raises(InputError, match="is negative"):
@@ -125,14 +127,24 @@ def test_assess_with_user_factors_reports_overrides(tmp_path: Path) -> None:
     runner = CliRunner()
     plain = json.loads(runner.invoke(cli, ["assess", str(dossier), "--format", "json"]).output)
     bent = json.loads(
-        runner.invoke(cli, ["assess", str(dossier), "--format", "json", "--factors", str(user)]).output
+        runner.invoke(
+            cli, ["assess", str(dossier), "--format", "json", "--factors", str(user)]
+        ).output
     )
     override = bent["factors_dataset"]["overrides"][0]
-    assert override["factor_id"] == "laptop" and override["reference"] == 170 and override["value"] == 340
+    assert (
+        override["factor_id"] == "laptop"
+        and override["reference"] == 170
+        and override["value"] == 340
+    )
     assert any(w["code"] == "FACTOR_OVERRIDDEN" for w in bent["warnings"])
 
     def manufacturing(data: dict) -> float:  # type: ignore[type-arg]
-        return next(r["value"] for r in data["by_phase"] if r["phase"] == "manufacturing" and r["criterion"] == "gwp")
+        return next(
+            r["value"]
+            for r in data["by_phase"]
+            if r["phase"] == "manufacturing" and r["criterion"] == "gwp"
+        )
 
     # 2 laptops x 0.5 / 5 years x 3 years: (340 - 170) x 0.2 x 3 = 102 kgCO2e more
     assert manufacturing(bent) - manufacturing(plain) == pytest.approx(102.0, rel=1e-9)
@@ -148,11 +160,16 @@ def test_factors_commands() -> None:
     assert "server-medium" not in listed.output
     shown = runner.invoke(cli, ["factors", "show", "server-medium"])
     assert shown.exit_code == 0
-    assert "gwp_manufacturing_kgco2e: 900" in shown.output and "source_url: https://" in shown.output
+    assert (
+        "gwp_manufacturing_kgco2e: 900" in shown.output and "source_url: https://" in shown.output
+    )
     found = runner.invoke(cli, ["factors", "search", "mobile"])
     assert "network-mobile-fra-gb" in found.output
     missing = runner.invoke(cli, ["factors", "show", "laptp"])
     assert missing.exit_code == 2
-    assert missing.output == 'Error: "laptp" is not a factor id (did you mean "laptop"?). Fix: run "ecodigital factors list"\n'
+    assert (
+        missing.output
+        == 'Error: "laptp" is not a factor id (did you mean "laptop"?). Fix: run "ecodigital factors list"\n'
+    )
     bad_kind = runner.invoke(cli, ["factors", "list", "--kind", "latop"])
     assert bad_kind.exit_code == 2 and 'did you mean "laptop"' in bad_kind.output

@@ -1,0 +1,105 @@
+"""Benchmark of the core: start-up and assessing large CSV inventories.
+
+Run:  python benchmarks/bench_core.py [--sizes 10000 50000 100000]
+
+Targets: ``ecodigital --help`` under 0.3 s; ``assess`` of a 100,000-row CSV
+inventory under 3 s wall on a 2-core machine, memory growing linearly.
+Each figure is the best of several runs of the real command in a subprocess;
+peak memory is the child's maximum resident set size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+KINDS = [
+    ("laptop", "{q},{a},,7,220,,,,,,"),
+    ("smartphone", "{q},{a},,,,,,,,,"),
+    ("server", "{q},{a},,,,,,,,,"),
+    ("cloud_instance", "{q},{a},,,,4,16,,,,"),
+    ("storage", "{q},{a},,,,,,2,3,hdd,"),
+    ("network", "{q},{a},,,,,,,,,1000"),
+]
+HEADER = (
+    "id,kind,quantity,allocation,lifetime_years,hours_per_day,days_per_year,"
+    "vcpu,memory_gb,capacity_tb,replicas,media,gb_per_year"
+)
+
+
+def write_inventory(folder: Path, rows: int) -> Path:
+    rng = random.Random(rows)
+    lines = [HEADER]
+    for i in range(rows):
+        kind, template = KINDS[i % len(KINDS)]
+        q = rng.randint(1, 50)
+        a = round(rng.uniform(0.01, 1), 3)
+        lines.append(f"item-{i},{kind}," + template.format(q=q, a=a))
+    (folder / "inventory.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    dossier = folder / "dossier.yaml"
+    dossier.write_text(
+        "format: ecodigital/1\n"
+        "project:\n"
+        "  name: Benchmark\n"
+        "  beneficiary: {name: Bench, type: region}\n"
+        "  start_year: 2026\n"
+        "  duration_years: 3\n"
+        "  horizon_years: 5\n"
+        "  users_per_year: [1000, 2000, 3000, 4000, 5000]\n"
+        "inventory: {csv: inventory.csv}\n",
+        encoding="utf-8",
+    )
+    return dossier
+
+
+def run(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one run of ``command``."""
+    script = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+        "w = time.perf_counter() - t\n"
+        "if r.returncode: sys.exit(r.returncode)\n"
+        "print(w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, *command], capture_output=True, text=True, check=True
+    )
+    wall, rss = out.stdout.split()
+    return float(wall), float(rss)
+
+
+def best(command: list[str], repeat: int) -> tuple[float, float]:
+    results = [run(command) for _ in range(repeat)]
+    return min(r[0] for r in results), max(r[1] for r in results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    ecodigital = [sys.executable, "-m", "ecodigital"]
+    print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
+    wall, rss = best([*ecodigital, "--help"], 5)
+    print(f"ecodigital --help: {wall:.3f} s wall, {rss:.0f} MiB peak  (target < 0.3 s)")
+    with tempfile.TemporaryDirectory() as tmp:
+        for rows in args.sizes:
+            folder = Path(tmp) / str(rows)
+            folder.mkdir()
+            dossier = write_inventory(folder, rows)
+            wall, rss = best([*ecodigital, "assess", str(dossier)], args.repeat)
+            target = "  (target < 3 s)" if rows == 100_000 else ""
+            print(
+                f"assess {rows:>7,} CSV rows: {wall:.2f} s wall, {rss:.0f} MiB peak, "
+                f"{rows / wall:,.0f} rows/s{target}"
+            )
+
+
+if __name__ == "__main__":
+    main()
