@@ -28,6 +28,15 @@ _LABELS: Final[dict[str, dict[str, str]]] = {
     },
     "pe": {"fr": "Énergie primaire", "en": "Primary energy"},
     "water": {"fr": "Consommation d'eau", "en": "Water use"},
+    "gwp_short": {"fr": "Changement climatique", "en": "Climate change"},
+    "adpe_short": {"fr": "Ressources abiotiques", "en": "Abiotic resources"},
+    "pe_short": {"fr": "Énergie primaire", "en": "Primary energy"},
+    "water_short": {"fr": "Eau", "en": "Water"},
+    "partial_note": {
+        "fr": "≥ : somme partielle, donc minorant : la source ne donne pas certaines phases (voir UNKNOWN_PHASE)",
+        "en": "≥: partial sum, so a lower bound: the source gives no figure for some phases (see UNKNOWN_PHASE)",
+    },
+    "items": {"fr": "éléments", "en": "items"},
     "measured": {"fr": "mesuré", "en": "measured"},
     "estimated-by-codecarbon": {"fr": "estimé par CodeCarbon", "en": "estimated by CodeCarbon"},
     "modelled": {"fr": "modélisé", "en": "modelled"},
@@ -121,10 +130,16 @@ def warning_text(code: str, params: dict[str, object], lang: str = "fr", default
     entry = _WARNINGS.get(code)
     if entry is None:
         return default or code
-    values = {
-        key: ", ".join(map(str, value)) if isinstance(value, list | tuple) else value
-        for key, value in params.items()
-    }
+    from ecodigital.report.format import format_number
+
+    def shown(value: object) -> object:
+        if isinstance(value, list | tuple):
+            return ", ".join(map(str, value))
+        if isinstance(value, float):
+            return format_number(value, lang, digits=3)
+        return value
+
+    values = {key: shown(value) for key, value in params.items()}
     if "phase" in values:
         values["phase"] = label(str(values["phase"]), lang).lower()
     try:

@@ -55,9 +55,13 @@ def summarize(rows: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     all_rows = np.bincount(flat, minlength=size)
     present = np.nonzero(all_rows)[0]
     positions = np.unravel_index(present, shape)
-    data: dict[str, object] = {
-        key: level[position] for key, level, position in zip(keys, levels, positions, strict=True)
-    }
+    data: dict[str, object] = {}
+    for key, level, position in zip(keys, levels, positions, strict=True):
+        if isinstance(rows[key].dtype, pd.CategoricalDtype):
+            # keep the categories' order (tiers, phases...) in every later group-by
+            data[key] = pd.Categorical.from_codes(position, categories=rows[key].cat.categories)
+        else:
+            data[key] = level[position]
     data["value"] = np.where(known_rows[present] > 0, sums[present], np.nan)
     data["known_rows"] = known_rows[present]
     data["unknown_rows"] = all_rows[present] - known_rows[present]

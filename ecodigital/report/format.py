@@ -22,16 +22,32 @@ def format_number(value: float, lang: str = "fr", digits: int = 3) -> str:
     '52,300'
     >>> format_number(0.0123456, "fr")
     '0,0123'
+    >>> format_number(0.00000484, "en")
+    '4.84 × 10⁻⁶'
     """
     if value == 0:
         return "0"
     magnitude = math.floor(math.log10(abs(value)))
+    if magnitude < -3:
+        mantissa = format_number(value / 10**magnitude, lang, digits)
+        return f"{mantissa} × 10{_superscript(magnitude)}"
     decimals = max(digits - 1 - magnitude, 0)
     rounded = round(value, digits - 1 - magnitude)
     text = f"{rounded:,.{decimals}f}"
     if lang == "fr":
         text = text.replace(",", "\u202f").replace(".", ",")
     return text
+
+
+def _superscript(number: int) -> str:
+    return str(number).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+#: Units of the functional unit, as people read them.
+_PER_UNIT: Final = {
+    "user-year": {"fr": "utilisateur-an", "en": "user-year"},
+    "user": {"fr": "utilisateur", "en": "user"},
+}
 
 
 def format_quantity(value: float | None, unit: str, lang: str = "fr", digits: int = 3) -> str:
@@ -43,6 +59,7 @@ def format_quantity(value: float | None, unit: str, lang: str = "fr", digits: in
         factor, larger = _SCALES[base]
         if abs(value) >= factor:
             value, base = value / factor, larger
+    per = _PER_UNIT.get(per, {}).get(lang, per)
     shown = f"{base}/{per}" if per else base
     return f"{format_number(value, lang, digits)} {shown}"
 

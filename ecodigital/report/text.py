@@ -13,10 +13,15 @@ _MAX_ITEMS_LISTED = 5
 
 
 def _figure(figure: dict[str, Any], lang: str) -> str:
+    """A figure; a partial sum (lower bound) is marked with ≥."""
     text = format_quantity(figure["value"], figure["unit"], lang)
     if figure["value"] is not None and not figure["complete"]:
-        text = f"≥ {text} ({label('partial', lang)})"
+        text = f"≥ {text}"
     return text
+
+
+def _criterion(criterion: str, lang: str) -> str:
+    return f"{label(criterion + '_short', lang)} ({criterion})"
 
 
 def _table(rows: list[tuple[str, ...]], indent: str = "  ") -> list[str]:
@@ -29,6 +34,10 @@ def _table(rows: list[tuple[str, ...]], indent: str = "  ") -> list[str]:
         ]
         lines.append(indent + "  ".join(cells).rstrip())
     return lines
+
+
+def _has_partial(data: dict[str, Any]) -> bool:
+    return any(f["value"] is not None and not f["complete"] for f in data["totals"].values())
 
 
 def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
@@ -50,7 +59,7 @@ def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
     ]
     out += _table(
         [
-            (f"{label(criterion, lang)} ({criterion})", _figure(figure, lang))
+            (_criterion(criterion, lang), _figure(figure, lang))
             for criterion, figure in data["totals"].items()
         ]
     )
@@ -77,7 +86,7 @@ def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
     out += ["", label("per_user_year", lang)]
     out += _table(
         [
-            (f"{label(criterion, lang)} ({criterion})", _figure(per_user[criterion], lang))
+            (_criterion(criterion, lang), _figure(per_user[criterion], lang))
             for criterion in data["totals"]
         ]
     )
@@ -103,6 +112,8 @@ def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
             f"  {label('quality', lang)}{colon}"
             + ", ".join(f"{label(q, lang)} {format_share(s, lang)}" for q, s in shares.items())
         )
+    if _has_partial(data):
+        out += ["", label("partial_note", lang)]
     out += ["", label("warnings", lang)]
     if not data["warnings"]:
         out.append(f"  {label('none', lang)}")
@@ -111,9 +122,10 @@ def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
         items_text = ""
         if warning["items"]:
             shown = warning["items"][:_MAX_ITEMS_LISTED]
-            items_text = ": " + ", ".join(shown)
+            items_text = ", ".join(shown)
             hidden = len(warning["items"]) - len(shown)
             if hidden:
                 items_text += " " + label("and_more", lang).format(n=hidden)
+            items_text = f" ({label('items', lang)}{colon}{items_text})"
         out.append(f"  [{warning['code']}] {text}{items_text}")
     return "\n".join(out) + "\n"
