@@ -178,7 +178,12 @@ def factors() -> None:
     "--factors", "factors_path", type=click.Path(path_type=Path), help="Layer a user file."
 )
 def factors_list(kind: str | None, factors_path: Path | None) -> None:
-    """List factor rows: id, kind, basis, gwp per phase and source."""
+    """List factor rows: id, kind, basis, gwp per phase and source.
+
+    \b
+    Example:
+      ecodigital factors list --kind laptop
+    """
     from ecodigital.factors.browse import list_factors
 
     click.echo(list_factors(kind, factors_path), nl=False)
@@ -190,7 +195,12 @@ def factors_list(kind: str | None, factors_path: Path | None) -> None:
     "--factors", "factors_path", type=click.Path(path_type=Path), help="Layer a user file."
 )
 def factors_show(factor_id: str, factors_path: Path | None) -> None:
-    """Show every value of one factor row, with its source."""
+    """Show every value of one factor row, with its source.
+
+    \b
+    Example:
+      ecodigital factors show server-medium
+    """
     from ecodigital.factors.browse import show_factor
 
     click.echo(show_factor(factor_id, factors_path), nl=False)
@@ -199,7 +209,12 @@ def factors_show(factor_id: str, factors_path: Path | None) -> None:
 @factors.command("search")
 @click.argument("text")
 def factors_search(text: str) -> None:
-    """Find factor rows whose id, label, source or notes contain TEXT."""
+    """Find factor rows whose id, label, source or notes contain TEXT.
+
+    \b
+    Example:
+      ecodigital factors search boavizta
+    """
     from ecodigital.factors.browse import search_factors
 
     click.echo(search_factors(text), nl=False)

@@ -118,3 +118,30 @@ def test_licence_is_eupl() -> None:
     licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert "EUROPEAN UNION PUBLIC LICENCE v. 1.2" in licence
     assert 'license = "EUPL-1.2"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_every_warning_code_is_documented_and_translated() -> None:
+    from ecodigital.i18n import warning_codes
+
+    documented = set(
+        re.findall(r"^\| `([A-Z_]+)` \|", (ROOT / "docs" / "warnings.md").read_text(), re.M)
+    )
+    emitted = set()
+    for path in (ROOT / "ecodigital").rglob("*.py"):
+        emitted |= set(re.findall(r'code="([A-Z_]+)"', path.read_text(encoding="utf-8")))
+        emitted |= set(re.findall(r"\(\"([A-Z_]+)\", \(", path.read_text(encoding="utf-8")))
+    assert emitted, "no warning code found in the package"
+    assert emitted <= documented, emitted - documented
+    assert emitted <= set(warning_codes()), emitted - set(warning_codes())
+
+
+def test_readme_test_command_is_the_one_ci_runs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    command = 'python3 -m venv .venv && .venv/bin/pip install -q -e ".[test]" && .venv/bin/python -m pytest'
+    assert command in ci
+    assert command.replace(" -q", "") in readme
+    assert (
+        "bash scripts/install-system-deps.sh" in readme
+        and "bash scripts/install-system-deps.sh" in ci
+    )
