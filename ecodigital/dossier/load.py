@@ -473,7 +473,8 @@ def _describe(
         return f"is too {'short' if 'short' in kind else 'long'}", None
     if kind == "value_error":
         message = str(error.get("msg", "")).removeprefix("Value error, ")
-        return message, None
+        # Validators may raise a ValueError that carries its fix (finance.model.FieldProblem).
+        return message, getattr(ctx.get("error"), "fix", None)
     if kind in {"list_type", "dict_type", "model_type", "model_attributes_type", "tuple_type"}:
         expected = {"list_type": "a list", "tuple_type": "a list", "dict_type": "a mapping"}.get(
             kind, "a mapping"
@@ -486,7 +487,18 @@ def _describe(
 
 def _allowed_keys(parent: Any, loc: Sequence[str | int]) -> list[str]:
     from ecodigital.dossier.model import Beneficiary, InventoryCsv, Project
+    from ecodigital.finance.model import Applicant, Budget, Expense, PersonalData, Resource
 
+    if loc[:2] == ("budget", "expenses") and len(loc) == 4:
+        return list(Expense.model_fields)
+    if loc[:2] == ("budget", "resources") and len(loc) == 4:
+        return list(Resource.model_fields)
+    if loc[:1] == ("budget",):
+        return list(Budget.model_fields)
+    if loc[:2] == ("applicant", "personal_data"):
+        return list(PersonalData.model_fields)
+    if loc[:1] == ("applicant",):
+        return list(Applicant.model_fields)
     if len(loc) >= 2 and loc[0] == "inventory" and isinstance(loc[1], int):
         if isinstance(parent, dict) and parent.get("kind") in _MODEL_BY_KIND:
             return list(_MODEL_BY_KIND[parent["kind"]].model_fields)
