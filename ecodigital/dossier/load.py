@@ -347,7 +347,8 @@ _KIND_TAGS = frozenset(ITEM_KINDS) | UNION_TAGS
 
 def _input_error(exc: ValidationError, path: Path, raw: dict[str, Any], root: Any) -> InputError:
     errors = exc.errors()
-    error = errors[0]
+    # A misspelt key also makes the right key "missing": report the misspelling.
+    error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = _user_loc(error["loc"])
     parent = _lookup(raw, loc[:-1]) if error["type"] == "extra_forbidden" else None
     problem, fix = _describe(error, parent, loc)
@@ -419,8 +420,9 @@ def _where(path: Path, root: Any, loc: Sequence[str | int]) -> str:
 
 
 def _suggest(value: object, choices: Iterable[str]) -> str:
-    matches = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{matches[0]}"?)' if matches else ""
+    by_folded = {choice.casefold(): choice for choice in choices}
+    matches = difflib.get_close_matches(str(value).casefold(), list(by_folded), n=1, cutoff=0.6)
+    return f' (did you mean "{by_folded[matches[0]]}"?)' if matches else ""
 
 
 _BOUND_WORDS = {
@@ -441,9 +443,10 @@ def _describe(
     name = str(loc[-1]) if loc else "value"
     if kind == "extra_forbidden":
         allowed = _allowed_keys(parent, loc)
+        doc = "docs/finance.md" if loc[:1] in {("budget",), ("applicant",)} else "docs/dossier.md"
         return (
             f'unknown key "{name}"{_suggest(name, allowed)}',
-            "remove it or correct its name (see docs/dossier.md)",
+            f"remove it or correct its name (see {doc})",
         )
     if kind == "missing":
         return "is required", f"add {name}"

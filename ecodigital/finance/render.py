@@ -194,11 +194,19 @@ def _render_result(result: RuleResult, lang: str, grant: str, status_width: int)
     lines = [f"  {status} {_title(result.id, lang, grant)} · {result.id}"]
     indent = " " * (status_width + 3)
     why = _sentence(result.why, lang, grant)
-    lines += textwrap.wrap(why, _WIDTH, initial_indent=indent, subsequent_indent=indent)
+    lines += textwrap.wrap(
+        why, _WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+    )
     if result.fix is not None and result.status in {"fail", "warning"}:
         fix = f"{text(FIGURE_LABELS, 'fix', lang)}{' :' if lang == 'fr' else ':'} "
         fix += _sentence(result.fix, lang, grant)
-        lines += textwrap.wrap(fix, _WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
+        lines += textwrap.wrap(
+            fix,
+            _WIDTH,
+            initial_indent=indent,
+            subsequent_indent=indent + "  ",
+            break_on_hyphens=False,
+        )
     return lines
 
 

@@ -289,7 +289,8 @@ def _rules_error(exc: ValidationError, path: Path, raw: dict[str, Any], root: An
     from ecodigital.dossier.load import _describe, _format_loc, _suggest, _where
 
     errors = exc.errors()
-    error = errors[0]
+    # A misspelt key also makes the right key "missing": report the misspelling.
+    error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = tuple(error["loc"]) or getattr((error.get("ctx") or {}).get("error"), "loc", ())
     if error["type"] == "extra_forbidden":
         allowed = _rules_keys(loc[:-1])
