@@ -41,7 +41,7 @@ def test_accepted_amounts_are_exact_decimals(given: object, expected: str) -> No
 
 
 def test_a_yaml_float_is_not_read_through_binary() -> None:
-    # Decimal(74999.99) would be 74999.9899999999979627318680286407470703125.
+    # Decimal(74999.99) would be 74999.990000000005238689482212066650390625.
     assert parse_amount(74999.99) != Decimal(74999.99)  # noqa: RUF032 (the point of the test)
     assert parse_amount(74999.99) == Decimal("74999.99")
 
