@@ -194,7 +194,6 @@ Money = Annotated[
     Field(
         description="Amount in EUR, to the cent: a number (150000.50) or a string in French "
         'notation ("150 000,50").',
-        json_schema_extra={"type": ["number", "string"]},
     ),
 ]
 Label = Annotated[str, StringConstraints(min_length=1, max_length=300)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Mapping
-from dataclasses import asdict, fields
+from dataclasses import fields
 from decimal import Decimal
 from typing import Any
 
@@ -263,8 +263,3 @@ def _render_json(report: FinanceReport, lang: str) -> str:
         ],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-
-
-def report_as_dict(report: FinanceReport) -> dict[str, Any]:
-    """The report's dataclasses as plain data (for tests and other tools)."""
-    return _jsonable(asdict(report))  # type: ignore[no-any-return]
