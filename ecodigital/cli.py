@@ -160,6 +160,63 @@ def assess(
         click.echo(f"{output}", err=True)
 
 
+@cli.command()
+@click.argument("dossier", type=click.Path(path_type=Path))
+@click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(path_type=Path),
+    help="Rules file of another call (YAML); default: FEDER Bourgogne-Franche-Comté "
+    "2021-2027, OS 1.2 e-government.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: readable verdict; json: every figure and rule result.",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@LANG_OPTION
+def finance(
+    dossier: Path,
+    rules_path: Path | None,
+    output_format: str,
+    output: Path | None,
+    force: bool,
+    lang: str,
+) -> None:
+    """Check a dossier's budget against a call's financing rules.
+
+    Exit code 0 when every rule passes (warnings allowed), 1 when a rule
+    fails, 2 when the dossier or the rules file is not valid.
+
+    \b
+    Examples:
+      ecodigital finance dossier.yaml
+      ecodigital finance dossier.yaml --lang en
+      ecodigital finance dossier.yaml --format json -o financement.json
+      ecodigital finance dossier.yaml --rules autre-appel.yaml
+    """
+    from ecodigital.errors import CheckFailed
+    from ecodigital.finance.render import render_finance
+    from ecodigital.finance.run import run_finance_check
+
+    report = run_finance_check(dossier, rules_path)
+    text = render_finance(report, output_format, lang)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        inputs = tuple(p for p in (dossier, rules_path) if p)
+        _write_output(output, text, force, inputs)
+        click.echo(f"{output}", err=True)
+    if not report.passed:
+        failed = ", ".join(result.id for result in report.failed)
+        raise CheckFailed(f"{len(report.failed)} financing rule(s) not met: {failed}")
+
+
 @cli.group()
 def factors() -> None:
     """Browse the emission-factor database and its sources.

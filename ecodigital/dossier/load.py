@@ -500,7 +500,8 @@ _KIND_TAGS = frozenset(ITEM_KINDS) | UNION_TAGS
 
 def _input_error(exc: ValidationError, path: Path, raw: dict[str, Any], root: Any) -> InputError:
     errors = exc.errors()
-    error = errors[0]
+    # A misspelt key also makes the right key "missing": report the misspelling.
+    error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = _error_loc(error)
     parent = _lookup(raw, loc[:-1]) if error["type"] == "extra_forbidden" else None
     problem, fix = _describe(error, parent, loc)
@@ -585,8 +586,9 @@ def _where(path: Path, root: Any, loc: Sequence[str | int]) -> str:
 
 
 def _suggest(value: object, choices: Iterable[str]) -> str:
-    matches = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{matches[0]}"?)' if matches else ""
+    by_folded = {choice.casefold(): choice for choice in choices}
+    matches = difflib.get_close_matches(str(value).casefold(), list(by_folded), n=1, cutoff=0.6)
+    return f' (did you mean "{by_folded[matches[0]]}"?)' if matches else ""
 
 
 _BOUND_WORDS = {
@@ -605,9 +607,10 @@ def _describe(error: Any, parent: Any, loc: Sequence[str | int]) -> tuple[str, s
     name = str(loc[-1]) if loc else "value"
     if kind == "extra_forbidden":
         allowed = _allowed_keys(parent, loc)
+        doc = "docs/finance.md" if loc[:1] in {("budget",), ("applicant",)} else "docs/dossier.md"
         return (
             f'unknown key "{name}"{_suggest(name, allowed)}',
-            "remove it or correct its name (see docs/dossier.md)",
+            f"remove it or correct its name (see {doc})",
         )
     if kind == "missing":
         return "is required", f"add {name}"
@@ -642,7 +645,8 @@ def _describe(error: Any, parent: Any, loc: Sequence[str | int]) -> tuple[str, s
         return f"is too {'short' if 'short' in kind else 'long'}", None
     if kind == "value_error":
         message = str(error.get("msg", "")).removeprefix("Value error, ")
-        return message, None
+        # Validators may raise a ValueError that carries its fix (finance.model.FieldProblem).
+        return message, getattr(ctx.get("error"), "fix", None)
     if kind in {"list_type", "dict_type", "model_type", "model_attributes_type", "tuple_type"}:
         expected = {"list_type": "a list", "tuple_type": "a list", "dict_type": "a mapping"}.get(
             kind, "a mapping"
@@ -667,7 +671,18 @@ def _show(value: object) -> str:
 
 def _allowed_keys(parent: Any, loc: Sequence[str | int]) -> list[str]:
     from ecodigital.dossier.model import Beneficiary, InventoryCsv, Project
+    from ecodigital.finance.model import Applicant, Budget, Expense, PersonalData, Resource
 
+    if loc[:2] == ("budget", "expenses") and len(loc) == 4:
+        return list(Expense.model_fields)
+    if loc[:2] == ("budget", "resources") and len(loc) == 4:
+        return list(Resource.model_fields)
+    if loc[:1] == ("budget",):
+        return list(Budget.model_fields)
+    if loc[:2] == ("applicant", "personal_data"):
+        return list(PersonalData.model_fields)
+    if loc[:1] == ("applicant",):
+        return list(Applicant.model_fields)
     if len(loc) >= 2 and loc[0] == "inventory" and isinstance(loc[1], int):
         if isinstance(parent, dict) and parent.get("kind") in _MODEL_BY_KIND:
             return list(_MODEL_BY_KIND[parent["kind"]].model_fields)

@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from ecodigital.finance.model import Applicant, Budget
 from ecodigital.vocabulary import BENEFICIARY_TYPES, TIERS
 
 __all__ = [
@@ -256,3 +257,9 @@ class Dossier(_Strict):
         Annotated[list[Item], Tag("items")] | Annotated[InventoryCsv, Tag("csv_file")],
         Discriminator(_inventory_tag),
     ] = Field(description="The items: a list, or {csv: path} for a CSV file.")
+    budget: Budget | None = Field(
+        None, description="Expenses and resources, for `ecodigital finance` (docs/finance.md)."
+    )
+    applicant: Applicant | None = Field(
+        None, description="Horizontal principles, personal data, licence, open standards."
+    )

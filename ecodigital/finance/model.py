@@ -1,0 +1,292 @@
+"""The ``budget`` and ``applicant`` sections of a dossier.
+
+Amounts are in euros, excluding VAT; the VAT of an expense is given apart.
+Every amount is parsed to :class:`decimal.Decimal`, exact to the cent, and never
+goes through a float.
+
+How amounts may be written (the "150 000,00" rule)
+--------------------------------------------------
+- a YAML number: ``150000``, ``150000.5``, ``74999.99``, ``150_000``;
+- a string in French notation: ``"150 000,00"`` (spaces, no-break spaces or
+  narrow no-break spaces between groups of three digits, a comma before the
+  cents), or without separators: ``"150000,00"``;
+- a plain string: ``"150000.00"``.
+
+Refused, with a message that says why: a comma or a point followed by exactly
+three digits (``"150,000"``, ``"1.500"``, ``"1,500.00"``: thousands or decimals?
+they are read differently in French and English), more than two decimals
+(amounts are to the cent), a currency sign, and negative amounts.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Final, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+__all__ = [
+    "CENT",
+    "ELIGIBLE_BY_DEFAULT",
+    "EXPENSE_CATEGORIES",
+    "HORIZONTAL_PRINCIPLES",
+    "INELIGIBLE_BY_DEFAULT",
+    "MAX_AMOUNT",
+    "PERSONAL_DATA_FIELDS",
+    "RESOURCE_SOURCES",
+    "Applicant",
+    "Budget",
+    "Expense",
+    "FieldProblem",
+    "Money",
+    "PersonalData",
+    "Resource",
+    "parse_amount",
+]
+
+#: One cent: the precision of every amount.
+CENT: Final = Decimal("0.01")
+#: Largest amount accepted (a guard against a misplaced digit or a unit slip).
+MAX_AMOUNT: Final = Decimal("1000000000000")
+
+#: Expense categories of the dossier. A rules file says which are eligible.
+ELIGIBLE_BY_DEFAULT: Final = (
+    "investissement_materiel",
+    "investissement_immateriel",
+    "prestations_externes",
+    "maintenance_hebergement_stockage",
+    "abonnements",
+    "communication",
+)
+INELIGIBLE_BY_DEFAULT: Final = (
+    "personnel",
+    "immobilier",
+    "frais_generaux",
+    "numerisation_isolee",
+)
+EXPENSE_CATEGORIES: Final = (*ELIGIBLE_BY_DEFAULT, *INELIGIBLE_BY_DEFAULT)
+
+#: Who finances the plan. A rules file says which count as public aid.
+RESOURCE_SOURCES: Final = (
+    "feder",
+    "etat",
+    "region",
+    "departement",
+    "commune",
+    "epci",
+    "autre_public",
+    "prive",
+    "autofinancement",
+)
+
+HORIZONTAL_PRINCIPLES: Final = ("gender_equality", "non_discrimination", "sustainable_development")
+PERSONAL_DATA_FIELDS: Final = ("dpo", "dpia", "hosting_location", "description")
+
+
+class FieldProblem(ValueError):
+    """A value error that also says how to fix it (read by the dossier loader)."""
+
+    def __init__(
+        self, problem: str, fix: str | None = None, loc: tuple[str | int, ...] = ()
+    ) -> None:
+        super().__init__(problem)
+        self.fix = fix
+        #: Where the problem is, when a model-level check finds it (pydantic gives none).
+        self.loc = loc
+
+
+_SPACES = " \u00a0\u202f"
+_PLAIN = re.compile(r"^(?P<int>\d+)(?:[.,](?P<dec>\d{1,2}))?$")
+_GROUPED = re.compile(rf"^(?P<int>\d{{1,3}}(?:[{_SPACES}]\d{{3}})+)(?:[.,](?P<dec>\d{{1,2}}))?$")
+_AMBIGUOUS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?$")
+_EXAMPLE_FIX = 'write a number (150000 or 150000.50) or French notation in quotes ("150 000,50")'
+
+
+def parse_amount(value: object) -> Decimal:
+    """An amount in euros as an exact ``Decimal`` with two decimals.
+
+    >>> parse_amount("150 000,5")
+    Decimal('150000.50')
+    >>> parse_amount(74999.99)
+    Decimal('74999.99')
+    """
+    if isinstance(value, bool):
+        raise FieldProblem(f"{str(value).lower()} is not an amount", _EXAMPLE_FIX)
+    if isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise FieldProblem(f"{value} is not an amount", _EXAMPLE_FIX)
+        # repr() gives the shortest text that reads back as the same float, so
+        # the YAML number 74999.99 becomes Decimal("74999.99"), not the binary
+        # approximation Decimal(74999.99) = 74999.990000000005238...
+        amount = Decimal(repr(value))
+    elif isinstance(value, Decimal):
+        if not value.is_finite():
+            raise FieldProblem(f"{value} is not an amount", _EXAMPLE_FIX)
+        amount = value
+    elif isinstance(value, str):
+        amount = _parse_amount_text(value)
+    else:
+        raise FieldProblem(f"must be an amount, got {type(value).__name__}", _EXAMPLE_FIX)
+    return _checked(amount, value)
+
+
+def _parse_amount_text(text: str) -> Decimal:
+    stripped = text.strip()
+    negative = stripped.startswith("-")
+    body = stripped.removeprefix("-").strip()
+    match = _PLAIN.match(body) or _GROUPED.match(body)
+    if match is None:
+        if _AMBIGUOUS.match(body):
+            raise FieldProblem(
+                f'"{text}" is ambiguous: a comma or point followed by three digits may separate '
+                "thousands (English) or decimals (French)",
+                'write "150 000,00" (spaces between thousands, comma before the cents) '
+                'or "150000.00"',
+            )
+        if re.match(r"^[\d\s\u00a0\u202f]*[.,]\d{3,}$", body):
+            raise FieldProblem(
+                f'"{text}" has more than two decimals', "give amounts to the cent (two decimals)"
+            )
+        raise FieldProblem(f'"{text}" is not an amount (amounts are in EUR)', _EXAMPLE_FIX)
+    integer = re.sub(f"[{_SPACES}]", "", match["int"])
+    decimals = match["dec"] or "0"
+    amount = Decimal(f"{integer}.{decimals}")
+    return -amount if negative else amount
+
+
+def _checked(amount: Decimal, given: object) -> Decimal:
+    shown = given if isinstance(given, str) else format(amount, "f")
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2 and amount != amount.quantize(CENT):
+        raise FieldProblem(
+            f"{shown} has more than two decimals", "give amounts to the cent (two decimals)"
+        )
+    if amount < 0:
+        raise FieldProblem(
+            f"{shown} is negative",
+            "amounts are positive: record money received as a resource, not as a negative expense",
+        )
+    if amount >= MAX_AMOUNT:
+        raise FieldProblem(
+            f"{shown} is more than 1 000 billion EUR", "check the amount (in euros, not cents)"
+        )
+    try:
+        # Adding zero turns -0 into 0; quantize is exact here (two decimals at most).
+        return (amount + 0).quantize(CENT)
+    except InvalidOperation:  # pragma: no cover - guarded by MAX_AMOUNT
+        raise FieldProblem(f"{shown} is not an amount", _EXAMPLE_FIX) from None
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(parse_amount),
+    Field(
+        description="Amount in EUR, to the cent: a number (150000.50) or a string in French "
+        'notation ("150 000,50").',
+    ),
+]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+Text = Annotated[str, StringConstraints(max_length=10_000)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Expense(_Strict):
+    """One line of planned expenses, excluding VAT."""
+
+    label: Label = Field(description="What the money is spent on.")
+    category: Literal[EXPENSE_CATEGORIES] = Field(  # type: ignore[valid-type]
+        description="Expense category; the rules file says which are eligible."
+    )
+    amount: Money = Field(description="Amount excluding VAT, EUR.")
+    vat: Money = Field(Decimal("0.00"), description="VAT on this line, EUR (0 if none).")
+    vat_recoverable: bool | None = Field(
+        None,
+        description="Whether the beneficiary recovers this VAT. Not given: treated as not "
+        "recoverable, with a warning.",
+    )
+
+
+class Resource(_Strict):
+    """One line of the financing plan."""
+
+    source: Literal[RESOURCE_SOURCES] = Field(  # type: ignore[valid-type]
+        description="Who pays: feder, etat, region, departement, commune, epci, autre_public, "
+        "prive or autofinancement."
+    )
+    amount: Money = Field(description="Amount, EUR.")
+    label: Label | None = Field(None, description='Optional detail, e.g. "DETR 2026".')
+
+
+def _not_empty(what: str, example: str) -> AfterValidator:
+    def check(lines: list[object]) -> list[object]:
+        if not lines:
+            raise FieldProblem(f"has no {what}", f"list at least one, e.g. {example}")
+        return lines
+
+    return AfterValidator(check)
+
+
+class Budget(_Strict):
+    """Planned expenses and the resources that pay for them (the financing plan)."""
+
+    expenses: Annotated[
+        list[Expense],
+        _not_empty(
+            "expense", '- {label: "Développement", category: prestations_externes, amount: 150000}'
+        ),
+    ] = Field(description="Expense lines, excluding VAT.")
+    resources: Annotated[
+        list[Resource], _not_empty("resource", "- {source: feder, amount: 100000}")
+    ] = Field(description="Resource lines; they must add up to the total cost.")
+    state_aid: bool = Field(
+        False,
+        description="The operation falls under State aid rules (then CPR Art. 53(2) does not "
+        "require simplified cost options below its threshold).",
+    )
+
+
+class PersonalData(_Strict):
+    """How users' personal data are protected."""
+
+    dpo: bool | None = Field(None, description="A data protection officer is designated.")
+    dpia: Literal["done", "in_progress", "planned", "not_required"] | None = Field(
+        None, description="Data protection impact assessment (GDPR Art. 35)."
+    )
+    hosting_location: Literal["FR", "UE", "hors_UE"] | None = Field(
+        None, description="Where the personal data are hosted."
+    )
+    description: Text | None = Field(None, description="Measures taken, in a few sentences.")
+
+
+class Applicant(_Strict):
+    """What the call asks of the applicant besides money."""
+
+    gender_equality: Text | None = Field(None, description="Contribution to gender equality.")
+    non_discrimination: Text | None = Field(
+        None, description="Non-discrimination, including accessibility (RGAA) of the service."
+    )
+    sustainable_development: Text | None = Field(
+        None, description="Contribution to sustainable development."
+    )
+    personal_data: PersonalData | None = None
+    licence: Name | None = Field(
+        None, description="SPDX identifier of the licence of the software produced (EUPL-1.2...)."
+    )
+    open_standards: list[Name] = Field(
+        default_factory=list, description="Open standards and connectors used (OpenAPI 3.1...)."
+    )

@@ -1,0 +1,265 @@
+"""The financing check for people (a table in French or English) and for programs (JSON).
+
+In JSON every amount is a string with two decimals ("75000.00"), so that no
+reader turns it into a binary float on the way.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Mapping
+from dataclasses import fields
+from decimal import Decimal
+from typing import Any
+
+from ecodigital.finance.check import ExpenseLine, FinanceReport, Message, RuleResult
+from ecodigital.finance.messages import (
+    FIGURE_LABELS,
+    MESSAGES,
+    RULE_TITLES,
+    STATUS_WORDS,
+    text,
+)
+
+__all__ = ["REPORT_FORMAT", "format_eur", "format_percent", "render_finance"]
+
+REPORT_FORMAT = "ecodigital-finance-report/1"
+_WIDTH = 100
+_NNBSP = "\u202f"
+
+
+def format_eur(amount: Decimal, lang: str = "fr") -> str:
+    """An amount in euros, to the cent.
+
+    >>> format_eur(Decimal("150000.5"), "fr")
+    '150\\u202f000,50\\u202f€'
+    >>> format_eur(Decimal("150000.5"), "en")
+    '€150,000.50'
+    """
+    body = f"{amount:,.2f}"
+    if lang == "fr":
+        return body.replace(",", _NNBSP).replace(".", ",") + f"{_NNBSP}€"
+    return f"€{body}"
+
+
+def format_percent(value: Decimal, lang: str = "fr", fixed: bool = False) -> str:
+    """A rate in %: two decimals when ``fixed`` or not a whole number."""
+    body = f"{value:.0f}" if not fixed and value == value.to_integral_value() else f"{value:.2f}"
+    if lang == "fr":
+        return body.replace(".", ",") + f"{_NNBSP}%"
+    return f"{body} %"
+
+
+def _format_number(value: Decimal | int, lang: str) -> str:
+    body = f"{value:,.0f}" if value == int(value) else f"{value:,}"
+    return body.replace(",", _NNBSP).replace(".", ",") if lang == "fr" else body
+
+
+def _format_value(key: str, value: object, lang: str) -> str:
+    if value is None:
+        return text(FIGURE_LABELS, "not_given", lang)
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, Decimal) and key.endswith("_eur"):
+        return format_eur(value, lang)
+    if isinstance(value, Decimal) and key.endswith("_percent"):
+        return format_percent(value, lang, fixed=key in _COMPUTED_RATES)
+    if isinstance(value, Decimal | int):
+        return _format_number(value, lang)
+    if isinstance(value, list | tuple):
+        if not value:
+            return text(FIGURE_LABELS, "none", lang)
+        return ", ".join(_format_item(item, lang) for item in value)
+    return str(value)
+
+
+_COMPUTED_RATES = frozenset({"grant_rate_percent", "public_aid_rate_percent"})
+
+
+def _format_item(item: object, lang: str) -> str:
+    if isinstance(item, Mapping):
+        return f"{item['label']} ({item['category']}, {format_eur(item['amount_eur'], lang)})"
+    if isinstance(item, Decimal | int) and not isinstance(item, bool):
+        return _format_number(item, lang)
+    return str(item)
+
+
+def _sentence(message: Message, lang: str, grant_name: str) -> str:
+    values = {key: _format_value(key, value, lang) for key, value in message.params.items()}
+    values["grant_name"] = grant_name
+    template = text(MESSAGES, message.key, lang)
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError):  # pragma: no cover - caught by the catalogue test
+        return template
+
+
+def _title(rule_id: str, lang: str, grant_name: str) -> str:
+    return text(RULE_TITLES, rule_id, lang).format(grant_name=grant_name)
+
+
+def render_finance(report: FinanceReport, output_format: str = "table", lang: str = "fr") -> str:
+    """The report as ``table`` (people) or ``json`` (programs)."""
+    if output_format == "json":
+        return _render_json(report, lang)
+    return _render_table(report, lang)
+
+
+# --------------------------------------------------------------------------- table
+
+
+def _render_table(report: FinanceReport, lang: str) -> str:
+    figures = report.figures
+    grant = report.grant_name
+    flat_percent = format_percent(figures.flat_rate_percent or Decimal(0), lang)
+
+    def label(key: str) -> str:
+        return text(FIGURE_LABELS, key, lang).format(
+            grant_name=grant, flat_rate_percent=flat_percent
+        )
+
+    def eur(amount: Decimal) -> str:
+        return format_eur(amount, lang)
+
+    of_eligible = text(FIGURE_LABELS, "of_eligible", lang)
+    rows: list[tuple[str, str, str]] = [
+        (label("total_expenses_excl_vat_eur"), eur(figures.total_expenses_excl_vat_eur), ""),
+        (label("eligible_direct_base_eur"), eur(figures.eligible_direct_base_eur), ""),
+    ]
+    if figures.flat_rate_percent is not None:
+        rows.append((label("flat_rate_eur"), eur(figures.flat_rate_eur), ""))
+    rows += [
+        (label("total_eligible_cost_eur"), eur(figures.total_eligible_cost_eur), ""),
+        (label("total_cost_eur"), eur(figures.total_cost_eur), ""),
+        (label("total_resources_eur"), eur(figures.total_resources_eur), ""),
+        (
+            label("grant_eur"),
+            eur(figures.grant_eur),
+            f"{format_percent(figures.grant_rate_percent, lang, fixed=True)} {of_eligible}"
+            if figures.grant_rate_percent is not None
+            else "",
+        ),
+        (label("max_grant_eur"), eur(figures.max_grant_eur), ""),
+        (
+            label("public_aid_eur"),
+            eur(figures.public_aid_eur),
+            f"{format_percent(figures.public_aid_rate_percent, lang, fixed=True)} {of_eligible}"
+            if figures.public_aid_rate_percent is not None
+            else "",
+        ),
+    ]
+    floor_missed = any(r.id == "grant-floor" and r.status == "fail" for r in report.results)
+    if figures.eligible_direct_base_needed_eur is not None and floor_missed:
+        rows.append(
+            (
+                label("eligible_direct_base_needed_eur"),
+                eur(figures.eligible_direct_base_needed_eur),
+                "",
+            )
+        )
+    name_width = max(len(name) for name, _, _ in rows)
+    value_width = max(len(value) for _, value, _ in rows)
+
+    out = [
+        f"{label('financing_check')} — {report.project}",
+        f"{label('rules_file')} : {report.rules_title} ({report.rules_id})"
+        if lang == "fr"
+        else f"{label('rules_file')}: {report.rules_title} ({report.rules_id})",
+        "",
+        label("key_figures"),
+    ]
+    for name, value, note in rows:
+        out.append(f"  {name.ljust(name_width)}  {value.rjust(value_width)}  {note}".rstrip())
+    out += ["", label("rules")]
+    status_width = max(len(text(STATUS_WORDS, s, lang)) for s in STATUS_WORDS) + 2
+    for result in report.results:
+        out += _render_result(result, lang, grant, status_width)
+    counts = {s: len(report.with_status(s)) for s in STATUS_WORDS}  # type: ignore[arg-type]
+    verdict = "verdict_pass" if report.passed else "verdict_fail"
+    out += [
+        "",
+        text(FIGURE_LABELS, verdict, lang).format(
+            n_pass=counts["pass"],
+            n_fail=counts["fail"],
+            n_warning=counts["warning"],
+            n_na=counts["not_applicable"],
+        ),
+    ]
+    return "\n".join(out) + "\n"
+
+
+def _render_result(result: RuleResult, lang: str, grant: str, status_width: int) -> list[str]:
+    status = f"[{text(STATUS_WORDS, result.status, lang)}]".ljust(status_width)
+    lines = [f"  {status} {_title(result.id, lang, grant)} · {result.id}"]
+    indent = " " * (status_width + 3)
+    why = _sentence(result.why, lang, grant)
+    lines += textwrap.wrap(
+        why, _WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+    )
+    if result.fix is not None and result.status in {"fail", "warning"}:
+        fix = f"{text(FIGURE_LABELS, 'fix', lang)}{' :' if lang == 'fr' else ':'} "
+        fix += _sentence(result.fix, lang, grant)
+        lines += textwrap.wrap(
+            fix,
+            _WIDTH,
+            initial_indent=indent,
+            subsequent_indent=indent + "  ",
+            break_on_hyphens=False,
+        )
+    return lines
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    return value
+
+
+def _line_json(line: ExpenseLine) -> dict[str, Any]:
+    return {
+        "index": line.index,
+        "label": line.label,
+        "category": line.category,
+        "amount_eur": str(line.amount),
+        "vat_eur": str(line.vat),
+        "vat_recoverable": line.vat_recoverable,
+        "eligible": line.eligible,
+        "vat_eligible_eur": str(line.vat_eligible),
+        "vat_in_plan_eur": str(line.vat_in_plan),
+        "eligible_eur": str(line.eligible_amount),
+    }
+
+
+def _render_json(report: FinanceReport, lang: str) -> str:
+    grant = report.grant_name
+    document = {
+        "format": REPORT_FORMAT,
+        "project": report.project,
+        "rules": {"id": report.rules_id, "title": report.rules_title, "grant": grant},
+        "passed": report.passed,
+        "summary": {s: len(report.with_status(s)) for s in STATUS_WORDS},  # type: ignore[arg-type]
+        "figures": _jsonable(
+            {f.name: getattr(report.figures, f.name) for f in fields(report.figures)}
+        ),
+        "expenses": [_line_json(line) for line in report.lines],
+        "results": [
+            {
+                "id": result.id,
+                "status": result.status,
+                "title": _title(result.id, lang, grant),
+                "figures": _jsonable(result.figures),
+                "why": _sentence(result.why, lang, grant),
+                "fix": _sentence(result.fix, lang, grant) if result.fix is not None else None,
+            }
+            for result in report.results
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
