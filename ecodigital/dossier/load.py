@@ -120,6 +120,14 @@ def parse_dossier_text(text: str, path: Path) -> LoadedDossier:
         ) from None
     except yaml.YAMLError as exc:
         raise InputError(str(path), None, f"YAML error: {exc}") from None
+    expanded = _expanded_size(root)
+    if expanded > MAX_EXPANDED_NODES:
+        raise InputError(
+            str(path),
+            None,
+            f"expands to more than {MAX_EXPANDED_NODES:,} values through YAML anchors and aliases",
+            "write the values out instead of repeating anchors",
+        )
     if not isinstance(raw, dict):
         raise InputError(
             str(path),
@@ -147,9 +155,50 @@ def parse_dossier_text(text: str, path: Path) -> LoadedDossier:
         items = _items_frame([item.model_dump() for item in model.inventory], country)
         inventory_path = None
     else:
-        inventory_path = (path.parent / model.inventory.csv).resolve()
+        inventory_path = _inside(path, root, model.inventory.csv)
         items = read_inventory_csv(inventory_path, horizon, country)
     return LoadedDossier(path, model, items, raw, inventory_path)
+
+
+#: Largest number of values a dossier may expand to (a guard against "billion laughs").
+MAX_EXPANDED_NODES = 2_000_000
+
+
+def _expanded_size(root: Any) -> int:
+    """How many nodes the YAML document has once its aliases are expanded."""
+    import yaml
+
+    sizes: dict[int, int] = {}
+
+    def size(node: Any) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        sizes[id(node)] = 1  # a cycle counts once
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        total = min(total, MAX_EXPANDED_NODES + 1)
+        sizes[id(node)] = total
+        return total
+
+    return size(root) if root is not None else 0
+
+
+def _inside(path: Path, root: Any, relative: str) -> Path:
+    """The CSV inventory's path, which must stay inside the dossier's folder."""
+    folder = path.parent.resolve()
+    target = (folder / relative).resolve()
+    if not target.is_relative_to(folder):
+        raise InputError(
+            _where(path, root, ("inventory", "csv")),
+            "inventory.csv",
+            f"{relative!r} is outside the dossier's folder",
+            "put the CSV file beside the dossier (or in a subfolder) and give a relative path",
+        )
+    return target
 
 
 def _check_items(path: Path, root: Any, items: Sequence[dict[str, Any]], horizon: int) -> None:

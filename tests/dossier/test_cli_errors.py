@@ -269,3 +269,27 @@ def test_unknown_top_level_key(tmp_path: Path) -> None:
     assert_one_line_error(
         code, output, out, 'inventry: unknown key "inventry" (did you mean "inventory"?)'
     )
+
+
+def test_csv_outside_the_dossier_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "secret.csv").write_text("id,kind\na,laptop\n", encoding="utf-8")
+    folder = tmp_path / "d"
+    folder.mkdir()
+    dossier = base_dossier()
+    dossier["inventory"] = {"csv": "../secret.csv"}
+    path = write_yaml(folder / "d.yaml", dossier)
+    code, output, out = run_assess(path, tmp_path)
+    assert_one_line_error(
+        code, output, out, "inventory.csv: '../secret.csv' is outside the dossier's folder"
+    )
+
+
+def test_yaml_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 9):
+        refs = ", ".join([f"*a{level - 1}"] * 10)
+        lines.append(f"a{level}: &a{level} [{refs}]")
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\nformat: ecodigital/1\n", encoding="utf-8")
+    code, output, out = run_assess(path, tmp_path)
+    assert_one_line_error(code, output, out, "values through YAML anchors and aliases")
