@@ -90,11 +90,11 @@ def _check_factor_ids(loaded: LoadedDossier, factors: FactorTable) -> None:
     items = loaded.items
     chosen = default_factor_ids(items)
     known = chosen.isin(factors.frame.index)
-    for position in (~known).to_numpy().nonzero()[0]:
+    for position in (~known).to_numpy().nonzero()[0].tolist():
         factor_id = chosen.iat[position]
         named = items["factor"].iat[position] is not None
         raise InputError(
-            *_item_where(loaded, int(position), "factor"),
+            *_item_where(loaded, position, "factor"),
             f'"{factor_id}" is not a known factor id'
             + ("" if named else f" (the default for kind {items['kind'].iat[position]})")
             + _suggest(str(factor_id), factors.ids()),

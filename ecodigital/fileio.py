@@ -52,13 +52,11 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     folder.mkdir(parents=True, exist_ok=True)
-    mode = "wb" if isinstance(data, bytes) else "w"
+    payload = data if isinstance(data, bytes) else data.encode("utf-8")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(
-            fd, mode, **({} if isinstance(data, bytes) else {"encoding": "utf-8"})
-        ) as handle:
-            handle.write(data)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)

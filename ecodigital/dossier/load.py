@@ -337,7 +337,7 @@ def read_inventory_csv(path: Path, horizon: int, country: str) -> pd.DataFrame:
         raise InputError(
             str(path),
             f"row {row + 2}, column 'last_year'",
-            f"last active year {int(items['last_year'].iat[row])} is after the horizon "
+            f"last active year {items['last_year'].to_numpy(dtype=float)[row]:g} is after the horizon "
             f"({horizon} years)",
             f"use years between 1 and {horizon}",
         )

@@ -106,11 +106,11 @@ def _figure(value: float, unit: str, unknown_rows: int, known_rows: int) -> dict
 
 def totals(rows: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """Total per criterion over the whole horizon: ``{criterion: {value, unit, complete}}``."""
-    table = summarize(rows, []).set_index("criterion")
+    table = {str(r["criterion"]): r for r in summarize(rows, []).to_dict("records")}
     out = {}
     for criterion in CRITERIA:
-        if criterion in table.index:
-            r = table.loc[criterion]
+        if criterion in table:
+            r = table[criterion]
             out[criterion] = _figure(r["value"], r["unit"], r["unknown_rows"], r["known_rows"])
         else:
             out[criterion] = _figure(np.nan, CRITERION_UNITS[criterion], 0, 0)

@@ -94,7 +94,7 @@ def show_factor(factor_id: str, factors_path: Path | None = None) -> str:
     row = table.frame.loc[factor_id]
     lines = [
         f"{factor_id}: {row['label']}",
-        f"  basis: {_BASIS_TEXT.get(row['basis'], row['basis'])}",
+        f"  basis: {_BASIS_TEXT.get(str(row['basis']), str(row['basis']))}",
     ]
     for column in FACTOR_COLUMNS[4:]:
         value = row[column]

@@ -95,7 +95,7 @@ class FactorTable:
     def row(self, factor_id: str) -> pd.Series:
         if factor_id not in self.frame.index:
             raise KeyError(factor_id)
-        return self.frame.loc[factor_id]
+        return self.frame.loc[[factor_id]].iloc[0]
 
 
 def reference_data_dir() -> Path:
@@ -204,7 +204,7 @@ def _is_given(value: Any) -> bool:
         return False
     if isinstance(value, float):
         return value == value  # not NaN
-    return value != ""
+    return bool(value != "")
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -298,4 +298,5 @@ def _read_factor_csv(path: Path, *, full_header: bool) -> pd.DataFrame:
     for column in ("kind", "label", "basis", *TEXT_COLUMNS):
         frame[column] = frame[column].astype("object")
     frame.index.name = "id"
-    return frame
+    result: pd.DataFrame = frame
+    return result

@@ -66,7 +66,7 @@ def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
     total_gwp = data["totals"]["gwp"]["value"] or 0.0
 
     def gwp_rows(records: list[dict[str, Any]], key: str) -> list[tuple[str, ...]]:
-        rows = []
+        rows: list[tuple[str, ...]] = []
         for record in records:
             if record["criterion"] != "gwp":
                 continue
