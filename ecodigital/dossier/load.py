@@ -149,7 +149,32 @@ def parse_dossier_text(text: str, path: Path) -> LoadedDossier:
     else:
         inventory_path = (path.parent / model.inventory.csv).resolve()
         items = read_inventory_csv(inventory_path, horizon, country)
+    _check_measurements(path, root, model, items)
     return LoadedDossier(path, model, items, raw, inventory_path)
+
+
+def _check_measurements(path: Path, root: Any, model: Dossier, items: pd.DataFrame) -> None:
+    """Every measurement names an inventory item, and each item is measured once."""
+    ids = [str(i) for i in items["id"]]
+    seen: dict[str, int] = {}
+    for index, measurement in enumerate(model.measurements):
+        loc: tuple[str | int, ...] = ("measurements", index, "item")
+        if measurement.item not in ids:
+            raise InputError(
+                _where(path, root, loc),
+                f"measurements[{index}].item",
+                f'"{measurement.item}" is not the id of an inventory item'
+                + _suggest(measurement.item, ids),
+                "use the id of the item the files measure",
+            )
+        if measurement.item in seen:
+            raise InputError(
+                _where(path, root, loc),
+                f"measurements[{index}].item",
+                f'"{measurement.item}" is already measured by measurements[{seen[measurement.item]}]',
+                "list all its files in one measurement",
+            )
+        seen[measurement.item] = index
 
 
 def _check_items(
@@ -485,7 +510,10 @@ def _describe(
 
 
 def _allowed_keys(parent: Any, loc: Sequence[str | int]) -> list[str]:
-    from ecodigital.dossier.model import Beneficiary, InventoryCsv, Project
+    from ecodigital.dossier.model import Beneficiary, InventoryCsv, Measurement, Project
+
+    if len(loc) >= 2 and loc[0] == "measurements":
+        return list(Measurement.model_fields)
 
     if len(loc) >= 2 and loc[0] == "inventory" and isinstance(loc[1], int):
         if isinstance(parent, dict) and parent.get("kind") in _MODEL_BY_KIND:

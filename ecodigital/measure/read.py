@@ -101,7 +101,6 @@ def read_emissions_files(paths: list[Path]) -> Runs:
 
 def read_emissions_csv(path: Path, *, max_bytes: int = MAX_CSV_BYTES) -> Runs:
     """Read one CodeCarbon CSV (2.x or 3.x, UTF-8 with or without BOM) into runs."""
-    import pandas as pd
 
     path = resolve_csv_path(Path(path))
     name = str(path)
@@ -109,26 +108,7 @@ def read_emissions_csv(path: Path, *, max_bytes: int = MAX_CSV_BYTES) -> Runs:
     columns = [c.strip() for c in header.split(",")]
     _check_columns(name, columns)
     wanted = [c for c in columns if c in _TEXT_COLUMNS or c in _NUMBER_COLUMNS]
-    with py_warnings.catch_warnings(record=True) as caught:
-        py_warnings.simplefilter("always", pd.errors.ParserWarning)
-        try:
-            raw = pd.read_csv(
-                path,
-                encoding="utf-8-sig",
-                usecols=wanted,
-                dtype={c: "string" for c in _TEXT_COLUMNS if c in wanted},
-                on_bad_lines="warn",
-                skipinitialspace=True,
-            )
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                name, None, f"is not UTF-8 text (byte {exc.start})", "give CodeCarbon's CSV file"
-            ) from None
-        except (pd.errors.ParserError, ValueError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise InputError(name, None, f"is not a readable CSV file ({first})") from None
-    bad_lines = sum(str(w.message).count("Skipping line") for w in caught)
-    raw.columns = [str(c).strip() for c in raw.columns]
+    raw, bad_lines = _parse(path, wanted)
     if raw.empty and not bad_lines:
         raise InputError(
             name,
@@ -136,7 +116,7 @@ def read_emissions_csv(path: Path, *, max_bytes: int = MAX_CSV_BYTES) -> Runs:
             "has a header but no rows",
             "CodeCarbon writes a row at each flush and at the end of a run: measure again",
         )
-    frame, skipped = _clean_rows(raw)
+    frame, skipped = _clean_rows(raw, name)
     if bad_lines:
         skipped.insert(0, (bad_lines, "they have the wrong number of fields (cut or edited?)"))
     total = len(raw) + bad_lines
@@ -154,9 +134,42 @@ def read_emissions_csv(path: Path, *, max_bytes: int = MAX_CSV_BYTES) -> Runs:
         for count, reason in skipped
     ]
     frame.insert(0, "file", name)
-    frame = _last_row_per_run(frame)
+    frame = _last_row_per_run(frame[list(RUN_COLUMNS)])
     warnings += _mixed(frame, name)
     return Runs(frame, warnings, [path])
+
+
+def _parse(path: Path, wanted: list[str]) -> tuple[pd.DataFrame, int]:
+    """The wanted columns, and the count of lines pandas skipped as malformed.
+
+    Only the wanted columns are parsed (the speed of ``summarize`` on big files
+    depends on it). A line cut short (a kill during a write) reads as missing
+    numbers and is skipped later; a header line repeated by joining files is
+    found later from its values.
+    """
+    import pandas as pd
+
+    name = str(path)
+    with py_warnings.catch_warnings(record=True) as caught:
+        py_warnings.simplefilter("always", pd.errors.ParserWarning)
+        try:
+            raw = pd.read_csv(
+                path,
+                encoding="utf-8-sig",
+                usecols=wanted,
+                index_col=False,
+                dtype=dict.fromkeys([c for c in _TEXT_COLUMNS if c in wanted], "string"),
+                on_bad_lines="warn",
+                skipinitialspace=True,
+            )
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                name, None, f"is not UTF-8 text (byte {exc.start})", "give CodeCarbon's CSV file"
+            ) from None
+        except (pd.errors.ParserError, ValueError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise InputError(name, None, f"is not a readable CSV file ({first})") from None
+    return raw, sum(str(w.message).count("Skipping line") for w in caught)
 
 
 def _read_header(path: Path, max_bytes: int) -> str:
@@ -199,6 +212,14 @@ def _read_header(path: Path, max_bytes: int) -> str:
 
 
 def _check_columns(name: str, columns: list[str]) -> None:
+    duplicated = sorted({c for c in columns if columns.count(c) > 1})
+    if duplicated:
+        raise InputError(
+            name,
+            f"column {duplicated[0]!r}",
+            "appears twice in the header",
+            "keep the header CodeCarbon wrote",
+        )
     present = [c for c in REQUIRED_COLUMNS if c in columns]
     if not present:
         raise InputError(
@@ -220,7 +241,7 @@ def _check_columns(name: str, columns: list[str]) -> None:
             )
 
 
-def _clean_rows(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
+def _clean_rows(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
     """Numbers as floats; rows that cannot be used dropped, with how many and why."""
     import numpy as np
     import pandas as pd
@@ -229,11 +250,12 @@ def _clean_rows(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int, str]]]
     skipped: list[tuple[int, str]] = []
     keep = np.ones(len(frame), dtype=bool)
     duration_text = frame["duration"]
-    if duration_text.dtype == object or str(duration_text.dtype) == "string":
+    if duration_text.dtype.kind not in "fiu":
         repeated = (duration_text.astype("string").str.strip() == "duration").to_numpy(
             dtype=bool, na_value=False
         )
         if repeated.any():
+            _check_repeated_headers(frame.loc[repeated], name)
             skipped.append((int(repeated.sum()), "they repeat the header line (files joined?)"))
             keep &= ~repeated
     for column in _NUMBER_COLUMNS:
@@ -267,6 +289,21 @@ def _clean_rows(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int, str]]]
     for column in ("project_name", "experiment_id", "run_id", "country", "codecarbon_version"):
         frame[column] = frame[column].astype("string").str.strip()
     return frame.reset_index(drop=True), skipped
+
+
+def _check_repeated_headers(headers: pd.DataFrame, name: str) -> None:
+    """A header line in the middle of a file must be the same header, or columns shift."""
+    for position, (index, row) in enumerate(headers.iterrows()):
+        if any(str(row[c]).strip() != c for c in headers.columns):
+            raise InputError(
+                name,
+                f"line {int(index) + 2}",
+                "is a header line with other columns than the first line: files of "
+                "different CodeCarbon versions were joined, and their columns do not line up",
+                "split the file at that line, and give both files",
+            )
+        if position > 100:  # the same header over and over: the first ones tell
+            return
 
 
 def _last_row_per_run(frame: pd.DataFrame) -> pd.DataFrame:

@@ -93,6 +93,10 @@ def assessment_data(assessment: Assessment, *, include_rows: bool = True) -> dic
             "sci": sci_per_user(rows, users),
         },
         "quality_shares": quality_shares(rows),
+        "measurements": [
+            {key: _clean(value) for key, value in record.items()}
+            for record in assessment.measurements
+        ],
         "electricity": _electricity(assessment),
         "factors_used": _factors_used(assessment),
         "warnings": [w.as_dict() for w in assessment.warnings],
