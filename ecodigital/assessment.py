@@ -171,9 +171,9 @@ def reconcile(
                     "allocation given, and what the measure covers",
                     items=(m.item,),
                     params={
-                        "measured_kwh": round(used_kwh, 6),
-                        "modelled_kwh": round(modelled_kwh, 6),
-                        "ratio": round(ratio, 4),
+                        "measured_kwh": float(f"{used_kwh:.3g}"),
+                        "modelled_kwh": float(f"{modelled_kwh:.3g}"),
+                        "ratio": float(f"{ratio:.3g}"),
                     },
                 )
             )

@@ -152,7 +152,7 @@ def _measured_item(
     countries = sorted(str(c) for c in runs["country"].dropna().unique())
     item = MeasuredItem(
         item=measurement.item,
-        files=[str(p) for p in paths],
+        files=list(measurement.files),
         per=measurement.per,
         units_per_year=float(per_year),
         runs=runs_count,
