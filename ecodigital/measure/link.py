@@ -111,7 +111,7 @@ def _measured_item(
 ) -> tuple[MeasuredItem, list[EngineWarning]]:
     warnings: list[EngineWarning] = []
     sidecars = [
-        _sidecar_of(Path(str(f)), str(r)) for f, r in zip(runs["file"], runs["run_id"], strict=True)
+        _sidecar_of(Path(str(f)), r) for f, r in zip(runs["file"], runs["run_id"], strict=True)
     ]
     missing = sum(s is None for s in sidecars)
     if missing:
@@ -181,8 +181,8 @@ def _measured_item(
     return item, warnings
 
 
-def _sidecar_of(csv_path: Path, run_id: str) -> dict[str, Any] | None:
-    if not run_id or run_id == "<NA>":
+def _sidecar_of(csv_path: Path, run_id: object) -> dict[str, Any] | None:
+    if not isinstance(run_id, str) or not run_id:
         return None
     path = sidecar_path(csv_path, run_id)
     return read_sidecar(path) if path.is_file() else None

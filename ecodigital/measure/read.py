@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import difflib
 import io
+import itertools
 import warnings as py_warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ecodigital.engine.compute import EngineWarning
 from ecodigital.errors import InputError
@@ -39,10 +40,11 @@ __all__ = [
 #: Largest CSV read (a million CodeCarbon 3.x rows take about 420 MB).
 MAX_CSV_BYTES: Final = 1024 * 1024 * 1024
 REQUIRED_COLUMNS: Final = ("duration", "emissions", "energy_consumed")
-_TEXT_COLUMNS: Final = (
-    "timestamp", "project_name", "run_id", "experiment_id", "country_iso_code",
-    "codecarbon_version", "tracking_mode",
+#: Text columns read, as categories (few distinct values) except the run id.
+_CATEGORY_COLUMNS: Final = (
+    "project_name", "experiment_id", "country_iso_code", "codecarbon_version", "tracking_mode",
 )  # fmt: skip
+_TEXT_COLUMNS: Final = ("run_id", *_CATEGORY_COLUMNS)
 _NUMBER_COLUMNS: Final = (
     "duration", "emissions", "energy_consumed", "cpu_energy", "gpu_energy", "ram_energy", "pue",
 )  # fmt: skip
@@ -58,7 +60,7 @@ _RENAMES: Final = {
 }
 #: Columns of :attr:`Runs.frame`, one row per run.
 RUN_COLUMNS: Final = (
-    "file", "project_name", "experiment_id", "run_id", "timestamp", "duration_s", "energy_kwh",
+    "file", "project_name", "experiment_id", "run_id", "duration_s", "energy_kwh",
     "emissions_kgco2e", "cpu_energy_kwh", "gpu_energy_kwh", "ram_energy_kwh", "country",
     "codecarbon_version", "tracking_mode", "pue",
 )  # fmt: skip
@@ -94,7 +96,11 @@ def read_emissions_files(paths: list[Path]) -> Runs:
     import pandas as pd
 
     parts = [read_emissions_csv(path) for path in paths]
+    if len(parts) == 1:
+        return parts[0]
     frame = pd.concat([p.frame for p in parts], ignore_index=True)
+    for column in ("project_name", "experiment_id", "country", "codecarbon_version"):
+        frame[column] = frame[column].astype("category")
     frame = _last_row_per_run(frame)
     return Runs(frame, [w for p in parts for w in p.warnings], [f for p in parts for f in p.files])
 
@@ -108,7 +114,7 @@ def read_emissions_csv(path: Path, *, max_bytes: int = MAX_CSV_BYTES) -> Runs:
     columns = [c.strip() for c in header.split(",")]
     _check_columns(name, columns)
     wanted = [c for c in columns if c in _TEXT_COLUMNS or c in _NUMBER_COLUMNS]
-    raw, bad_lines = _parse(path, wanted)
+    raw, bad_lines = _parse(path, columns, wanted)
     if raw.empty and not bad_lines:
         raise InputError(
             name,
@@ -139,7 +145,11 @@ def read_emissions_csv(path: Path, *, max_bytes: int = MAX_CSV_BYTES) -> Runs:
     return Runs(frame, warnings, [path])
 
 
-def _parse(path: Path, wanted: list[str]) -> tuple[pd.DataFrame, int]:
+#: Files larger than this are parsed in parallel chunks (pandas' tokenizer releases the GIL).
+PARALLEL_BYTES: Final = 64 * 1024 * 1024
+
+
+def _parse(path: Path, columns: list[str], wanted: list[str]) -> tuple[pd.DataFrame, int]:
     """The wanted columns, and the count of lines pandas skipped as malformed.
 
     Only the wanted columns are parsed (the speed of ``summarize`` on big files
@@ -153,15 +163,11 @@ def _parse(path: Path, wanted: list[str]) -> tuple[pd.DataFrame, int]:
     with py_warnings.catch_warnings(record=True) as caught:
         py_warnings.simplefilter("always", pd.errors.ParserWarning)
         try:
-            raw = pd.read_csv(
-                path,
-                encoding="utf-8-sig",
-                usecols=wanted,
-                index_col=False,
-                dtype=dict.fromkeys([c for c in _TEXT_COLUMNS if c in wanted], "string"),
-                on_bad_lines="warn",
-                skipinitialspace=True,
-            )
+            raw = None
+            if path.stat().st_size > PARALLEL_BYTES:
+                raw = _parse_in_chunks(path, columns, wanted)
+            if raw is None:
+                raw = pd.read_csv(path, encoding="utf-8-sig", **_csv_options(wanted))
         except UnicodeDecodeError as exc:
             raise InputError(
                 name, None, f"is not UTF-8 text (byte {exc.start})", "give CodeCarbon's CSV file"
@@ -170,6 +176,59 @@ def _parse(path: Path, wanted: list[str]) -> tuple[pd.DataFrame, int]:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise InputError(name, None, f"is not a readable CSV file ({first})") from None
     return raw, sum(str(w.message).count("Skipping line") for w in caught)
+
+
+def _csv_options(wanted: list[str]) -> dict[str, Any]:
+    return {
+        "usecols": wanted,
+        "index_col": False,
+        "dtype": {
+            c: "category" if c in _CATEGORY_COLUMNS else object
+            for c in _TEXT_COLUMNS
+            if c in wanted
+        },
+        "on_bad_lines": "warn",
+        "skipinitialspace": True,
+    }
+
+
+def _parse_in_chunks(path: Path, columns: list[str], wanted: list[str]) -> pd.DataFrame | None:
+    """Parse a big file in one chunk per CPU (at most 4), split at line ends.
+
+    Returns None when a chunk does not parse on its own (a quoted field holding
+    a line break, say), so that the caller parses the file in one piece.
+    """
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pandas as pd
+    from pandas.api.types import union_categoricals
+
+    data = path.read_bytes()
+    start = data.index(b"\n") + 1  # after the header line
+    workers = max(1, min(4, os.cpu_count() or 1))
+    cuts = [start]
+    for k in range(1, workers):
+        at = data.find(b"\n", start + (len(data) - start) * k // workers)
+        if at < 0 or at + 1 <= cuts[-1]:
+            break
+        cuts.append(at + 1)
+    cuts.append(len(data))
+    options = {**_csv_options(wanted), "header": None, "names": columns}
+
+    def parse(bounds: tuple[int, int]) -> pd.DataFrame:
+        return pd.read_csv(io.BytesIO(data[bounds[0] : bounds[1]]), encoding="utf-8", **options)
+
+    try:
+        with ThreadPoolExecutor(workers) as pool:
+            parts = list(pool.map(parse, itertools.pairwise(cuts)))
+    except (pd.errors.ParserError, ValueError):
+        return None
+    frame = pd.concat(parts, ignore_index=True)
+    for column in _CATEGORY_COLUMNS:
+        if column in frame.columns and len(parts) > 1:
+            frame[column] = union_categoricals([p[column] for p in parts])
+    return frame
 
 
 def _read_header(path: Path, max_bytes: int) -> str:
@@ -283,11 +342,12 @@ def _clean_rows(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[tuple[
     frame = frame.loc[keep].rename(columns=_RENAMES)
     for column in RUN_COLUMNS[1:]:
         if column not in frame.columns:
-            frame[column] = pd.NA if column not in ("pue",) else np.nan
-    for column in ("cpu_energy_kwh", "gpu_energy_kwh", "ram_energy_kwh"):
+            frame[column] = np.nan
+    for column in ("cpu_energy_kwh", "gpu_energy_kwh", "ram_energy_kwh", "pue"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-    for column in ("project_name", "experiment_id", "run_id", "country", "codecarbon_version"):
-        frame[column] = frame[column].astype("string").str.strip()
+    for column in ("project_name", "experiment_id", "country", "codecarbon_version"):
+        frame[column] = frame[column].astype("category")
+    frame["run_id"] = frame["run_id"].astype(object)
     return frame.reset_index(drop=True), skipped
 
 
@@ -312,9 +372,13 @@ def _last_row_per_run(frame: pd.DataFrame) -> pd.DataFrame:
         return frame
     with_id = frame["run_id"].notna().to_numpy()
     if with_id.all():
-        ordered = frame.sort_values("duration_s", kind="stable")
-        last = ordered.drop_duplicates("run_id", keep="last").sort_index()
-        return last.reset_index(drop=True)
+        repeated = frame["run_id"].duplicated(keep=False).to_numpy()
+        if not repeated.any():
+            return frame.reset_index(drop=True)
+        longest = frame.loc[repeated].groupby("run_id", sort=False)["duration_s"].idxmax()
+        keep = ~repeated
+        keep[frame.index.get_indexer(longest.to_numpy())] = True
+        return frame.loc[keep].reset_index(drop=True)
     import pandas as pd
 
     identified = _last_row_per_run(frame.loc[with_id]) if with_id.any() else frame.iloc[:0]

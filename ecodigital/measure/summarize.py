@@ -34,15 +34,21 @@ def summarize_runs(runs: pd.DataFrame) -> pd.DataFrame:
     """
     import pandas as pd
 
+    def labels(column: str, missing: str = "") -> pd.Series:
+        values = runs[column].astype("category")
+        if missing not in values.cat.categories:
+            values = values.cat.add_categories([missing])
+        return values.fillna(missing)
+
     frame = pd.DataFrame(
         {
-            "project": runs["project_name"].astype("string").fillna(""),
-            "experiment_id": runs["experiment_id"].astype("string").fillna(""),
+            "project": labels("project_name"),
+            "experiment_id": labels("experiment_id"),
             "duration_h": runs["duration_s"].to_numpy(dtype=float) / SECONDS_PER_HOUR,
             "energy_kwh": runs["energy_kwh"].to_numpy(dtype=float),
             "emissions_kgco2e": runs["emissions_kgco2e"].to_numpy(dtype=float),
-            "country": runs["country"].astype("string").fillna("?"),
-            "version": runs["codecarbon_version"].astype("string").fillna("?"),
+            "country": labels("country", "?"),
+            "version": labels("codecarbon_version", "?"),
         }
     )
     frame["per_hour"] = frame["energy_kwh"] / frame["duration_h"]
@@ -67,7 +73,7 @@ def summarize_runs(runs: pd.DataFrame) -> pd.DataFrame:
 
 def _joined(pairs: pd.DataFrame, column: str) -> pd.Series:
     distinct = pairs.drop_duplicates(["project", "experiment_id", column])
-    return distinct.groupby(["project", "experiment_id"], sort=True)[column].agg(
+    return distinct.groupby(["project", "experiment_id"], sort=True, observed=True)[column].agg(
         lambda values: " ".join(sorted(str(v) for v in values))
     )
 

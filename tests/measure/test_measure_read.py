@@ -234,3 +234,21 @@ def test_mixed_countries_and_versions_are_warned(tmp_path):
             "compare runs of one version",
         ),
     ]
+
+
+def test_big_files_are_parsed_in_chunks_with_the_same_result(
+    tmp_path, monkeypatch, v3_header, v3_rows
+):
+    from ecodigital.measure import read
+
+    rows = [row.replace("nightly-export", f"job-{i % 3}") for i, row in enumerate(v3_rows * 50)]
+    path = _write(tmp_path, "\n".join([v3_header, *rows, "cut,short"]) + "\n")
+    whole = read_emissions_csv(path)
+    monkeypatch.setattr(read, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(
+        read.os if hasattr(read, "os") else __import__("os"), "cpu_count", lambda: 4
+    )
+    chunked = read_emissions_csv(path)
+    assert chunked.frame.equals(whole.frame)
+    assert [w.message for w in chunked.warnings] == [w.message for w in whole.warnings]
+    assert len(whole.frame) == 2  # 50 copies of two runs: the same two runs
