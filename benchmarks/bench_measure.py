@@ -65,9 +65,8 @@ def bench_summarize(rows: int) -> None:
     if not path.exists():
         start = time.perf_counter()
         make_csv(path, rows)
-        print(
-            f"generated {path.name}: {path.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - start:.1f} s"
-        )
+        size_mb = path.stat().st_size / 1e6
+        print(f"generated {path.name}: {size_mb:.0f} MB in {time.perf_counter() - start:.1f} s")
     command = [
         PYTHON,
         "-m",
@@ -102,9 +101,9 @@ def bench_overhead(work_s: float) -> None:
     wall_a, cpu_a = min(w for w, _, _ in alone), min(c for _, c, _ in alone)
     wall_m, cpu_m = min(w for w, _, _ in under), min(c for _, c, _ in under)
     print(f"CPU-bound command, {n:,} iterations (best of 2, default --interval 15):")
-    print(f"  alone:                 wall {wall_a:6.2f} s   CPU {cpu_a:6.2f} s")
-    print(f"  under ecodigital measure: wall {wall_m:6.2f} s   CPU {cpu_m:6.2f} s")
-    print(f"  overhead:              wall {wall_m - wall_a:+6.2f} s   CPU {cpu_m - cpu_a:+6.2f} s")
+    print(f"  alone:          wall {wall_a:6.2f} s   CPU {cpu_a:6.2f} s")
+    print(f"  under measure:  wall {wall_m:6.2f} s   CPU {cpu_m:6.2f} s")
+    print(f"  overhead:       wall {wall_m - wall_a:+6.2f} s   CPU {cpu_m - cpu_a:+6.2f} s")
 
 
 def main() -> None:

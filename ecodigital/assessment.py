@@ -140,7 +140,7 @@ def reconcile(
         modelled_kwh = float(modelled.sum()) if not any(map(math.isnan, modelled)) else math.nan
         scale = used_kwh / m.energy_kwh_per_year if m.energy_kwh_per_year else math.nan
         location = str(parts["location"].iat[0])
-        grid_gwp = float(grid.at[location, "gwp_per_kwh"])
+        grid_gwp = float(grid["gwp_per_kwh"].to_numpy(dtype=float)[grid.index.get_loc(location)])
         ratio = used_kwh / modelled_kwh if modelled_kwh and not math.isnan(modelled_kwh) else None
         modelled_origin = parts["origin"].iat[0]
         record = {

@@ -217,7 +217,9 @@ def _parse_in_chunks(path: Path, columns: list[str], wanted: list[str]) -> pd.Da
     options = {**_csv_options(wanted), "header": None, "names": columns}
 
     def parse(bounds: tuple[int, int]) -> pd.DataFrame:
-        return pd.read_csv(io.BytesIO(data[bounds[0] : bounds[1]]), encoding="utf-8", **options)
+        chunk = io.BytesIO(data[bounds[0] : bounds[1]])
+        part: pd.DataFrame = pd.read_csv(chunk, encoding="utf-8", **options)
+        return part
 
     try:
         with ThreadPoolExecutor(workers) as pool:
@@ -357,7 +359,7 @@ def _check_repeated_headers(headers: pd.DataFrame, name: str) -> None:
         if any(str(row[c]).strip() != c for c in headers.columns):
             raise InputError(
                 name,
-                f"line {int(index) + 2}",
+                f"line {int(str(index)) + 2}",
                 "is a header line with other columns than the first line: files of "
                 "different CodeCarbon versions were joined, and their columns do not line up",
                 "split the file at that line, and give both files",
@@ -375,9 +377,11 @@ def _last_row_per_run(frame: pd.DataFrame) -> pd.DataFrame:
         repeated = frame["run_id"].duplicated(keep=False).to_numpy()
         if not repeated.any():
             return frame.reset_index(drop=True)
+        import pandas as pd
+
         longest = frame.loc[repeated].groupby("run_id", sort=False)["duration_s"].idxmax()
         keep = ~repeated
-        keep[frame.index.get_indexer(longest.to_numpy())] = True
+        keep[frame.index.get_indexer(pd.Index(longest.to_numpy()))] = True
         return frame.loc[keep].reset_index(drop=True)
     import pandas as pd
 

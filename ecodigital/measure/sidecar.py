@@ -125,7 +125,7 @@ def _in_tdp_table() -> bool:
         from codecarbon.core import cpu as cc_cpu
         from codecarbon.core.hardware_cache import get_cached_tdp
 
-        tdp = get_cached_tdp(cc_cpu)
+        tdp = get_cached_tdp(cc_cpu)  # type: ignore[no-untyped-call]
         return bool(tdp.model) and tdp._get_cpu_power_from_registry(tdp.model) is not None
     except Exception:  # private API: when in doubt, it is not a table value
         return False

@@ -93,7 +93,10 @@ def render_summary(runs: Runs, output_format: str) -> str:
                 "emissions_kgco2e": "kgCO2e (CodeCarbon's own figure)",
                 "energy_kwh_per_hour": "kWh/h (mean kW)",
             },
-            "groups": [_json_row(row) for row in summary.to_dict(orient="records")],
+            "groups": [
+                _json_row({str(k): v for k, v in row.items()})
+                for row in summary.to_dict(orient="records")
+            ],
             "warnings": [w.as_dict() for w in runs.warnings],
         }
         return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
@@ -113,6 +116,7 @@ def _json_row(row: dict[str, Any]) -> dict[str, Any]:
 
 def _table(summary: pd.DataFrame, runs: Runs) -> str:
     lines: list[str] = []
+    row: Any
     for row in summary.itertuples(index=False):
         experiment = f" · experiment {row.experiment_id}" if row.experiment_id else ""
         lines += [
@@ -131,5 +135,5 @@ def _table(summary: pd.DataFrame, runs: Runs) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _g(value: float) -> str:
+def _g(value: Any) -> str:
     return f"{value:.4g}"

@@ -304,3 +304,9 @@ def test_duration_watches_the_machine(tmp_path):
     assert sidecar["status"] == "completed"
     assert "[" not in result.stderr  # no progress bar when stderr is not a terminal
     assert [line for line in _network_log(tmp_path) if "guard loaded" not in line] == []
+
+
+def test_the_cli_does_not_import_codecarbon_or_pandas_until_a_command_needs_them():
+    code = "import sys, ecodigital.cli; print(sorted({'codecarbon', 'pandas'} & set(sys.modules)))"
+    result = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.stdout.strip() == "[]"
