@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     from ecodigital.dossier.load import LoadedDossier
     from ecodigital.engine.compute import EngineResult, EngineWarning
     from ecodigital.factors.database import FactorTable
+    from ecodigital.measure.link import MeasuredItem
 
-__all__ = ["Assessment", "assess_dossier", "assess_loaded", "build_grid"]
+__all__ = ["Assessment", "assess_dossier", "assess_loaded", "build_grid", "reconcile"]
 
 
 @dataclass
@@ -32,6 +33,8 @@ class Assessment:
     result: EngineResult
     grid: pd.DataFrame
     warnings: list[EngineWarning] = field(default_factory=list)
+    #: Measured and modelled use phase of each measured item (see ``reconcile``).
+    measurements: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def rows(self) -> pd.DataFrame:
@@ -57,14 +60,22 @@ def assess_loaded(loaded: LoadedDossier, factors: FactorTable) -> Assessment:
     from ecodigital.engine.compute import EngineWarning, compute_impacts
 
     _check_factor_ids(loaded, factors)
+    measured, measure_warnings = _read_measurements(loaded, factors)
     grid, grid_warnings = build_grid(sorted(set(loaded.items["location"])), factors)
+    override = None
+    if measured:
+        from ecodigital.measure.link import override_frame
+
+        override = override_frame(measured)
     result = compute_impacts(
         loaded.items,
         factors.frame,
         grid,
         horizon_years=loaded.horizon_years,
+        use_energy_override=override,
     )
-    warnings = [*result.warnings, *grid_warnings]
+    records, reconcile_warnings = reconcile(measured, result.components, grid)
+    warnings = [*result.warnings, *grid_warnings, *measure_warnings, *reconcile_warnings]
     if factors.overrides:
         ids = sorted({o.factor_id for o in factors.overrides})
         warnings.append(
@@ -76,7 +87,98 @@ def assess_loaded(loaded: LoadedDossier, factors: FactorTable) -> Assessment:
                 params={"factors": ids, "files": factors.user_files},
             )
         )
-    return Assessment(loaded, factors, result, grid, warnings)
+    return Assessment(loaded, factors, result, grid, warnings, records)
+
+
+#: Measured and modelled figures further apart than this factor are reported.
+RECONCILE_FACTOR = 2.0
+
+
+def _read_measurements(
+    loaded: LoadedDossier, factors: FactorTable
+) -> tuple[list[MeasuredItem], list[EngineWarning]]:
+    """Read the dossier's measurement files, refusing items whose use is not electricity."""
+    if not loaded.model.measurements:
+        return [], []
+    from ecodigital.engine.compute import default_factor_ids
+    from ecodigital.measure.link import measured_items
+
+    bases = factors.frame["basis"].reindex(default_factor_ids(loaded.items).to_numpy())
+    basis_by_id = dict(zip(loaded.items["id"].astype(str), bases, strict=True))
+    for index, measurement in enumerate(loaded.model.measurements):
+        basis = basis_by_id.get(measurement.item)
+        if basis in ("gb", "year"):
+            raise InputError(
+                str(loaded.path),
+                f"measurements[{index}].item",
+                f'"{measurement.item}" is priced per {basis} (its factor includes its use): '
+                "measured electricity cannot replace it",
+                "measure a server, cloud instance, storage or terminal item",
+            )
+    return measured_items(loaded)
+
+
+def reconcile(
+    measured: list[MeasuredItem], components: pd.DataFrame, grid: pd.DataFrame
+) -> tuple[list[dict[str, Any]], list[EngineWarning]]:
+    """Measured and modelled use energy (kWh/year) and gwp of each measured item, side by side.
+
+    Both are after allocation and PUE. A warning ``MEASURED_VS_MODELLED`` is
+    given when they differ by more than a factor of :data:`RECONCILE_FACTOR`.
+    CodeCarbon's own emission figure is scaled like the energy (allocation, PUE)
+    so that the two gwp figures differ only by the grid factor.
+    """
+    import math
+
+    from ecodigital.engine.compute import EngineWarning
+
+    records: list[dict[str, Any]] = []
+    warnings: list[EngineWarning] = []
+    for m in measured:
+        parts = components[components["id"].astype(str) == m.item]
+        used_kwh = float(parts["energy_kwh_per_year"].sum())
+        modelled = parts["modelled_energy_kwh_per_year"].to_numpy(dtype=float)
+        modelled_kwh = float(modelled.sum()) if not any(map(math.isnan, modelled)) else math.nan
+        scale = used_kwh / m.energy_kwh_per_year if m.energy_kwh_per_year else math.nan
+        location = str(parts["location"].iat[0])
+        grid_gwp = float(grid["gwp_per_kwh"].to_numpy(dtype=float)[grid.index.get_loc(location)])
+        ratio = used_kwh / modelled_kwh if modelled_kwh and not math.isnan(modelled_kwh) else None
+        modelled_origin = parts["origin"].iat[0]
+        record = {
+            **m.as_dict(),
+            "location": location,
+            "grid_gwp_kgco2e_per_kwh": grid_gwp,
+            "allocation_x_pue": scale,
+            "use_energy_kwh_per_year": used_kwh,
+            "modelled_energy_kwh_per_year": None if math.isnan(modelled_kwh) else modelled_kwh,
+            "modelled_quality": "declared" if modelled_origin == "user" else "modelled",
+            "measured_to_modelled": ratio,
+            "gwp_kgco2e_per_year": used_kwh * grid_gwp,
+            "modelled_gwp_kgco2e_per_year": None
+            if math.isnan(modelled_kwh)
+            else modelled_kwh * grid_gwp,
+            "codecarbon_gwp_kgco2e_per_year": m.codecarbon_emissions_kgco2e_per_year * scale,
+            "codecarbon_intensity_kgco2e_per_kwh": m.emissions_kgco2e / m.energy_kwh
+            if m.energy_kwh
+            else None,
+        }
+        records.append(record)
+        if ratio is not None and not 1 / RECONCILE_FACTOR <= ratio <= RECONCILE_FACTOR:
+            warnings.append(
+                EngineWarning(
+                    code="MEASURED_VS_MODELLED",
+                    message=f"{m.item}: measured use {used_kwh:.4g} kWh/year, modelled "
+                    f"{modelled_kwh:.4g} kWh/year (x{ratio:.2g}); check the power, hours and "
+                    "allocation given, and what the measure covers",
+                    items=(m.item,),
+                    params={
+                        "measured_kwh": float(f"{used_kwh:.3g}"),
+                        "modelled_kwh": float(f"{modelled_kwh:.3g}"),
+                        "ratio": float(f"{ratio:.3g}"),
+                    },
+                )
+            )
+    return records, warnings
 
 
 def _check_factor_ids(loaded: LoadedDossier, factors: FactorTable) -> None:

@@ -314,6 +314,158 @@ def init(directory: Path, lang: str) -> None:
     click.echo(f"{written}")
 
 
+@cli.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.option(
+    "--country",
+    default="FRA",
+    show_default=True,
+    help="ISO 3166-1 alpha-3 code of the grid (upper case), checked against CodeCarbon's data.",
+)
+@click.option(
+    "--pue",
+    type=float,
+    help="PUE of the data centre, applied by CodeCarbon (the energy then includes it).",
+)
+@click.option(
+    "--interval",
+    type=float,
+    default=15.0,
+    show_default=True,
+    help="Seconds between measures; a row is written at every interval.",
+)
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("measures"),
+    show_default=True,
+    help="Folder of emissions.csv and the sidecars (rows are appended).",
+)
+@click.option(
+    "--label",
+    default="ecodigital",
+    show_default=True,
+    help="Name of what is measured (CodeCarbon's project_name); runs with one label are grouped.",
+)
+@click.option("--duration", help="Watch the whole machine this long (2h, 90m, 1h30m), no command.")
+@click.option(
+    "--tracking-mode",
+    type=click.Choice(["machine", "process"]),
+    default="machine",
+    show_default=True,
+    help="machine: the whole machine; process: the command and its children only.",
+)
+@click.option("--experiment-id", help="A UUID to group runs under (default: derived from --label).")
+@click.argument("command", nargs=-1, type=click.UNPROCESSED)
+def measure(
+    country: str,
+    pue: float | None,
+    interval: float,
+    output_dir: Path,
+    label: str,
+    duration: str | None,
+    tracking_mode: str,
+    experiment_id: str | None,
+    command: tuple[str, ...],
+) -> None:
+    """Measure a command's (or the machine's) electricity with CodeCarbon, offline.
+
+    Runs COMMAND under CodeCarbon's offline tracker (never a network call),
+    writes CodeCarbon's emissions.csv in the output folder, a row at every
+    interval, and beside it a JSON sidecar saying how the CPU, RAM and GPU power
+    were obtained. The command's exit code is passed through; Ctrl-C and
+    SIGTERM are passed on to the command and the run's last row is written.
+
+    \b
+    Examples:
+      ecodigital measure -- python nightly_import.py
+      ecodigital measure --label export-pdf --interval 5 -o measures -- ./export.sh
+      ecodigital measure --duration 2h --label web-frontend
+      ecodigital measurements summarize measures/emissions.csv
+    """
+    from ecodigital.measure.run import (
+        MeasureOptions,
+        describe_outcome,
+        format_progress,
+        parse_duration,
+    )
+    from ecodigital.measure.run import measure as run_measure
+
+    options = MeasureOptions(
+        country=country,
+        output_dir=output_dir,
+        command=command,
+        duration_s=parse_duration(duration) if duration is not None else None,
+        interval_s=interval,
+        pue=pue,
+        label=label,
+        tracking_mode=tracking_mode,
+        experiment_id=experiment_id,
+    )
+    progress = None
+    if options.duration_s is not None and sys.stderr.isatty():
+
+        def progress(elapsed: float, total: float, energy: float | None) -> None:
+            click.echo("\r" + format_progress(elapsed, total, energy), nl=False, err=True)
+
+    outcome = run_measure(options, progress=progress)
+    if progress is not None:
+        click.echo("", err=True)
+    click.echo(describe_outcome(outcome), err=True)
+    sys.exit(outcome.exit_code)
+
+
+@cli.group()
+def measurements() -> None:
+    """Read CodeCarbon measurement files (emissions.csv, 2.x or 3.x).
+
+    \b
+    Examples:
+      ecodigital measurements summarize measures/emissions.csv
+      ecodigital measurements summarize a/emissions.csv b/emissions.csv --format json
+    """
+
+
+@measurements.command("summarize")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="table: readable; csv: one row per group; json: groups and warnings.",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def measurements_summarize(
+    files: tuple[Path, ...], output_format: str, output: Path | None, force: bool
+) -> None:
+    """Runs, duration, energy and CodeCarbon emissions per project and experiment.
+
+    FILES are CodeCarbon CSV files, or folders written by "ecodigital measure".
+    Energy per run and per hour are shown as min, median and max.
+
+    \b
+    Examples:
+      ecodigital measurements summarize measures/emissions.csv
+      ecodigital measurements summarize measures --format csv -o resume.csv
+    """
+    from ecodigital.measure.read import read_emissions_files
+    from ecodigital.measure.summarize import render_summary
+
+    runs = read_emissions_files(list(files))
+    text = render_summary(runs, output_format)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        _write_output(output, text, force, tuple(runs.files))
+        click.echo(f"{output}", err=True)
+    if output_format != "table":
+        for warning in runs.warnings:
+            click.echo(f"Warning [{warning.code}] {warning.message}", err=True)
+
+
 def main() -> None:
     """Console entry point."""
     cli(prog_name="ecodigital")

@@ -71,6 +71,16 @@ _LABELS: Final[dict[str, dict[str, str]]] = {
     "unknown": {"fr": "inconnu", "en": "unknown"},
     "none": {"fr": "aucun", "en": "none"},
     "and_more": {"fr": "et {n} autres", "en": "and {n} more"},
+    # measured items
+    "measured_vs_modelled": {
+        "fr": "Mesuré et modélisé (électricité de la phase d'utilisation, par an)",
+        "en": "Measured and modelled (use-phase electricity, per year)",
+    },
+    "measured_short": {"fr": "mesuré", "en": "measured"},
+    "modelled_short": {"fr": "modélisé", "en": "modelled"},
+    "gwp_use_year": {"fr": "utilisation par an", "en": "use per year"},
+    "grid_of": {"fr": "réseau", "en": "grid"},
+    "runs": {"fr": "exécutions", "en": "runs"},
 }
 
 _WARNINGS: Final[dict[str, dict[str, str]]] = {
@@ -109,6 +119,45 @@ _WARNINGS: Final[dict[str, dict[str, str]]] = {
     "GRID_FROM_CODECARBON": {
         "fr": "Électricité de {countries} : mix pays de CodeCarbon (changement climatique seulement)",
         "en": "Electricity of {countries}: CodeCarbon's country mix (climate change only)",
+    },
+    "MEASURED_VS_MODELLED": {
+        "fr": "Mesure et modèle diffèrent de plus d'un facteur 2 (mesuré {measured_kwh} kWh/an, "
+        "modélisé {modelled_kwh} kWh/an) : vérifier puissance, heures, allocation et le "
+        "périmètre de la mesure",
+        "en": "Measured and modelled differ by more than a factor of 2 (measured {measured_kwh} "
+        "kWh/year, modelled {modelled_kwh} kWh/year): check power, hours, allocation and what "
+        "the measure covers",
+    },
+    "MEASURE_CPU_ESTIMATED": {
+        "fr": "Puissance CPU non lue sur le matériel ({methods}) : l'énergie « mesurée » est "
+        "le modèle de CodeCarbon",
+        "en": "CPU power not read from hardware ({methods}): the measured energy is "
+        "CodeCarbon's model",
+    },
+    "MEASURE_NO_SIDECAR": {
+        "fr": "{count} exécution(s) sur {runs} sans fichier annexe : méthode de mesure inconnue, "
+        "chiffre qualifié « estimé par CodeCarbon »",
+        "en": "{count} of {runs} runs have no sidecar: how power was obtained is unknown, "
+        "labelled estimated by CodeCarbon",
+    },
+    "MEASURE_INCOMPLETE_RUN": {
+        "fr": "{count} exécution(s) interrompue(s) sans ligne finale : énergie arrêtée à la "
+        "dernière ligne écrite",
+        "en": "{count} run(s) ended without their final row: their energy stops at the last "
+        "row written",
+    },
+    "MEASURE_ROWS_SKIPPED": {
+        "fr": "{file} : {count} ligne(s) sur {total} ignorée(s) ({reason})",
+        "en": "{file}: {count} of {total} rows skipped because {reason}",
+    },
+    "MEASURE_MIXED_COUNTRIES": {
+        "fr": "{file} : exécutions de plusieurs pays ({countries}) ; seule l'énergie est utilisée",
+        "en": "{file}: runs from several countries ({countries}); only the energy is used",
+    },
+    "MEASURE_MIXED_VERSIONS": {
+        "fr": "{file} : exécutions de plusieurs versions de CodeCarbon ({versions}) aux "
+        "modèles différents",
+        "en": "{file}: runs from several CodeCarbon versions ({versions}) with different models",
     },
     "FACTOR_OVERRIDDEN": {
         "fr": "Facteurs de référence remplacés par un fichier utilisateur : {factors}",

@@ -157,6 +157,7 @@ def parse_dossier_text(text: str, path: Path) -> LoadedDossier:
     else:
         inventory_path = _inside(path, root, model.inventory.csv)
         items = read_inventory_csv(inventory_path, horizon, country)
+    _check_measurements(path, root, model, items)
     return LoadedDossier(path, model, items, raw, inventory_path)
 
 
@@ -199,6 +200,31 @@ def _inside(path: Path, root: Any, relative: str) -> Path:
             "put the CSV file beside the dossier (or in a subfolder) and give a relative path",
         )
     return target
+
+
+def _check_measurements(path: Path, root: Any, model: Dossier, items: pd.DataFrame) -> None:
+    """Every measurement names an inventory item, and each item is measured once."""
+    ids = [str(i) for i in items["id"]]
+    seen: dict[str, int] = {}
+    for index, measurement in enumerate(model.measurements):
+        loc: tuple[str | int, ...] = ("measurements", index, "item")
+        if measurement.item not in ids:
+            raise InputError(
+                _where(path, root, loc),
+                f"measurements[{index}].item",
+                f'"{measurement.item}" is not the id of an inventory item'
+                + _suggest(measurement.item, ids),
+                "use the id of the item the files measure",
+            )
+        if measurement.item in seen:
+            raise InputError(
+                _where(path, root, loc),
+                f"measurements[{index}].item",
+                f'"{measurement.item}" is already measured by '
+                f"measurements[{seen[measurement.item]}]",
+                "list all its files in one measurement",
+            )
+        seen[measurement.item] = index
 
 
 def _check_items(path: Path, root: Any, items: Sequence[dict[str, Any]], horizon: int) -> None:
@@ -337,8 +363,8 @@ def read_inventory_csv(path: Path, horizon: int, country: str) -> pd.DataFrame:
         raise InputError(
             str(path),
             f"row {row + 2}, column 'last_year'",
-            f"last active year {items['last_year'].to_numpy(dtype=float)[row]:g} is after the horizon "
-            f"({horizon} years)",
+            f"last active year {items['last_year'].to_numpy(dtype=float)[row]:g} is after "
+            f"the horizon ({horizon} years)",
             f"use years between 1 and {horizon}",
         )
     return _normalise_items(items, country)
@@ -719,8 +745,11 @@ def _show(value: object) -> str:
 
 
 def _allowed_keys(parent: Any, loc: Sequence[str | int]) -> list[str]:
-    from ecodigital.dossier.model import Beneficiary, InventoryCsv, Project
+    from ecodigital.dossier.model import Beneficiary, InventoryCsv, Measurement, Project
     from ecodigital.finance.model import Applicant, Budget, Expense, PersonalData, Resource
+
+    if len(loc) >= 2 and loc[0] == "measurements":
+        return list(Measurement.model_fields)
 
     if loc[:2] == ("budget", "expenses") and len(loc) == 4:
         return list(Expense.model_fields)

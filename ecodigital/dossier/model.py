@@ -32,6 +32,7 @@ __all__ = [
     "Dossier",
     "InventoryCsv",
     "Item",
+    "Measurement",
     "NetworkItem",
     "Project",
     "ServerItem",
@@ -234,6 +235,46 @@ class InventoryCsv(_Strict):
     )
 
 
+class Measurement(_Strict):
+    """CodeCarbon files measuring an inventory item's use-phase electricity."""
+
+    item: Slug = Field(description="Id of the inventory item measured.")
+    files: list[Annotated[str, StringConstraints(min_length=1, max_length=1000)]] = Field(
+        min_length=1,
+        max_length=100,
+        description="CodeCarbon CSV files (2.x or 3.x), or folders written by "
+        "`ecodigital measure`, relative to the dossier.",
+    )
+    per: Literal["run", "hour"] = Field(
+        description="run: energy per run x runs_per_year; hour: energy per hour x hours_per_year."
+    )
+    runs_per_year: float | None = Field(
+        None, gt=0, le=10_000_000, description="Runs a year (per: run)."
+    )
+    hours_per_year: float | None = Field(
+        None,
+        gt=0,
+        le=10_000_000,
+        description="Measured-machine hours a year (per: hour); 2 such machines all year: 17568.",
+    )
+    pue_included: bool | None = Field(
+        None,
+        description="Whether the measured energy includes the data centre's PUE; "
+        "default from the sidecar (or the CSV's pue column).",
+    )
+
+    @model_validator(mode="after")
+    def _check_scale(self) -> Measurement:
+        wanted, other = ("runs_per_year", "hours_per_year")
+        if self.per == "hour":
+            wanted, other = other, wanted
+        if getattr(self, other) is not None:
+            raise ValueError(f"{other} does not go with per: {self.per}; give {wanted}")
+        if getattr(self, wanted) is None:
+            raise ValueError(f"per: {self.per} needs {wanted}")
+        return self
+
+
 def _inventory_tag(value: object) -> str:
     return "csv_file" if isinstance(value, dict | InventoryCsv) else "items"
 
@@ -262,4 +303,8 @@ class Dossier(_Strict):
     )
     applicant: Applicant | None = Field(
         None, description="Horizontal principles, personal data, licence, open standards."
+    )
+    measurements: list[Measurement] = Field(
+        default_factory=list,
+        description="Measured use-phase electricity of some items (CodeCarbon files).",
     )

@@ -203,6 +203,8 @@ def compute_impacts(
 
     energy = _use_energy_kwh(components)
     components["energy_kwh_per_year"] = energy
+    # kept beside the measured energy, so that reports can show both (reconciliation)
+    components["modelled_energy_kwh_per_year"] = energy
     quality = np.where(components["origin"].to_numpy() == "user", "declared", "modelled")
     quality_by_phase = np.repeat(quality[:, None], len(PHASES), axis=1).astype(object)
     if use_energy_override is not None and len(use_energy_override):
@@ -367,29 +369,46 @@ def _apply_measured(
     measured: pd.DataFrame,
     warnings: list[EngineWarning],
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Replace the modelled use energy of measured items by the measured one."""
+    """Replace the modelled use energy of measured items by the measured one.
+
+    ``energy_kwh_per_year`` is what the measure covers in a year (kWh), before
+    allocation and PUE: ``use kWh = measured kWh x allocation x pue`` where
+    ``pue`` is the item's PUE unless the measure included it (1 for terminals).
+    A measured cloud instance includes its memory, whose modelled part is dropped.
+    """
     energy = energy.copy()
     quality = quality.copy()
-    index = {
-        item: i
-        for i, item in enumerate(components["id"])
-        if components["component"].iat[i] != "memory"
-    }
-    memory_rows = components.index[components["component"] == "memory"].to_numpy()
-    by_item = measured.set_index("item")
-    for item, row in by_item.iterrows():
-        i = index.get(str(item))
-        if i is None:
-            continue
-        pue = components["pue"].iat[i]
-        pue = 1.0 if np.isnan(pue) or row["pue_included"] else pue
-        measured_kwh = float(row["energy_kwh_per_year"]) * components["allocation"].iat[i] * pue
-        energy[i] = measured_kwh
-        quality[i, _USE] = row["quality"]
-        # a measured cloud instance includes its memory: drop the modelled memory part
-        same_item = memory_rows[components["id"].to_numpy()[memory_rows] == item]
+    duplicated = measured["item"].duplicated()
+    if duplicated.any():
+        raise ValueError(f"item {measured['item'][duplicated].iat[0]!r} is measured twice")
+    unknown_quality = ~measured["quality"].isin(QUALITIES)
+    if unknown_quality.any():
+        raise ValueError(f"unknown quality {measured['quality'][unknown_quality].iat[0]!r}")
+    ids = components["id"].astype(str).to_numpy()
+    primary = (components["component"] != "memory").to_numpy()
+    memory = ~primary
+    basis = components["basis"].to_numpy()
+    for row in measured.itertuples(index=False):
+        item = str(row.item)
+        matches = np.flatnonzero(primary & (ids == item))
+        if not len(matches):
+            raise ValueError(f"measured item {item!r} is not in the inventory")
+        i = int(matches[0])
+        if basis[i] in ("gb", "year"):
+            raise ValueError(
+                f"item {item!r} is priced per {basis[i]}: its use phase is not electricity"
+            )
+        kwh = float(row.energy_kwh_per_year)
+        if not np.isfinite(kwh) or kwh < 0:
+            raise ValueError(f"measured energy of {item!r} must be >= 0 kWh, got {kwh}")
+        pue = float(components["pue"].iat[i])
+        if np.isnan(pue) or bool(row.pue_included):
+            pue = 1.0
+        energy[i] = kwh * float(components["allocation"].iat[i]) * pue
+        quality[i, _USE] = row.quality
+        same_item = memory & (ids == item)
         energy[same_item] = 0.0
-        quality[same_item, _USE] = row["quality"]
+        quality[same_item, _USE] = row.quality
     return energy, quality
 
 

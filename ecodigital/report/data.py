@@ -106,6 +106,10 @@ def assessment_data(
             "sci": sci_per_user(summary, users),
         },
         "quality_shares": quality_shares(summary),
+        "measurements": [
+            {key: _clean(value) for key, value in record.items()}
+            for record in assessment.measurements
+        ],
         "electricity": _electricity(assessment),
         "factors_used": _factors_used(assessment),
         "warnings": [w.as_dict() for w in assessment.warnings],

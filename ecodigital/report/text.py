@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ecodigital.i18n import label, warning_text
-from ecodigital.report.format import format_quantity, format_share
+from ecodigital.report.format import format_number, format_quantity, format_share
 
 __all__ = ["assessment_table"]
 
@@ -38,6 +38,12 @@ def _table(rows: list[tuple[str, ...]], indent: str = "  ") -> list[str]:
 
 def _has_partial(data: dict[str, Any]) -> bool:
     return any(f["value"] is not None and not f["complete"] for f in data["totals"].values())
+
+
+def _ratio(ratio: float | None, lang: str) -> str:
+    if ratio is None:
+        return ""
+    return f"× {format_number(ratio, lang, 2)}"
 
 
 def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
@@ -112,6 +118,31 @@ def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
             f"  {label('quality', lang)}{colon}"
             + ", ".join(f"{label(q, lang)} {format_share(s, lang)}" for q, s in shares.items())
         )
+    if data.get("measurements"):
+        out += ["", label("measured_vs_modelled", lang)]
+        out += _table(
+            [
+                (
+                    str(m["item"]),
+                    f"{label('measured_short', lang)} "
+                    f"{format_quantity(m['use_energy_kwh_per_year'], 'kWh', lang)}"
+                    f" ({label(m['quality'], lang)})",
+                    f"{label('modelled_short', lang)} "
+                    f"{format_quantity(m['modelled_energy_kwh_per_year'], 'kWh', lang)}"
+                    f" ({label(m['modelled_quality'], lang)})",
+                    _ratio(m["measured_to_modelled"], lang),
+                )
+                for m in data["measurements"]
+            ]
+        )
+        for m in data["measurements"]:
+            out.append(
+                f"  {m['item']} : {label('gwp_use_year', lang)} "
+                f"{format_quantity(m['gwp_kgco2e_per_year'], 'kgCO2e', lang)} "
+                f"({label('grid_of', lang)} {m['location']}) · CodeCarbon "
+                f"{format_quantity(m['codecarbon_gwp_kgco2e_per_year'], 'kgCO2e', lang)}"
+                f" · {m['runs']} {label('runs', lang)}"
+            )
     if _has_partial(data):
         out += ["", label("partial_note", lang)]
     out += ["", label("warnings", lang)]

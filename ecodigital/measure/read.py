@@ -1,0 +1,425 @@
+"""Read CodeCarbon's ``emissions.csv`` files (2.x and 3.x) into one row per run.
+
+CodeCarbon 2.x writes 32 columns (31 before ``experiment_id`` appeared), 3.x
+adds water, utilisation and WUE columns; only ``duration`` (s), ``emissions``
+(kgCO2e) and ``energy_consumed`` (kWh) are required here. A file is read with
+pandas in one pass, reading only the columns used. Rows of one run are
+cumulative (CodeCarbon appends one at every ``flush()``): the row with the
+longest duration is the run's total.
+
+Rows that cannot be used are skipped with a warning that says how many and why;
+a file with no usable row is an error.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import itertools
+import warnings as py_warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from ecodigital.engine.compute import EngineWarning
+from ecodigital.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "MAX_CSV_BYTES",
+    "REQUIRED_COLUMNS",
+    "RUN_COLUMNS",
+    "Runs",
+    "read_emissions_csv",
+    "read_emissions_files",
+    "resolve_csv_path",
+]
+
+#: Largest CSV read (a million CodeCarbon 3.x rows take about 420 MB).
+MAX_CSV_BYTES: Final = 1024 * 1024 * 1024
+REQUIRED_COLUMNS: Final = ("duration", "emissions", "energy_consumed")
+#: Text columns read, as categories (few distinct values) except the run id.
+_CATEGORY_COLUMNS: Final = (
+    "project_name", "experiment_id", "country_iso_code", "codecarbon_version", "tracking_mode",
+)  # fmt: skip
+_TEXT_COLUMNS: Final = ("run_id", *_CATEGORY_COLUMNS)
+_NUMBER_COLUMNS: Final = (
+    "duration", "emissions", "energy_consumed", "cpu_energy", "gpu_energy", "ram_energy", "pue",
+)  # fmt: skip
+#: Our names (with units) for CodeCarbon's columns.
+_RENAMES: Final = {
+    "duration": "duration_s",
+    "emissions": "emissions_kgco2e",
+    "energy_consumed": "energy_kwh",
+    "cpu_energy": "cpu_energy_kwh",
+    "gpu_energy": "gpu_energy_kwh",
+    "ram_energy": "ram_energy_kwh",
+    "country_iso_code": "country",
+}
+#: Columns of :attr:`Runs.frame`, one row per run.
+RUN_COLUMNS: Final = (
+    "file", "project_name", "experiment_id", "run_id", "duration_s", "energy_kwh",
+    "emissions_kgco2e", "cpu_energy_kwh", "gpu_energy_kwh", "ram_energy_kwh", "country",
+    "codecarbon_version", "tracking_mode", "pue",
+)  # fmt: skip
+_HEAD_BYTES: Final = 64 * 1024
+
+
+@dataclass
+class Runs:
+    """Runs read from one or more CodeCarbon files, and what was skipped."""
+
+    frame: pd.DataFrame
+    warnings: list[EngineWarning] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+def resolve_csv_path(path: Path) -> Path:
+    """``path`` itself, or ``path/emissions.csv`` when ``path`` is a measure folder."""
+    if path.is_dir():
+        inner = path / "emissions.csv"
+        if not inner.is_file():
+            raise InputError(
+                str(path),
+                None,
+                "is a folder without an emissions.csv",
+                'give the CSV file, or the folder "ecodigital measure -o" wrote',
+            )
+        return inner
+    return path
+
+
+def read_emissions_files(paths: list[Path]) -> Runs:
+    """Read several CodeCarbon files into one table of runs (a run seen twice counts once)."""
+    import pandas as pd
+
+    parts = [read_emissions_csv(path) for path in paths]
+    if len(parts) == 1:
+        return parts[0]
+    frame = pd.concat([p.frame for p in parts], ignore_index=True)
+    for column in ("project_name", "experiment_id", "country", "codecarbon_version"):
+        frame[column] = frame[column].astype("category")
+    frame = _last_row_per_run(frame)
+    return Runs(frame, [w for p in parts for w in p.warnings], [f for p in parts for f in p.files])
+
+
+def read_emissions_csv(path: Path, *, max_bytes: int = MAX_CSV_BYTES) -> Runs:
+    """Read one CodeCarbon CSV (2.x or 3.x, UTF-8 with or without BOM) into runs."""
+
+    path = resolve_csv_path(Path(path))
+    name = str(path)
+    header = _read_header(path, max_bytes)
+    columns = [c.strip() for c in header.split(",")]
+    _check_columns(name, columns)
+    wanted = [c for c in columns if c in _TEXT_COLUMNS or c in _NUMBER_COLUMNS]
+    raw, bad_lines = _parse(path, columns, wanted)
+    if raw.empty and not bad_lines:
+        raise InputError(
+            name,
+            None,
+            "has a header but no rows",
+            "CodeCarbon writes a row at each flush and at the end of a run: measure again",
+        )
+    frame, skipped = _clean_rows(raw, name)
+    if bad_lines:
+        skipped.insert(0, (bad_lines, "they have the wrong number of fields (cut or edited?)"))
+    total = len(raw) + bad_lines
+    if frame.empty:
+        reasons = "; ".join(f"{n} because {why}" for n, why in skipped)
+        raise InputError(
+            name, None, f"has no usable row: {total} rows skipped ({reasons})", "check the file"
+        )
+    warnings = [
+        EngineWarning(
+            code="MEASURE_ROWS_SKIPPED",
+            message=f"{name}: {count} of {total} rows skipped because {reason}",
+            params={"file": name, "count": count, "total": total, "reason": reason},
+        )
+        for count, reason in skipped
+    ]
+    frame.insert(0, "file", name)
+    frame = _last_row_per_run(frame[list(RUN_COLUMNS)])
+    warnings += _mixed(frame, name)
+    return Runs(frame, warnings, [path])
+
+
+#: Files larger than this are parsed in parallel chunks (pandas' tokenizer releases the GIL).
+PARALLEL_BYTES: Final = 64 * 1024 * 1024
+
+
+def _parse(path: Path, columns: list[str], wanted: list[str]) -> tuple[pd.DataFrame, int]:
+    """The wanted columns, and the count of lines pandas skipped as malformed.
+
+    Only the wanted columns are parsed (the speed of ``summarize`` on big files
+    depends on it). A line cut short (a kill during a write) reads as missing
+    numbers and is skipped later; a header line repeated by joining files is
+    found later from its values.
+    """
+    import pandas as pd
+
+    name = str(path)
+    with py_warnings.catch_warnings(record=True) as caught:
+        py_warnings.simplefilter("always", pd.errors.ParserWarning)
+        try:
+            raw = None
+            if path.stat().st_size > PARALLEL_BYTES:
+                raw = _parse_in_chunks(path, columns, wanted)
+            if raw is None:
+                raw = pd.read_csv(path, encoding="utf-8-sig", **_csv_options(wanted))
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                name, None, f"is not UTF-8 text (byte {exc.start})", "give CodeCarbon's CSV file"
+            ) from None
+        except (pd.errors.ParserError, ValueError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise InputError(name, None, f"is not a readable CSV file ({first})") from None
+    return raw, sum(str(w.message).count("Skipping line") for w in caught)
+
+
+def _csv_options(wanted: list[str]) -> dict[str, Any]:
+    return {
+        "usecols": wanted,
+        "index_col": False,
+        "dtype": {
+            c: "category" if c in _CATEGORY_COLUMNS else object
+            for c in _TEXT_COLUMNS
+            if c in wanted
+        },
+        "on_bad_lines": "warn",
+        "skipinitialspace": True,
+    }
+
+
+def _parse_in_chunks(path: Path, columns: list[str], wanted: list[str]) -> pd.DataFrame | None:
+    """Parse a big file in one chunk per CPU (at most 4), split at line ends.
+
+    Returns None when a chunk does not parse on its own (a quoted field holding
+    a line break, say), so that the caller parses the file in one piece.
+    """
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pandas as pd
+    from pandas.api.types import union_categoricals
+
+    data = path.read_bytes()
+    start = data.index(b"\n") + 1  # after the header line
+    workers = max(1, min(4, os.cpu_count() or 1))
+    cuts = [start]
+    for k in range(1, workers):
+        at = data.find(b"\n", start + (len(data) - start) * k // workers)
+        if at < 0 or at + 1 <= cuts[-1]:
+            break
+        cuts.append(at + 1)
+    cuts.append(len(data))
+    options = {**_csv_options(wanted), "header": None, "names": columns}
+
+    def parse(bounds: tuple[int, int]) -> pd.DataFrame:
+        chunk = io.BytesIO(data[bounds[0] : bounds[1]])
+        part: pd.DataFrame = pd.read_csv(chunk, encoding="utf-8", **options)
+        return part
+
+    try:
+        with ThreadPoolExecutor(workers) as pool:
+            parts = list(pool.map(parse, itertools.pairwise(cuts)))
+    except (pd.errors.ParserError, ValueError):
+        return None
+    frame = pd.concat(parts, ignore_index=True)
+    for column in _CATEGORY_COLUMNS:
+        if column in frame.columns and len(parts) > 1:
+            frame[column] = union_categoricals([p[column] for p in parts])
+    return frame
+
+
+def _read_header(path: Path, max_bytes: int) -> str:
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+    except FileNotFoundError:
+        raise InputError(name, None, "not found", "check the path") from None
+    except OSError as exc:
+        raise InputError(name, None, f"cannot be read: {exc.strerror}") from None
+    if size > max_bytes:
+        raise InputError(
+            name,
+            None,
+            f"is {size:,} bytes, more than the limit of {max_bytes:,}",
+            "split the file, or check that it is the right one",
+        )
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    if not head.strip():
+        raise InputError(
+            name,
+            None,
+            "is empty",
+            "CodeCarbon writes its file at the first flush: measure again, or give another file",
+        )
+    if b"\x00" in head:
+        raise InputError(
+            name, None, "is not a CSV file (it holds binary data)", "give CodeCarbon's CSV file"
+        )
+    first = head.split(b"\n", 1)[0].rstrip(b"\r")
+    try:
+        return first.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(
+            name, None, "is not UTF-8 text", "give CodeCarbon's emissions.csv"
+        ) from None
+
+
+def _check_columns(name: str, columns: list[str]) -> None:
+    duplicated = sorted({c for c in columns if columns.count(c) > 1})
+    if duplicated:
+        raise InputError(
+            name,
+            f"column {duplicated[0]!r}",
+            "appears twice in the header",
+            "keep the header CodeCarbon wrote",
+        )
+    present = [c for c in REQUIRED_COLUMNS if c in columns]
+    if not present:
+        raise InputError(
+            name,
+            None,
+            "is not a CodeCarbon CSV file (its first line has no duration, emissions "
+            "and energy_consumed columns)",
+            "give the emissions.csv written by CodeCarbon or ecodigital measure",
+        )
+    for column in REQUIRED_COLUMNS:
+        if column not in columns:
+            close = difflib.get_close_matches(column, columns, n=1, cutoff=0.6)
+            hint = f' (found "{close[0]}": renamed?)' if close else ""
+            raise InputError(
+                name,
+                f"column {column!r}",
+                f"is missing{hint}",
+                f'restore the column "{column}" as CodeCarbon wrote it',
+            )
+
+
+def _clean_rows(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
+    """Numbers as floats; rows that cannot be used dropped, with how many and why."""
+    import numpy as np
+    import pandas as pd
+
+    frame = raw.copy()
+    skipped: list[tuple[int, str]] = []
+    keep = np.ones(len(frame), dtype=bool)
+    duration_text = frame["duration"]
+    if duration_text.dtype.kind not in "fiu":
+        repeated = (duration_text.astype("string").str.strip() == "duration").to_numpy(
+            dtype=bool, na_value=False
+        )
+        if repeated.any():
+            _check_repeated_headers(frame.loc[repeated], name)
+            skipped.append((int(repeated.sum()), "they repeat the header line (files joined?)"))
+            keep &= ~repeated
+    for column in _NUMBER_COLUMNS:
+        if column in frame.columns and frame[column].dtype.kind not in "fiu":
+            frame[column] = pd.to_numeric(frame[column], errors="coerce")
+        if column in frame.columns:
+            frame[column] = frame[column].astype("float64")
+    required = frame[list(REQUIRED_COLUMNS)].to_numpy()
+    not_number = np.isnan(required).any(axis=1) & keep
+    if not_number.any():
+        skipped.append(
+            (int(not_number.sum()), "their duration, emissions or energy_consumed is not a number")
+        )
+        keep &= ~not_number
+    duration = frame["duration"].to_numpy()
+    not_positive = keep & (duration <= 0)
+    if not_positive.any():
+        skipped.append((int(not_positive.sum()), "their duration is zero or negative"))
+        keep &= ~not_positive
+    energy = frame["energy_consumed"].to_numpy()
+    negative = keep & ((energy < 0) | (frame["emissions"].to_numpy() < 0))
+    if negative.any():
+        skipped.append((int(negative.sum()), "their energy or emissions is negative"))
+        keep &= ~negative
+    frame = frame.loc[keep].rename(columns=_RENAMES)
+    for column in RUN_COLUMNS[1:]:
+        if column not in frame.columns:
+            frame[column] = np.nan
+    for column in ("cpu_energy_kwh", "gpu_energy_kwh", "ram_energy_kwh", "pue"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    for column in ("project_name", "experiment_id", "country", "codecarbon_version"):
+        frame[column] = frame[column].astype("category")
+    frame["run_id"] = frame["run_id"].astype(object)
+    return frame.reset_index(drop=True), skipped
+
+
+def _check_repeated_headers(headers: pd.DataFrame, name: str) -> None:
+    """A header line in the middle of a file must be the same header, or columns shift."""
+    for position, (index, row) in enumerate(headers.iterrows()):
+        if any(str(row[c]).strip() != c for c in headers.columns):
+            raise InputError(
+                name,
+                f"line {int(str(index)) + 2}",
+                "is a header line with other columns than the first line: files of "
+                "different CodeCarbon versions were joined, and their columns do not line up",
+                "split the file at that line, and give both files",
+            )
+        if position > 100:  # the same header over and over: the first ones tell
+            return
+
+
+def _last_row_per_run(frame: pd.DataFrame) -> pd.DataFrame:
+    """Keep the longest row of each run (rows of a run are cumulative); no run id: each row."""
+    if frame.empty:
+        return frame
+    with_id = frame["run_id"].notna().to_numpy()
+    if with_id.all():
+        repeated = frame["run_id"].duplicated(keep=False).to_numpy()
+        if not repeated.any():
+            return frame.reset_index(drop=True)
+        import pandas as pd
+
+        longest = frame.loc[repeated].groupby("run_id", sort=False)["duration_s"].idxmax()
+        keep = ~repeated
+        keep[frame.index.get_indexer(pd.Index(longest.to_numpy()))] = True
+        return frame.loc[keep].reset_index(drop=True)
+    import pandas as pd
+
+    identified = _last_row_per_run(frame.loc[with_id]) if with_id.any() else frame.iloc[:0]
+    return pd.concat([identified, frame.loc[~with_id]], ignore_index=True)
+
+
+def _mixed(frame: pd.DataFrame, name: str) -> list[EngineWarning]:
+    """Warnings for runs of several countries or CodeCarbon versions in one file."""
+    found: list[EngineWarning] = []
+    countries = sorted(str(c) for c in frame["country"].dropna().unique())
+    if len(countries) > 1:
+        counts = frame["country"].value_counts()
+        found.append(
+            EngineWarning(
+                code="MEASURE_MIXED_COUNTRIES",
+                message=f"{name}: runs from {len(countries)} countries "
+                + ", ".join(f"{c} ({int(counts[c])})" for c in countries)
+                + "; CodeCarbon's emissions mix grids, ecodigital uses the energy only",
+                params={"file": name, "countries": countries},
+            )
+        )
+    versions = frame["codecarbon_version"].dropna()
+    releases = sorted({".".join(str(v).split(".")[:2]) for v in versions.unique()})
+    if len(releases) > 1:
+        found.append(
+            EngineWarning(
+                code="MEASURE_MIXED_VERSIONS",
+                message=f"{name}: runs from CodeCarbon {', '.join(releases)}, whose CPU and RAM "
+                "models differ; compare runs of one version",
+                params={"file": name, "versions": releases},
+            )
+        )
+    return found
+
+
+def runs_to_csv_text(frame: pd.DataFrame) -> str:
+    """The runs table as CSV text (used by tests and the benchmark)."""
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    return buffer.getvalue()
