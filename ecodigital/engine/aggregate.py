@@ -42,7 +42,7 @@ def _figure(value: float, unit: str, unknown_rows: int, known_rows: int) -> dict
     return {
         "value": float(value) if available else None,
         "unit": unit,
-        "complete": available and unknown_rows == 0,
+        "complete": bool(available and unknown_rows == 0),
         "unknown_rows": int(unknown_rows),
     }
 
