@@ -61,10 +61,9 @@ class _Group(click.Group):
             )
 
 
-def _write_output(path: Path, text: str | bytes, force: bool, inputs: tuple[Path, ...] = ()) -> None:
-    """Write an output file atomically, never over an input or, without --force, a file."""
+def _check_output(path: Path, force: bool, inputs: tuple[Path, ...] = ()) -> None:
+    """Refuse an output path that is an input, a folder or, without --force, a file."""
     from ecodigital.errors import InputError
-    from ecodigital.fileio import write_atomic
 
     resolved = path.resolve()
     if any(resolved == Path(i).resolve() for i in inputs):
@@ -75,6 +74,13 @@ def _write_output(path: Path, text: str | bytes, force: bool, inputs: tuple[Path
         )
     if path.exists() and path.is_dir():
         raise InputError(str(path), None, "is a folder", "give a file path to -o")
+
+
+def _write_output(path: Path, text: str | bytes, force: bool, inputs: tuple[Path, ...] = ()) -> None:
+    """Write an output file atomically, never over an input or, without --force, a file."""
+    from ecodigital.fileio import write_atomic
+
+    _check_output(path, force, inputs)
     write_atomic(path, text)
 
 
@@ -238,6 +244,76 @@ def init(directory: Path, lang: str) -> None:
 
     written = write_starter(directory, lang)
     click.echo(f"{written}")
+
+
+@cli.command()
+@click.argument("dossier", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True, help="The note file to write."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["pdf", "html", "odt", "md"]),
+    help="Format of the note; default from the extension of -o.",
+)
+@LANG_OPTION
+@click.option(
+    "--template-dir",
+    type=click.Path(path_type=Path),
+    help="A folder of templates overriding the bundled ones (rendered in a sandbox).",
+)
+@click.option(
+    "--factors",
+    "factors_path",
+    type=click.Path(path_type=Path),
+    help="A CSV file or folder of factor rows layered over the bundled ones (by id).",
+)
+@click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(path_type=Path),
+    help="The programme's financing rules file, for the financing summary.",
+)
+@click.option("--force", is_flag=True, help="Replace the output file(s) if they exist.")
+def note(
+    dossier: Path,
+    output: Path,
+    output_format: str | None,
+    lang: str,
+    template_dir: Path | None,
+    factors_path: Path | None,
+    rules_path: Path | None,
+    force: bool,
+) -> None:
+    """Write the responsible-digital note of a dossier (PDF, HTML, ODT or Markdown).
+
+    The note carries its data (dossier, results, factor dataset, tool version
+    and their SHA-256 digest): embedded in the PDF, HTML and ODT, and in a
+    .json file beside a Markdown note.
+
+    \b
+    Examples:
+      ecodigital note dossier.yaml -o note.pdf
+      ecodigital note dossier.yaml -o note.html --lang en
+      ecodigital note dossier.yaml -o note.md     # also writes note.json
+    """
+    from ecodigital.report.build import build_note
+
+    files, inputs = build_note(
+        dossier,
+        output,
+        fmt=output_format,
+        lang=lang,
+        template_dir=template_dir,
+        factors_path=factors_path,
+        rules_path=rules_path,
+    )
+    for path in files:
+        _check_output(path, force, tuple(inputs))
+    for path, content in files.items():
+        _write_output(path, content, force=True, inputs=tuple(inputs))
+        click.echo(f"{path}")
 
 
 def main() -> None:
