@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import click
@@ -314,6 +315,92 @@ def note(
     for path, content in files.items():
         _write_output(path, content, force=True, inputs=tuple(inputs))
         click.echo(f"{path}")
+
+
+@cli.command()
+@click.argument("dossier", type=click.Path(path_type=Path))
+@click.option(
+    "--export",
+    "export",
+    nargs=2,
+    type=(click.Choice(["csv"]), click.Path(path_type=Path)),
+    help="Write every criterion and its answer to a CSV file: --export csv FILE.",
+)
+@click.option(
+    "--import",
+    "import_",
+    nargs=2,
+    type=(click.Choice(["csv"]), click.Path(path_type=Path)),
+    help="Write the answers of a CSV file into the dossier: --import csv FILE.",
+)
+@click.option("--force", is_flag=True, help="Replace the exported file if it exists.")
+@LANG_OPTION
+def rgesn(
+    dossier: Path,
+    export: tuple[str, Path] | None,
+    import_: tuple[str, Path] | None,
+    force: bool,
+    lang: str,
+) -> None:
+    """Fill in the RGESN 2024 self-assessment of a dossier, family by family.
+
+    Answers are written back into the dossier, keeping its comments and
+    layout. Already answered criteria are skipped, so you can stop and resume.
+
+    \b
+    Examples:
+      ecodigital rgesn dossier.yaml
+      ecodigital rgesn dossier.yaml --export csv rgesn.csv
+      ecodigital rgesn dossier.yaml --import csv rgesn.csv
+    """
+    from ecodigital.errors import InputError
+
+    if export and import_:
+        raise InputError(None, "--export/--import", "choose one", "run the command twice")
+    if export:
+        from ecodigital.rgesn.csvio import export_csv
+
+        _write_output(export[1], export_csv(dossier, lang), force, (dossier,))
+        click.echo(f"{export[1]}")
+        return
+    if import_:
+        from ecodigital.rgesn.csvio import import_csv
+
+        count = import_csv(dossier, import_[1])
+        click.echo(f"{dossier}: {count} answers imported")
+        return
+    from ecodigital.rgesn.questionnaire import run_questionnaire
+
+    def ask(prompt: str, choices: Sequence[str] | None, default: str | None) -> str:
+        kind = click.Choice(list(choices)) if choices else click.STRING
+        return str(click.prompt(prompt, type=kind, default=default, show_choices=False))
+
+    run_questionnaire(dossier, ask, click.echo, lang)
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(path_type=Path),
+    default=Path("ecodigital-demo"),
+    show_default=True,
+    help="Folder for the demo's files.",
+)
+@click.option("--force", is_flag=True, help="Replace files of an earlier demo.")
+@LANG_OPTION
+def demo(output_dir: Path, force: bool, lang: str) -> None:
+    """Run the whole pipeline on the bundled example: validate, assess, write the notes.
+
+    \b
+    Example:
+      ecodigital demo -o /tmp/demo && xdg-open /tmp/demo/note.html
+    """
+    from ecodigital.demo import run_demo
+
+    for line in run_demo(output_dir, lang=lang, force=force):
+        click.echo(line)
 
 
 def main() -> None:
