@@ -105,6 +105,22 @@ def prepare_note(
 
 def render_note(note: PreparedNote, fmt: str, output: Path) -> dict[Path, str | bytes]:
     """The files of the note in ``fmt`` for ``output``: ``{path: content}``."""
+    from jinja2 import TemplateError
+
+    try:
+        return _render(note, fmt, output)
+    except TemplateError as exc:
+        where = str(note.template_dirs[0]) if note.template_dirs else "templates/note"
+        name = getattr(exc, "name", None) or getattr(exc, "filename", None)
+        raise InputError(
+            where,
+            str(name) if name else None,
+            f"template error: {type(exc).__name__}: {exc}",
+            "fix the template (templates see the note's data only, in a sandbox)",
+        ) from None
+
+
+def _render(note: PreparedNote, fmt: str, output: Path) -> dict[Path, str | bytes]:
     from ecodigital.report.payload import canonical_json, html_payload_block, sidecar_path
 
     if fmt == "md":

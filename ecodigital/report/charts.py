@@ -147,10 +147,16 @@ def _details(
 ) -> str:
     from ecodigital.report.format import format_number
 
+    def number(value: float) -> str:
+        if float(value).is_integer():
+            text = f"{int(value):,}"
+            return text.replace(",", "\u202f") if lang == "fr" else text
+        return format_number(value, lang)
+
     parts = []
     for index, category in enumerate(categories):
         values = ", ".join(
-            f"{name} {format_number(values[index], lang)}"
+            f"{name} {number(values[index])}"
             for name, values in series
             if values[index]
         )

@@ -695,6 +695,16 @@ def _indicators(data: Mapping[str, Any], t: Mapping[str, Any], lang: str) -> lis
     ]
 
 
+def _localised(params: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """Warning parameters with numbers in the language's style (1,46 in French)."""
+    return {
+        key: format_number(value, lang, 3)
+        if isinstance(value, float) and not isinstance(value, bool)
+        else value
+        for key, value in params.items()
+    }
+
+
 def _limits(data: Mapping[str, Any], t: Mapping[str, Any], lang: str) -> dict[str, Any]:
     warnings = []
     for warning in data["warnings"]:
@@ -707,14 +717,16 @@ def _limits(data: Mapping[str, Any], t: Mapping[str, Any], lang: str) -> dict[st
         warnings.append(
             {
                 "code": warning["code"],
-                "text": warning_text(warning["code"], warning["params"], lang, warning["message"]),
+                "text": warning_text(
+                    warning["code"], _localised(warning["params"], lang), lang, warning["message"]
+                ),
                 "items": items_text,
             }
         )
     return {"warnings": warnings, "limits": list(t["limits"])}
 
 
-def _annex(data: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
+def _annex(data: Mapping[str, Any], t: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
     rows = []
     for factor in data["factors_used"]:
         values = []
@@ -725,7 +737,8 @@ def _annex(data: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
                 unit, unit
             )
             amount = _unit_words(f"{format_number(value, lang)} {unit_text}", lang)
-            values.append(f"{criterion} {label(phase, lang).lower()} {amount}")
+            name = t.get(f"short_{criterion}", criterion)
+            values.append(f"{name} {label(phase, lang).lower()} {amount}")
         for parameter, unit in (
             ("power_w", "W"),
             ("lifetime_years", label("years", lang)),
@@ -807,5 +820,5 @@ def build_note_context(
         "finance": finance_section(extras.finance, t, lang),
         "indicators": _indicators(data, t, lang),
         "limits": _limits(data, t, lang),
-        "annex": _annex(data, lang),
+        "annex": _annex(data, t, lang),
     }
