@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -77,7 +77,9 @@ def _check_output(path: Path, force: bool, inputs: tuple[Path, ...] = ()) -> Non
         raise InputError(str(path), None, "is a folder", "give a file path to -o")
 
 
-def _write_output(path: Path, text: str | bytes, force: bool, inputs: tuple[Path, ...] = ()) -> None:
+def _write_output(
+    path: Path, text: str | bytes, force: bool, inputs: tuple[Path, ...] = ()
+) -> None:
     """Write an output file atomically, never over an input or, without --force, a file."""
     from ecodigital.fileio import write_atomic
 

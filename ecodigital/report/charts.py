@@ -156,9 +156,7 @@ def _details(
     parts = []
     for index, category in enumerate(categories):
         values = ", ".join(
-            f"{name} {number(values[index])}"
-            for name, values in series
-            if values[index]
+            f"{name} {number(values[index])}" for name, values in series if values[index]
         )
         parts.append(f"{category} : {values}" if lang == "fr" else f"{category}: {values}")
     return "; ".join(parts) + f" ({unit})."

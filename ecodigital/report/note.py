@@ -105,7 +105,7 @@ def _figure(figure: Mapping[str, Any], lang: str) -> str:
     """A figure with its unit; a partial sum is shown as a lower bound (``≥``)."""
     text = _qty(figure.get("value"), str(figure["unit"]), lang)
     if figure.get("value") is not None and not figure.get("complete", True):
-        text = f"≥ {text}"
+        text = f"≥\u00a0{text}"  # kept with its number across line breaks
     return text
 
 

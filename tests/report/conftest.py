@@ -36,15 +36,11 @@ def hostile_dossier(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(EXAMPLE, path)
     text = path.read_text(encoding="utf-8")
     quoted = HOSTILE.replace("\\", "\\\\").replace('"', '\\"')
+    text = text.replace('name: "Guichet numérique mutualisé du Haut-Doubs"', f'name: "{quoted}"', 1)
     text = text.replace(
-        'name: "Guichet numérique mutualisé du Haut-Doubs"', f'name: "{quoted}"', 1
+        "{status: conforme, justification: \"Étude d'opportunité",
+        f"{{status: conforme, justification: \"{quoted} Étude d'opportunité",
     )
-    text = text.replace(
-        '{status: conforme, justification: "Étude d\'opportunité',
-        f'{{status: conforme, justification: "{quoted} Étude d\'opportunité',
-    )
-    text = text.replace(
-        '- title: "Allonger la vie des postes des agents"', f'- title: "{quoted}"'
-    )
+    text = text.replace('- title: "Allonger la vie des postes des agents"', f'- title: "{quoted}"')
     path.write_text(text, encoding="utf-8")
     return path

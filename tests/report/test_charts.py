@@ -13,11 +13,16 @@ def test_charts_are_inline_svg_with_title_and_alt(prepared):
         assert chart.svg.startswith('<svg aria-hidden="true"')
         assert "<?xml" not in chart.svg and "<!DOCTYPE" not in chart.svg
         assert 'href="http' not in chart.svg  # nothing fetched from outside
-    assert charts["tier_phase"].title == "Changement climatique par tiers et par phase, sur 5 ans (kgCO2e)"
+    assert (
+        charts["tier_phase"].title
+        == "Changement climatique par tiers et par phase, sur 5 ans (kgCO2e)"
+    )
     assert charts["year_tier"].title == "Changement climatique par année et par tiers (kgCO2e)"
     assert charts["rgesn"].title == "Critères RGESN par famille et par statut (nombre)"
     manufacturing = prepared.chart_data["tier_phase"]["terminals"]["manufacturing"]
-    assert f"Terminaux : Fabrication {format_number(manufacturing, 'fr')}" in charts["tier_phase"].alt
+    assert (
+        f"Terminaux : Fabrication {format_number(manufacturing, 'fr')}" in charts["tier_phase"].alt
+    )
     assert "Stratégie : Validés 7, Non validés 2, Non applicables 1" in charts["rgesn"].alt
 
 

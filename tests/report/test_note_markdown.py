@@ -55,7 +55,7 @@ def test_english_note_is_complete_and_in_english():
         "## 10. Assumptions, limits and warnings", "## Annex — emission factors used",
     ):  # fmt: skip
         assert heading in text
-    assert "≥ 10.4 tCO2e" in text
+    assert "≥\u00a010.4 tCO2e" in text
     assert "65 %" in text
     # No French sentence leaks into the English note (dossier text is French, by design).
     for french in ("Synthèse", "Périmètre", "non disponible", "Hypothèses", "minorant"):

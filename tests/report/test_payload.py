@@ -26,7 +26,12 @@ def test_canonical_json_is_sorted_compact_utf8():
     assert canonical_json({"b": 1, "a": ["é", 2.5]}) == '{"a":["é",2.5],"b":1}'.encode()
 
 
-@given(st.dictionaries(st.text(), st.one_of(st.integers(), st.text(), st.floats(allow_nan=False, allow_infinity=False))))
+@given(
+    st.dictionaries(
+        st.text(),
+        st.one_of(st.integers(), st.text(), st.floats(allow_nan=False, allow_infinity=False)),
+    )
+)
 def test_canonical_json_does_not_depend_on_key_order(mapping):
     reordered = dict(reversed(list(mapping.items())))
     assert canonical_json(mapping) == canonical_json(reordered)
@@ -37,7 +42,9 @@ def test_jsonable_turns_dates_numpy_and_nan_into_json():
 
     import numpy as np
 
-    value = jsonable({"d": dt.date(2026, 1, 2), "n": np.float64(1.5), "b": np.bool_(True), "x": math.nan})
+    value = jsonable(
+        {"d": dt.date(2026, 1, 2), "n": np.float64(1.5), "b": np.bool_(True), "x": math.nan}
+    )
     assert value == {"d": "2026-01-02", "n": 1.5, "b": True, "x": None}
     assert type(value["b"]) is bool
 
@@ -101,5 +108,5 @@ def test_extract_payload_says_what_is_wrong(tmp_path):
         extract_payload(page)
     note = tmp_path / "alone.md"
     note.write_text("# note\n", encoding="utf-8")
-    with pytest.raises(InputError, match="alone.json"):
+    with pytest.raises(InputError, match=r"alone\.json"):
         extract_payload(note)
