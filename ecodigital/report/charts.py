@@ -95,7 +95,7 @@ def _stacked_bars(
     plt = _pyplot()
     import matplotlib
 
-    with matplotlib.rc_context(_style()):
+    with matplotlib.rc_context(_style()):  # type: ignore[arg-type]
         fig, ax = plt.subplots(figsize=(6.6, height))
         positions = list(range(len(categories)))
         base = [0.0] * len(categories)

@@ -78,7 +78,7 @@ def format_date(value: dt.date | str | None, lang: str = "fr") -> str | None:
         try:
             value = dt.date.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)
     day = "1er" if value.day == 1 and lang == "fr" else str(value.day)
     return f"{day} {_MONTHS.get(lang, _MONTHS['en'])[value.month - 1]} {value.year}"
 

@@ -306,7 +306,9 @@ def render_odt(context: Mapping[str, Any], payload: Mapping[str, Any]) -> bytes:
     w.heading(3, t["machine_title"])
     w.para(t["machine_text"].format(format=meta["payload_format"], digest=meta["digest"]))
 
-    w.document.container.set_part(ODT_MEMBER, canonical_json(payload))
+    container = w.document.container
+    assert container is not None  # a new document always has its package
+    container.set_part(ODT_MEMBER, canonical_json(payload))
     w.document.manifest.add_full_path(ODT_MEMBER, "application/json")
     buffer = io.BytesIO()
     w.document.save(buffer)

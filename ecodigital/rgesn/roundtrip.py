@@ -75,11 +75,11 @@ class RoundTripDossier:
             node[key] = value if isinstance(value, dt.date) else str(value)
         node.fa.set_flow_style()
         answers = self._answers_node()
-        key = next((k for k in answers if str(k) == criterion_id), None)
-        if key is None:
+        existing = next((k for k in answers if str(k) == criterion_id), None)
+        if existing is None:
             answers[DoubleQuotedScalarString(criterion_id)] = node
         else:
-            answers[key] = node
+            answers[existing] = node
 
     def text(self) -> str:
         buffer = io.StringIO()
