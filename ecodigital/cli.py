@@ -100,6 +100,8 @@ def cli() -> None:
       ecodigital init mon-projet          # a commented starter dossier
       ecodigital validate mon-projet/dossier.yaml
       ecodigital assess mon-projet/dossier.yaml
+      ecodigital note mon-projet/dossier.yaml -o note.pdf
+      ecodigital demo                      # the whole pipeline on an example
     """
 
 
