@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -61,12 +62,9 @@ class _Group(click.Group):
             )
 
 
-def _write_output(
-    path: Path, text: str | bytes, force: bool, inputs: tuple[Path, ...] = ()
-) -> None:
-    """Write an output file atomically, never over an input or, without --force, a file."""
+def _check_output(path: Path, force: bool, inputs: tuple[Path, ...] = ()) -> None:
+    """Refuse an output path that is an input, a folder or, without --force, a file."""
     from ecodigital.errors import InputError
-    from ecodigital.fileio import write_atomic
 
     resolved = path.resolve()
     if any(resolved == Path(i).resolve() for i in inputs):
@@ -77,6 +75,15 @@ def _write_output(
         )
     if path.exists() and path.is_dir():
         raise InputError(str(path), None, "is a folder", "give a file path to -o")
+
+
+def _write_output(
+    path: Path, text: str | bytes, force: bool, inputs: tuple[Path, ...] = ()
+) -> None:
+    """Write an output file atomically, never over an input or, without --force, a file."""
+    from ecodigital.fileio import write_atomic
+
+    _check_output(path, force, inputs)
     write_atomic(path, text)
 
 
@@ -93,6 +100,8 @@ def cli() -> None:
       ecodigital init mon-projet          # a commented starter dossier
       ecodigital validate mon-projet/dossier.yaml
       ecodigital assess mon-projet/dossier.yaml
+      ecodigital note mon-projet/dossier.yaml -o note.pdf
+      ecodigital demo                      # the whole pipeline on an example
     """
 
 
@@ -464,6 +473,163 @@ def measurements_summarize(
     if output_format != "table":
         for warning in runs.warnings:
             click.echo(f"Warning [{warning.code}] {warning.message}", err=True)
+
+
+@cli.command()
+@click.argument("dossier", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True, help="The note file to write."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["pdf", "html", "odt", "md"]),
+    help="Format of the note; default from the extension of -o.",
+)
+@LANG_OPTION
+@click.option(
+    "--template-dir",
+    type=click.Path(path_type=Path),
+    help="A folder of templates overriding the bundled ones (rendered in a sandbox).",
+)
+@click.option(
+    "--factors",
+    "factors_path",
+    type=click.Path(path_type=Path),
+    help="A CSV file or folder of factor rows layered over the bundled ones (by id).",
+)
+@click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(path_type=Path),
+    help="The programme's financing rules file, for the financing summary.",
+)
+@click.option("--force", is_flag=True, help="Replace the output file(s) if they exist.")
+def note(
+    dossier: Path,
+    output: Path,
+    output_format: str | None,
+    lang: str,
+    template_dir: Path | None,
+    factors_path: Path | None,
+    rules_path: Path | None,
+    force: bool,
+) -> None:
+    """Write the responsible-digital note of a dossier (PDF, HTML, ODT or Markdown).
+
+    The note carries its data (dossier, results, factor dataset, tool version
+    and their SHA-256 digest): embedded in the PDF, HTML and ODT, and in a
+    .json file beside a Markdown note.
+
+    \b
+    Examples:
+      ecodigital note dossier.yaml -o note.pdf
+      ecodigital note dossier.yaml -o note.html --lang en
+      ecodigital note dossier.yaml -o note.md     # also writes note.json
+    """
+    from ecodigital.report.build import build_note
+
+    _check_output(output, force, (dossier,))  # before the work, not after it
+    files, inputs = build_note(
+        dossier,
+        output,
+        fmt=output_format,
+        lang=lang,
+        template_dir=template_dir,
+        factors_path=factors_path,
+        rules_path=rules_path,
+    )
+    for path in files:
+        _check_output(path, force, tuple(inputs))
+    for path, content in files.items():
+        _write_output(path, content, force=True, inputs=tuple(inputs))
+        click.echo(f"{path}")
+
+
+@cli.command()
+@click.argument("dossier", type=click.Path(path_type=Path))
+@click.option(
+    "--export",
+    "export",
+    nargs=2,
+    type=(click.Choice(["csv"]), click.Path(path_type=Path)),
+    help="Write every criterion and its answer to a CSV file: --export csv FILE.",
+)
+@click.option(
+    "--import",
+    "import_",
+    nargs=2,
+    type=(click.Choice(["csv"]), click.Path(path_type=Path)),
+    help="Write the answers of a CSV file into the dossier: --import csv FILE.",
+)
+@click.option("--force", is_flag=True, help="Replace the exported file if it exists.")
+@LANG_OPTION
+def rgesn(
+    dossier: Path,
+    export: tuple[str, Path] | None,
+    import_: tuple[str, Path] | None,
+    force: bool,
+    lang: str,
+) -> None:
+    """Fill in the RGESN 2024 self-assessment of a dossier, family by family.
+
+    Answers are written back into the dossier, keeping its comments and
+    layout. Already answered criteria are skipped, so you can stop and resume.
+
+    \b
+    Examples:
+      ecodigital rgesn dossier.yaml
+      ecodigital rgesn dossier.yaml --export csv rgesn.csv
+      ecodigital rgesn dossier.yaml --import csv rgesn.csv
+    """
+    from ecodigital.errors import InputError
+
+    if export and import_:
+        raise InputError(None, "--export/--import", "choose one", "run the command twice")
+    if export:
+        from ecodigital.rgesn.csvio import export_csv
+
+        _write_output(export[1], export_csv(dossier, lang), force, (dossier,))
+        click.echo(f"{export[1]}")
+        return
+    if import_:
+        from ecodigital.rgesn.csvio import import_csv
+
+        count = import_csv(dossier, import_[1])
+        click.echo(f"{dossier}: {count} answers imported")
+        return
+    from ecodigital.rgesn.questionnaire import run_questionnaire
+
+    def ask(prompt: str, choices: Sequence[str] | None, default: str | None) -> str:
+        kind = click.Choice(list(choices)) if choices else click.STRING
+        return str(click.prompt(prompt, type=kind, default=default, show_choices=False))
+
+    run_questionnaire(dossier, ask, click.echo, lang)
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(path_type=Path),
+    default=Path("ecodigital-demo"),
+    show_default=True,
+    help="Folder for the demo's files.",
+)
+@click.option("--force", is_flag=True, help="Replace files of an earlier demo.")
+@LANG_OPTION
+def demo(output_dir: Path, force: bool, lang: str) -> None:
+    """Run the whole pipeline on the bundled example: validate, assess, write the notes.
+
+    \b
+    Example:
+      ecodigital demo -o /tmp/demo && xdg-open /tmp/demo/note.html
+    """
+    from ecodigital.demo import run_demo
+
+    for line in run_demo(output_dir, lang=lang, force=force):
+        click.echo(line)
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ __all__ = ["data_dir"]
 
 
 def data_dir(name: str) -> Path:
-    """The bundled folder ``name`` (``emission_factors`` or ``templates``).
+    """The bundled folder ``name`` (``emission_factors``, ``templates`` or ``examples``).
 
     In a wheel the folders are installed under ``ecodigital/_data/``; in a
     checkout (or an editable install) they are the top-level folders.

@@ -8,6 +8,7 @@ keys, so a misspelt field is an error rather than a silently ignored value.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -22,7 +23,7 @@ from pydantic import (
 )
 
 from ecodigital.finance.model import Applicant, Budget
-from ecodigital.vocabulary import BENEFICIARY_TYPES, TIERS
+from ecodigital.vocabulary import BENEFICIARY_TYPES, PHASES, TIERS
 
 __all__ = [
     "FORMAT",
@@ -32,9 +33,12 @@ __all__ = [
     "Dossier",
     "InventoryCsv",
     "Item",
+    "Lever",
     "Measurement",
     "NetworkItem",
     "Project",
+    "RgesnAnswer",
+    "RgesnAssessment",
     "ServerItem",
     "StorageItem",
     "TerminalItem",
@@ -283,6 +287,55 @@ def _inventory_tag(value: object) -> str:
 UNION_TAGS = frozenset({"items", "csv_file"})
 
 
+RGESN_STATUSES = ("conforme", "non_conforme", "non_applicable", "a_evaluer")
+ShortText = Annotated[str, StringConstraints(max_length=1_000)]
+
+
+class RgesnAnswer(_Strict):
+    """The answer to one RGESN 2024 criterion."""
+
+    status: Literal[RGESN_STATUSES] = Field(  # type: ignore[valid-type]
+        description="conforme (validated), non_conforme, non_applicable (justify it) or a_evaluer."
+    )
+    justification: Text | None = Field(None, description="Why: evidence, or why not applicable.")
+    action: Text | None = Field(None, description="Planned action (for non_conforme or a_evaluer).")
+    due: date | None = Field(None, description="Date the action is due (YYYY-MM-DD).")
+    owner: ShortText | None = Field(None, description="Who carries the action.")
+
+
+class RgesnAssessment(_Strict):
+    """The RGESN 2024 self-assessment and what the eco-design declaration needs."""
+
+    assessed_on: date | None = Field(None, description="Date of the assessment (YYYY-MM-DD).")
+    referent: ShortText | None = Field(None, description="Eco-design lead (name or role).")
+    previous_score: float | None = Field(
+        None, ge=0, le=100, description="Progress score of the previous assessment, %."
+    )
+    target_score: float | None = Field(None, ge=0, le=100, description="Target score, %.")
+    target_date: date | None = Field(None, description="Date the target score is due.")
+    review_frequency: ShortText | None = Field(None, description="How often it is reviewed.")
+    samples: list[ShortText] = Field(
+        default_factory=list, description="Screens, pages or journeys assessed."
+    )
+    answers: dict[
+        Annotated[str, StringConstraints(pattern=r"^[1-9]\.[0-9]{1,2}$")], RgesnAnswer
+    ] = Field(default_factory=dict, description='Answers by criterion id ("1.1", "8.3"...).')
+
+
+class Lever(_Strict):
+    """A footprint-reduction measure the applicant commits to."""
+
+    title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    description: Text | None = None
+    tier: Literal[TIERS] | None = Field(None, description="Tier it acts on.")  # type: ignore[valid-type]
+    phase: Literal[PHASES] | None = Field(None, description="Phase it acts on.")  # type: ignore[valid-type]
+    expected_gwp_kgco2e: float | None = Field(
+        None, ge=0, description="Expected reduction over the horizon, kgCO2e (an estimate)."
+    )
+    indicator: ShortText | None = Field(None, description="How progress is followed.")
+    due: date | None = Field(None, description="Date it is in place (YYYY-MM-DD).")
+
+
 class Dossier(_Strict):
     """A project's dossier, format ``ecodigital/1``."""
 
@@ -307,4 +360,10 @@ class Dossier(_Strict):
     measurements: list[Measurement] = Field(
         default_factory=list,
         description="Measured use-phase electricity of some items (CodeCarbon files).",
+    )
+    rgesn: RgesnAssessment | None = Field(
+        None, description="RGESN 2024 self-assessment (see `ecodigital rgesn`)."
+    )
+    levers: list[Lever] = Field(
+        default_factory=list, description="Reduction levers the applicant commits to."
     )

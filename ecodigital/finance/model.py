@@ -290,3 +290,9 @@ class Applicant(_Strict):
     open_standards: list[Name] = Field(
         default_factory=list, description="Open standards and connectors used (OpenAPI 3.1...)."
     )
+    interoperability: Text | None = Field(
+        None, description="How the service connects to other services and platforms."
+    )
+    reuse: Text | None = Field(
+        None, description="How other bodies can reuse or adapt the service (customisation)."
+    )

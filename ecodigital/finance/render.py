@@ -22,7 +22,14 @@ from ecodigital.finance.messages import (
     text,
 )
 
-__all__ = ["REPORT_FORMAT", "format_eur", "format_percent", "render_finance"]
+__all__ = [
+    "REPORT_FORMAT",
+    "finance_data",
+    "format_eur",
+    "format_percent",
+    "note_summary",
+    "render_finance",
+]
 
 REPORT_FORMAT = "ecodigital-finance-report/1"
 _WIDTH = 100
@@ -239,6 +246,11 @@ def _line_json(line: ExpenseLine) -> dict[str, Any]:
 
 
 def _render_json(report: FinanceReport, lang: str) -> str:
+    return json.dumps(finance_data(report, lang), ensure_ascii=False, indent=2) + "\n"
+
+
+def finance_data(report: FinanceReport, lang: str = "fr") -> dict[str, Any]:
+    """The report as JSON-ready data (amounts as decimal strings, sentences in ``lang``)."""
     grant = report.grant_name
     document = {
         "format": REPORT_FORMAT,
@@ -262,4 +274,44 @@ def _render_json(report: FinanceReport, lang: str) -> str:
             for result in report.results
         ],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return document
+
+
+#: How the note names the check's statuses.
+_NOTE_STATUS = {"pass": "pass", "fail": "fail", "warning": "warn", "not_applicable": "na"}
+
+
+def note_summary(report: FinanceReport, lang: str = "fr") -> dict[str, Any]:
+    """What the note shows of the check: verdict, key amounts, one line per rule."""
+    figures = report.figures
+    grant = report.grant_name
+    flat_percent = format_percent(figures.flat_rate_percent or Decimal(0), lang)
+
+    def label(key: str) -> str:
+        return text(FIGURE_LABELS, key, lang).format(
+            grant_name=grant, flat_rate_percent=flat_percent
+        )
+
+    keys = [
+        "eligible_direct_base_eur",
+        "flat_rate_eur",
+        "total_eligible_cost_eur",
+        "total_cost_eur",
+        "grant_eur",
+        "max_grant_eur",
+        "public_aid_eur",
+    ]
+    return {
+        "ok": report.passed,
+        "rules": report.rules_title,
+        "amounts": [{"label": label(key), "eur": getattr(figures, key)} for key in keys],
+        "checks": [
+            {
+                "code": result.id,
+                "label": _title(result.id, lang, grant),
+                "status": _NOTE_STATUS.get(result.status, result.status),
+                "message": _sentence(result.why, lang, grant),
+            }
+            for result in report.results
+        ],
+    }

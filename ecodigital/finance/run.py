@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ecodigital.errors import InputError
 from ecodigital.finance.check import FinanceReport, ProjectFacts, check_finance
 
-__all__ = ["NO_BUDGET_FIX", "run_finance_check"]
+if TYPE_CHECKING:
+    from ecodigital.dossier.load import LoadedDossier
+
+__all__ = ["NO_BUDGET_FIX", "check_loaded", "run_finance_check"]
 
 NO_BUDGET_FIX = (
     "add a budget section (amounts in EUR excluding VAT), for example: "
@@ -21,13 +25,23 @@ NO_BUDGET_FIX = (
 def run_finance_check(dossier_path: Path, rules_path: Path | None = None) -> FinanceReport:
     """Check the budget of the dossier at ``dossier_path`` against a call's rules."""
     from ecodigital.dossier.load import load_dossier
+
+    loaded = load_dossier(dossier_path)
+    if loaded.model.budget is None:
+        raise InputError(str(dossier_path), "budget", "is missing", NO_BUDGET_FIX)
+    report = check_loaded(loaded, rules_path)
+    assert report is not None
+    return report
+
+
+def check_loaded(loaded: LoadedDossier, rules_path: Path | None = None) -> FinanceReport | None:
+    """Check an already loaded dossier's budget; ``None`` when it has no budget."""
     from ecodigital.finance.licences import osi_licences
     from ecodigital.finance.rules import load_rules
 
-    loaded = load_dossier(dossier_path)
     model = loaded.model
     if model.budget is None:
-        raise InputError(str(dossier_path), "budget", "is missing", NO_BUDGET_FIX)
+        return None
     rules = load_rules(rules_path)
     project = model.project
     facts = ProjectFacts(

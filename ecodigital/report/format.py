@@ -45,9 +45,11 @@ def _superscript(number: int) -> str:
 
 #: Units of the functional unit, as people read them.
 _PER_UNIT: Final = {
-    "user-year": {"fr": "utilisateur-an", "en": "user-year"},
-    "user": {"fr": "utilisateur", "en": "user"},
+    "user-year": {"fr": "utilisateur-année", "en": "user-year"},
+    "user": {"fr": "usager", "en": "user"},
 }
+#: Units as they are printed.
+_SHOWN_UNIT: Final = {"m3": "m³"}
 
 
 def format_quantity(value: float | None, unit: str, lang: str = "fr", digits: int = 3) -> str:
@@ -60,6 +62,7 @@ def format_quantity(value: float | None, unit: str, lang: str = "fr", digits: in
         if abs(value) >= factor:
             value, base = value / factor, larger
     per = _PER_UNIT.get(per, {}).get(lang, per)
+    base = _SHOWN_UNIT.get(base, base)
     shown = f"{base}/{per}" if per else base
     return f"{format_number(value, lang, digits)} {shown}"
 

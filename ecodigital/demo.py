@@ -1,0 +1,65 @@
+"""``ecodigital demo``: the whole pipeline on the bundled example dossier.
+
+The example (``examples/guichet-mutualise``) ships inside the wheel as package
+data (``ecodigital/_data/examples``), so the demo runs from an installed
+package as well as from a checkout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from ecodigital.errors import InputError
+
+__all__ = ["EXAMPLE", "example_dossier", "run_demo"]
+
+EXAMPLE = "guichet-mutualise"
+
+
+def example_dossier() -> Path:
+    """The bundled example dossier."""
+    from ecodigital.resources import data_dir
+
+    return data_dir("examples") / EXAMPLE / "dossier.yaml"
+
+
+def run_demo(output_dir: Path, *, lang: str = "fr", force: bool = False) -> Iterator[str]:
+    """Validate and assess the example and write its notes; yields what it did, line by line."""
+    from ecodigital.assessment import assess_dossier
+    from ecodigital.dossier.validate import validate_dossier
+    from ecodigital.fileio import write_atomic
+    from ecodigital.report.build import prepare_note, render_note
+    from ecodigital.report.data import assessment_data
+    from ecodigital.report.pdf import PdfUnavailable
+    from ecodigital.report.text import assessment_table
+
+    dossier = example_dossier()
+    output_dir = Path(output_dir)
+    targets = [output_dir / "note.pdf", output_dir / "note.html"]
+    if not force:
+        for target in targets:
+            if target.exists():
+                raise InputError(
+                    str(target), None, "already exists", "choose another -o folder or add --force"
+                )
+    yield f"1. validate: {validate_dossier(dossier)}"
+    assessment = assess_dossier(dossier)
+    yield "2. assess:"
+    table = assessment_table(assessment_data(assessment, include_rows=False), lang)
+    yield from ("   " + line if line else "" for line in table.splitlines()[:8])
+    note = prepare_note(dossier, lang=lang)
+    written = []
+    for target in targets:
+        fmt = target.suffix.lstrip(".")
+        try:
+            files = render_note(note, fmt, target)
+        except PdfUnavailable as exc:
+            yield f"   {exc.message()}"
+            continue
+        for path, content in files.items():
+            write_atomic(path, content)
+            written.append(path)
+    yield "3. note:"
+    yield from (f"   {path}" for path in written)
+    yield f"Open {written[-1]} in a browser, or {written[0]} to see the note an instructor gets."

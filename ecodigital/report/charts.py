@@ -1,0 +1,226 @@
+"""The note's charts, drawn with matplotlib as self-contained SVG text.
+
+Colours are the Okabe-Ito palette, which colour-blind readers can tell apart,
+and every series also has its own hatch pattern, so a chart still reads when
+printed in black and white. Every chart has a title with its unit and an
+alternative text listing its values, for screen readers.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+__all__ = ["Chart", "rgesn_chart", "tier_phase_chart", "year_tier_chart"]
+
+#: Okabe & Ito (2008), "Color Universal Design", without the yellow kept for emphasis.
+OKABE_ITO: Final = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+HATCHES: Final = ("", "///", "...", "xxx", "\\\\\\", "++")
+_TEXT: Final = "#222222"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An SVG chart with its title and alternative text."""
+
+    svg: str
+    title: str
+    alt: str
+
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _style() -> dict[str, Any]:
+    return {
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "svg.fonttype": "none",
+        "text.parse_math": False,
+        "axes.edgecolor": "#888888",
+        "axes.labelcolor": _TEXT,
+        "xtick.color": _TEXT,
+        "ytick.color": _TEXT,
+        "hatch.linewidth": 0.6,
+        "hatch.color": "#ffffff",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+
+
+def _to_svg(fig: Any, salt: str) -> str:
+    import matplotlib
+
+    plt = _pyplot()
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": salt}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    plt.close(fig)
+    text = buffer.getvalue()
+    text = text[text.index("<svg") :]
+    # Let CSS size the drawing: keep the viewBox, drop the fixed size in points.
+    text = re.sub(r'(<svg[^>]*?) width="[^"]*" height="[^"]*"', r"\1", text, count=1)
+    return text.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+
+
+def _fmt_axis(lang: str) -> Any:
+    from matplotlib.ticker import FuncFormatter
+
+    from ecodigital.report.format import format_number
+
+    return FuncFormatter(lambda value, _pos: format_number(value, lang, 2) if value else "0")
+
+
+def _stacked_bars(
+    categories: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float]]],
+    *,
+    horizontal: bool,
+    unit_label: str,
+    lang: str,
+    height: float,
+    colours: Sequence[str] = OKABE_ITO,
+    annotations: Sequence[str] | None = None,
+    salt: str,
+) -> str:
+    plt = _pyplot()
+    import matplotlib
+
+    with matplotlib.rc_context(_style()):  # type: ignore[arg-type]
+        fig, ax = plt.subplots(figsize=(6.6, height))
+        positions = list(range(len(categories)))
+        base = [0.0] * len(categories)
+        for index, (name, values) in enumerate(series):
+            kwargs = {
+                "color": colours[index % len(colours)],
+                "hatch": HATCHES[index % len(HATCHES)],
+                "edgecolor": "#ffffff",
+                "linewidth": 0.8,
+                "label": name,
+            }
+            if horizontal:
+                ax.barh(positions, values, left=base, height=0.6, **kwargs)
+            else:
+                ax.bar(positions, values, bottom=base, width=0.6, **kwargs)
+            base = [b + v for b, v in zip(base, values, strict=True)]
+        if horizontal:
+            ax.set_yticks(positions, categories)
+            ax.invert_yaxis()
+            ax.xaxis.set_major_formatter(_fmt_axis(lang))
+            ax.set_xlabel(unit_label)
+            ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        else:
+            ax.set_xticks(positions, categories)
+            ax.yaxis.set_major_formatter(_fmt_axis(lang))
+            ax.set_ylabel(unit_label)
+            ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+        if annotations:
+            top = max(base) if base else 0
+            for position, (total, text) in enumerate(zip(base, annotations, strict=True)):
+                if horizontal:
+                    ax.text(total + top * 0.01, position, f" {text}", va="center", fontsize=8)
+            if horizontal:
+                ax.set_xlim(0, top * 1.18 if top else 1)
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.22 if horizontal else -0.12),
+            ncol=min(len(series), 4),
+            frameon=False,
+            fontsize=8,
+        )
+        fig.tight_layout()
+        return _to_svg(fig, salt)
+
+
+def _details(
+    categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], lang: str, unit: str
+) -> str:
+    from ecodigital.report.format import format_number
+
+    def number(value: float) -> str:
+        if float(value).is_integer():
+            text = f"{int(value):,}"
+            return text.replace(",", "\u202f") if lang == "fr" else text
+        return format_number(value, lang)
+
+    parts = []
+    for index, category in enumerate(categories):
+        values = ", ".join(
+            f"{name} {number(values[index])}" for name, values in series if values[index]
+        )
+        parts.append(f"{category} : {values}" if lang == "fr" else f"{category}: {values}")
+    return "; ".join(parts) + f" ({unit})."
+
+
+def tier_phase_chart(
+    matrix: Mapping[str, Mapping[str, float]], t: Mapping[str, Any], lang: str, horizon: int
+) -> Chart:
+    """Climate change by tier (bars) and phase (stacks); ``matrix[tier][phase]`` in kgCO2e."""
+    from ecodigital.i18n import label
+    from ecodigital.vocabulary import PHASES, TIERS
+
+    tiers = [tier for tier in TIERS if tier in matrix]
+    categories = [label(tier, lang) for tier in tiers]
+    series = [
+        (label(phase, lang), [float(matrix[tier].get(phase, 0.0)) for tier in tiers])
+        for phase in PHASES
+    ]
+    svg = _stacked_bars(
+        categories, series, horizontal=True, unit_label="kgCO2e", lang=lang, height=2.6,
+        salt="tier-phase",
+    )  # fmt: skip
+    alt = t["chart_summary_alt"].format(details=_details(categories, series, lang, "kgCO2e"))
+    return Chart(svg, t["chart_summary_title"].format(horizon=horizon), alt)
+
+
+def year_tier_chart(
+    matrix: Mapping[int, Mapping[str, float]], t: Mapping[str, Any], lang: str, start_year: int
+) -> Chart:
+    """Climate change by year (bars) and tier (stacks); ``matrix[year][tier]`` in kgCO2e."""
+    from ecodigital.i18n import label
+    from ecodigital.vocabulary import TIERS
+
+    years = sorted(matrix)
+    categories = [str(start_year + year - 1) for year in years]
+    series = [
+        (label(tier, lang), [float(matrix[year].get(tier, 0.0)) for year in years])
+        for tier in TIERS
+    ]
+    svg = _stacked_bars(
+        categories, series, horizontal=False, unit_label="kgCO2e", lang=lang, height=2.8,
+        salt="year-tier",
+    )  # fmt: skip
+    alt = t["chart_year_alt"].format(details=_details(categories, series, lang, "kgCO2e"))
+    return Chart(svg, t["chart_year_title"], alt)
+
+
+def rgesn_chart(families: Sequence[Mapping[str, Any]], t: Mapping[str, Any], lang: str) -> Chart:
+    """RGESN criteria per family, stacked by status, with each family's score."""
+    categories = [str(f["name"]) for f in families]
+    series = [
+        (str(t["validated"]), [float(f["validated"]) for f in families]),
+        (str(t["not_validated"]), [float(f["not_validated"]) for f in families]),
+        (str(t["not_applicable"]), [float(f["not_applicable"]) for f in families]),
+        (
+            f"{t['to_assess']} / {t['unanswered'].lower()}",
+            [float(f["to_assess"] + f["unanswered"]) for f in families],
+        ),
+    ]
+    colours = ("#009E73", "#D55E00", "#999999", "#E69F00")
+    svg = _stacked_bars(
+        categories, series, horizontal=True, unit_label=str(t["chart_rgesn_unit"]), lang=lang,
+        height=3.6, colours=colours, annotations=[str(f["score"]) for f in families],
+        salt="rgesn",
+    )  # fmt: skip
+    details = _details(categories, series, lang, str(t["chart_rgesn_unit"]))
+    return Chart(svg, t["chart_rgesn_title"], t["chart_rgesn_alt"].format(details=details))

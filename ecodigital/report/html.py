@@ -1,0 +1,56 @@
+"""The HTML note: one self-contained file (inline CSS and SVG, no external request)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["build_charts", "render_html"]
+
+
+def build_charts(context: Mapping[str, Any], chart_data: Mapping[str, Any]) -> dict[str, Any]:
+    """The note's charts (SVG), from the context and the tier/phase/year matrices."""
+    from ecodigital.report.charts import rgesn_chart, tier_phase_chart, year_tier_chart
+
+    t = context["t"]
+    lang = context["lang"]
+    charts: dict[str, Any] = {
+        "tier_phase": tier_phase_chart(
+            chart_data["tier_phase"], t, lang, context["meta"]["horizon"]
+        ),
+        "year_tier": year_tier_chart(chart_data["year_tier"], t, lang, chart_data["start_year"]),
+        "rgesn": None,
+    }
+    if context["rgesn"]["provided"]:
+        charts["rgesn"] = rgesn_chart(context["rgesn"]["families"], t, lang)
+    return charts
+
+
+def render_html(
+    context: Mapping[str, Any],
+    charts: Mapping[str, Any],
+    payload_block: str,
+    template_dirs: Sequence[Path] = (),
+) -> str:
+    """The note as one HTML document (also the source of the PDF)."""
+    from markupsafe import Markup
+
+    from ecodigital.report.charts import Chart
+    from ecodigital.report.templating import note_environment
+
+    env = note_environment("html", template_dirs)
+    css = env.loader.get_source(env, "note.css")[0]
+    safe_charts = {
+        name: Chart(Markup(chart.svg), chart.title, chart.alt) if chart is not None else None
+        for name, chart in charts.items()
+    }
+    template = env.get_template("note.html.j2")
+    return str(
+        template.render(
+            **context,
+            charts=safe_charts,
+            css=Markup(css.replace("</", "<\\/")),
+            payload_block=Markup(payload_block),
+        )
+    )

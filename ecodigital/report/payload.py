@@ -1,0 +1,195 @@
+"""The machine-readable payload every note carries, and how to read it back.
+
+The payload is ``{format, digest, dossier, results, factors_dataset, tool}``.
+``digest`` is the SHA-256 of the canonical JSON of the four data members
+(``{dossier, results, factors_dataset, tool}``): keys sorted, no insignificant
+whitespace, UTF-8, no NaN. Instructors' tools recompute it to check that a
+note's figures were not edited after it was produced.
+
+Where it is stored:
+
+- HTML: ``<script type="application/json" id="ecodigital-payload">``;
+- PDF: an embedded file ``ecodigital-payload.json`` of the PDF/A-3 document;
+- ODT: the package member ``ecodigital/payload.json``;
+- Markdown: a sidecar file with the same name and the ``.json`` suffix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import re
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from ecodigital import __version__
+from ecodigital.errors import InputError
+
+if TYPE_CHECKING:
+    from ecodigital.assessment import Assessment
+
+__all__ = [
+    "HTML_SCRIPT_ID",
+    "ODT_MEMBER",
+    "PAYLOAD_FORMAT",
+    "PDF_ATTACHMENT",
+    "build_payload",
+    "canonical_json",
+    "compute_digest",
+    "extract_payload",
+    "html_payload_block",
+    "jsonable",
+    "sidecar_path",
+    "verify_digest",
+]
+
+PAYLOAD_FORMAT: Final = "ecodigital-note-payload/1"
+DIGEST_MEMBERS: Final = ("dossier", "results", "factors_dataset", "tool")
+HTML_SCRIPT_ID: Final = "ecodigital-payload"
+PDF_ATTACHMENT: Final = "ecodigital-payload.json"
+ODT_MEMBER: Final = "ecodigital/payload.json"
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` with only JSON types: dates as ISO text, numpy scalars as Python, NaN as None."""
+    if isinstance(value, Mapping):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(item) for item in value]
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def canonical_json(value: Any) -> bytes:
+    """The canonical JSON bytes of ``value``: sorted keys, compact separators, UTF-8."""
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def compute_digest(payload: Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of the canonical JSON of the payload's data members."""
+    members = {key: payload.get(key) for key in DIGEST_MEMBERS}
+    return hashlib.sha256(canonical_json(members)).hexdigest()
+
+
+def verify_digest(payload: Mapping[str, Any]) -> bool:
+    """Whether the payload's recorded digest matches its data members."""
+    digest = payload.get("digest")
+    if not isinstance(digest, Mapping) or digest.get("algorithm") != "sha256":
+        return False
+    return bool(digest.get("value") == compute_digest(payload))
+
+
+def _dossier_data(assessment: Assessment) -> dict[str, Any]:
+    """The dossier as written, with a CSV inventory inlined so the payload stands alone."""
+    loaded = assessment.dossier
+    dossier: dict[str, Any] = jsonable(loaded.raw)
+    if loaded.inventory_path is not None:
+        records = jsonable(loaded.items.to_dict(orient="records"))
+        dossier["inventory"] = [
+            {key: value for key, value in record.items() if value is not None} for record in records
+        ]
+        dossier["inventory_source"] = Path(loaded.inventory_path).name
+    return dossier
+
+
+def build_payload(assessment: Assessment, results: Mapping[str, Any]) -> dict[str, Any]:
+    """The payload of a note: dossier, results, factor dataset, tool, and their digest."""
+    dataset = results["factors_dataset"]
+    payload: dict[str, Any] = {
+        "format": PAYLOAD_FORMAT,
+        "dossier": _dossier_data(assessment),
+        "results": jsonable(results),
+        "factors_dataset": jsonable(
+            {"name": dataset["name"], "version": dataset["version"], "date": dataset["date"]}
+        ),
+        "tool": {"name": "ecodigital", "version": __version__},
+    }
+    payload["digest"] = {"algorithm": "sha256", "value": compute_digest(payload)}
+    return payload
+
+
+# --------------------------------------------------------------------------- embedding
+
+
+def html_payload_block(payload: Mapping[str, Any]) -> str:
+    """The ``<script type="application/json">`` element holding ``payload``.
+
+    ``<``, ``>`` and ``&`` are written as JSON escapes, so no dossier text can
+    close the element or be read as markup; the JSON value is unchanged.
+    """
+    text = canonical_json(payload).decode("utf-8")
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f'<script type="application/json" id="{HTML_SCRIPT_ID}">{text}</script>'
+
+
+_HTML_BLOCK = re.compile(
+    r'<script type="application/json" id="' + HTML_SCRIPT_ID + r'">(.*?)</script>', re.DOTALL
+)
+
+
+def sidecar_path(markdown_path: Path) -> Path:
+    """The payload file beside a Markdown note (``note.md`` -> ``note.json``)."""
+    return Path(markdown_path).with_suffix(".json")
+
+
+def _loads(data: bytes | str, where: str) -> dict[str, Any]:
+    try:
+        value = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(where, None, f"the embedded payload is not valid JSON ({exc})") from None
+    if not isinstance(value, dict) or value.get("format") != PAYLOAD_FORMAT:
+        raise InputError(where, None, f"the embedded data is not an {PAYLOAD_FORMAT} payload")
+    return value
+
+
+def extract_payload(path: str | Path) -> dict[str, Any]:
+    """Read back the payload of a note in PDF, HTML, ODT or Markdown (its sidecar)."""
+    path = Path(path)
+    where = str(path)
+    try:
+        head = path.read_bytes()[:8]
+    except OSError as exc:
+        raise InputError(where, None, f"cannot read the note ({exc.strerror})") from None
+    if head.startswith(b"%PDF"):
+        return _loads(_pdf_attachment(path), where)
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as package:
+                return _loads(package.read(ODT_MEMBER), where)
+        except KeyError:
+            raise InputError(where, None, f"has no {ODT_MEMBER} member") from None
+    if path.suffix.lower() in {".md", ".markdown"}:
+        sidecar = sidecar_path(path)
+        if not sidecar.exists():
+            raise InputError(where, None, f"has no payload file beside it ({sidecar.name})")
+        return _loads(sidecar.read_bytes(), str(sidecar))
+    if path.suffix.lower() == ".json":
+        return _loads(path.read_bytes(), where)
+    match = _HTML_BLOCK.search(path.read_text(encoding="utf-8", errors="replace"))
+    if match is None:
+        raise InputError(where, None, "holds no ecodigital payload", "is it an ecodigital note?")
+    return _loads(match.group(1), where)
+
+
+def _pdf_attachment(path: Path) -> bytes:
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    files = reader.attachments.get(PDF_ATTACHMENT)
+    if not files:
+        raise InputError(str(path), None, f"has no embedded {PDF_ATTACHMENT}")
+    return bytes(files[0])

@@ -1,0 +1,6 @@
+"""The RGESN 2024 self-assessment: criteria metadata, progress score, questionnaire, CSV."""
+
+from ecodigital.rgesn.criteria import FAMILIES, Criterion, load_criteria
+from ecodigital.rgesn.score import FamilyScore, RgesnScore, score_answers
+
+__all__ = ["FAMILIES", "Criterion", "FamilyScore", "RgesnScore", "load_criteria", "score_answers"]

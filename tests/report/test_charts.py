@@ -1,0 +1,39 @@
+"""Charts: self-contained SVG, titles with units, alternative text with the values."""
+
+from __future__ import annotations
+
+from ecodigital.report.format import format_number
+from ecodigital.report.html import build_charts
+
+
+def test_charts_are_inline_svg_with_title_and_alt(prepared):
+    charts = build_charts(prepared.context, prepared.chart_data)
+    assert set(charts) == {"tier_phase", "year_tier", "rgesn"}
+    for chart in charts.values():
+        assert chart.svg.startswith('<svg aria-hidden="true"')
+        assert "<?xml" not in chart.svg and "<!DOCTYPE" not in chart.svg
+        assert 'href="http' not in chart.svg  # nothing fetched from outside
+    assert (
+        charts["tier_phase"].title
+        == "Changement climatique par tiers et par phase, sur 5 ans (kgCO2e)"
+    )
+    assert charts["year_tier"].title == "Changement climatique par année et par tiers (kgCO2e)"
+    assert charts["rgesn"].title == "Critères RGESN par famille et par statut (nombre)"
+    manufacturing = prepared.chart_data["tier_phase"]["terminals"]["manufacturing"]
+    assert (
+        f"Terminaux : Fabrication {format_number(manufacturing, 'fr')}" in charts["tier_phase"].alt
+    )
+    assert "Stratégie : Validés 7, Non validés 2, Non applicables 1" in charts["rgesn"].alt
+
+
+def test_charts_use_distinct_colours_and_hatches_for_black_and_white():
+    from ecodigital.report.charts import HATCHES, OKABE_ITO
+
+    assert len(set(HATCHES[:4])) == 4
+    assert len(set(OKABE_ITO)) == len(OKABE_ITO)
+
+
+def test_charts_are_reproducible(prepared):
+    first = build_charts(prepared.context, prepared.chart_data)
+    second = build_charts(prepared.context, prepared.chart_data)
+    assert first["tier_phase"].svg == second["tier_phase"].svg

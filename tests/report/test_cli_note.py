@@ -1,0 +1,84 @@
+"""ecodigital note and ecodigital demo, driven through the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ecodigital.cli import cli
+from ecodigital.report.payload import extract_payload, verify_digest
+
+from .conftest import EXAMPLE
+
+
+def test_note_markdown_writes_the_note_and_its_sidecar(tmp_path):
+    out = tmp_path / "note.md"
+    result = CliRunner().invoke(cli, ["note", str(EXAMPLE), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{out}\n{tmp_path / 'note.json'}\n"
+    assert out.read_text(encoding="utf-8").startswith("# Note numérique responsable\n")
+    assert verify_digest(extract_payload(out))
+
+
+def test_note_refuses_to_overwrite_without_force(tmp_path):
+    out = tmp_path / "note.html"
+    out.write_text("keep me", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["note", str(EXAMPLE), "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: {out}: already exists. Fix: choose another -o path or add --force to replace it\n"
+    )
+    assert out.read_text(encoding="utf-8") == "keep me"
+    result = CliRunner().invoke(
+        cli, ["note", str(EXAMPLE), "-o", str(out), "--force", "--lang", "en"]
+    )
+    assert result.exit_code == 0
+    assert '<html lang="en">' in out.read_text(encoding="utf-8")
+
+
+def test_note_never_writes_over_its_dossier(tmp_path):
+    dossier = tmp_path / "dossier.md"
+    dossier.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["note", str(dossier), "-o", str(dossier), "--force"])
+    assert result.exit_code == 2
+    assert "is one of the input files" in result.output
+
+
+def test_note_format_comes_from_the_extension(tmp_path):
+    result = CliRunner().invoke(cli, ["note", str(EXAMPLE), "-o", str(tmp_path / "note.docx")])
+    assert result.exit_code == 2
+    assert 'cannot tell the format from the extension ".docx"' in result.output
+    assert "--format" in result.output
+    out = tmp_path / "note.txt"
+    result = CliRunner().invoke(cli, ["note", str(EXAMPLE), "-o", str(out), "--format", "md"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "note.json").exists()
+
+
+@pytest.mark.slow
+def test_demo_writes_pdf_and_html_and_says_where(tmp_path):
+    result = CliRunner().invoke(cli, ["demo", "-o", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("1. validate: OK:")
+    assert f"   {tmp_path / 'demo' / 'note.pdf'}\n" in result.output
+    assert f"   {tmp_path / 'demo' / 'note.html'}\n" in result.output
+    assert verify_digest(extract_payload(tmp_path / "demo" / "note.pdf"))
+
+
+def test_demo_example_is_found_through_the_data_folder():
+    from ecodigital.demo import example_dossier
+
+    assert example_dossier().read_bytes() == Path(EXAMPLE).read_bytes()
+
+
+def test_new_commands_are_documented():
+    root = Path(__file__).resolve().parents[2]
+    note_doc = (root / "docs" / "note.md").read_text(encoding="utf-8")
+    rgesn_doc = (root / "docs" / "rgesn.md").read_text(encoding="utf-8")
+    for option in ("--format", "--lang", "--template-dir", "--factors", "--rules", "--force"):
+        assert option in note_doc
+    assert "ecodigital demo" in note_doc
+    for option in ("--export csv", "--import csv"):
+        assert option in rgesn_doc
