@@ -322,7 +322,8 @@ def embodied_values(
         )
     scale = scale * factor_ratio
     values = model.impacts * scale[..., None, None]
-    values = np.where(model.included_in_use, 0.0, values)
+    if model.included_in_use.any():
+        values = np.where(model.included_in_use, 0.0, values)
     energy_based = ~model.direct_use[:, None]
     values[..., _USE, :] = np.where(energy_based, np.nan, values[..., _USE, :])
     return values

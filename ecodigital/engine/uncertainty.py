@@ -557,7 +557,8 @@ def _evaluate(
     n_tiers, n_pc = len(TIERS), len(PHASES) * len(CRITERIA)
     cube = np.zeros((draws, n_tiers * horizon, n_pc))
     known = np.zeros((n_tiers * horizon, n_pc))
-    gwp_items = np.empty((draws, plan.n_items)) if item_totals else None
+    # per item: P5, P50, P95 and mean of its horizon gwp, computed chunk by chunk
+    gwp_items = np.empty((4, plan.n_items)) if item_totals else None
     per_chunk = max(1, _CHUNK_VALUES // max(draws * n_pc, 1))
     bounds = np.searchsorted(plan.comp_item, np.arange(0, plan.n_items + per_chunk, per_chunk))
     for chunk, first in enumerate(range(0, plan.n_items, per_chunk)):
@@ -609,9 +610,11 @@ def _evaluate(
         grid_col = plan.grid_col[lo:hi]
         grid_ratio = np.where(grid_col >= 0, shared[:, np.maximum(grid_col, 0)], 1.0)
         add_use_impacts(values, model, energy, grid_ratio)
-        values = np.broadcast_to(values, (draws, hi - lo, *values.shape[-2:]))
+        if values.shape[0] != draws or values.ndim != 4:
+            values = np.broadcast_to(values, (draws, hi - lo, *values.shape[-2:])).copy()
         unknown = np.isnan(values[0])
-        values = np.where(np.isnan(values), 0.0, values).reshape(draws, hi - lo, n_pc)
+        # unknown values are left out of the sums, as in the point figures
+        values = np.nan_to_num(values, copy=False, nan=0.0).reshape(draws, hi - lo, n_pc)
         # group of each component: (tier, active year); an item counts once per active year
         item = plan.comp_item[lo:hi]
         groups = np.zeros((hi - lo, n_tiers, horizon))
@@ -623,7 +626,9 @@ def _evaluate(
             gwp = values.reshape(draws, hi - lo, len(PHASES), len(CRITERIA))[..., _GWP].sum(-1)
             gwp = gwp * plan.active[item].sum(axis=1)
             starts = np.flatnonzero(np.r_[True, np.diff(item) != 0])
-            gwp_items[:, item[starts]] = np.add.reduceat(gwp, starts, axis=1)
+            per_item = np.add.reduceat(gwp, starts, axis=1)
+            gwp_items[:3, item[starts]] = np.quantile(per_item, (0.05, 0.5, 0.95), axis=0)
+            gwp_items[3, item[starts]] = per_item.mean(axis=0)
     shape = (draws, n_tiers, horizon, len(PHASES), len(CRITERIA))
     return _Sums(cube.reshape(shape), known.reshape(shape[1:]), gwp_items)
 
@@ -716,7 +721,6 @@ def propagate(
         item_totals=True,
     )
     assert sums.item_gwp is not None
-    p5, p50, p95 = np.quantile(sums.item_gwp, (0.05, 0.5, 0.95), axis=0)
     inputs = plan.shared + (plan.range_inputs if ranked else [])
     input_draws = shared if kept is None else np.concatenate([shared, kept], axis=1)
     propagation = Propagation(
@@ -728,7 +732,7 @@ def propagate(
         inputs=inputs,
         input_draws=input_draws,
         item_ids=items["id"].astype(str).to_numpy(),
-        item_gwp={"p5": p5, "p50": p50, "p95": p95, "mean": sums.item_gwp.mean(axis=0)},
+        item_gwp=dict(zip(("p5", "p50", "p95", "mean"), sums.item_gwp, strict=True)),
         warnings=plan.warnings,
         independent=independent,
         unranked_item_inputs=0 if ranked else len(plan.range_inputs),
