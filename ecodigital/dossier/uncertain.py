@@ -149,14 +149,16 @@ def _show(value: float) -> str:
     return f"{value:g}"
 
 
-def split_ranges(records: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[tuple]]:
+def split_ranges(
+    records: Iterable[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]]:
     """Replace each range of item dumps by its deterministic value; list the ranges.
 
     Returns the records and one ``(item position, field, distribution, low,
     mode, high)`` tuple per range (``mode`` NaN when not given).
     """
     out: list[dict[str, Any]] = []
-    ranges: list[tuple] = []
+    ranges: list[tuple[Any, ...]] = []
     for position, record in enumerate(records):
         record = dict(record)
         for name in RANGE_FIELDS:

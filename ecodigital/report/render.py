@@ -29,7 +29,6 @@ def render_assessment(
     drivers: dict[str, Any] | None = None,
 ) -> str:
     """The text of ``assess --format output_format`` (ranges and drivers when given)."""
-    extra = {"uncertainty": uncertainty, "drivers": drivers}
     if output_format == "csv":
         from ecodigital.engine.compute import LONG_COLUMNS
 
@@ -37,12 +36,21 @@ def render_assessment(
     from ecodigital.report.data import assessment_data
 
     if output_format == "json":
-        data = assessment_data(assessment, include_rows=True, **extra)
+        data = assessment_data(
+            assessment, include_rows=True, uncertainty=uncertainty, drivers=drivers
+        )
         return (
             json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False, default=_plain) + "\n"
         )
     from ecodigital.report.text import assessment_table
 
     return assessment_table(
-        assessment_data(assessment, include_rows=False, max_items=5, **extra), lang
+        assessment_data(
+            assessment,
+            include_rows=False,
+            max_items=5,
+            uncertainty=uncertainty,
+            drivers=drivers,
+        ),
+        lang,
     )

@@ -40,7 +40,7 @@ def _percent_range(bounds: list[float] | None, lang: str) -> str:
 
 
 def _rows(record: dict[str, Any], criteria: list[str], lang: str) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for criterion in criteria:
         r = record["criteria"][criterion]
         if r["value"] is None:
@@ -50,7 +50,7 @@ def _rows(record: dict[str, Any], criteria: list[str], lang: str) -> list[tuple[
         if not r["complete"]:
             value = f"≥ {value}"
         if r.get("range"):
-            value += " " + format_range(*r["range"], unit, r["value"], lang)
+            value += " " + format_range(r["range"][0], r["range"][1], unit, r["value"], lang)
         per_user = format_quantity(r["per_user_year"], f"{unit}/user-year", lang)
         rows.append(
             (
@@ -96,7 +96,7 @@ def _table_text(data: dict[str, Any], lang: str) -> str:
     out = [data["project"], ""]
     base = data["baseline"]["criteria"]
     out.append(f"{label('baseline', lang)}")
-    base_rows = []
+    base_rows: list[tuple[str, ...]] = []
     for criterion in criteria:
         r = base[criterion]
         if r["value"] is None:
@@ -105,7 +105,7 @@ def _table_text(data: dict[str, Any], lang: str) -> str:
         if not r["complete"]:
             value = f"≥ {value}"
         if r.get("range"):
-            value += " " + format_range(*r["range"], r["unit"], r["value"], lang)
+            value += " " + format_range(r["range"][0], r["range"][1], r["unit"], r["value"], lang)
         base_rows.append((f"{label(criterion + '_short', lang)} ({criterion})", value))
     out += _table(base_rows)
     for record in data["scenarios"]:
@@ -113,7 +113,7 @@ def _table_text(data: dict[str, Any], lang: str) -> str:
         out += _table([header, *_rows(record, criteria, lang)])
     if data["levers"]:
         out += ["", label("levers", lang)]
-        rows = [(label("scenario", lang), *header[1:])]
+        rows: list[tuple[str, ...]] = [(label("scenario", lang), *header[1:])]
         for lever in data["levers"]:
             name = label("lever_" + lever["lever"], lang).format(**lever["params"])
             rows += [(name, *row[1:]) for row in _rows(lever, ["gwp"], lang)]

@@ -84,7 +84,7 @@ def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
     def gwp_rows(
         records: list[dict[str, Any]], key: str, key_section: str
     ) -> list[tuple[str, ...]]:
-        rows = []
+        rows: list[tuple[str, ...]] = []
         for record in records:
             if record["criterion"] != "gwp":
                 continue
