@@ -31,6 +31,22 @@ LANG_OPTION = click.option(
 )
 
 
+DRAWS_OPTION = click.option(
+    "--draws",
+    type=click.IntRange(1, 1_000_000),
+    default=1000,
+    show_default=True,
+    help="Monte Carlo draws for the P5-P95 ranges.",
+)
+SEED_OPTION = click.option(
+    "--seed",
+    type=click.IntRange(0),
+    default=0,
+    show_default=True,
+    help="Seed of the draws: the same seed gives the same ranges, to the bit.",
+)
+
+
 def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
@@ -138,6 +154,10 @@ def validate(dossier: Path) -> None:
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@DRAWS_OPTION
+@SEED_OPTION
+@click.option("--deterministic", is_flag=True, help="Point figures only, no ranges.")
+@click.option("--drivers", is_flag=True, help="Rank the inputs that drive the result.")
 @LANG_OPTION
 def assess(
     dossier: Path,
@@ -145,6 +165,10 @@ def assess(
     output_format: str,
     output: Path | None,
     force: bool,
+    draws: int,
+    seed: int,
+    deterministic: bool,
+    drivers: bool,
     lang: str,
 ) -> None:
     """Estimate a dossier's footprint by tier, phase, criterion and year.
@@ -155,12 +179,22 @@ def assess(
       ecodigital assess dossier.yaml --format json -o resultats.json
       ecodigital assess dossier.yaml --format csv -o lignes.csv
       ecodigital assess dossier.yaml --factors mes-facteurs.csv --lang en
+      ecodigital assess dossier.yaml --drivers --draws 5000 --seed 7
     """
     from ecodigital.assessment import assess_dossier
     from ecodigital.report.render import render_assessment
 
+    if drivers and deterministic:
+        raise click.UsageError("--drivers needs the Monte Carlo draws: remove --deterministic")
     assessment = assess_dossier(dossier, factors_path)
-    text = render_assessment(assessment, output_format, lang)
+    uncertainty = ranked = None
+    if not deterministic and output_format != "csv":
+        from ecodigital.whatif import assess_uncertainty
+
+        uncertainty, ranked = assess_uncertainty(assessment, draws, seed, drivers=drivers)
+    text = render_assessment(
+        assessment, output_format, lang, uncertainty=uncertainty, drivers=ranked
+    )
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -224,6 +258,51 @@ def finance(
     if not report.passed:
         failed = ", ".join(result.id for result in report.failed)
         raise CheckFailed(f"{len(report.failed)} financing rule(s) not met: {failed}")
+
+
+@cli.command()
+@click.argument("dossier", type=click.Path(path_type=Path))
+@click.option(
+    "--factors",
+    "factors_path",
+    type=click.Path(path_type=Path),
+    help="A CSV file or folder of factor rows layered over the bundled ones (by id).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: readable comparison; json: every figure.",
+)
+@DRAWS_OPTION
+@SEED_OPTION
+@click.option("--deterministic", is_flag=True, help="Point figures only, no ranges.")
+@LANG_OPTION
+def scenarios(
+    dossier: Path,
+    factors_path: Path | None,
+    output_format: str,
+    draws: int,
+    seed: int,
+    deterministic: bool,
+    lang: str,
+) -> None:
+    """Compare the dossier's scenarios and standard levers with the baseline.
+
+    \b
+    Examples:
+      ecodigital scenarios dossier.yaml
+      ecodigital scenarios dossier.yaml --format json --draws 5000 --seed 3
+    """
+    from ecodigital.report.scenarios import render_scenarios
+    from ecodigital.whatif import compare_scenarios
+
+    data = compare_scenarios(
+        dossier, factors_path, draws=draws, seed=seed, deterministic=deterministic
+    )
+    click.echo(render_scenarios(data, output_format, lang), nl=False)
 
 
 @cli.group()

@@ -81,6 +81,52 @@ _LABELS: Final[dict[str, dict[str, str]]] = {
     "gwp_use_year": {"fr": "utilisation par an", "en": "use per year"},
     "grid_of": {"fr": "réseau", "en": "grid"},
     "runs": {"fr": "exécutions", "en": "runs"},
+    # uncertainty, drivers and scenarios
+    "ranges_note": {
+        "fr": "[P5 – P95] : intervalle à 90 % de {draws} tirages Monte-Carlo (graine {seed}) ; la valeur est le calcul déterministe",
+        "en": "[P5 – P95]: 90 % interval of {draws} Monte Carlo draws (seed {seed}); the value is the deterministic figure",
+    },
+    "drivers": {
+        "fr": "Principaux facteurs d'incertitude (changement climatique, total en {unit})",
+        "en": "Main drivers of uncertainty (climate change, total in {unit})",
+    },
+    "driver": {"fr": "Donnée d'entrée", "en": "Input"},
+    "variance_share": {"fr": "Part de variance", "en": "Share of variance"},
+    "at_p5": {"fr": "Total si P5", "en": "Total at P5"},
+    "at_p95": {"fr": "Total si P95", "en": "Total at P95"},
+    "input_factor": {"fr": "facteur", "en": "factor"},
+    "input_grid": {"fr": "électricité", "en": "electricity"},
+    "input_default": {"fr": "défaut", "en": "default"},
+    "input_range": {"fr": "plage", "en": "range"},
+    "unranked": {
+        "fr": "{n} plages d'éléments propagées mais non classées une à une",
+        "en": "{n} item ranges propagated but not ranked one by one",
+    },
+    "baseline": {"fr": "Situation de référence", "en": "Baseline"},
+    "scenario": {"fr": "Scénario", "en": "Scenario"},
+    "levers": {
+        "fr": "Leviers standard non encore étudiés dans le dossier",
+        "en": "Standard levers the dossier does not study yet",
+    },
+    "change": {"fr": "Écart", "en": "Change"},
+    "per_user_year_short": {"fr": "par utilisateur-année", "en": "per user-year"},
+    "lever_longer_life": {
+        "fr": "Allonger de 2 ans la durée de vie des terminaux",
+        "en": "Keep terminals 2 years longer",
+    },
+    "lever_location": {
+        "fr": "Héberger les centres de données en {country} (électricité la moins carbonée de l'UE)",
+        "en": "Host data-centre items in {country} (the lowest-carbon electricity in the EU)",
+    },
+    "lever_pue": {"fr": "Hébergement à PUE 1,2", "en": "Hosting at PUE 1.2"},
+    "lever_less_data": {
+        "fr": "Réduire de 30 % les données transférées",
+        "en": "Transfer 30 % less data",
+    },
+    "lever_fewer_terminals": {
+        "fr": "Réduire de 20 % le nombre de terminaux",
+        "en": "Use 20 % fewer terminals",
+    },
 }
 
 _WARNINGS: Final[dict[str, dict[str, str]]] = {
@@ -158,6 +204,10 @@ _WARNINGS: Final[dict[str, dict[str, str]]] = {
         "fr": "{file} : exécutions de plusieurs versions de CodeCarbon ({versions}) aux "
         "modèles différents",
         "en": "{file}: runs from several CodeCarbon versions ({versions}) with different models",
+    },
+    "DEFAULT_SPREAD": {
+        "fr": "Facteurs sans incertitude renseignée ({factors}) : rapports P5/P95 par défaut {low}–{high} utilisés",
+        "en": "Factors without uncertainty ({factors}): default P5/P95 ratios {low}-{high} used",
     },
     "FACTOR_OVERRIDDEN": {
         "fr": "Facteurs de référence remplacés par un fichier utilisateur : {factors}",

@@ -23,6 +23,13 @@ from ecodigital.dossier.model import (
     StorageItem,
     TerminalItem,
 )
+from ecodigital.dossier.uncertain import (
+    RANGE_COLUMNS,
+    RANGE_CSV_SUFFIXES,
+    RANGE_FIELDS,
+    field_bounds,
+    split_ranges,
+)
 from ecodigital.errors import InputError
 from ecodigital.fileio import read_text_limited
 from ecodigital.vocabulary import ITEM_KINDS, TERMINAL_KINDS
@@ -70,8 +77,12 @@ NUMERIC_ITEM_COLUMNS = (
 )
 TEXT_ITEM_COLUMNS = ("id", "kind", "location", "factor", "media", "access", "tier", "provider")
 ITEM_COLUMNS = TEXT_ITEM_COLUMNS + NUMERIC_ITEM_COLUMNS
+#: CSV columns giving the P5 and P95 of a field (``hours_per_day_low``, ``hours_per_day_high``).
+RANGE_CSV_COLUMNS = tuple(
+    f"{name}{suffix}" for name in RANGE_FIELDS for suffix in RANGE_CSV_SUFFIXES
+)
 #: Columns a CSV inventory may have: the item fields, with ``years`` split in two.
-CSV_COLUMNS = (*ITEM_COLUMNS, "description")
+CSV_COLUMNS = (*ITEM_COLUMNS, "description", *RANGE_CSV_COLUMNS)
 
 
 @dataclass
@@ -83,6 +94,9 @@ class LoadedDossier:
     items: pd.DataFrame
     raw: dict[str, Any] = field(repr=False)
     inventory_path: Path | None = None
+    #: Values given as ranges: one row per item field (columns ``RANGE_COLUMNS``;
+    #: ``item`` is the item's position), the items table holding their central value.
+    ranges: pd.DataFrame | None = None
 
     @property
     def horizon_years(self) -> int:
@@ -151,14 +165,26 @@ def parse_dossier_text(text: str, path: Path) -> LoadedDossier:
     horizon = model.project.horizon_years
     country = model.project.country
     if isinstance(model.inventory, list):
-        _check_items(path, root, [item.model_dump() for item in model.inventory], horizon)
-        items = _items_frame([item.model_dump() for item in model.inventory], country)
+        records, found = split_ranges(item.model_dump() for item in model.inventory)
+        _check_items(path, root, records, horizon)
+        items = _items_frame(records, country)
+        ranges = _ranges_frame(found)
         inventory_path = None
     else:
         inventory_path = _inside(path, root, model.inventory.csv)
-        items = read_inventory_csv(inventory_path, horizon, country)
+        items, ranges = _read_inventory_csv(inventory_path, horizon, country)
     _check_measurements(path, root, model, items)
-    return LoadedDossier(path, model, items, raw, inventory_path)
+    return LoadedDossier(path, model, items, raw, inventory_path, ranges)
+
+
+def _ranges_frame(found: Sequence[tuple[Any, ...]]) -> pd.DataFrame:
+    import pandas as pd
+
+    frame = pd.DataFrame.from_records(list(found), columns=list(RANGE_COLUMNS))
+    return frame.astype(
+        {"item": "int64", "field": object, "distribution": object, "low": float, "mode": float}
+        | {"high": float}
+    )
 
 
 #: Largest number of values a dossier may expand to (a guard against "billion laughs").
@@ -284,6 +310,13 @@ MAX_CSV_BYTES = 200 * 1024 * 1024
 
 def read_inventory_csv(path: Path, horizon: int, country: str) -> pd.DataFrame:
     """Read and validate a CSV inventory (``,`` or ``;`` separated, UTF-8, optional BOM)."""
+    return _read_inventory_csv(path, horizon, country)[0]
+
+
+def _read_inventory_csv(
+    path: Path, horizon: int, country: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A CSV inventory's items and the ranges of its ``<field>_low``/``<field>_high`` columns."""
     import io
 
     import pandas as pd
@@ -307,7 +340,7 @@ def read_inventory_csv(path: Path, horizon: int, country: str) -> pd.DataFrame:
             raise InputError(
                 str(path), f"column {required!r}", "is missing", f"add a {required!r} column"
             )
-    numeric_columns = [c for c in header if c in NUMERIC_ITEM_COLUMNS]
+    numeric_columns = [c for c in header if c in NUMERIC_ITEM_COLUMNS or c in RANGE_CSV_COLUMNS]
 
     def read(fast: bool) -> pd.DataFrame:
         # fast: numbers parsed by pandas' C parser; slow: all text, to find a bad cell
@@ -343,6 +376,7 @@ def read_inventory_csv(path: Path, horizon: int, country: str) -> pd.DataFrame:
         if column not in numeric_columns:
             frame[column] = frame[column].astype(object).fillna("")
     _check_kinds(path, frame)
+    frame, ranges = _csv_ranges(path, frame)
     _check_csv_rows(path, frame)
 
     duplicated = frame["id"].duplicated()
@@ -367,14 +401,119 @@ def read_inventory_csv(path: Path, horizon: int, country: str) -> pd.DataFrame:
             f"the horizon ({horizon} years)",
             f"use years between 1 and {horizon}",
         )
-    return _normalise_items(items, country)
+    return _normalise_items(items, country), ranges
+
+
+def _csv_ranges(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Take the ``<field>_low``/``<field>_high`` columns out: P5 and P95 of a lognormal.
+
+    The field's own cell must then be empty: it receives the range's median
+    ``sqrt(low × high)``, checked with the field's other rules afterwards.
+    """
+    import numpy as np
+    import pandas as pd
+
+    found = []
+    frame = frame.copy()
+    for name in RANGE_FIELDS:
+        low_column, high_column = (f"{name}{suffix}" for suffix in RANGE_CSV_SUFFIXES)
+        if low_column not in frame.columns and high_column not in frame.columns:
+            continue
+        for column in (low_column, high_column):
+            if column not in frame.columns:
+                raise InputError(
+                    str(path),
+                    f"column {column!r}",
+                    "is missing",
+                    f"give both {low_column} and {high_column} (P5 and P95)",
+                )
+        low = frame.pop(low_column).to_numpy(dtype=float)
+        high = frame.pop(high_column).to_numpy(dtype=float)
+        given = ~np.isnan(low) | ~np.isnan(high)
+        if not given.any():
+            continue
+
+        def fail(
+            mask: Any,
+            column: str,
+            problem: str,
+            fix: str | None = None,
+            low: Any = low,
+            high: Any = high,
+        ) -> None:
+            row = int(np.asarray(mask).nonzero()[0][0])
+            raise InputError(
+                str(path),
+                f"row {row + 2}, column {column!r}",
+                problem.format(low=_show(low[row]), high=_show(high[row])),
+                fix,
+            )
+
+        fail_both = f"give both {low_column} and {high_column} (P5 and P95), or neither"
+        if (given & np.isnan(low)).any():
+            fail(
+                given & np.isnan(low),
+                low_column,
+                "is empty but " + high_column + " is not",
+                fail_both,
+            )
+        if (given & np.isnan(high)).any():
+            fail(
+                given & np.isnan(high),
+                high_column,
+                "is empty but " + low_column + " is not",
+                fail_both,
+            )
+        if name in frame.columns:
+            value = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+            both = given & ~np.isnan(value)
+            if both.any():
+                fail(
+                    both,
+                    name,
+                    f"is given with {low_column} and {high_column}",
+                    f"leave {name} empty: its value is the median sqrt(low x high) of the range",
+                )
+        with np.errstate(invalid="ignore"):
+            if (given & (low > high)).any():
+                fail(given & (low > high), low_column, "low ({low}) is greater than high ({high})")
+            if (given & (low <= 0)).any():
+                fail(
+                    given & (low <= 0),
+                    low_column,
+                    "a lognormal range needs low > 0, got {low}",
+                    "give a positive P5",
+                )
+        kinds = frame["kind"].to_numpy()
+        for kind, model in _MODEL_BY_KIND.items():
+            info = model.model_fields.get(name)
+            rows = given & (kinds == kind)
+            if info is None or not rows.any():
+                continue
+            for column, numbers in ((low_column, low), (high_column, high)):
+                for test, bound, words in field_bounds(info):
+                    bad = rows & ~test(numbers, bound)
+                    if bad.any():
+                        end = "{low}" if column == low_column else "{high}"
+                        fail(bad, column, f"must be {words} {_show(bound)}, got {end}")
+        central = np.sqrt(low * high)
+        frame[name] = np.where(
+            given,
+            central,
+            pd.to_numeric(frame.get(name), errors="coerce") if name in frame.columns else np.nan,
+        )
+        positions = np.nonzero(given)[0]
+        found += [
+            (int(p), name, "lognormal", float(low[p]), np.nan, float(high[p])) for p in positions
+        ]
+    return frame, _ranges_frame(found)
 
 
 def _check_csv_cells(path: Path, frame: pd.DataFrame) -> None:
     """Vectorised checks of cell types, with the row number of the first bad cell."""
     import pandas as pd
 
-    for column in NUMERIC_ITEM_COLUMNS:
+    for column in (*NUMERIC_ITEM_COLUMNS, *RANGE_CSV_COLUMNS):
         if column not in frame.columns:
             continue
         cells = frame[column]
@@ -484,13 +623,17 @@ def _check_column(cells: pd.Series, checked: Any, info: Any, fail: Any, name: st
     """Check one column's cells (``checked`` rows) against a pydantic field's rules."""
     import typing
 
-    import annotated_types as at
     import numpy as np
     import pandas as pd
     from pydantic import StringConstraints
 
     annotation = info.annotation
-    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    # ``Annotated[float, Ge(0)] | Range | None``: the number's own type and bounds
+    args = [
+        typing.get_args(a)[0] if hasattr(a, "__metadata__") else a
+        for a in typing.get_args(annotation)
+        if a is not type(None)
+    ]
     literal = next((a for a in [annotation, *args] if typing.get_origin(a) is typing.Literal), None)
     if literal is not None:
         choices = [str(c) for c in typing.get_args(literal)]
@@ -511,20 +654,12 @@ def _check_column(cells: pd.Series, checked: Any, info: Any, fail: Any, name: st
             bad = checked & (numbers % 1 != 0)
             if bad.any():
                 fail(bad, name, "{value} is not a whole number", "write a whole number")
-        tests = {
-            at.Gt: (np.greater, "greater than", "gt"),
-            at.Ge: (np.greater_equal, "at least", "ge"),
-            at.Lt: (np.less, "less than", "lt"),
-            at.Le: (np.less_equal, "at most", "le"),
-        }
-        for constraint in info.metadata:
-            for kind, (op, words, attribute) in tests.items():
-                if isinstance(constraint, kind):
-                    bound = getattr(constraint, attribute)
-                    with np.errstate(invalid="ignore"):
-                        bad = checked & ~op(numbers, bound)
-                    if bad.any():
-                        fail(bad, name, f"must be {words} {_show(bound)}, got {{value}}", None)
+        # the field's bounds, also those of an ``Annotated`` member of its type
+        for test, bound, words in field_bounds(info):
+            with np.errstate(invalid="ignore"):
+                bad = checked & ~test(numbers, bound)
+            if bad.any():
+                fail(bad, name, f"must be {words} {_show(bound)}, got {{value}}", None)
         return
     for constraint in _string_constraints(annotation, info.metadata, StringConstraints):
         if constraint.max_length is not None:
@@ -573,9 +708,43 @@ def _string_constraints(annotation: Any, metadata: list[Any], kind: type) -> lis
 _KIND_TAGS = frozenset(ITEM_KINDS) | UNION_TAGS
 
 
+#: Members of a ``number | Range`` field that pydantic puts in error locations.
+_NUMBER_MEMBERS = frozenset({"constrained-float", "float"})
+
+
+def _is_range(part: object) -> bool:
+    return isinstance(part, str) and (part == "Range" or part.endswith(", Range]"))
+
+
+def _relevant_errors(errors: Sequence[Any]) -> list[Any]:
+    """For a field taking a number or a range, keep the errors of the form the user wrote.
+
+    pydantic reports why the value is neither a number nor a range; a user who
+    wrote a number wants the number's error, one who wrote a mapping the range's.
+    """
+    kept = []
+    for error in errors:
+        loc = tuple(error["loc"])
+        member = next(
+            (
+                i
+                for i, part in enumerate(loc)
+                if (part in _NUMBER_MEMBERS or _is_range(part)) and i and loc[i - 1] in RANGE_FIELDS
+            ),
+            None,
+        )
+        if member is None:
+            kept.append(error)
+            continue
+        wrote_range = isinstance(error.get("input"), dict) or member + 1 < len(loc)
+        if wrote_range == _is_range(loc[member]):
+            kept.append({**error, "loc": loc[:member] + loc[member + 1 :]})
+    return kept or list(errors)
+
+
 def _input_error(exc: ValidationError, path: Path, raw: dict[str, Any], root: Any) -> InputError:
-    errors = exc.errors()
     # A misspelt key also makes the right key "missing": report the misspelling.
+    errors = _relevant_errors(exc.errors())
     error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = _error_loc(error)
     parent = _lookup(raw, loc[:-1]) if error["type"] == "extra_forbidden" else None
@@ -591,7 +760,7 @@ def validation_messages(
 ) -> list[str]:
     """Every problem of a validation error, one line each (for ``validate``)."""
     lines = []
-    for error in exc.errors():
+    for error in _relevant_errors(exc.errors()):
         loc = _error_loc(error)
         parent = _lookup(raw, loc[:-1]) if error["type"] == "extra_forbidden" else None
         problem, fix = _describe(error, parent, loc)
@@ -750,6 +919,10 @@ def _allowed_keys(parent: Any, loc: Sequence[str | int]) -> list[str]:
 
     if len(loc) >= 2 and loc[0] == "measurements":
         return list(Measurement.model_fields)
+    if len(loc) >= 2 and loc[-2] in RANGE_FIELDS:
+        from ecodigital.dossier.uncertain import Range
+
+        return list(Range.model_fields)
 
     if loc[:2] == ("budget", "expenses") and len(loc) == 4:
         return list(Expense.model_fields)

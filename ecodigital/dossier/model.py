@@ -9,8 +9,9 @@ keys, so a misspelt field is an error rather than a silently ignored value.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
+import annotated_types as at
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -19,9 +20,12 @@ from pydantic import (
     Field,
     StringConstraints,
     Tag,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
+from ecodigital.dossier.uncertain import RANGE_FIELDS, Range, Scenario, check_range_bounds
 from ecodigital.finance.model import Applicant, Budget
 from ecodigital.vocabulary import BENEFICIARY_TYPES, PHASES, TIERS
 
@@ -37,8 +41,10 @@ __all__ = [
     "Measurement",
     "NetworkItem",
     "Project",
+    "Range",
     "RgesnAnswer",
     "RgesnAssessment",
+    "Scenario",
     "ServerItem",
     "StorageItem",
     "TerminalItem",
@@ -131,16 +137,16 @@ class Project(_Strict):
 
 class _ItemBase(_Strict):
     id: Slug
-    quantity: float = Field(1, gt=0, description="How many such items (> 0).")
-    allocation: float = Field(
+    quantity: Annotated[float, at.Gt(0)] | Range = Field(
+        1, description="How many such items (> 0)."
+    )
+    allocation: Annotated[float, at.Ge(0), at.Le(1)] | Range = Field(
         1,
-        ge=0,
-        le=1,
         description="Share of the item attributable to the project (0..1): time share x "
         "resource share, as in SCI. Multiplies every phase.",
     )
-    lifetime_years: float | None = Field(
-        None, gt=0, le=50, description="Expected life; default from the factor row."
+    lifetime_years: Annotated[float, at.Gt(0), at.Le(50)] | Range | None = Field(
+        None, description="Expected life; default from the factor row."
     )
     location: Country | None = Field(
         None, description="Grid of the use phase; default project.country."
@@ -150,6 +156,14 @@ class _ItemBase(_Strict):
     )
     factor: FactorId | None = Field(None, description="Factor id; default chosen from kind.")
     description: Text | None = None
+
+    @field_validator(*RANGE_FIELDS, mode="after", check_fields=False)
+    @classmethod
+    def _check_range(cls, value: Any, info: ValidationInfo) -> Any:
+        """The bounds of a field apply to both ends of a range given for it."""
+        if isinstance(value, Range) and info.field_name is not None:
+            check_range_bounds(value, cls.model_fields[info.field_name])
+        return value
 
     @model_validator(mode="after")
     def _check_years(self) -> _ItemBase:
@@ -166,32 +180,46 @@ class TerminalItem(_ItemBase):
     """An end-user device: its manufacture is amortised, its use from a profile."""
 
     kind: Literal["smartphone", "laptop", "desktop", "monitor", "tablet", "tv", "box", "printer"]
-    hours_per_day: float | None = Field(None, ge=0, le=24, description="Hours of use a day.")
-    days_per_year: float | None = Field(None, ge=0, le=366, description="Days of use a year.")
-    power_w: float | None = Field(None, ge=0, le=10_000, description="Average power in use, W.")
+    hours_per_day: Annotated[float, at.Ge(0), at.Le(24)] | Range | None = Field(
+        None, description="Hours of use a day."
+    )
+    days_per_year: Annotated[float, at.Ge(0), at.Le(366)] | Range | None = Field(
+        None, description="Days of use a year."
+    )
+    power_w: Annotated[float, at.Ge(0), at.Le(10_000)] | Range | None = Field(
+        None, description="Average power in use, W."
+    )
 
 
 class ServerItem(_ItemBase):
     """An on-premises or colocated server."""
 
     kind: Literal["server"]
-    power_w: float | None = Field(None, ge=0, le=100_000, description="Average power, W.")
-    hours_per_year: float | None = Field(
-        None, ge=0, le=HOURS_PER_LEAP_YEAR, description="Hours powered a year (default 8760)."
+    power_w: Annotated[float, at.Ge(0), at.Le(100_000)] | Range | None = Field(
+        None, description="Average power, W."
     )
-    pue: float | None = Field(None, ge=1, le=5, description="Power usage effectiveness.")
+    hours_per_year: Annotated[float, at.Ge(0), at.Le(HOURS_PER_LEAP_YEAR)] | Range | None = Field(
+        None, description="Hours powered a year (default 8760)."
+    )
+    pue: Annotated[float, at.Ge(1), at.Le(5)] | Range | None = Field(
+        None, description="Power usage effectiveness."
+    )
 
 
 class CloudItem(_ItemBase):
     """A cloud virtual machine, priced per vCPU-hour and per GB-of-RAM-hour."""
 
     kind: Literal["cloud_instance"]
-    vcpu: float = Field(gt=0, le=10_000, description="Virtual CPUs.")
-    memory_gb: float = Field(0, ge=0, le=100_000, description="Memory, GB.")
-    hours_per_year: float | None = Field(
-        None, ge=0, le=HOURS_PER_LEAP_YEAR, description="Hours running a year (default 8760)."
+    vcpu: Annotated[float, at.Gt(0), at.Le(10_000)] | Range = Field(description="Virtual CPUs.")
+    memory_gb: Annotated[float, at.Ge(0), at.Le(100_000)] | Range = Field(
+        0, description="Memory, GB."
     )
-    pue: float | None = Field(None, ge=1, le=5, description="Power usage effectiveness.")
+    hours_per_year: Annotated[float, at.Ge(0), at.Le(HOURS_PER_LEAP_YEAR)] | Range | None = Field(
+        None, description="Hours running a year (default 8760)."
+    )
+    pue: Annotated[float, at.Ge(1), at.Le(5)] | Range | None = Field(
+        None, description="Power usage effectiveness."
+    )
     provider: Annotated[str, StringConstraints(max_length=200)] | None = Field(
         None, description="Provider name (free text)."
     )
@@ -201,17 +229,23 @@ class StorageItem(_ItemBase):
     """Stored data, priced per TB-year."""
 
     kind: Literal["storage"]
-    capacity_tb: float = Field(gt=0, le=1_000_000, description="Capacity used, TB.")
+    capacity_tb: Annotated[float, at.Gt(0), at.Le(1_000_000)] | Range = Field(
+        description="Capacity used, TB."
+    )
     replicas: int = Field(1, ge=1, le=100, description="Copies kept (backups, replication).")
     media: Literal["ssd", "hdd"] = Field("ssd", description="Storage media.")
-    pue: float | None = Field(None, ge=1, le=5, description="Power usage effectiveness.")
+    pue: Annotated[float, at.Ge(1), at.Le(5)] | Range | None = Field(
+        None, description="Power usage effectiveness."
+    )
 
 
 class NetworkItem(_ItemBase):
     """Data transferred over fixed or mobile networks."""
 
     kind: Literal["network"]
-    gb_per_year: float = Field(ge=0, description="Data transferred a year, GB.")
+    gb_per_year: Annotated[float, at.Ge(0)] | Range = Field(
+        description="Data transferred a year, GB."
+    )
     access: Literal["fixed", "mobile"] = Field("fixed", description="Access network.")
 
 
@@ -221,8 +255,10 @@ class CustomItem(_ItemBase):
     kind: Literal["custom"]
     factor: FactorId = Field(description="Factor id (required for custom items).")
     tier: Literal[TIERS] = Field(description="Tier the item belongs to.")  # type: ignore[valid-type]
-    power_w: float | None = Field(None, ge=0, description="Average power, W (device factors).")
-    hours_per_year: float | None = Field(None, ge=0, le=HOURS_PER_LEAP_YEAR)
+    power_w: Annotated[float, at.Ge(0)] | Range | None = Field(
+        None, description="Average power, W (device factors)."
+    )
+    hours_per_year: Annotated[float, at.Ge(0), at.Le(HOURS_PER_LEAP_YEAR)] | Range | None = None
 
 
 Item = Annotated[
@@ -366,4 +402,8 @@ class Dossier(_Strict):
     )
     levers: list[Lever] = Field(
         default_factory=list, description="Reduction levers the applicant commits to."
+    )
+    scenarios: list[Scenario] = Field(
+        default_factory=list,
+        description="What-if variants compared by `ecodigital scenarios` (changes to items).",
     )

@@ -163,34 +163,13 @@ def compute_impacts(
     components = _expand_components(items, factor_ids, factors)
     _apply_defaults(components, factors, warnings)
 
-    n = len(components)
-    values = np.full((n, len(PHASES), len(CRITERIA)), np.nan)
-    impacts = factors.reindex(components["factor_id"].to_numpy())
-    basis = components["basis"].to_numpy()
+    model = component_model(components, factors, grid)
     units = components["units"].to_numpy(dtype=float)
-    lifetime = components["lifetime_years"].to_numpy(dtype=float)
-    hours = components["hours_per_year"].to_numpy(dtype=float)
-
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scale = np.select(
-            [basis == "device", basis == "hour"],
-            [units / lifetime, units * hours],
-            default=units,
-        )
-    direct_use = np.isin(basis, ("gb", "year"))
-    all_phases_in_use = _all_phases_in_use(impacts, basis)
-    for c, criterion in enumerate(CRITERIA):
-        for p, phase in enumerate(PHASES):
-            column = f"{criterion}_{phase}_{_suffix(criterion)}"
-            factor = impacts[column].to_numpy(dtype=float)
-            if phase == "use":
-                values[:, p, c] = np.where(direct_use, factor * scale, np.nan)
-            else:
-                # an all-phase total given under "use" includes this phase: nothing to add
-                known_zero = all_phases_in_use & ~np.isnan(
-                    impacts[column.replace(phase, "use", 1)].to_numpy(dtype=float)
-                )
-                values[:, p, c] = np.where(known_zero, 0.0, factor * scale)
+    parameters = {name: components[name].to_numpy(dtype=float) for name in USE_PARAMETERS}
+    values = embodied_values(
+        model, units, parameters["lifetime_years"], parameters["hours_per_year"]
+    )
+    all_phases_in_use = model.included_in_use.any(axis=(1, 2))
     if all_phases_in_use.any():
         warnings.append(
             EngineWarning(
@@ -201,7 +180,7 @@ def compute_impacts(
             )
         )
 
-    energy = _use_energy_kwh(components)
+    energy = use_energy_kwh(model, units, **parameters)
     components["energy_kwh_per_year"] = energy
     # kept beside the measured energy, so that reports can show both (reconciliation)
     components["modelled_energy_kwh_per_year"] = energy
@@ -212,12 +191,9 @@ def compute_impacts(
             components, energy, quality_by_phase, use_energy_override, warnings
         )
         components["energy_kwh_per_year"] = energy
-    locations = components["location"].to_numpy()
-    grid_rows = grid.reindex(locations)
-    energy_based = ~direct_use
-    for c, criterion in enumerate(CRITERIA):
-        intensity = grid_rows[f"{criterion}_per_kwh"].to_numpy(dtype=float)
-        values[energy_based, _USE, c] = energy[energy_based] * intensity[energy_based]
+    # measured energy is taken as certain by the Monte Carlo propagation
+    components["energy_measured"] = ~np.isin(quality_by_phase[:, _USE], ("modelled", "declared"))
+    add_use_impacts(values, model, energy)
 
     item_values, item_quality = _sum_components(components, values, quality_by_phase, len(items))
     _warn_unknown_phases(items, item_values, warnings)
@@ -225,6 +201,179 @@ def compute_impacts(
     return EngineResult(
         rows=rows, components=components, warnings=warnings, horizon_years=horizon_years
     )
+
+
+#: Item fields giving the size of a component, in the order of :func:`component_size`.
+SIZE_PARAMETERS: Final = ("vcpu", "memory_gb", "capacity_tb", "replicas", "gb_per_year")
+#: Parameters of the use-phase energy, in the order of :func:`use_energy_kwh`.
+USE_PARAMETERS: Final = (
+    "power_w", "pue", "hours_per_year", "hours_per_day", "days_per_year", "lifetime_years",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ComponentModel:
+    """What no draw changes, per component (``n`` of them): kinds, bases, factor values.
+
+    ``impacts`` holds the factor row's value per phase and criterion (NaN where
+    the source gives none); ``included_in_use`` marks embodied phases that an
+    all-phase per-GB figure already includes (counted as zero); ``intensity``
+    the grid factor of the component's location per criterion, per kWh.
+    """
+
+    kind: np.ndarray
+    basis: np.ndarray
+    impacts: np.ndarray
+    included_in_use: np.ndarray
+    direct_use: np.ndarray
+    intensity: np.ndarray
+
+    def take(self, index: np.ndarray | slice) -> ComponentModel:
+        """The model of a subset of the components."""
+        return ComponentModel(
+            self.kind[index],
+            self.basis[index],
+            self.impacts[index],
+            self.included_in_use[index],
+            self.direct_use[index],
+            self.intensity[index],
+        )
+
+
+def component_model(
+    components: pd.DataFrame, factors: pd.DataFrame, grid: pd.DataFrame
+) -> ComponentModel:
+    """Gather the fixed inputs of the formulas from the components, factors and grid."""
+    looked_up = factors.reindex(components["factor_id"].to_numpy())
+    basis = components["basis"].to_numpy()
+    impacts = np.stack(
+        [
+            np.stack(
+                [
+                    looked_up[f"{criterion}_{phase}_{_suffix(criterion)}"].to_numpy(dtype=float)
+                    for criterion in CRITERIA
+                ],
+                axis=-1,
+            )
+            for phase in PHASES
+        ],
+        axis=1,
+    )
+    all_phases_in_use = _all_phases_in_use(looked_up, basis)
+    # an all-phase total given under "use" includes the other phases: nothing to add
+    included = all_phases_in_use[:, None, None] & ~np.isnan(impacts[:, _USE : _USE + 1, :])
+    included = included & (np.arange(len(PHASES)) != _USE)[None, :, None]
+    grid_rows = grid.reindex(components["location"].to_numpy())
+    intensity = (
+        np.stack(
+            [grid_rows[f"{criterion}_per_kwh"].to_numpy(dtype=float) for criterion in CRITERIA],
+            axis=-1,
+        )
+        if len(grid_rows.columns)
+        else np.full((len(components), len(CRITERIA)), np.nan)
+    )
+    return ComponentModel(
+        kind=components["kind"].to_numpy(),
+        basis=basis,
+        impacts=impacts,
+        included_in_use=included,
+        direct_use=np.isin(basis, ("gb", "year")),
+        intensity=intensity,
+    )
+
+
+def component_size(
+    kind: np.ndarray,
+    component: np.ndarray,
+    vcpu: Any,
+    memory_gb: Any,
+    capacity_tb: Any,
+    replicas: Any,
+    gb_per_year: Any,
+) -> Any:
+    """The size of one unit of a component: vCPUs, GB of memory, TB x replicas, GB a year, or 1.
+
+    Arrays broadcast over a leading draws axis (the last axis is the components).
+    """
+    size = np.where(kind == "cloud_instance", vcpu, 1.0)
+    size = np.where(component == "memory", np.nan_to_num(memory_gb, nan=0.0), size)
+    size = np.where(kind == "storage", capacity_tb * np.nan_to_num(replicas, nan=1.0), size)
+    return np.where(kind == "network", gb_per_year, size)
+
+
+def embodied_values(
+    model: ComponentModel,
+    units: Any,
+    lifetime_years: Any,
+    hours_per_year: Any,
+    factor_ratio: Any = 1.0,
+) -> np.ndarray:
+    """Annual impacts per component, phase and criterion, use phase of energy-based rows NaN.
+
+    ``units`` (dimensionless), ``lifetime_years`` (years), ``hours_per_year`` (h)
+    and ``factor_ratio`` (a multiplier of every value of the factor row, 1 in
+    the deterministic case) broadcast over a leading draws axis; the result has
+    shape ``(..., n, phases, criteria)`` in each criterion's unit per year.
+    """
+    basis = model.basis
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(
+            basis == "device",
+            units / lifetime_years,
+            np.where(basis == "hour", units * hours_per_year, units),
+        )
+    scale = scale * factor_ratio
+    values = model.impacts * scale[..., None, None]
+    if model.included_in_use.any():
+        values = np.where(model.included_in_use, 0.0, values)
+    energy_based = ~model.direct_use[:, None]
+    values[..., _USE, :] = np.where(energy_based, np.nan, values[..., _USE, :])
+    return values
+
+
+def use_energy_kwh(
+    model: ComponentModel,
+    units: Any,
+    *,
+    power_w: Any,
+    pue: Any,
+    hours_per_year: Any,
+    hours_per_day: Any,
+    days_per_year: Any,
+    lifetime_years: Any = None,
+) -> np.ndarray:
+    """Modelled use-phase electricity per year, kWh (NaN where it cannot be modelled).
+
+    ``units × power_w × operating hours / 1000 × pue``, the operating hours being
+    ``hours_per_day × days_per_year`` for terminals, 8760 for storage and
+    ``hours_per_year`` otherwise. Arrays broadcast over a leading draws axis.
+    ``lifetime_years`` is accepted (and unused) so that the parameters of
+    :data:`USE_PARAMETERS` can be passed together.
+    """
+    del lifetime_years
+    pue = np.nan_to_num(pue, nan=1.0)
+    is_terminal = np.isin(model.kind, TERMINAL_KINDS)
+    operating_hours = np.where(
+        is_terminal,
+        hours_per_day * days_per_year,
+        np.where(model.basis == "tb_year", HOURS_PER_YEAR, hours_per_year),
+    )
+    energy = units * power_w * operating_hours * KWH_PER_WH * pue
+    return np.where(model.direct_use, np.nan, energy)
+
+
+def add_use_impacts(
+    values: np.ndarray, model: ComponentModel, energy_kwh: Any, intensity_ratio: Any = 1.0
+) -> None:
+    """Fill the use phase of energy-based components: energy (kWh) × grid factor, in place.
+
+    ``intensity_ratio`` multiplies the grid factor (1 in the deterministic case).
+    """
+    use = np.asarray(energy_kwh)[..., None] * (
+        model.intensity * np.asarray(intensity_ratio)[..., None]
+    )
+    energy_based = ~model.direct_use[:, None]
+    values[..., _USE, :] = np.where(energy_based, use, values[..., _USE, :])
 
 
 def _all_phases_in_use(impacts: pd.DataFrame, basis: np.ndarray) -> np.ndarray:
@@ -246,23 +395,21 @@ def _expand_components(
     base = items.copy()
     base["item_index"] = np.arange(len(items))
     base["factor_id"] = factor_ids.to_numpy()
-    size = np.ones(len(items))
     kind = items["kind"].to_numpy()
-    replicas = items["replicas"].fillna(1.0).to_numpy()
-    size = np.where(kind == "cloud_instance", items["vcpu"].to_numpy(), size)
-    size = np.where(kind == "storage", items["capacity_tb"].to_numpy() * replicas, size)
-    size = np.where(kind == "network", items["gb_per_year"].to_numpy(), size)
-    base["size"] = size
     base["component"] = np.where(kind == "cloud_instance", "vcpu", "")
     parts = [base]
     cloud = base[kind == "cloud_instance"]
     if len(cloud):
         memory = cloud.copy()
         memory["factor_id"] = CLOUD_MEMORY_FACTOR
-        memory["size"] = cloud["memory_gb"].fillna(0.0).to_numpy()
         memory["component"] = "memory"
         parts.append(memory)
     components = pd.concat(parts, ignore_index=True) if len(parts) > 1 else base
+    components["size"] = component_size(
+        components["kind"].to_numpy(),
+        components["component"].to_numpy(),
+        *(components[name].to_numpy(dtype=float) for name in SIZE_PARAMETERS),
+    )
     components["units"] = components["quantity"] * components["allocation"] * components["size"]
     looked_up = factors.reindex(components["factor_id"].to_numpy())
     components["basis"] = looked_up["basis"].to_numpy()
@@ -298,6 +445,10 @@ def _apply_defaults(
         missing = applicable & (given.isna().to_numpy() | per_unit)
         filled = np.where(missing, default, given.to_numpy(dtype=float))
         components[parameter] = np.where(applicable, filled, np.nan)
+        # which values are the factor row's (their uncertainty is the row's default spread)
+        components[f"{parameter}_from_factor"] = missing & ~np.isnan(
+            looked_up[parameter].to_numpy(dtype=float)
+        )
         reported = missing & ~per_unit & primary.to_numpy()
         if reported.any():
             ids = tuple(components["id"].to_numpy()[reported].tolist())
@@ -320,6 +471,7 @@ def _apply_defaults(
     default_pue = factors["pue"].reindex(pue_row).to_numpy(dtype=float)
     missing_pue = datacenter & np.isnan(pue_given)
     components["pue"] = np.where(datacenter, np.where(missing_pue, default_pue, pue_given), np.nan)
+    components["pue_from_factor"] = np.where(missing_pue, pue_row, None)
     primary_rows = primary.to_numpy()
     for row_id in np.unique(pue_row[missing_pue & primary_rows]):
         reported = missing_pue & primary_rows & (pue_row == row_id)
@@ -341,25 +493,6 @@ def _apply_defaults(
                 items=tuple(components["id"].to_numpy()[outside_eu].tolist()),
             )
         )
-
-
-def _use_energy_kwh(components: pd.DataFrame) -> np.ndarray:
-    """Modelled use-phase electricity per year, kWh (NaN where it cannot be modelled)."""
-    kind = components["kind"].to_numpy()
-    basis = components["basis"].to_numpy()
-    units = components["units"].to_numpy(dtype=float)
-    power = components["power_w"].to_numpy(dtype=float)
-    pue = np.nan_to_num(components["pue"].to_numpy(dtype=float), nan=1.0)
-    hours = components["hours_per_year"].to_numpy(dtype=float)
-    terminal_hours = components["hours_per_day"].to_numpy(dtype=float) * components[
-        "days_per_year"
-    ].to_numpy(dtype=float)
-    is_terminal = np.isin(kind, TERMINAL_KINDS)
-    operating_hours = np.select(
-        [is_terminal, basis == "tb_year"], [terminal_hours, HOURS_PER_YEAR], default=hours
-    )
-    energy = units * power * operating_hours * KWH_PER_WH * pue
-    return np.where(np.isin(basis, ("gb", "year")), np.nan, energy)
 
 
 def _apply_measured(

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ecodigital.assessment import Assessment
+    from ecodigital.engine.uncertainty import Propagation
 
 __all__ = ["RESULT_FORMAT", "assessment_data", "long_rows"]
 
@@ -49,11 +50,18 @@ def long_rows(rows: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def assessment_data(
-    assessment: Assessment, *, include_rows: bool = True, max_items: int | None = None
+    assessment: Assessment,
+    *,
+    include_rows: bool = True,
+    max_items: int | None = None,
+    uncertainty: Propagation | None = None,
+    drivers: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything ``assess`` knows, as plain JSON-ready data.
 
     ``max_items`` keeps only the largest contributors in ``by_item`` (all by default).
+    ``uncertainty`` adds the Monte Carlo ranges of every aggregate, ``drivers``
+    the inputs that drive the result (see :mod:`ecodigital.engine.uncertainty`).
     """
     from ecodigital.engine.aggregate import cube, per_user_year, sci_per_user, summarize, totals
 
@@ -114,6 +122,14 @@ def assessment_data(
         "factors_used": _factors_used(assessment),
         "warnings": [w.as_dict() for w in assessment.warnings],
     }
+    if uncertainty is not None:
+        ranges = uncertainty.as_dict()
+        listed = {r["item"] for r in data["by_item"]}
+        ranges["by_item"] = [r for r in ranges["by_item"] if r["item"] in listed]
+        data["uncertainty"] = ranges
+        data["warnings"] += [w.as_dict() for w in uncertainty.warnings]
+    if drivers is not None:
+        data["drivers"] = drivers
     if include_rows:
         data["rows"] = long_rows(rows)
     return data

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Final
 
-__all__ = ["format_number", "format_quantity", "format_share"]
+__all__ = ["format_number", "format_quantity", "format_range", "format_share"]
 
 #: Larger units used when a value is big enough: (unit, factor, larger unit).
 _SCALES: Final = {
@@ -76,3 +76,16 @@ def format_share(share: float | None, lang: str = "fr") -> str:
     if lang == "fr":
         return text.replace(".", ",") + "\u202f%"
     return text + " %"
+
+
+def format_range(
+    low: float | None, high: float | None, unit: str, reference: float | None, lang: str = "fr"
+) -> str:
+    """``[low – high]`` in the unit :func:`format_quantity` shows ``reference`` in."""
+    if low is None or high is None:
+        return ""
+    base = unit.partition("/")[0]
+    factor = 1.0
+    if base in _SCALES and reference is not None and abs(reference) >= _SCALES[base][0]:
+        factor = _SCALES[base][0]
+    return f"[{format_number(low / factor, lang)} – {format_number(high / factor, lang)}]"

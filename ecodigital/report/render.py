@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ecodigital.assessment import Assessment
+    from ecodigital.engine.uncertainty import Propagation
 
 __all__ = ["render_assessment"]
 
@@ -19,8 +20,15 @@ def _plain(value: object) -> object:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def render_assessment(assessment: Assessment, output_format: str, lang: str = "fr") -> str:
-    """The text of ``assess --format output_format``."""
+def render_assessment(
+    assessment: Assessment,
+    output_format: str,
+    lang: str = "fr",
+    *,
+    uncertainty: Propagation | None = None,
+    drivers: dict[str, Any] | None = None,
+) -> str:
+    """The text of ``assess --format output_format`` (ranges and drivers when given)."""
     if output_format == "csv":
         from ecodigital.engine.compute import LONG_COLUMNS
 
@@ -28,10 +36,21 @@ def render_assessment(assessment: Assessment, output_format: str, lang: str = "f
     from ecodigital.report.data import assessment_data
 
     if output_format == "json":
-        data = assessment_data(assessment, include_rows=True)
+        data = assessment_data(
+            assessment, include_rows=True, uncertainty=uncertainty, drivers=drivers
+        )
         return (
             json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False, default=_plain) + "\n"
         )
     from ecodigital.report.text import assessment_table
 
-    return assessment_table(assessment_data(assessment, include_rows=False, max_items=5), lang)
+    return assessment_table(
+        assessment_data(
+            assessment,
+            include_rows=False,
+            max_items=5,
+            uncertainty=uncertainty,
+            drivers=drivers,
+        ),
+        lang,
+    )

@@ -5,19 +5,32 @@ from __future__ import annotations
 from typing import Any
 
 from ecodigital.i18n import label, warning_text
-from ecodigital.report.format import format_number, format_quantity, format_share
+from ecodigital.report.format import format_number, format_quantity, format_range, format_share
 
 __all__ = ["assessment_table"]
 
 _MAX_ITEMS_LISTED = 5
 
 
-def _figure(figure: dict[str, Any], lang: str) -> str:
-    """A figure; a partial sum (lower bound) is marked with ≥."""
+def _figure(figure: dict[str, Any], lang: str, stats: dict[str, Any] | None = None) -> str:
+    """A figure; a partial sum (lower bound) is marked with ≥; its P5–P95 range when known."""
     text = format_quantity(figure["value"], figure["unit"], lang)
     if figure["value"] is not None and not figure["complete"]:
         text = f"≥ {text}"
+    if stats and stats.get("p5") is not None and figure["value"] is not None:
+        text += " " + format_range(stats["p5"], stats["p95"], figure["unit"], figure["value"], lang)
     return text
+
+
+def _stats(data: dict[str, Any], section: str, **keys: Any) -> dict[str, Any] | None:
+    """The Monte Carlo statistics of one aggregate, if the data has them."""
+    ranges = data.get("uncertainty")
+    if not ranges:
+        return None
+    part = ranges[section]
+    if isinstance(part, dict):
+        return part.get(keys["criterion"]) if "criterion" in keys and len(keys) == 1 else part
+    return next((r for r in part if all(r.get(k) == v for k, v in keys.items())), None)
 
 
 def _criterion(criterion: str, lang: str) -> str:
@@ -65,13 +78,18 @@ def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
     ]
     out += _table(
         [
-            (_criterion(criterion, lang), _figure(figure, lang))
+            (
+                _criterion(criterion, lang),
+                _figure(figure, lang, _stats(data, "totals", criterion=criterion)),
+            )
             for criterion, figure in data["totals"].items()
         ]
     )
     total_gwp = data["totals"]["gwp"]["value"] or 0.0
 
-    def gwp_rows(records: list[dict[str, Any]], key: str) -> list[tuple[str, ...]]:
+    def gwp_rows(
+        records: list[dict[str, Any]], key: str, key_section: str
+    ) -> list[tuple[str, ...]]:
         rows: list[tuple[str, ...]] = []
         for record in records:
             if record["criterion"] != "gwp":
@@ -80,11 +98,12 @@ def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
             share = (
                 record["value"] / total_gwp if record["value"] is not None and total_gwp else None
             )
-            rows.append((name, _figure(record, lang), format_share(share, lang)))
+            stats = _stats(data, key_section, **{key: record[key], "criterion": "gwp"})
+            rows.append((name, _figure(record, lang, stats), format_share(share, lang)))
         return rows
 
     for section, key in (("by_tier", "tier"), ("by_phase", "phase"), ("by_year", "year")):
-        rows = gwp_rows(data[section], key)
+        rows = gwp_rows(data[section], key, section)
         if key == "year":
             rows = [(str(start + int(r[0]) - 1), *r[1:]) for r in rows]
         out += ["", label(section, lang), *_table(rows)]
@@ -92,12 +111,22 @@ def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
     out += ["", label("per_user_year", lang)]
     out += _table(
         [
-            (_criterion(criterion, lang), _figure(per_user[criterion], lang))
+            (
+                _criterion(criterion, lang),
+                _figure(
+                    per_user[criterion], lang, _stats(data, "per_user_year", criterion=criterion)
+                ),
+            )
             for criterion in data["totals"]
         ]
     )
     sci = data["per_functional_unit"]["sci"]
-    out.append(f"  {label('sci', lang)}{colon}{_figure(sci, lang)}")
+    out.append(f"  {label('sci', lang)}{colon}{_figure(sci, lang, _stats(data, 'sci'))}")
+    if data.get("uncertainty"):
+        ranges = data["uncertainty"]
+        out += ["", label("ranges_note", lang).format(draws=ranges["draws"], seed=ranges["seed"])]
+    if data.get("drivers"):
+        out += ["", *_drivers_table(data["drivers"], lang)]
 
     items = [r for r in data["by_item"] if r["criterion"] == "gwp"][:_MAX_ITEMS_LISTED]
     out += ["", label("top_items", lang)]
@@ -106,7 +135,7 @@ def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
             (
                 str(r["item"]),
                 label(str(r["tier"]), lang),
-                _figure(r, lang),
+                _figure(r, lang, _stats(data, "by_item", item=r["item"])),
                 format_share(r["value"] / total_gwp if r["value"] and total_gwp else None, lang),
             )
             for r in items
@@ -160,3 +189,38 @@ def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
             items_text = f" ({label('items', lang)}{colon}{items_text})"
         out.append(f"  [{warning['code']}] {text}{items_text}")
     return "\n".join(out) + "\n"
+
+
+def _drivers_table(drivers: dict[str, Any], lang: str) -> list[str]:
+    """The inputs that drive the total: share of variance and tornado ends."""
+    unit = drivers["unit"]
+    reference = drivers["deterministic"]
+    rows: list[tuple[str, ...]] = [
+        (
+            label("driver", lang),
+            label("variance_share", lang),
+            label("at_p5", lang),
+            label("at_p95", lang),
+        )
+    ]
+    for record in drivers["inputs"]:
+        ends = format_range(record["output_at_p5"], record["output_at_p95"], unit, reference, lang)
+        low, _, high = ends.strip("[]").partition(" – ")
+        rows.append(
+            (
+                f"{label('input_' + record['kind'], lang)} {record['label']}",
+                format_share(record["share"], lang),
+                low,
+                high,
+            )
+        )
+    heading = label("drivers", lang).format(
+        unit=format_quantity(reference, unit, lang).split(" ", 1)[-1] if reference else unit
+    )
+    lines = [heading, *_table(rows)]
+    if drivers.get("unranked_item_inputs"):
+        lines.append(
+            "  "
+            + label("unranked", lang).format(n=format_number(drivers["unranked_item_inputs"], lang))
+        )
+    return lines

@@ -1,0 +1,132 @@
+"""Check a dossier's scenarios against its items and turn them into engine changes.
+
+Every problem is an :class:`InputError` naming the dossier, the line, the
+field path (``scenarios[0].changes[1].set.lifetim_years``) and the fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import TYPE_CHECKING, Annotated, Any
+
+from ecodigital.dossier.uncertain import RANGE_FIELDS, Range, check_range_bounds
+from ecodigital.errors import InputError
+
+if TYPE_CHECKING:
+    from ecodigital.dossier.load import LoadedDossier
+    from ecodigital.engine.scenarios import Change
+
+__all__ = ["SETTABLE_FIELDS", "scenario_changes"]
+
+#: Item fields a scenario may set.
+SETTABLE_FIELDS = (*RANGE_FIELDS, "replicas", "location", "factor", "media", "access")
+#: Item fields a scenario may match on.
+MATCH_FIELDS = ("id", "kind", "location", "factor", "media", "access", "tier", "provider")
+
+
+def scenario_changes(loaded: LoadedDossier, index: int) -> list[Change]:
+    """The changes of ``scenarios[index]``, checked against the dossier's items."""
+    import numpy as np
+    from pydantic import TypeAdapter, ValidationError
+
+    from ecodigital.dossier.load import _MODEL_BY_KIND, _describe
+    from ecodigital.engine.scenarios import Change
+
+    scenario = loaded.model.scenarios[index]
+    items = loaded.items
+    ids = items["id"].astype(str)
+    kinds = items["kind"].to_numpy()
+    changes = []
+    for number, change in enumerate(scenario.changes):
+        loc: tuple[str | int, ...] = ("scenarios", index, "changes", number)
+        if change.item is not None:
+            rows = (ids == change.item).to_numpy()
+            if not rows.any():
+                raise _error(
+                    loaded,
+                    (*loc, "item"),
+                    f'"{change.item}" is not the id of an item{_suggest(change.item, ids)}',
+                    "use the id of an inventory item",
+                )
+        else:
+            assert change.match is not None
+            rows = np.ones(len(items), dtype=bool)
+            for key, wanted in change.match.items():
+                if key not in MATCH_FIELDS:
+                    raise _error(
+                        loaded,
+                        (*loc, "match", key),
+                        f'"{key}" cannot be matched{_suggest(key, MATCH_FIELDS)}',
+                        f"match on one of: {', '.join(MATCH_FIELDS)}",
+                    )
+                rows &= (items[key].astype(str) == str(wanted)).to_numpy()
+            if not rows.any():
+                raise _error(
+                    loaded,
+                    (*loc, "match"),
+                    f"matches no item ({_show_match(change.match)})",
+                    "check the values against the inventory",
+                )
+        for name, value in change.set.items():
+            where = (*loc, "set", name)
+            if name not in SETTABLE_FIELDS:
+                raise _error(
+                    loaded,
+                    where,
+                    f'"{name}" cannot be set by a scenario{_suggest(name, SETTABLE_FIELDS)}',
+                    f"set one of: {', '.join(SETTABLE_FIELDS)}",
+                )
+            if name not in items.columns:  # pragma: no cover - every settable field is a column
+                raise _error(loaded, where, "is not an item column")
+            checked: Any = None
+            for kind in dict.fromkeys(kinds[rows]):
+                info = _MODEL_BY_KIND[kind].model_fields.get(name)
+                if info is None:
+                    raise _error(
+                        loaded,
+                        where,
+                        f"does not apply to items of kind {kind}",
+                        "restrict the change to items that have this field",
+                    )
+                try:
+                    checked = TypeAdapter(Annotated[info.annotation, info]).validate_python(value)
+                    if isinstance(checked, Range):
+                        check_range_bounds(checked, info)
+                except ValidationError as exc:
+                    problem, fix = _describe(exc.errors()[0], None, where)
+                    raise _error(loaded, where, problem, fix) from None
+                except ValueError as exc:
+                    raise _error(loaded, where, str(exc)) from None
+            if isinstance(checked, Range):
+                spread = (checked.shape, checked.low, _mode(checked), checked.high)
+                changes.append(Change(name, rows, checked.central, spread))
+            else:
+                changes.append(Change(name, rows, checked))
+    return changes
+
+
+def _mode(spec: Range) -> float:
+    return spec.mode if spec.mode is not None else float("nan")
+
+
+def _error(
+    loaded: LoadedDossier, loc: tuple[str | int, ...], problem: str, fix: str | None = None
+) -> InputError:
+    import yaml
+
+    from ecodigital.dossier.load import _format_loc, _where
+
+    try:
+        root = yaml.compose(loaded.path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, yaml.YAMLError):  # pragma: no cover - the file was just read
+        root = None
+    return InputError(_where(loaded.path, root, loc), _format_loc(loc), problem, fix)
+
+
+def _suggest(value: str, choices: Any) -> str:
+    matches = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f' (did you mean "{matches[0]}"?)' if matches else ""
+
+
+def _show_match(match: dict[str, Any]) -> str:
+    return ", ".join(f"{key}: {value}" for key, value in match.items())

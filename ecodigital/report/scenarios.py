@@ -1,0 +1,123 @@
+"""The comparison of ``ecodigital scenarios``: a table or JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ecodigital.i18n import label
+from ecodigital.report.format import format_number, format_quantity, format_range
+
+__all__ = ["render_scenarios"]
+
+
+def render_scenarios(data: dict[str, Any], output_format: str, lang: str = "fr") -> str:
+    """The text of ``scenarios --format output_format``."""
+    if output_format == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return _table_text(data, lang)
+
+
+def _signed(value: float | None, unit: str, lang: str) -> str:
+    if value is None:
+        return label("not_available", lang)
+    text = format_quantity(abs(value), unit, lang)
+    return ("−" if value < 0 else "+") + text if value else text
+
+
+def _percent(value: float | None, lang: str) -> str:
+    if value is None:
+        return ""
+    text = format_number(abs(value), lang, digits=2) + (" %" if lang == "en" else "\u202f%")
+    return ("−" if value < 0 else "+") + text if value else text
+
+
+def _percent_range(bounds: list[float] | None, lang: str) -> str:
+    if not bounds:
+        return ""
+    low, high = (_percent(v, lang) for v in bounds)
+    return f"[{low} – {high}]"
+
+
+def _rows(record: dict[str, Any], criteria: list[str], lang: str) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = []
+    for criterion in criteria:
+        r = record["criteria"][criterion]
+        if r["value"] is None:
+            continue
+        unit = r["unit"]
+        value = format_quantity(r["value"], unit, lang)
+        if not r["complete"]:
+            value = f"≥ {value}"
+        if r.get("range"):
+            value += " " + format_range(r["range"][0], r["range"][1], unit, r["value"], lang)
+        per_user = format_quantity(r["per_user_year"], f"{unit}/user-year", lang)
+        rows.append(
+            (
+                f"{label(criterion + '_short', lang)} ({criterion})",
+                value,
+                _signed(r["change"], unit, lang),
+                " ".join(
+                    part
+                    for part in (
+                        _percent(r["change_pct"], lang),
+                        _percent_range(r.get("change_pct_range"), lang),
+                    )
+                    if part
+                ),
+                per_user,
+            )
+        )
+    return rows
+
+
+def _table(rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  "
+        + "  ".join(
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+
+
+def _table_text(data: dict[str, Any], lang: str) -> str:
+    colon = " : " if lang == "fr" else ": "
+    criteria = list(data["baseline"]["criteria"])
+    header = (
+        label("criterion", lang),
+        label("value", lang),
+        label("change", lang),
+        "%",
+        label("per_user_year_short", lang),
+    )
+    out = [data["project"], ""]
+    base = data["baseline"]["criteria"]
+    out.append(f"{label('baseline', lang)}")
+    base_rows: list[tuple[str, ...]] = []
+    for criterion in criteria:
+        r = base[criterion]
+        if r["value"] is None:
+            continue
+        value = format_quantity(r["value"], r["unit"], lang)
+        if not r["complete"]:
+            value = f"≥ {value}"
+        if r.get("range"):
+            value += " " + format_range(r["range"][0], r["range"][1], r["unit"], r["value"], lang)
+        base_rows.append((f"{label(criterion + '_short', lang)} ({criterion})", value))
+    out += _table(base_rows)
+    for record in data["scenarios"]:
+        out += ["", f"{label('scenario', lang)}{colon}{record['name']}"]
+        out += _table([header, *_rows(record, criteria, lang)])
+    if data["levers"]:
+        out += ["", label("levers", lang)]
+        rows: list[tuple[str, ...]] = [(label("scenario", lang), *header[1:])]
+        for lever in data["levers"]:
+            name = label("lever_" + lever["lever"], lang).format(**lever["params"])
+            rows += [(name, *row[1:]) for row in _rows(lever, ["gwp"], lang)]
+        out += _table(rows)
+    if data["draws"]:
+        out += ["", label("ranges_note", lang).format(draws=data["draws"], seed=data["seed"])]
+    return "\n".join(out) + "\n"
