@@ -19,6 +19,7 @@ NETWORK_ITEMS = EXAMPLE_TEXT[
         "  # --- Terminaux des usagers"
     )
 ]
+OTHER_USERS = "[800, 5000, 10000, 14000, 14000]"
 #: The edited figure: the note's total gwp, as written in its canonical JSON.
 ORIGINAL_TOTAL = '"value":10422.7073465056}'
 EDITED_TOTAL = '"value":9422.7073465056}'
@@ -61,7 +62,7 @@ def notes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     factors.write_text(LAPTOP_FACTORS, encoding="utf-8")
     made = {
         "plain": (write_dossier(work, "plain"), "plain.html", ()),
-        "users": (write_dossier(work, "users", users="[800, 5000, 10000, 14000, 14000]"), "users.md", ()),
+        "users": (write_dossier(work, "users", users=OTHER_USERS), "users.md", ()),
         "nonetwork": (write_dossier(work, "nonetwork", network=False), "nonetwork.html", ()),
         "bent": (write_dossier(work, "bent"), "bent.odt", ("--factors", str(factors))),
     }  # fmt: skip

@@ -47,7 +47,9 @@ def test_compare_reads_the_figures_of_each_note(notes):
     assert users.gwp_per_user_year_kgco2e == pytest.approx(users.gwp_kgco2e / 43800)
     assert nonetwork.network_share is None
     assert nonetwork.terminals_share + nonetwork.datacenter_share == pytest.approx(1.0)
-    assert plain.terminals_share + plain.datacenter_share + plain.network_share == pytest.approx(1.0)
+    assert plain.terminals_share + plain.datacenter_share + plain.network_share == pytest.approx(
+        1.0
+    )
     # (40 agents' laptops x 25 % + 4,000 citizens' laptops x 0.18 %) x (170 - 85) kgCO2e:
     # one 5-year life each over the 5-year horizon.
     assert plain.gwp_kgco2e - bent.gwp_kgco2e == pytest.approx(
@@ -88,7 +90,11 @@ def test_verify_says_the_bent_factor_explains_the_differences(notes):
 
 @pytest.mark.parametrize(
     ("key", "code", "needle"),
-    [("plain", 0, "la note tient"), ("edited", 1, "NE CORRESPOND PAS"), ("bent", 1, "FACTOR_OVERRIDDEN")],
+    [
+        ("plain", 0, "la note tient"),
+        ("edited", 1, "NE CORRESPOND PAS"),
+        ("bent", 1, "FACTOR_OVERRIDDEN"),
+    ],
 )
 def test_verify_command_exit_codes(notes, key, code, needle):
     result = CliRunner().invoke(cli, ["verify", str(notes[key])])
@@ -120,7 +126,9 @@ def test_verify_recomputes_with_the_current_dataset_and_says_so(notes, tmp_path)
     payload["factors_dataset"]["version"] = "2025.9"
     payload["digest"]["value"] = compute_digest(payload)
     page = tmp_path / "old.html"
-    page.write_text(f"<!DOCTYPE html><title>x</title>{html_payload_block(payload)}", encoding="utf-8")
+    page.write_text(
+        f"<!DOCTYPE html><title>x</title>{html_payload_block(payload)}", encoding="utf-8"
+    )
     result = CliRunner().invoke(cli, ["verify", str(page), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "not shipped with this ecodigital: recomputed with the current one" in result.output
