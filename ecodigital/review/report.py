@@ -45,7 +45,7 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
         "n": "n°", "project": "Projet", "applicant": "Porteur", "type": "Type",
         "horizon": "Horizon (ans)", "gwp": "kgCO2e", "range": "Intervalle",
         "per_user": "kgCO2e / util.-an", "per_keur": "kgCO2e / k€ éligible",
-        "embodied": "Part fabrication etc.", "tiers": "Tiers T / C / R", "quality": "Mesuré / modélisé / déclaré",
+        "embodied": "Part hors usage", "tiers": "Tiers T / C / R", "quality": "Mesuré / modél. / déclaré",
         "rgesn": "Score RGESN", "finance": "Financement", "dataset": "Facteurs",
         "flags": "Signalements", "error": "Erreur", "ok": "conforme", "fail": "non conforme",
         "not_available": "non disponible", "chart_users": "Empreinte par utilisateur-année selon le nombre d'utilisateurs-années (échelles logarithmiques)",
@@ -56,6 +56,7 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
                   "Un dossier YAML est évalué avec les facteurs de référence livrés.",
         "user_years": "utilisateurs-années", "no_data": "aucune donnée",
         "charts": "Graphiques", "table": "Demandes",
+        "no_finance": "Aucune note ne porte de contrôle du financement : la colonne « kgCO2e / k€ éligible » est omise.",
     },
     "en": {
         "title": "Comparison of applications", "subtitle": "Submitted responsible-digital notes",
@@ -74,6 +75,7 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
                   "A YAML dossier is assessed with the bundled reference factors.",
         "user_years": "user-years", "no_data": "no data",
         "charts": "Charts", "table": "Applications",
+        "no_finance": "No note carries a financing check: the column \"kgCO2e / eligible k€\" is left out.",
     },
 }  # fmt: skip
 
@@ -106,6 +108,14 @@ def _pct(value: float | None, lang: str) -> str:
     return f"{text}\u00a0%" if lang == "fr" else f"{text}%"
 
 
+def _split(shares: Sequence[float | None], lang: str) -> str:
+    """Shares as "74 / 23 / 3 %" (— where unknown)."""
+    if all(s is None for s in shares):
+        return "—"
+    text = " / ".join("—" if s is None else f"{s * 100:.0f}" for s in shares)
+    return f"{text}\u00a0%" if lang == "fr" else f"{text}%"
+
+
 def _score(value: float | None, lang: str) -> str:
     return "—" if value is None else _pct(value / 100, lang)
 
@@ -117,6 +127,7 @@ def _display(row: ApplicationRow, index: int, lang: str) -> dict[str, Any]:
     return {
         "n": index,
         "file": row.file,
+        "file_name": row.file.replace("\\", "/").rsplit("/", 1)[-1],
         "project": row.project or "—",
         "applicant": row.applicant or "—",
         "type": row.beneficiary_type or "—",
@@ -128,8 +139,8 @@ def _display(row: ApplicationRow, index: int, lang: str) -> dict[str, Any]:
         "per_user": _fmt(row.gwp_per_user_year_kgco2e, lang),
         "per_keur": _fmt(row.gwp_per_keur_kgco2e, lang),
         "embodied": _pct(row.embodied_share, lang),
-        "tiers": " / ".join(_pct(s, lang) for s in tiers),
-        "quality": " / ".join(_pct(s, lang) for s in quality),
+        "tiers": _split(tiers, lang),
+        "quality": _split(quality, lang),
         "rgesn": _score(row.rgesn_score, lang),
         "finance": w.get(row.finance_verdict, row.finance_verdict),
         "finance_class": row.finance_verdict,
@@ -412,6 +423,10 @@ def render_html(rows: Sequence[ApplicationRow], lang: str = "fr") -> str:
             lang=lang,
             w=words(lang),
             rows=[_display(r, n, lang) for n, r in enumerate(rows, 1)],
+            show={
+                "range": any(r.gwp_low_kgco2e is not None for r in rows),
+                "per_keur": any(r.gwp_per_keur_kgco2e is not None for r in rows),
+            },
             counts={
                 "files": len(rows),
                 "unreadable": sum(1 for r in rows if r.error),
