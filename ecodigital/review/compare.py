@@ -327,7 +327,8 @@ def add_outlier_flags(rows: Sequence[ApplicationRow]) -> None:
     for row, z in zip(rows, scores, strict=True):
         row.intensity_z = z
         if z is not None and abs(z) > OUTLIER_Z:
-            row.flags.append(Flag("INTENSITY_OUTLIER", (f"z = {z:+.1f}",), {"z": z}))
+            detail = f"z = {z:+.1f}"
+            row.flags.append(Flag("INTENSITY_OUTLIER", details=(detail,), params={"z": z}))
 
 
 def sort_rows(rows: list[ApplicationRow], key: str | None) -> list[ApplicationRow]:

@@ -316,11 +316,13 @@ def dataset_outdated(payload: Mapping[str, Any], reference: Reference) -> Flag |
     dataset = _mapping(payload.get("factors_dataset"))
     name, version = str(dataset.get("name")), str(dataset.get("version"))
     if name != reference.name:
-        return Flag("DATASET_OUTDATED", (f"{name[:80]} {version[:20]}",))
-    declared, current = _version_key(version), _version_key(reference.version)
-    if declared is None or current is None or declared < current:
-        return Flag("DATASET_OUTDATED", (f"{version[:20]} < {reference.version}",))
-    return None
+        details = [f"{name[:80]} {version[:20]}"]
+    else:
+        declared, current = _version_key(version), _version_key(reference.version)
+        if declared is not None and current is not None and declared >= current:
+            return None
+        details = [f"{version[:20]} < {reference.version}"]
+    return Flag("DATASET_OUTDATED", tuple(details))
 
 
 def digest_mismatch(payload: Mapping[str, Any]) -> Flag | None:
@@ -359,7 +361,7 @@ def robust_z_scores(values: Sequence[float | None]) -> list[float | None]:
     than :data:`OUTLIER_MIN_BATCH` are usable or their MAD is 0.
 
     >>> [round(z, 2) for z in robust_z_scores([1, 1, 1, 2, 4, 100])]
-    [-0.52, -0.52, -0.52, 0.52, 1.57, 6.86]
+    [-0.67, -0.67, -0.67, 0.67, 2.02, 8.29]
     """
     logs = [math.log(v) if v is not None and v > 0 else None for v in values]
     usable = [v for v in logs if v is not None]
