@@ -711,6 +711,121 @@ def demo(output_dir: Path, force: bool, lang: str) -> None:
         click.echo(line)
 
 
+_COMPARE_FORMATS = {".html": "html", ".htm": "html", ".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write the comparison to this .html, .csv, .json or .xlsx file (else a table).",
+)
+@click.option(
+    "--sort",
+    "sort_key",
+    help="Sort by a column, e.g. gwp_per_user_year_kgco2e; prefix - for descending.",
+)
+@click.option(
+    "--strict", is_flag=True, help="Stop at the first file that cannot be read (exit 2)."
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@LANG_OPTION
+def compare(
+    files: tuple[Path, ...],
+    output: Path | None,
+    sort_key: str | None,
+    strict: bool,
+    force: bool,
+    lang: str,
+) -> None:
+    """Compare applications: one row per note (PDF, HTML, ODT, Markdown) or dossier.
+
+    Files are untrusted: each is read with size and structure limits, and one
+    that cannot be read is reported in its row without stopping the others
+    (unless --strict). Flags with stable codes point at figures to check; see
+    docs/review.md. Exit code 0 when the comparison is written.
+
+    \b
+    Examples:
+      ecodigital compare depot/*.pdf depot/*.html
+      ecodigital compare depot/* -o comparaison.html
+      ecodigital compare depot/* -o comparaison.xlsx --sort -gwp_per_user_year_kgco2e
+    """
+    from ecodigital.errors import InputError
+    from ecodigital.review.compare import SORT_KEYS, compare_files
+    from ecodigital.review.report import render_comparison
+
+    if sort_key is not None and sort_key.lstrip("-") not in SORT_KEYS:
+        raise InputError(
+            None, "--sort", f"{sort_key!r} is not a column", f"use one of: {', '.join(SORT_KEYS)}"
+        )
+    fmt = "table"
+    if output is not None:
+        fmt = _COMPARE_FORMATS.get(output.suffix.lower(), "")
+        if not fmt:
+            raise InputError(
+                str(output), None, "cannot tell the format from the extension",
+                "name the file .html, .csv, .json or .xlsx",
+            )  # fmt: skip
+        _check_output(output, force, files)
+
+    def progress(rows: Any) -> Any:
+        if not sys.stderr.isatty() or len(files) < 2:
+            return rows
+        return _progress_rows(rows, len(files))
+
+    rows = compare_files(list(files), sort=sort_key, strict=strict, progress=progress)
+    content = render_comparison(rows, fmt, lang)
+    if output is None:
+        click.echo(content, nl=False)
+    else:
+        _write_output(output, content, force, files)
+        click.echo(f"{output}", err=True)
+    errors = [row for row in rows if row.error]
+    if errors and output is not None:
+        click.echo(f"{len(errors)} of {len(rows)} file(s) could not be read:", err=True)
+        for row in errors:
+            click.echo(f"  {row.error}", err=True)
+
+
+def _progress_rows(rows: Any, total: int) -> Any:
+    with click.progressbar(length=total, label="compare", file=sys.stderr) as bar:
+        for row in rows:
+            yield row
+            bar.update(1)
+
+
+@cli.command()
+@click.argument("note", type=click.Path(path_type=Path))
+@click.option(
+    "--factors-dataset",
+    "dataset_version",
+    help="Recompute with this bundled factor dataset version (default: the note's, if shipped).",
+)
+@LANG_OPTION
+def verify(note: Path, dataset_version: str | None, lang: str) -> None:
+    """Check a note: its SHA-256 digest, and its results recomputed from its dossier.
+
+    Exit code 0 when the note holds, 1 when it does not (each difference is
+    listed), 2 when the file cannot be read.
+
+    \b
+    Examples:
+      ecodigital verify note.pdf
+      ecodigital verify note.html --lang en
+      ecodigital verify note.md --factors-dataset 2026.1   # reads note.json
+    """
+    from ecodigital.review.verify import verify_lines, verify_note
+
+    report = verify_note(note, dataset_version=dataset_version)
+    for line in verify_lines(report, lang):
+        click.echo(line)
+    if not report.holds:
+        sys.exit(1)
+
+
 def main() -> None:
     """Console entry point."""
     cli(prog_name="ecodigital")

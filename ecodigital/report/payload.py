@@ -20,14 +20,11 @@ import datetime as dt
 import hashlib
 import json
 import math
-import re
-import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from ecodigital import __version__
-from ecodigital.errors import InputError
 
 if TYPE_CHECKING:
     from ecodigital.assessment import Assessment
@@ -136,60 +133,18 @@ def html_payload_block(payload: Mapping[str, Any]) -> str:
     return f'<script type="application/json" id="{HTML_SCRIPT_ID}">{text}</script>'
 
 
-_HTML_BLOCK = re.compile(
-    r'<script type="application/json" id="' + HTML_SCRIPT_ID + r'">(.*?)</script>', re.DOTALL
-)
-
-
 def sidecar_path(markdown_path: Path) -> Path:
     """The payload file beside a Markdown note (``note.md`` -> ``note.json``)."""
     return Path(markdown_path).with_suffix(".json")
 
 
-def _loads(data: bytes | str, where: str) -> dict[str, Any]:
-    try:
-        value = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(where, None, f"the embedded payload is not valid JSON ({exc})") from None
-    if not isinstance(value, dict) or value.get("format") != PAYLOAD_FORMAT:
-        raise InputError(where, None, f"the embedded data is not an {PAYLOAD_FORMAT} payload")
-    return value
-
-
 def extract_payload(path: str | Path) -> dict[str, Any]:
-    """Read back the payload of a note in PDF, HTML, ODT or Markdown (its sidecar)."""
-    path = Path(path)
-    where = str(path)
-    try:
-        head = path.read_bytes()[:8]
-    except OSError as exc:
-        raise InputError(where, None, f"cannot read the note ({exc.strerror})") from None
-    if head.startswith(b"%PDF"):
-        return _loads(_pdf_attachment(path), where)
-    if head.startswith(b"PK"):
-        try:
-            with zipfile.ZipFile(path) as package:
-                return _loads(package.read(ODT_MEMBER), where)
-        except KeyError:
-            raise InputError(where, None, f"has no {ODT_MEMBER} member") from None
-    if path.suffix.lower() in {".md", ".markdown"}:
-        sidecar = sidecar_path(path)
-        if not sidecar.exists():
-            raise InputError(where, None, f"has no payload file beside it ({sidecar.name})")
-        return _loads(sidecar.read_bytes(), str(sidecar))
-    if path.suffix.lower() == ".json":
-        return _loads(path.read_bytes(), where)
-    match = _HTML_BLOCK.search(path.read_text(encoding="utf-8", errors="replace"))
-    if match is None:
-        raise InputError(where, None, "holds no ecodigital payload", "is it an ecodigital note?")
-    return _loads(match.group(1), where)
+    """Read back the payload of a note in PDF, HTML, ODT or Markdown (its sidecar).
 
+    The file is treated as untrusted: the reading, with its size, depth, ZIP
+    and PDF limits, is :func:`ecodigital.review.readers.read_note_payload`,
+    shared with ``ecodigital compare`` and ``ecodigital verify``.
+    """
+    from ecodigital.review.readers import read_note_payload
 
-def _pdf_attachment(path: Path) -> bytes:
-    from pypdf import PdfReader
-
-    reader = PdfReader(path)
-    files = reader.attachments.get(PDF_ATTACHMENT)
-    if not files:
-        raise InputError(str(path), None, f"has no embedded {PDF_ATTACHMENT}")
-    return bytes(files[0])
+    return read_note_payload(path)[1]

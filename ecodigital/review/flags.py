@@ -1,0 +1,374 @@
+"""Flags raised on an application, with stable codes explained in French and English.
+
+Each check is a pure function of a payload (and of the reference dataset's
+numbers, passed in as plain data), so it can be tested by hand. Codes are a
+contract: reports, CSV and JSON carry them unchanged; only the words around
+them are translated.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+__all__ = [
+    "FLAG_CODES",
+    "LIFETIME_RATIO",
+    "OUTLIER_MIN_BATCH",
+    "OUTLIER_Z",
+    "Flag",
+    "Reference",
+    "allocation_zero",
+    "dataset_outdated",
+    "digest_mismatch",
+    "explain",
+    "factor_overridden",
+    "flag_text",
+    "lifetime_far",
+    "no_measurement",
+    "payload_flags",
+    "robust_z_scores",
+    "tier_missing",
+]
+
+#: A declared lifetime is "far" when it is more than this many times longer or shorter.
+LIFETIME_RATIO: Final = 2.0
+#: Robust z-score beyond which a per-user intensity is an outlier of its batch.
+OUTLIER_Z: Final = 3.5
+#: Fewest notes with a per-user intensity for the outlier test to run.
+OUTLIER_MIN_BATCH: Final = 5
+#: MAD of a normal sample, scaled to estimate its standard deviation.
+MAD_TO_SIGMA: Final = 1.4826
+#: Relative difference below which a factor value counts as the reference one.
+FACTOR_TOLERANCE: Final = 1e-9
+#: Tiers every application is expected to count.
+EXPECTED_TIERS: Final = ("terminals", "network")
+
+_FACTOR_NUMBERS: Final = (
+    "lifetime_years", "power_w", "hours_per_day", "days_per_year", "hours_per_year", "pue",
+    "uncertainty_low", "uncertainty_high",
+)  # fmt: skip
+
+#: code -> {lang: (short title, what it means and its threshold)}
+_TEXTS: Final[dict[str, dict[str, tuple[str, str]]]] = {
+    "FACTOR_OVERRIDDEN": {
+        "fr": ("Facteurs modifiés",
+               "Des valeurs de facteurs d'émission diffèrent du jeu de référence livré "
+               "(écart en %) : la note les déclare ou les a changés."),
+        "en": ("Factors changed",
+               "Emission-factor values differ from the bundled reference dataset "
+               "(deviation in %), declared by the note or changed in it."),
+    },
+    "TIER_MISSING": {
+        "fr": ("Tiers absent",
+               "Aucune empreinte pour les terminaux ou pour les réseaux : un tiers de "
+               "l'ADEME-Arcep a été laissé de côté."),
+        "en": ("Tier missing",
+               "No footprint for terminals or for networks: a tier of the ADEME-Arcep "
+               "method was left out."),
+    },
+    "ALLOCATION_ZERO": {
+        "fr": ("Allocation nulle",
+               "Un équipement est inventorié avec une allocation de 0 : il ne compte pas."),
+        "en": ("Zero allocation",
+               "An item is listed with an allocation of 0, so it counts for nothing."),
+    },
+    "LIFETIME_FAR": {
+        "fr": ("Durée de vie éloignée",
+               "Une durée de vie déclarée est plus de 2 fois plus longue ou plus courte "
+               "que celle de la ligne de facteur de référence."),
+        "en": ("Lifetime far from reference",
+               "A declared lifetime is more than 2 times longer or shorter than the "
+               "reference factor row's."),
+    },
+    "NO_MEASUREMENT": {
+        "fr": ("Aucune mesure",
+               "Aucun chiffre n'est mesuré (ni estimé par CodeCarbon) : tout est modélisé "
+               "ou déclaré."),
+        "en": ("No measurement",
+               "No figure is measured (nor estimated by CodeCarbon): everything is "
+               "modelled or declared."),
+    },
+    "DATASET_OUTDATED": {
+        "fr": ("Jeu de facteurs ancien",
+               "La note a été calculée avec un jeu de facteurs plus ancien que celui livré, "
+               "ou un autre jeu."),
+        "en": ("Outdated factor dataset",
+               "The note was computed with an older factor dataset than the bundled one, "
+               "or another dataset."),
+    },
+    "DIGEST_MISMATCH": {
+        "fr": ("Empreinte SHA-256 invalide",
+               "L'empreinte SHA-256 enregistrée ne correspond pas aux données : la note a "
+               "été modifiée après sa production."),
+        "en": ("SHA-256 digest mismatch",
+               "The recorded SHA-256 digest does not match the data: the note was changed "
+               "after it was produced."),
+    },
+    "INTENSITY_OUTLIER": {
+        "fr": ("Intensité atypique",
+               "L'empreinte par utilisateur-année s'écarte du lot : score z robuste "
+               "du logarithme (médiane, MAD × 1,4826) au-delà de 3,5, lot d'au moins 5 notes."),
+        "en": ("Intensity outlier",
+               "The footprint per user-year is far from the batch: robust z-score of its "
+               "logarithm (median, MAD × 1.4826) beyond 3.5, batch of 5 notes or more."),
+    },
+}  # fmt: skip
+
+FLAG_CODES: Final = tuple(_TEXTS)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One flag: its stable code and the details that explain it (plain data)."""
+
+    code: str
+    details: tuple[str, ...] = ()
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "details": list(self.details), "params": dict(self.params)}
+
+
+def explain(code: str, lang: str = "fr") -> tuple[str, str]:
+    """(title, meaning) of a flag code in ``lang``."""
+    return _TEXTS[code][lang if lang in ("fr", "en") else "fr"]
+
+
+def flag_text(flag: Flag, lang: str = "fr") -> str:
+    """``CODE: title (details)`` as one line."""
+    title = explain(flag.code, lang)[0]
+    return f"{flag.code}: {title}" + (f" ({'; '.join(flag.details)})" if flag.details else "")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The numbers of the bundled factor dataset the checks need."""
+
+    name: str
+    version: str
+    rows: Mapping[str, Mapping[str, float]]
+
+    @classmethod
+    def bundled(cls) -> Reference:
+        from ecodigital.factors.database import NUMERIC_COLUMNS, load_reference_factors
+
+        table = load_reference_factors()
+        rows: dict[str, dict[str, float]] = {}
+        for factor_id, row in table.frame[list(NUMERIC_COLUMNS)].iterrows():
+            rows[str(factor_id)] = {
+                str(c): float(v) for c, v in row.items() if isinstance(v, float) and v == v
+            }
+        return cls(table.name, table.version, rows)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def number(value: Any) -> float | None:
+    """``value`` as a finite float, or None (booleans and text are not numbers)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    result = float(value)
+    return result if math.isfinite(result) else None
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _percent(new: float, old: float) -> str:
+    if old == 0:
+        return "ref 0"
+    return f"{(new - old) / old * 100:+.0f} %"
+
+
+def inventory(dossier: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The inventory items of a payload's dossier (inline or inlined from CSV)."""
+    return [item for item in _list(dossier.get("inventory")) if isinstance(item, Mapping)]
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def factor_overridden(payload: Mapping[str, Any], reference: Reference) -> Flag | None:
+    """Factor values in the note that differ from the reference (declared or not)."""
+    results = _mapping(payload.get("results"))
+    deviations: dict[tuple[str, str], float | None] = {}
+    dataset = _mapping(results.get("factors_dataset"))
+    for override in _list(dataset.get("overrides")):
+        override = _mapping(override)
+        key = (str(override.get("factor_id")), str(override.get("column")))
+        new, old = number(override.get("value")), number(override.get("reference"))
+        deviations[key] = (new - old) / old * 100 if new is not None and old else None
+    for used in _list(results.get("factors_used")):
+        used = _mapping(used)
+        ref = reference.rows.get(str(used.get("id")))
+        if ref is None:
+            continue  # a row the user added: declared data, not an override
+        values = {**_mapping(used.get("values")), **{k: used.get(k) for k in _FACTOR_NUMBERS}}
+        for column, value in values.items():
+            new, old = number(value), ref.get(column)
+            if new is None or old is None:
+                continue
+            if abs(new - old) > FACTOR_TOLERANCE * max(abs(new), abs(old)):
+                deviations[(str(used.get("id")), column)] = (new - old) / old * 100 if old else None
+    if not deviations:
+        return None
+    details = tuple(
+        f"{fid} {column} " + (f"{dev:+.0f} %" if dev is not None else "changed")
+        for (fid, column), dev in sorted(deviations.items())
+    )
+    params = {
+        "deviations_percent": [
+            {"factor_id": fid, "column": column, "deviation_percent": dev}
+            for (fid, column), dev in sorted(deviations.items())
+        ]
+    }
+    return Flag("FACTOR_OVERRIDDEN", details, params)
+
+
+def tier_gwp(results: Mapping[str, Any]) -> dict[str, float]:
+    """gwp (kgCO2e) of each tier with a known value."""
+    values: dict[str, float] = {}
+    for record in _list(results.get("by_tier")):
+        record = _mapping(record)
+        value = number(record.get("value"))
+        if record.get("criterion") == "gwp" and value is not None:
+            values[str(record.get("tier"))] = value
+    return values
+
+
+def tier_missing(results: Mapping[str, Any]) -> Flag | None:
+    """Terminals or network with no footprint at all."""
+    present = tier_gwp(results)
+    missing = tuple(tier for tier in EXPECTED_TIERS if not present.get(tier))
+    return Flag("TIER_MISSING", missing, {"tiers": list(missing)}) if missing else None
+
+
+def allocation_zero(dossier: Mapping[str, Any]) -> Flag | None:
+    """Items allocated 0 (they count for nothing)."""
+    items = tuple(
+        str(item.get("id"))[:80]
+        for item in inventory(dossier)
+        if number(item.get("allocation")) == 0
+    )
+    return Flag("ALLOCATION_ZERO", items, {"items": list(items)}) if items else None
+
+
+def reference_factor_id(item: Mapping[str, Any]) -> str | None:
+    """The factor row an item uses (its own ``factor`` or the default of its kind)."""
+    from ecodigital.vocabulary import TERMINAL_KINDS
+
+    factor = item.get("factor")
+    if isinstance(factor, str) and factor:
+        return factor
+    kind = item.get("kind")
+    if kind in TERMINAL_KINDS:
+        return str(kind)
+    if kind == "server":
+        from ecodigital.engine.compute import DEFAULT_SERVER_FACTOR
+
+        return str(DEFAULT_SERVER_FACTOR)
+    if kind == "storage":
+        media = item.get("media") if isinstance(item.get("media"), str) else "ssd"
+        return f"storage-{media}-tb-year"
+    return None
+
+
+def lifetime_far(dossier: Mapping[str, Any], reference: Reference) -> Flag | None:
+    """Declared lifetimes more than :data:`LIFETIME_RATIO` times from the reference row's."""
+    details: list[str] = []
+    for item in inventory(dossier):
+        declared = number(item.get("lifetime_years"))
+        factor_id = reference_factor_id(item)
+        ref = reference.rows.get(factor_id or "", {}).get("lifetime_years")
+        if declared is None or not ref or declared <= 0:
+            continue
+        if not 1 / LIFETIME_RATIO <= declared / ref <= LIFETIME_RATIO:
+            details.append(f"{str(item.get('id'))[:80]}: {declared:g} y vs {ref:g} y")
+    return Flag("LIFETIME_FAR", tuple(details)) if details else None
+
+
+def no_measurement(results: Mapping[str, Any]) -> Flag | None:
+    """No gwp figure measured or estimated by CodeCarbon."""
+    shares = _mapping(_mapping(results.get("quality_shares")).get("gwp"))
+    measured = sum(number(shares.get(q)) or 0.0 for q in ("measured", "estimated-by-codecarbon"))
+    return None if measured > 0 else Flag("NO_MEASUREMENT")
+
+
+def _version_key(version: str) -> tuple[int, ...] | None:
+    try:
+        return tuple(int(part) for part in version.split("."))
+    except ValueError:
+        return None
+
+
+def dataset_outdated(payload: Mapping[str, Any], reference: Reference) -> Flag | None:
+    """A factor dataset older than the bundled one, or another dataset altogether."""
+    dataset = _mapping(payload.get("factors_dataset"))
+    name, version = str(dataset.get("name")), str(dataset.get("version"))
+    if name != reference.name:
+        details = [f"{name[:80]} {version[:20]}"]
+    else:
+        declared, current = _version_key(version), _version_key(reference.version)
+        if declared is not None and current is not None and declared >= current:
+            return None
+        details = [f"{version[:20]} < {reference.version}"]
+    return Flag("DATASET_OUTDATED", tuple(details))
+
+
+def digest_mismatch(payload: Mapping[str, Any]) -> Flag | None:
+    """The recorded digest does not match the payload's data."""
+    from ecodigital.report.payload import verify_digest
+
+    try:
+        holds = verify_digest(payload)
+    except (TypeError, ValueError):  # data that canonical JSON refuses
+        holds = False
+    return None if holds else Flag("DIGEST_MISMATCH")
+
+
+def payload_flags(
+    payload: Mapping[str, Any], reference: Reference, *, check_digest: bool = True
+) -> list[Flag]:
+    """Every per-note flag of a payload (the batch outlier test is separate)."""
+    results = _mapping(payload.get("results"))
+    dossier = _mapping(payload.get("dossier"))
+    found = [
+        digest_mismatch(payload) if check_digest else None,
+        factor_overridden(payload, reference),
+        tier_missing(results),
+        allocation_zero(dossier),
+        lifetime_far(dossier, reference),
+        no_measurement(results),
+        dataset_outdated(payload, reference),
+    ]
+    return [flag for flag in found if flag is not None]
+
+
+def robust_z_scores(values: Sequence[float | None]) -> list[float | None]:
+    """Robust z-score of each value's natural log: (ln x - median) / (1.4826 x MAD).
+
+    None where the value is missing or not > 0, or for every value when fewer
+    than :data:`OUTLIER_MIN_BATCH` are usable or their MAD is 0.
+
+    >>> [round(z, 2) for z in robust_z_scores([1, 1, 1, 2, 4, 100])]
+    [-0.67, -0.67, -0.67, 0.67, 2.02, 8.29]
+    """
+    logs = [math.log(v) if v is not None and v > 0 else None for v in values]
+    usable = [v for v in logs if v is not None]
+    if len(usable) < OUTLIER_MIN_BATCH:
+        return [None] * len(values)
+    median = statistics.median(usable)
+    mad = statistics.median(abs(v - median) for v in usable) * MAD_TO_SIGMA
+    if mad == 0:
+        return [None] * len(values)
+    return [None if v is None else (v - median) / mad for v in logs]

@@ -1,0 +1,520 @@
+"""Read the payload of a submitted note (or assess a dossier), treating every file as hostile.
+
+Every limit is checked before the costly step it protects: the file size
+before any read, a ZIP's member names, sizes and compression ratios before
+any decompression, a PDF's object count, page count and embedded file size
+(with a time budget on the whole parse), a JSON text's size and nesting depth
+before ``json.loads``. Nothing is executed, fetched or written: a note's HTML
+is only searched as text for its one payload block.
+
+Each failure is an :class:`UnreadableFile` naming the file, what is wrong and
+what to do; a batch reports it in the file's row and goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import stat
+import threading
+import zlib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from ecodigital.errors import InputError
+from ecodigital.report.payload import (
+    HTML_SCRIPT_ID,
+    ODT_MEMBER,
+    PAYLOAD_FORMAT,
+    PDF_ATTACHMENT,
+    build_payload,
+    sidecar_path,
+)
+
+if TYPE_CHECKING:
+    from ecodigital.factors.database import FactorTable
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "ReadLimits",
+    "Submission",
+    "UnreadableFile",
+    "load_payload_json",
+    "read_note_payload",
+    "read_submission",
+]
+
+MIB: Final = 1024 * 1024
+NOTE_SUFFIXES: Final = (".pdf", ".html", ".htm", ".odt", ".md", ".markdown", ".json")
+DOSSIER_SUFFIXES: Final = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Limits applied to every submitted file (sizes in bytes)."""
+
+    max_file_bytes: int = 50 * MIB
+    max_payload_bytes: int = 20 * MIB
+    max_json_depth: int = 64
+    max_pdf_objects: int = 100_000
+    max_pdf_pages: int = 1_000
+    max_pdf_seconds: float = 20.0
+    max_zip_members: int = 2_000
+    max_zip_total_bytes: int = 200 * MIB
+    max_zip_ratio: float = 200.0
+    max_dossier_bytes: int = 10 * MIB
+
+
+DEFAULT_LIMITS: Final = ReadLimits()
+
+#: Compression ratios are only checked on members larger than this (tiny files compress oddly).
+_RATIO_FLOOR_BYTES: Final = MIB
+
+
+class UnreadableFile(InputError):
+    """A submitted file that cannot be read safely (one file of a batch)."""
+
+
+@dataclass
+class Submission:
+    """One application as read from a file: its payload and where it came from.
+
+    ``kind`` is ``pdf``, ``html``, ``odt``, ``md``, ``json`` or ``dossier``; a
+    dossier's payload is built here from a fresh assessment, so its digest
+    always holds and says nothing.
+    """
+
+    path: Path
+    kind: str
+    payload: dict[str, Any]
+
+    @property
+    def from_dossier(self) -> bool:
+        return self.kind == "dossier"
+
+
+def _fail(path: Path | str, problem: str, fix: str | None = None) -> UnreadableFile:
+    return UnreadableFile(str(path), None, problem, fix)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _regular_file_size(path: Path, max_bytes: int, what: str = "file") -> int:
+    """The size of ``path``, refused if it is not a regular file or is too large."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise _fail(path, f"{what} not found", "check the path") from None
+    except OSError as exc:
+        raise _fail(path, f"cannot read the {what} ({exc.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        # A FIFO or a device would block or never end.
+        raise _fail(path, "is not a regular file", "give the path of a note or a dossier")
+    if info.st_size > max_bytes:
+        raise _fail(
+            path,
+            f"is {info.st_size:,} bytes, more than the limit of {max_bytes:,}",
+            "ask the applicant for the note as produced by ecodigital",
+        )
+    return info.st_size
+
+
+def _read_bytes(path: Path, max_bytes: int, what: str = "file") -> bytes:
+    _regular_file_size(path, max_bytes, what)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise _fail(path, f"cannot read the {what} ({exc.strerror})") from None
+    if len(data) > max_bytes:  # the file grew while being read
+        raise _fail(path, f"is more than the limit of {max_bytes:,} bytes")
+    return data
+
+
+# --------------------------------------------------------------------------- JSON
+
+_KEEP_FOR_DEPTH: Final = bytes(b for b in range(256) if b not in b'[]{}"')
+
+
+def json_depth(data: bytes) -> int:
+    """The deepest nesting of arrays and objects in JSON ``data`` (strings skipped).
+
+    Escaped backslashes and quotes are dropped first, so string boundaries are
+    the remaining quotes; then only brackets and quotes are kept (C-speed
+    ``bytes`` methods) before strings are removed and the depth is summed.
+
+    >>> json_depth(b'{"a": [1, {"b": "[[[\\\\\\"{"}]}')
+    3
+    """
+    import numpy as np
+
+    reduced = data.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _KEEP_FOR_DEPTH)
+    brackets = re.sub(rb'"[^"]*"', b"", reduced).replace(b'"', b"")
+    if not brackets:
+        return 0
+    codes = np.frombuffer(brackets, dtype=np.uint8)
+    steps = np.where((codes == ord("[")) | (codes == ord("{")), 1, -1)
+    return int(np.cumsum(steps).max())
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in a payload")
+
+
+def load_payload_json(
+    data: bytes | str, where: str, limits: ReadLimits = DEFAULT_LIMITS
+) -> dict[str, Any]:
+    """Parse a payload's JSON text after checking its size and depth, then its shape."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if len(raw) > limits.max_payload_bytes:
+        raise _fail(
+            where, f"the payload is {len(raw):,} bytes, more than {limits.max_payload_bytes:,}"
+        )
+    depth = json_depth(raw)
+    if depth > limits.max_json_depth:
+        raise _fail(
+            where,
+            f"the payload is nested {depth} levels deep, more than {limits.max_json_depth}",
+            "this is not a payload written by ecodigital",
+        )
+    try:
+        value = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        problem = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise _fail(where, f"the embedded payload is not valid JSON ({problem})") from None
+    if not isinstance(value, dict) or value.get("format") != PAYLOAD_FORMAT:
+        raise _fail(where, f"the embedded data is not an {PAYLOAD_FORMAT} payload")
+    for member in ("dossier", "results", "factors_dataset", "tool"):
+        if not isinstance(value.get(member), Mapping):
+            raise _fail(where, f"the payload has no {member!r} mapping")
+    return value
+
+
+# --------------------------------------------------------------------------- HTML
+
+_SCRIPT_OPEN: Final = re.compile(r"<script\b[^>]*>", re.IGNORECASE)
+_SCRIPT_CLOSE: Final = re.compile(r"</script\s*>", re.IGNORECASE)
+_COMMENT: Final = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_PAYLOAD_ID: Final = re.compile(r"\bid\s*=\s*[\"']?" + HTML_SCRIPT_ID + r"[\"'\s/>]", re.IGNORECASE)
+
+
+def _html_payload(path: Path, limits: ReadLimits) -> bytes:
+    """The text of the one payload block of an HTML note (read as text, never rendered)."""
+    try:
+        text = _read_bytes(path, limits.max_file_bytes).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _fail(path, f"is not UTF-8 text (byte {exc.start})") from None
+    tags = list(_SCRIPT_OPEN.finditer(text))
+    blocks = [tag for tag in tags if _PAYLOAD_ID.search(tag.group(0))]
+    others = len(tags) - len(blocks)
+    if not blocks:
+        raise _fail(path, "holds no ecodigital payload", "is it an ecodigital note?")
+    if len(blocks) > 1:
+        raise _fail(
+            path,
+            f"holds {len(blocks)} payload blocks, a note has one",
+            "the file was altered; ask the applicant for the note as produced",
+        )
+    if others:
+        raise _fail(
+            path,
+            f"holds {others} script element(s) besides the payload; ecodigital notes have none",
+            "the file was altered; it was not opened, ask for the note as produced",
+        )
+    block = blocks[0]
+    if any(c.start() < block.start() < c.end() for c in _COMMENT.finditer(text)):
+        raise _fail(path, "its payload block is inside an HTML comment", "the file was altered")
+    if "application/json" not in block.group(0).lower():
+        raise _fail(path, 'its payload block is not of type "application/json"')
+    end = _SCRIPT_CLOSE.search(text, block.end())
+    if end is None:
+        raise _fail(path, "its payload block is not closed (the file is truncated?)")
+    return text[block.end() : end.start()].encode("utf-8")
+
+
+# --------------------------------------------------------------------------- ODT (ZIP)
+
+
+def _unsafe_member_name(name: str) -> bool:
+    """Whether a ZIP member name could point outside a folder it is extracted to."""
+    if not name or "\x00" in name or "\\" in name or name.startswith("/"):
+        return True
+    if re.match(r"^[A-Za-z]:", name):
+        return True
+    return any(part == ".." for part in name.split("/"))
+
+
+def _zip_payload(path: Path, limits: ReadLimits) -> bytes:
+    """The payload member of an ODT package, after checking every member's name and size."""
+    import zipfile
+
+    _regular_file_size(path, limits.max_file_bytes)
+    try:
+        with zipfile.ZipFile(path) as package:
+            infos = package.infolist()
+            if len(infos) > limits.max_zip_members:
+                raise _fail(
+                    path, f"has {len(infos):,} members, more than {limits.max_zip_members:,}"
+                )
+            total = 0
+            for info in infos:
+                if _unsafe_member_name(info.filename):
+                    raise _fail(
+                        path,
+                        f"has a member named {info.filename[:80]!r}, which points outside "
+                        "the package",
+                        "the file was built by hand; it was not opened",
+                    )
+                if stat.S_ISLNK(info.external_attr >> 16):
+                    raise _fail(path, f"has a symbolic link member {info.filename[:80]!r}")
+                total += info.file_size
+                ratio = info.file_size / max(info.compress_size, 1)
+                if info.file_size > _RATIO_FLOOR_BYTES and ratio > limits.max_zip_ratio:
+                    raise _fail(
+                        path,
+                        f"member {info.filename[:80]!r} expands {ratio:,.0f} times "
+                        f"(limit {limits.max_zip_ratio:,.0f}): a ZIP bomb",
+                        "the file was not opened",
+                    )
+            if total > limits.max_zip_total_bytes:
+                raise _fail(
+                    path,
+                    f"expands to {total:,} bytes, more than {limits.max_zip_total_bytes:,}",
+                    "the file was not opened",
+                )
+            members = [info for info in infos if info.filename == ODT_MEMBER]
+            if not members:
+                raise _fail(path, f"has no {ODT_MEMBER} member", "is it an ecodigital note?")
+            if len(members) > 1:
+                raise _fail(path, f"has {len(members)} {ODT_MEMBER} members, a note has one")
+            member = members[0]
+            if member.file_size > limits.max_payload_bytes:
+                raise _fail(path, f"its payload is {member.file_size:,} bytes, too large")
+            with package.open(member) as handle:
+                # Declared sizes can lie: never read more than the limit.
+                data = handle.read(limits.max_payload_bytes + 1)
+            if len(data) > limits.max_payload_bytes:
+                raise _fail(path, "its payload is larger than it declares (a ZIP bomb)")
+            return data
+    except UnreadableFile:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error) as exc:
+        raise _fail(path, f"is not a readable ODT/ZIP package ({exc})") from None
+    except (RuntimeError, NotImplementedError) as exc:  # encrypted or unknown compression
+        raise _fail(path, f"cannot read its payload member ({exc})") from None
+    except OSError as exc:
+        raise _fail(path, f"cannot read the package ({exc.strerror or exc})") from None
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+class _OutOfTime(BaseException):
+    """Raised by the alarm; a BaseException so that no library ``except Exception`` eats it."""
+
+
+@contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (main thread on POSIX only; elsewhere no budget)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
+        yield
+        return
+
+    def _alarm(signum: int, frame: Any) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _name_tree_entries(node: Any, budget: list[int], depth: int = 0) -> Iterator[tuple[str, Any]]:
+    """(name, value) pairs of a PDF name tree, with bounds on depth and node count."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    node = node.get_object()
+    budget[0] -= 1
+    if budget[0] < 0 or depth > 32 or not isinstance(node, DictionaryObject):
+        raise ValueError("the embedded-files tree is too large or malformed")
+    names = node.get("/Names")
+    if isinstance(names, ArrayObject):
+        for index in range(0, len(names) - 1, 2):
+            yield str(names[index]), names[index + 1]
+    kids = node.get("/Kids")
+    if isinstance(kids, ArrayObject):
+        for kid in kids:
+            yield from _name_tree_entries(kid, budget, depth + 1)
+
+
+def _pdf_embedded(reader: Any, path: Path, limits: ReadLimits) -> bytes:
+    root = reader.trailer["/Root"].get_object()
+    names = root.get("/Names")
+    tree = names.get_object().get("/EmbeddedFiles") if names is not None else None
+    if tree is None:
+        raise _fail(path, f"has no embedded {PDF_ATTACHMENT}", "is it an ecodigital note?")
+    specs = [spec for name, spec in _name_tree_entries(tree, [10_000]) if name == PDF_ATTACHMENT]
+    if not specs:
+        raise _fail(path, f"has no embedded {PDF_ATTACHMENT}", "is it an ecodigital note?")
+    if len(specs) > 1:
+        raise _fail(path, f"embeds {len(specs)} files named {PDF_ATTACHMENT}, a note has one")
+    stream = specs[0].get_object()["/EF"]["/F"].get_object()
+    params = stream.get("/Params")
+    declared = params.get_object().get("/Size") if params is not None else None
+    if isinstance(declared, int) and declared > limits.max_payload_bytes:
+        raise _fail(path, f"its embedded payload declares {declared:,} bytes, too large")
+    # pypdf keeps a stream's encoded bytes in ``_data``; decoding them here lets
+    # the size limit stop a compression bomb while it inflates.
+    raw = bytes(getattr(stream, "_data", b""))
+    if len(raw) > limits.max_file_bytes:
+        raise _fail(path, "its embedded payload is too large")
+    filters = stream.get("/Filter")
+    filters = [str(f) for f in filters] if isinstance(filters, list) else [str(filters or "")]
+    if filters in ([""], []):
+        data = raw
+    elif filters == ["/FlateDecode"]:
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(raw, limits.max_payload_bytes + 1)
+        if len(data) > limits.max_payload_bytes or inflater.unconsumed_tail:
+            raise _fail(
+                path, f"its embedded payload inflates past {limits.max_payload_bytes:,} bytes"
+            )
+    else:
+        raise _fail(path, f"its embedded payload uses an unexpected filter {filters}")
+    return data
+
+
+def _pdf_payload(path: Path, limits: ReadLimits) -> bytes:
+    """The embedded payload of a PDF note, parsed with limits and a time budget."""
+    import logging
+    import warnings
+
+    _regular_file_size(path, limits.max_file_bytes)
+    from pypdf import PdfReader
+
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)  # a malformed file is reported once, as our error
+    try:
+        with warnings.catch_warnings(), _time_budget(limits.max_pdf_seconds):
+            warnings.simplefilter("ignore")
+            reader = PdfReader(path, strict=False)
+            size = reader.trailer.get("/Size")
+            if not isinstance(size, int) or size > limits.max_pdf_objects:
+                raise _fail(path, f"declares {size} objects, more than {limits.max_pdf_objects:,}")
+            pages = len(reader.pages)
+            if pages > limits.max_pdf_pages:
+                raise _fail(path, f"has {pages:,} pages, more than {limits.max_pdf_pages:,}")
+            return _pdf_embedded(reader, path, limits)
+    except UnreadableFile:
+        raise
+    except _OutOfTime:
+        raise _fail(
+            path,
+            f"took more than {limits.max_pdf_seconds:g} s to parse",
+            "the PDF is malformed or built to be slow; it was not read",
+        ) from None
+    except Exception as exc:  # pypdf raises many types on malformed files
+        problem = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise _fail(path, f"is not a readable PDF note ({type(exc).__name__}: {problem})") from None
+    finally:
+        logger.setLevel(level)
+
+
+# --------------------------------------------------------------------------- dispatch
+
+
+def _sniff(path: Path) -> str:
+    """The kind of a submitted file, by its first bytes, then its name."""
+    _regular_file_size(path, 1 << 62)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise _fail(path, f"cannot read the file ({exc.strerror})") from None
+    suffix = path.suffix.lower()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "odt"
+    if suffix in (".md", ".markdown"):
+        return "md"
+    if suffix == ".json":
+        return "json"
+    if suffix in DOSSIER_SUFFIXES:
+        return "dossier"
+    if suffix in (".html", ".htm") or head.lstrip().startswith(b"<"):
+        return "html"
+    raise _fail(
+        path,
+        "is neither a note (PDF, HTML, ODT, Markdown + .json) nor a dossier (.yaml)",
+        "give the note as produced by ecodigital note",
+    )
+
+
+def read_note_payload(
+    path: str | Path, limits: ReadLimits = DEFAULT_LIMITS
+) -> tuple[str, dict[str, Any]]:
+    """``(kind, payload)`` of a note in PDF, HTML, ODT, Markdown (its sidecar) or JSON."""
+    path = Path(path)
+    kind = _sniff(path)
+    if kind == "pdf":
+        return kind, load_payload_json(_pdf_payload(path, limits), str(path), limits)
+    if kind == "odt":
+        return kind, load_payload_json(_zip_payload(path, limits), str(path), limits)
+    if kind == "md":
+        sidecar = sidecar_path(path)
+        if not sidecar.exists():
+            raise _fail(
+                path,
+                f"has no payload file beside it ({sidecar.name})",
+                "give the .json file written with the Markdown note",
+            )
+        data = _read_bytes(sidecar, limits.max_payload_bytes)
+        return kind, load_payload_json(data, str(sidecar), limits)
+    if kind == "json":
+        return kind, load_payload_json(
+            _read_bytes(path, limits.max_payload_bytes), str(path), limits
+        )
+    if kind == "html":
+        return kind, load_payload_json(_html_payload(path, limits), str(path), limits)
+    raise _fail(path, "is a dossier, not a note", "give the note written by ecodigital note")
+
+
+def read_submission(
+    path: str | Path,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    factors: FactorTable | None = None,
+) -> Submission:
+    """A note's payload, or a dossier assessed now with the reference factors."""
+    path = Path(path)
+    if _sniff(path) != "dossier":
+        kind, payload = read_note_payload(path, limits)
+        return Submission(path, kind, payload)
+    return Submission(path, "dossier", _assess_dossier_file(path, limits, factors))
+
+
+def _assess_dossier_file(
+    path: Path, limits: ReadLimits, factors: FactorTable | None
+) -> dict[str, Any]:
+    from ecodigital.assessment import assess_loaded
+    from ecodigital.dossier.load import parse_dossier_text
+    from ecodigital.factors.database import load_reference_factors
+    from ecodigital.fileio import read_text_limited
+    from ecodigital.report.data import assessment_data
+
+    _regular_file_size(path, limits.max_dossier_bytes, "dossier")
+    text = read_text_limited(path, max_bytes=limits.max_dossier_bytes, what="dossier")
+    loaded = parse_dossier_text(text, path)
+    assessment = assess_loaded(loaded, factors if factors is not None else load_reference_factors())
+    return build_payload(assessment, assessment_data(assessment, include_rows=False))

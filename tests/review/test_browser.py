@@ -1,0 +1,82 @@
+"""The HTML comparison report in headless Chromium: no console message, no request."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from ecodigital.review.compare import compare_files
+from ecodigital.review.report import render_html
+
+from .browser import open_in_chromium
+
+pytestmark = pytest.mark.slow
+
+
+def test_detectors_catch_console_errors_and_requests(tmp_path):
+    page = tmp_path / "control.html"
+    page.write_text(
+        '<!DOCTYPE html><meta charset="utf-8"><img src="http://127.0.0.1:9/x.png">'
+        '<script>console.error("control-error")</script>',
+        encoding="utf-8",
+    )
+    _, console, urls = open_in_chromium(page, tmp_path, "--dump-dom")
+    assert any("control-error" in line for line in console)
+    assert "http://127.0.0.1:9/x.png" in urls
+
+
+def _batch(notes: dict[str, Path], folder: Path) -> list[Path]:
+    """The notes, plus variants of the plain one (other figures, an injected name)."""
+    from ecodigital.report.payload import compute_digest, html_payload_block
+    from ecodigital.review.readers import read_note_payload
+
+    payload = read_note_payload(notes["plain"])[1]
+    variants = [
+        ("Portail des démarches de la métropole", "Métropole du Val", "metropole", 4.0, 6.5),
+        ("Téléservices scolaires", "Commune de Saint-Aubin", "commune", 0.35, 0.4),
+        ("<script>alert(1)</script> Espace famille", "=HYPERLINK(\"http://x\")", "commune", 1.2,
+         1.1),
+    ]  # fmt: skip
+    paths = list(notes.values())
+    for index, (project, applicant, kind, scale, users) in enumerate(variants):
+        copy = json.loads(json.dumps(payload))
+        copy["dossier"]["project"].update(name=project)
+        copy["dossier"]["project"]["beneficiary"].update(name=applicant, type=kind)
+        copy["dossier"]["project"]["users_per_year"] = [
+            u * users for u in copy["dossier"]["project"]["users_per_year"]
+        ]
+        results = copy["results"]
+        results["totals"]["gwp"]["value"] *= scale
+        for record in results["by_tier"]:
+            if record["criterion"] == "gwp" and record["tier"] == "network":
+                record["value"] *= 3 * scale
+        results["per_functional_unit"]["per_user_year"]["gwp"]["value"] *= scale / users
+        answers = copy["dossier"]["rgesn"]["answers"]
+        for key in list(answers)[: 4 * index]:
+            answers[key] = {"status": "non_conforme", "action": "x", "due": "2027-01-01"}
+        copy["digest"]["value"] = compute_digest(copy)
+        page = folder / f"variant-{index}.html"
+        page.write_text(f"<!DOCTYPE html><title>n</title>{html_payload_block(copy)}", "utf-8")
+        paths.append(page)
+    return paths
+
+
+def test_comparison_report_in_chromium(notes, tmp_path):
+    rows = compare_files(_batch(notes, tmp_path))
+    page = tmp_path / "comparaison.html"
+    page.write_text(render_html(rows, "fr"), encoding="utf-8")
+    dom, console, urls = open_in_chromium(page, tmp_path, "--dump-dom")
+    assert console == []
+    assert urls == []
+    assert "Comparaison des demandes" in dom
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Espace famille" in dom
+    assert dom.count("<svg") == 3
+    assert "DIGEST_MISMATCH" in dom and "FACTOR_OVERRIDDEN" in dom
+
+    shot = Path(os.environ.get("ECODIGITAL_SCREENSHOT_DIR", tmp_path)) / "compare-html.png"
+    open_in_chromium(page, tmp_path, f"--screenshot={shot}", "--window-size=1600,1760",
+                     "--hide-scrollbars")  # fmt: skip
+    assert shot.read_bytes().startswith(b"\x89PNG")

@@ -1,0 +1,172 @@
+"""The spec's first check: notes from varied dossiers, one edited, one with a bent factor;
+compare and verify flag exactly those."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ecodigital.cli import cli
+from ecodigital.review.compare import compare_files
+from ecodigital.review.verify import verify_note
+
+#: Flags every note of the example gets: nothing in it is measured.
+BASE = {"NO_MEASUREMENT"}
+EXPECTED = {
+    "plain": BASE,
+    "users": BASE,
+    "nonetwork": BASE | {"TIER_MISSING"},
+    "bent": BASE | {"FACTOR_OVERRIDDEN"},
+    "edited": BASE | {"DIGEST_MISMATCH"},
+}
+
+
+def test_compare_flags_exactly_the_edited_and_the_bent_notes(notes):
+    rows = compare_files([notes[key] for key in EXPECTED])
+    assert [row.error for row in rows] == [None] * len(EXPECTED)
+    flags = {key: set(row.flag_codes) for key, row in zip(EXPECTED, rows, strict=True)}
+    assert flags == EXPECTED
+    by_key = dict(zip(EXPECTED, rows, strict=True))
+    bent = next(f for f in by_key["bent"].flags if f.code == "FACTOR_OVERRIDDEN")
+    assert bent.details == ("laptop gwp_manufacturing_kgco2e -50 %",)
+    assert by_key["nonetwork"].flags[0].details == ("network",)
+    assert [row.digest_ok for row in rows] == [True, True, True, True, False]
+
+
+def test_compare_reads_the_figures_of_each_note(notes):
+    plain, users, nonetwork, bent = compare_files(
+        [notes["plain"], notes["users"], notes["nonetwork"], notes["bent"]]
+    )
+    assert plain.gwp_kgco2e == pytest.approx(10422.7073465056)
+    assert plain.user_years == 37500
+    assert plain.gwp_per_user_year_kgco2e == pytest.approx(10422.7073465056 / 37500)
+    assert users.user_years == 43800
+    assert users.gwp_per_user_year_kgco2e == pytest.approx(users.gwp_kgco2e / 43800)
+    assert nonetwork.network_share is None
+    assert nonetwork.terminals_share + nonetwork.datacenter_share == pytest.approx(1.0)
+    assert plain.terminals_share + plain.datacenter_share + plain.network_share == pytest.approx(
+        1.0
+    )
+    # (40 agents' laptops x 25 % + 4,000 citizens' laptops x 0.18 %) x (170 - 85) kgCO2e:
+    # one 5-year life each over the 5-year horizon.
+    assert plain.gwp_kgco2e - bent.gwp_kgco2e == pytest.approx(
+        (40 * 0.25 + 4000 * 0.0018) * 85, rel=1e-9
+    )
+    assert bent.declared_share > 0
+    assert plain.rgesn_score == pytest.approx(65.0)
+    assert plain.factors_dataset_version == "2026.1"
+    assert plain.finance_verdict == "not_available"
+
+
+def test_verify_holds_on_untouched_notes(notes):
+    # 4 criteria x (1 total + 3 tiers + 4 phases); no network tier: 4 figures fewer.
+    for key, figures in (("plain", 32), ("users", 32), ("nonetwork", 28)):
+        report = verify_note(notes[key])
+        assert report.holds, (key, report.differences)
+        assert report.figures_checked == figures
+
+
+def test_verify_lists_the_edited_figure(notes):
+    report = verify_note(notes["edited"])
+    assert not report.holds
+    assert not report.digest_ok
+    assert [d.figure for d in report.differences] == ["totals.gwp"]
+    assert report.differences[0].note == pytest.approx(9422.7073465056)
+    assert report.differences[0].recomputed == pytest.approx(10422.7073465056)
+
+
+def test_verify_says_the_bent_factor_explains_the_differences(notes):
+    report = verify_note(notes["bent"])
+    assert report.digest_ok
+    assert not report.holds
+    figures = {d.figure for d in report.differences}
+    assert {"totals.gwp", "by_tier.terminals.gwp", "by_phase.manufacturing.gwp"} <= figures
+    assert report.declared_overrides == 1
+    assert report.overrides_explain is True
+
+
+@pytest.mark.parametrize(
+    ("key", "code", "needle"),
+    [
+        ("plain", 0, "la note tient"),
+        ("edited", 1, "NE CORRESPOND PAS"),
+        ("bent", 1, "FACTOR_OVERRIDDEN"),
+    ],
+)
+def test_verify_command_exit_codes(notes, key, code, needle):
+    result = CliRunner().invoke(cli, ["verify", str(notes[key])])
+    assert result.exit_code == code, result.output
+    assert needle in result.output
+
+
+def test_verify_command_unreadable_input_exits_2(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<p>no data</p>", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["verify", str(page), "--lang", "en"])
+    assert result.exit_code == 2
+    assert "holds no ecodigital payload" in result.output
+    result = CliRunner().invoke(cli, ["verify", str(tmp_path / "nope.pdf")])
+    assert result.exit_code == 2
+
+
+def test_verify_refuses_a_dataset_version_not_shipped(notes):
+    result = CliRunner().invoke(cli, ["verify", str(notes["plain"]), "--factors-dataset", "2019.1"])
+    assert result.exit_code == 2
+    assert "not shipped" in result.output
+
+
+def test_verify_recomputes_with_the_current_dataset_and_says_so(notes, tmp_path):
+    from ecodigital.report.payload import compute_digest, html_payload_block
+
+    payload = json.loads(notes["plain"].with_suffix(".html").read_text(encoding="utf-8").split(
+        'id="ecodigital-payload">')[1].split("</script>")[0])  # fmt: skip
+    payload["factors_dataset"]["version"] = "2025.9"
+    payload["digest"]["value"] = compute_digest(payload)
+    page = tmp_path / "old.html"
+    page.write_text(
+        f"<!DOCTYPE html><title>x</title>{html_payload_block(payload)}", encoding="utf-8"
+    )
+    result = CliRunner().invoke(cli, ["verify", str(page), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "not shipped with this ecodigital: recomputed with the current one" in result.output
+    (row,) = compare_files([page])
+    assert row.flag_codes == ["NO_MEASUREMENT", "DATASET_OUTDATED"]
+
+
+@pytest.mark.slow
+def test_pdf_note_compares_and_verifies(notes, pdf_note):
+    rows = compare_files([pdf_note, notes["plain"]])
+    assert rows[0].kind == "pdf"
+    assert rows[0].flag_codes == ["NO_MEASUREMENT"]
+    assert rows[0].user_years == 3600
+    assert verify_note(pdf_note).holds
+
+
+def test_compare_command_writes_only_its_output(notes, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    inputs = [str(p) for p in notes.values()]
+    before = set(Path(tmp_path).rglob("*"))
+    for name in ("c.html", "c.csv", "c.json", "c.xlsx"):
+        result = CliRunner().invoke(cli, ["compare", *inputs, "-o", name, "--lang", "en"])
+        assert result.exit_code == 0, result.output
+    after = set(Path(tmp_path).rglob("*"))
+    assert after - before == {tmp_path / n for n in ("c.html", "c.csv", "c.json", "c.xlsx")}
+    data = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
+    assert [set(f["code"] for f in r["flags"]) for r in data["rows"]] == list(EXPECTED.values())
+    result = CliRunner().invoke(cli, ["compare", *inputs, "-o", "c.csv"])
+    assert result.exit_code == 2 and "already exists" in result.output
+
+
+def test_compare_table_and_sort(notes):
+    result = CliRunner().invoke(
+        cli, ["compare", *map(str, notes.values()), "--sort", "-gwp_per_user_year_kgco2e"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split()[:3] == ["n°", "Projet", "Porteur"]
+    assert "DIGEST_MISMATCH" in result.output
+    bad = CliRunner().invoke(cli, ["compare", str(notes["plain"]), "--sort", "colour"])
+    assert bad.exit_code == 2 and "is not a column" in bad.output

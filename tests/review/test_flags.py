@@ -1,0 +1,75 @@
+"""Flags: golden values computed by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from ecodigital.review.flags import (
+    Reference,
+    allocation_zero,
+    dataset_outdated,
+    lifetime_far,
+    robust_z_scores,
+    tier_missing,
+)
+from ecodigital.review.report import neutralise_cell
+
+REFERENCE = Reference("ecodigital-reference-factors", "2026.1", {"laptop": {"lifetime_years": 5.0}})
+
+
+def test_robust_z_scores_by_hand():
+    # logs 0, 0, 0, ln 2, ln 4, ln 100; median ln(2)/2; MAD ln(2)/2; sigma 1.4826 x MAD.
+    scores = robust_z_scores([1, 1, 1, 2, 4, 100])
+    half = math.log(2) / 2
+    assert scores[0] == pytest.approx(-half / (1.4826 * half))
+    assert scores[5] == pytest.approx((math.log(100) - half) / (1.4826 * half))
+    assert abs(scores[5]) > 3.5 > abs(scores[4])
+
+
+def test_robust_z_scores_need_five_values_and_spread():
+    assert robust_z_scores([1, 2, 3, 100]) == [None] * 4
+    assert robust_z_scores([2, 2, 2, 2, 2, 50]) == [None] * 6  # MAD 0
+    assert robust_z_scores([1, 2, None, 0, 3, 4, 5])[2:4] == [None, None]
+
+
+def test_lifetime_far_at_twice_the_reference():
+    items = {"inventory": [
+        {"id": "a", "kind": "laptop", "lifetime_years": 10},
+        {"id": "b", "kind": "laptop", "lifetime_years": 10.5},
+        {"id": "c", "kind": "laptop", "lifetime_years": 2.4},
+        {"id": "d", "kind": "laptop"},
+    ]}  # fmt: skip
+    flag = lifetime_far(items, REFERENCE)
+    assert flag is not None
+    assert flag.details == ("b: 10.5 y vs 5 y", "c: 2.4 y vs 5 y")
+
+
+def test_allocation_zero_and_tier_missing():
+    flag = allocation_zero({"inventory": [{"id": "x", "allocation": 0}, {"id": "y"}]})
+    assert flag is not None and flag.details == ("x",)
+    results = {"by_tier": [{"tier": "terminals", "criterion": "gwp", "value": 3.0},
+                           {"tier": "network", "criterion": "gwp", "value": 0.0}]}  # fmt: skip
+    flag = tier_missing(results)
+    assert flag is not None and flag.details == ("network",)
+
+
+def test_dataset_outdated():
+    def payload(name: str, version: str) -> dict:
+        return {"factors_dataset": {"name": name, "version": version}}
+
+    assert dataset_outdated(payload("ecodigital-reference-factors", "2026.1"), REFERENCE) is None
+    assert dataset_outdated(payload("ecodigital-reference-factors", "2027.1"), REFERENCE) is None
+    old = dataset_outdated(payload("ecodigital-reference-factors", "2025.10"), REFERENCE)
+    assert old is not None and old.details == ("2025.10 < 2026.1",)
+    assert dataset_outdated(payload("other", "9"), REFERENCE) is not None
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@A1", "'@A1"), ("\tx", "'\tx"),
+     ("\rx", "'\rx"), ("a=1", "a=1"), (-1.5, -1.5), (None, None)],
+)  # fmt: skip
+def test_neutralise_cell(cell, expected):
+    assert neutralise_cell(cell) == expected

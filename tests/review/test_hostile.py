@@ -1,0 +1,255 @@
+"""The hostile corpus: every file gets a clear error of its own or comes out inert,
+the batch finishes, and nothing is written outside the output path."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ecodigital.cli import cli
+from ecodigital.report.payload import (
+    ODT_MEMBER,
+    PDF_ATTACHMENT,
+    compute_digest,
+    html_payload_block,
+)
+from ecodigital.review.compare import compare_files
+from ecodigital.review.readers import UnreadableFile, json_depth, read_note_payload
+from ecodigital.review.report import render_csv, render_html, render_table, render_xlsx
+
+INJECTIONS = (
+    "<script>alert(1)</script>",
+    '=HYPERLINK("http://x")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)",
+    "-2+3",
+    "\tTAB",
+    "\x1b[31mred\x1b[0m",
+)
+
+
+def _pdf(objects: list[bytes], trailer: bytes) -> bytes:
+    """A PDF with a correct cross-reference table (objects numbered from 1)."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n" + trailer + b"\nstartxref\n%d\n%%%%EOF\n" % xref)
+    return out.getvalue()
+
+
+def _pdf_with_attachment(stream: bytes, extra: bytes = b"", size: int | None = None) -> bytes:
+    name = PDF_ATTACHMENT.encode()
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 3 0 R >> >>",
+            b"<< /Type /Pages /Kids [] /Count 0 >>",
+            b"<< /Names [(" + name + b") 4 0 R] >>",
+            b"<< /Type /Filespec /F (" + name + b") /EF << /F 5 0 R >> >>",
+            b"<< /Type /EmbeddedFile /Length %d " % len(stream) + extra + b">>\nstream\n"
+            + stream + b"\nendstream",
+        ],
+        b"<< /Root 1 0 R /Size %d >>" % (size or 6),
+    )  # fmt: skip
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr(zipfile.ZipInfo("mimetype"), b"application/vnd.oasis.opendocument.text")
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            package.writestr(info, data)
+    return out.getvalue()
+
+
+def _payload(notes: dict[str, Path]) -> dict:
+    return read_note_payload(notes["plain"])[1]
+
+
+def _renamed(payload: dict, name: str) -> dict:
+    copy = json.loads(json.dumps(payload))
+    copy["dossier"]["project"]["name"] = name
+    copy["dossier"]["project"]["beneficiary"]["name"] = name
+    copy["digest"]["value"] = compute_digest(copy)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def corpus(notes, tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """Hostile files and the error each must give (a regular expression)."""
+    folder = tmp_path_factory.mktemp("corpus")
+    payload = _payload(notes)
+    good = json.dumps(payload).encode()
+    block = html_payload_block(payload)
+    expected: dict[str, str] = {}
+
+    def add(name: str, data: bytes | str, error: str) -> None:
+        path = folder / name
+        (path.write_bytes if isinstance(data, bytes) else path.write_text)(data)
+        expected[name] = error
+
+    with (folder / "huge.html").open("wb") as handle:  # sparse: 60 MB without the disk
+        handle.truncate(60 * 1024 * 1024)
+    expected["huge.html"] = r"is 62,914,560 bytes, more than the limit of 52,428,800"
+    whole = _pdf_with_attachment(good)
+    assert read_note_payload_bytes(folder, "control.pdf", whole) == payload
+    add("truncated.pdf", whole[: len(whole) // 2], r"not a readable PDF note|has no embedded")
+    add("malformed.pdf", b"%PDF-1.7\n" + os.urandom(4000), r"not a readable PDF note")
+    bomb = zlib.compress(b" " * (200 * 1024 * 1024), 9)
+    add("embedded-bomb.pdf", _pdf_with_attachment(bomb, b"/Filter /FlateDecode "),
+        r"inflates past 20,971,520 bytes")  # fmt: skip
+    add("declared-huge.pdf", _pdf_with_attachment(good, b"/Params << /Size 999999999 >> "),
+        r"declares 999,999,999 bytes")  # fmt: skip
+    add("many-objects.pdf", _pdf_with_attachment(good, size=10_000_000),
+        r"declares 10000000 objects")  # fmt: skip
+    add("zip-bomb.odt", _zip({ODT_MEMBER: good, "content.xml": b"\0" * (50 * 1024 * 1024)}),
+        r"expands \d[\d,]* times .*ZIP bomb")  # fmt: skip
+    add("traversal.odt", _zip({ODT_MEMBER: good, "../../evil.txt": b"x"}),
+        r"'../../evil.txt', which points outside the package")  # fmt: skip
+    add("absolute.odt", _zip({ODT_MEMBER: good, "/etc/cron.d/x": b"x"}), r"points outside")
+    add("no-payload.odt", _zip({"content.xml": b"<x/>"}), r"has no ecodigital/payload.json")
+    add("deep.json", "[" * 100_000 + "]" * 100_000, r"nested 100000 levels deep, more than 64")
+    add("huge.json", '{"format": "' + "x" * (21 * 1024 * 1024) + '"}', r"more than the limit")
+    add("nan.json", good.decode().replace('"value": 10422.7073465056', '"value": NaN', 1),
+        r"not valid JSON \(NaN is not allowed")  # fmt: skip
+    add("two-blocks.html", f"<html>{block}<p>x</p>{block}</html>", r"holds 2 payload blocks")
+    add("script.html", f"<html>{block}<script>fetch('http://x')</script></html>",
+        r"1 script element\(s\) besides the payload")  # fmt: skip
+    add("commented.html", f"<html><!-- {block} --></html>", r"inside an HTML comment")
+    add("latin1.html", "<html>é</html>".encode("latin-1"), r"is not UTF-8")
+    add("alone.md", "# note\n", r"has no payload file beside it \(alone.json\)")
+    add("garbage.bin", os.urandom(64), r"is neither a note")
+    add("not-a-payload.json", '{"a": 1}', r"is not an ecodigital-note-payload/1 payload")
+    add("bad-types.json", json.dumps({**payload, "results": {"totals": [1, 2],
+        "by_tier": "x", "quality_shares": 3}}), r"DIGEST")  # fmt: skip
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "fifo.html")
+        expected["fifo.html"] = r"is not a regular file"
+    (folder / "control.pdf").unlink()
+    return folder, expected
+
+
+def read_note_payload_bytes(folder: Path, name: str, data: bytes) -> dict:
+    path = folder / name
+    path.write_bytes(data)
+    return read_note_payload(path)[1]
+
+
+def test_json_depth_skips_strings():
+    assert json_depth(b'{"a": [1, {"b": "[[[{"}]}') == 3
+    assert json_depth(b'"\\"[["') == 0
+
+
+def test_every_hostile_file_gets_its_own_clear_error(corpus):
+    folder, expected = corpus
+    for name, pattern in expected.items():
+        if pattern == "DIGEST":
+            continue
+        with pytest.raises(UnreadableFile) as caught:
+            read_note_payload(folder / name)
+        message = caught.value.message()
+        assert message.startswith(str(folder / name)), message
+        assert re.search(pattern, message), (name, message)
+        assert "Traceback" not in message and len(message) < 400, message
+
+
+def test_a_payload_with_values_of_the_wrong_type_gives_a_row(corpus):
+    folder, _ = corpus
+    (row,) = compare_files([folder / "bad-types.json"])
+    assert row.error is None
+    assert row.gwp_kgco2e is None and row.terminals_share is None
+    assert "DIGEST_MISMATCH" in row.flag_codes
+
+
+def test_the_batch_finishes_and_writes_only_its_output(corpus, notes, tmp_path, monkeypatch):
+    folder, expected = corpus
+    monkeypatch.chdir(tmp_path)
+    files = [*sorted(str(p) for p in folder.iterdir()), str(notes["plain"])]
+    before_corpus = {p: p.stat().st_size for p in folder.iterdir()}
+    result = CliRunner().invoke(cli, ["compare", *files, "-o", "out.json", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert sorted(os.listdir(tmp_path)) == ["out.json"]
+    assert {p: p.stat().st_size for p in folder.iterdir()} == before_corpus
+    rows = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["rows"]
+    errors = {Path(r["file"]).name: r["error"] for r in rows if r["error"]}
+    assert set(errors) == {n for n, p in expected.items() if p != "DIGEST"}
+    assert f"{len(errors)} of {len(files)} file(s) could not be read" in result.output
+    assert rows[-1]["error"] is None and rows[-1]["gwp_kgco2e"] == pytest.approx(10422.7073465056)
+
+
+def test_strict_stops_at_the_first_unreadable_file(corpus, notes, tmp_path):
+    folder, _ = corpus
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(
+        cli, ["compare", str(notes["plain"]), str(folder / "deep.json"), "-o", str(out), "--strict"]
+    )
+    assert result.exit_code == 2
+    assert "nested 100000 levels deep" in result.output
+    assert not out.exists()
+
+
+@pytest.fixture(scope="module")
+def injected_rows(notes, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("injected")
+    payload = _payload(notes)
+    paths = []
+    for index, text in enumerate(INJECTIONS):
+        path = folder / f"{index}.json"
+        path.write_text(json.dumps(_renamed(payload, text)), encoding="utf-8")
+        paths.append(path)
+    return compare_files(paths)
+
+
+def test_injected_names_are_inert_in_html(injected_rows):
+    html = render_html(injected_rows, "en")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert html.count("<script") == 0
+    assert "default-src 'none'" in html
+    assert "\x1b" not in html
+
+
+def test_injected_names_are_inert_in_csv(injected_rows):
+    import csv
+
+    rows = list(csv.reader(io.StringIO(render_csv(injected_rows).lstrip("\ufeff"))))
+    project = rows[0].index("project")
+    cells = [row[project] for row in rows[1:]]
+    assert cells[0] == "<script>alert(1)</script>"
+    # Tabs are folded into spaces before any output, so "\tTAB" becomes " TAB".
+    assert cells[1:6] == [
+        "'=HYPERLINK(\"http://x\")", "'+cmd|' /C calc'!A0", "'@SUM(1+1)", "'-2+3", " TAB",
+    ]  # fmt: skip
+    assert all(not c.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for c in row)
+
+
+def test_injected_names_are_inert_in_xlsx(injected_rows):
+    data = render_xlsx(injected_rows, "en")
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+        strings = book.read("xl/sharedStrings.xml").decode()
+    assert "<f>" not in sheet and "<f " not in sheet
+    assert "=HYPERLINK(&quot;http://x&quot;)" in strings or '=HYPERLINK("http://x")' in strings
+    assert "@SUM(1+1)" in strings
+
+
+def test_terminal_table_has_no_control_characters(injected_rows):
+    table = render_table(injected_rows, "en")
+    assert "\x1b" not in table
+    assert "\ufffd[31mred" in table
