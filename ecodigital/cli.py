@@ -711,7 +711,13 @@ def demo(output_dir: Path, force: bool, lang: str) -> None:
         click.echo(line)
 
 
-_COMPARE_FORMATS = {".html": "html", ".htm": "html", ".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
+_COMPARE_FORMATS = {
+    ".html": "html",
+    ".htm": "html",
+    ".csv": "csv",
+    ".json": "json",
+    ".xlsx": "xlsx",
+}
 
 
 @cli.command()
@@ -727,9 +733,7 @@ _COMPARE_FORMATS = {".html": "html", ".htm": "html", ".csv": "csv", ".json": "js
     "sort_key",
     help="Sort by a column, e.g. gwp_per_user_year_kgco2e; prefix - for descending.",
 )
-@click.option(
-    "--strict", is_flag=True, help="Stop at the first file that cannot be read (exit 2)."
-)
+@click.option("--strict", is_flag=True, help="Stop at the first file that cannot be read (exit 2).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @LANG_OPTION
 def compare(

@@ -39,6 +39,7 @@ __all__ = [
     "Item",
     "Lever",
     "Measurement",
+    "MeasurementSummary",
     "NetworkItem",
     "Project",
     "Range",
@@ -275,15 +276,44 @@ class InventoryCsv(_Strict):
     )
 
 
+class MeasurementSummary(_Strict):
+    """What a measurement's files said, kept in a note so it stands alone.
+
+    A note embeds its dossier; the CodeCarbon files do not travel with it, so
+    the note writes this summary in place of ``files`` and anyone can recompute
+    the results from the note alone.
+    """
+
+    energy_kwh_per_unit: float = Field(ge=0, description="Measured kWh per run or per hour.")
+    quality: Literal["measured", "estimated-by-codecarbon"]
+    pue_included: bool = False
+    runs: int = Field(ge=1)
+    duration_h: float = Field(ge=0)
+    energy_kwh: float = Field(ge=0, description="Energy of all runs, kWh.")
+    emissions_kgco2e: float = Field(ge=0, description="CodeCarbon's emissions of all runs.")
+    cpu_methods: list[Annotated[str, StringConstraints(max_length=100)]] = Field(
+        default_factory=list, max_length=20
+    )
+    countries: list[Annotated[str, StringConstraints(max_length=3)]] = Field(
+        default_factory=list, max_length=300
+    )
+
+
 class Measurement(_Strict):
     """CodeCarbon files measuring an inventory item's use-phase electricity."""
 
     item: Slug = Field(description="Id of the inventory item measured.")
-    files: list[Annotated[str, StringConstraints(min_length=1, max_length=1000)]] = Field(
+    files: list[Annotated[str, StringConstraints(min_length=1, max_length=1000)]] | None = Field(
+        None,
         min_length=1,
         max_length=100,
         description="CodeCarbon CSV files (2.x or 3.x), or folders written by "
         "`ecodigital measure`, relative to the dossier.",
+    )
+    summary: MeasurementSummary | None = Field(
+        None,
+        description="What the files said (written by `ecodigital note` in its payload, "
+        "in place of files).",
     )
     per: Literal["run", "hour"] = Field(
         description="run: energy per run x runs_per_year; hour: energy per hour x hours_per_year."
@@ -305,6 +335,8 @@ class Measurement(_Strict):
 
     @model_validator(mode="after")
     def _check_scale(self) -> Measurement:
+        if (self.files is None) == (self.summary is None):
+            raise ValueError("give files (CodeCarbon CSV files or folders), or a summary, not both")
         wanted, other = ("runs_per_year", "hours_per_year")
         if self.per == "hour":
             wanted, other = other, wanted

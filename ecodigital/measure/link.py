@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ecodigital.dossier.load import LoadedDossier
     from ecodigital.dossier.model import Measurement
 
-__all__ = ["MeasuredItem", "measured_items", "override_frame"]
+__all__ = ["MeasuredItem", "measured_items", "override_frame", "summary_of"]
 
 SECONDS_PER_HOUR = 3600.0
 
@@ -64,6 +64,10 @@ def measured_items(loaded: LoadedDossier) -> tuple[list[MeasuredItem], list[Engi
     items: list[MeasuredItem] = []
     warnings: list[EngineWarning] = []
     for index, measurement in enumerate(loaded.model.measurements):
+        if measurement.summary is not None:
+            items.append(_summarised_item(measurement))
+            continue
+        assert measurement.files is not None  # the model wants files or a summary
         paths = [
             _resolve(loaded, index, position, name)
             for position, name in enumerate(measurement.files)
@@ -74,6 +78,48 @@ def measured_items(loaded: LoadedDossier) -> tuple[list[MeasuredItem], list[Engi
         items.append(item)
         warnings += item_warnings
     return items, warnings
+
+
+def _summarised_item(measurement: Measurement) -> MeasuredItem:
+    """A measurement given by its summary (a note's embedded dossier): no file to read."""
+    summary = measurement.summary
+    assert summary is not None
+    units = measurement.runs_per_year or measurement.hours_per_year or 0.0
+    per_unit = summary.runs if measurement.per == "run" else summary.duration_h
+    emissions_per_unit = summary.emissions_kgco2e / per_unit if per_unit else 0.0
+    return MeasuredItem(
+        item=measurement.item,
+        files=[],
+        per=measurement.per,
+        units_per_year=units,
+        runs=summary.runs,
+        duration_h=summary.duration_h,
+        energy_kwh=summary.energy_kwh,
+        emissions_kgco2e=summary.emissions_kgco2e,
+        energy_kwh_per_unit=summary.energy_kwh_per_unit,
+        emissions_kgco2e_per_unit=emissions_per_unit,
+        energy_kwh_per_year=summary.energy_kwh_per_unit * units,
+        codecarbon_emissions_kgco2e_per_year=emissions_per_unit * units,
+        pue_included=summary.pue_included,
+        quality=summary.quality,
+        cpu_methods=list(summary.cpu_methods),
+        countries=list(summary.countries),
+    )
+
+
+def summary_of(item: MeasuredItem) -> dict[str, Any]:
+    """The ``summary`` a note writes in place of a measurement's files."""
+    return {
+        "energy_kwh_per_unit": item.energy_kwh_per_unit,
+        "quality": item.quality,
+        "pue_included": item.pue_included,
+        "runs": item.runs,
+        "duration_h": item.duration_h,
+        "energy_kwh": item.energy_kwh,
+        "emissions_kgco2e": item.emissions_kgco2e,
+        "cpu_methods": item.cpu_methods,
+        "countries": item.countries,
+    }
 
 
 def override_frame(items: list[MeasuredItem]) -> pd.DataFrame:

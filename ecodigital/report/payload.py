@@ -99,7 +99,26 @@ def _dossier_data(assessment: Assessment) -> dict[str, Any]:
             {key: value for key, value in record.items() if value is not None} for record in records
         ]
         dossier["inventory_source"] = Path(loaded.inventory_path).name
+    _inline_measurements(dossier, assessment)
     return dossier
+
+
+#: What a measurement's summary keeps of its files (see dossier.model.MeasurementSummary).
+_SUMMARY_KEYS = (
+    "energy_kwh_per_unit", "quality", "pue_included", "runs", "duration_h", "energy_kwh",
+    "emissions_kgco2e", "cpu_methods", "countries",
+)  # fmt: skip
+
+
+def _inline_measurements(dossier: dict[str, Any], assessment: Assessment) -> None:
+    """Replace each measurement's files by what they said, so the payload stands alone."""
+    measured = {str(m["item"]): m for m in assessment.measurements}
+    for measurement in dossier.get("measurements") or []:
+        record = measured.get(str(measurement.get("item")))
+        if record is None or "files" not in measurement:
+            continue
+        measurement.pop("files")
+        measurement["summary"] = jsonable({key: record[key] for key in _SUMMARY_KEYS})
 
 
 def build_payload(assessment: Assessment, results: Mapping[str, Any]) -> dict[str, Any]:

@@ -238,3 +238,41 @@ def test_the_example_shows_measured_and_modelled_figures_and_labels():
     assert record["modelled_energy_kwh_per_year"] == pytest.approx(4204.8)
     assert record["codecarbon_gwp_kgco2e_per_year"] > 0
     assert "estimated-by-codecarbon" in data["quality_shares"]["gwp"]
+
+
+def test_a_summary_stands_for_the_files(tmp_path):
+    # A note embeds its dossier with each measurement's summary in place of its files:
+    # the same 1.2 kWh a run must give the same 17.04915 kgCO2e with no file at hand.
+    from_files = assess_dossier(_dossier(tmp_path, sidecars=[_sidecar("run-a"), _sidecar("run-b")]))
+    [record] = from_files.measurements
+    summary = {key: record[key] for key in (
+        "energy_kwh_per_unit", "quality", "pue_included", "runs", "duration_h", "energy_kwh",
+        "emissions_kgco2e", "cpu_methods", "countries",
+    )}  # fmt: skip
+    other = tmp_path / "other"
+    other.mkdir()
+    inline = MEASURED.replace(
+        "    files: [measures/emissions.csv]\n", f"    summary: {json.dumps(summary)}\n"
+    )
+    path = other / "dossier.yaml"
+    path.write_text(DOSSIER.format(measurements=textwrap.dedent(inline)), encoding="utf-8")
+    alone = assess_dossier(path)
+    rows = alone.rows
+    use = rows[
+        (rows["item"] == "job-server") & (rows["phase"] == "use") & (rows["criterion"] == "gwp")
+    ]
+    assert use["value"].iat[0] == pytest.approx(17.04915)
+    assert use["quality"].iat[0] == "measured"
+    assert alone.measurements[0]["codecarbon_gwp_kgco2e_per_year"] == pytest.approx(13.6875)
+
+
+def test_files_or_summary_not_both(tmp_path):
+    both = (
+        MEASURED
+        + "    summary: {energy_kwh_per_unit: 1, quality: measured, runs: 1, duration_h: 1, energy_kwh: 1, emissions_kgco2e: 0}\n"
+    )
+    path = _dossier(tmp_path, both)
+    assert _error(path) == (
+        f"{path}:15: measurements[0]: give files (CodeCarbon CSV files or folders), "
+        "or a summary, not both"
+    )

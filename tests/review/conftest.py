@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from ecodigital.cli import cli
+from ecodigital.report.payload import extract_payload
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "guichet-mutualise" / "dossier.yaml"
@@ -20,9 +22,9 @@ NETWORK_ITEMS = EXAMPLE_TEXT[
     )
 ]
 OTHER_USERS = "[800, 5000, 10000, 14000, 14000]"
-#: The edited figure: the note's total gwp, as written in its canonical JSON.
-ORIGINAL_TOTAL = '"value":10422.7073465056}'
-EDITED_TOTAL = '"value":9422.7073465056}'
+MEASUREMENTS = EXAMPLE_TEXT[
+    EXAMPLE_TEXT.index("measurements:\n") : EXAMPLE_TEXT.index("\n\n# --- Plan de financement") + 1
+]
 #: A user factor file that bends the laptop's manufacturing gwp (reference 170 -> 85, -50 %).
 LAPTOP_FACTORS = "id,gwp_manufacturing_kgco2e\nlaptop,85\n"
 
@@ -34,8 +36,10 @@ def run_cli(*args: str) -> str:
 
 
 def write_dossier(folder: Path, name: str, *, users: str | None = None, network: bool = True,
-                  project: str | None = None) -> Path:  # fmt: skip
+                  project: str | None = None, measured: bool = True) -> Path:  # fmt: skip
     text = EXAMPLE_TEXT
+    if not measured:
+        text = text.replace(MEASUREMENTS, "")
     if users is not None:
         text = text.replace(EXAMPLE_USERS, f"users_per_year: {users}")
     if not network:
@@ -57,6 +61,7 @@ def notes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     ``edited`` is the plain HTML note with its total gwp changed by hand.
     """
     work = tmp_path_factory.mktemp("dossiers")
+    shutil.copytree(EXAMPLE.parent / "measures", work / "measures")
     out = tmp_path_factory.mktemp("notes")
     factors = work / "facteurs.csv"
     factors.write_text(LAPTOP_FACTORS, encoding="utf-8")
@@ -65,6 +70,7 @@ def notes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "users": (write_dossier(work, "users", users=OTHER_USERS), "users.md", ()),
         "nonetwork": (write_dossier(work, "nonetwork", network=False), "nonetwork.html", ()),
         "bent": (write_dossier(work, "bent"), "bent.odt", ("--factors", str(factors))),
+        "unmeasured": (write_dossier(work, "unmeasured", measured=False), "unmeasured.html", ()),
     }  # fmt: skip
     paths: dict[str, Path] = {}
     for key, (dossier, name, extra) in made.items():
@@ -72,8 +78,11 @@ def notes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         paths[key] = out / name
     edited = out / "edited.html"
     text = paths["plain"].read_text(encoding="utf-8")
-    assert text.count(ORIGINAL_TOTAL) == 1
-    edited.write_text(text.replace(ORIGINAL_TOTAL, EDITED_TOTAL), encoding="utf-8")
+    # the total gwp as the canonical JSON writes it, lowered by one tonne by hand
+    total = extract_payload(paths["plain"])["results"]["totals"]["gwp"]["value"]
+    original, changed = f'"value":{json.dumps(total)}', f'"value":{json.dumps(total - 1000)}'
+    assert text.count(original) == 1
+    edited.write_text(text.replace(original, changed), encoding="utf-8")
     paths["edited"] = edited
     return paths
 
@@ -82,6 +91,7 @@ def notes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def pdf_note(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A PDF note of the example with other users (WeasyPrint: slow)."""
     work = tmp_path_factory.mktemp("pdf")
+    shutil.copytree(EXAMPLE.parent / "measures", work / "measures")
     dossier = write_dossier(work, "pdf", users="[300, 600, 900, 900, 900]")
     path = work / "note.pdf"
     run_cli("note", str(dossier), "-o", str(path))

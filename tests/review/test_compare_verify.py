@@ -13,14 +13,14 @@ from ecodigital.cli import cli
 from ecodigital.review.compare import compare_files
 from ecodigital.review.verify import verify_note
 
-#: Flags every note of the example gets: nothing in it is measured.
-BASE = {"NO_MEASUREMENT"}
+#: The example measures its app servers; "unmeasured" is the example without its measurements.
 EXPECTED = {
-    "plain": BASE,
-    "users": BASE,
-    "nonetwork": BASE | {"TIER_MISSING"},
-    "bent": BASE | {"FACTOR_OVERRIDDEN"},
-    "edited": BASE | {"DIGEST_MISMATCH"},
+    "plain": set(),
+    "users": set(),
+    "nonetwork": {"TIER_MISSING"},
+    "bent": {"FACTOR_OVERRIDDEN"},
+    "edited": {"DIGEST_MISMATCH"},
+    "unmeasured": {"NO_MEASUREMENT"},
 }
 
 
@@ -33,16 +33,27 @@ def test_compare_flags_exactly_the_edited_and_the_bent_notes(notes):
     bent = next(f for f in by_key["bent"].flags if f.code == "FACTOR_OVERRIDDEN")
     assert bent.details == ("laptop gwp_manufacturing_kgco2e -50 %",)
     assert by_key["nonetwork"].flags[0].details == ("network",)
-    assert [row.digest_ok for row in rows] == [True, True, True, True, False]
+    assert [row.digest_ok for row in rows] == [True, True, True, True, False, True]
+
+
+#: The example's total gwp with every figure modelled (its measurements left out).
+MODELLED_KG = 10422.7073465056
+#: Its app servers' use phase over 5 years, modelled: 2 x 320 W x 8760 h x 0.5 x PUE 1.5
+#: = 4 204.8 kWh a year x 0.0519 kgCO2e/kWh x 5 years; and as measured by CodeCarbon:
+#: 394.92 kWh a year x 0.5 x 1.5 = 296.19 kWh a year x 0.0519 x 5 years.
+APP_USE_MODELLED_KG = 4204.8 * 0.0519 * 5
+APP_USE_MEASURED_KG = 394.9202243491888 * 0.5 * 1.5 * 0.0519 * 5
+PLAIN_KG = MODELLED_KG - APP_USE_MODELLED_KG + APP_USE_MEASURED_KG
 
 
 def test_compare_reads_the_figures_of_each_note(notes):
-    plain, users, nonetwork, bent = compare_files(
-        [notes["plain"], notes["users"], notes["nonetwork"], notes["bent"]]
+    plain, users, nonetwork, bent, unmeasured = compare_files(
+        [notes[k] for k in ("plain", "users", "nonetwork", "bent", "unmeasured")]
     )
-    assert plain.gwp_kgco2e == pytest.approx(10422.7073465056)
+    assert unmeasured.gwp_kgco2e == pytest.approx(MODELLED_KG)
+    assert plain.gwp_kgco2e == pytest.approx(PLAIN_KG, rel=1e-9)
     assert plain.user_years == 37500
-    assert plain.gwp_per_user_year_kgco2e == pytest.approx(10422.7073465056 / 37500)
+    assert plain.gwp_per_user_year_kgco2e == pytest.approx(PLAIN_KG / 37500)
     assert users.user_years == 43800
     assert users.gwp_per_user_year_kgco2e == pytest.approx(users.gwp_kgco2e / 43800)
     assert nonetwork.network_share is None
@@ -58,7 +69,9 @@ def test_compare_reads_the_figures_of_each_note(notes):
     assert bent.declared_share > 0
     assert plain.rgesn_score == pytest.approx(65.0)
     assert plain.factors_dataset_version == "2026.1"
-    assert plain.finance_verdict == "not_available"
+    # the note carries its financing check: eligible cost 286 824,20 EUR (docs/finance.md)
+    assert plain.finance_verdict == "ok"
+    assert plain.gwp_per_keur_kgco2e == pytest.approx(PLAIN_KG / 286.8242, rel=1e-9)
 
 
 def test_verify_holds_on_untouched_notes(notes):
@@ -74,8 +87,9 @@ def test_verify_lists_the_edited_figure(notes):
     assert not report.holds
     assert not report.digest_ok
     assert [d.figure for d in report.differences] == ["totals.gwp"]
-    assert report.differences[0].note == pytest.approx(9422.7073465056)
-    assert report.differences[0].recomputed == pytest.approx(10422.7073465056)
+    # the edit lowered the total by one tonne
+    assert report.differences[0].note == pytest.approx(PLAIN_KG - 1000)
+    assert report.differences[0].recomputed == pytest.approx(PLAIN_KG)
 
 
 def test_verify_says_the_bent_factor_explains_the_differences(notes):
@@ -133,21 +147,21 @@ def test_verify_recomputes_with_the_current_dataset_and_says_so(notes, tmp_path)
     assert result.exit_code == 0, result.output
     assert "not shipped with this ecodigital: recomputed with the current one" in result.output
     (row,) = compare_files([page])
-    assert row.flag_codes == ["NO_MEASUREMENT", "DATASET_OUTDATED"]
+    assert row.flag_codes == ["DATASET_OUTDATED"]
 
 
 @pytest.mark.slow
 def test_pdf_note_compares_and_verifies(notes, pdf_note):
     rows = compare_files([pdf_note, notes["plain"]])
     assert rows[0].kind == "pdf"
-    assert rows[0].flag_codes == ["NO_MEASUREMENT"]
+    assert rows[0].flag_codes == []
     assert rows[0].user_years == 3600
     assert verify_note(pdf_note).holds
 
 
 def test_compare_command_writes_only_its_output(notes, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    inputs = [str(p) for p in notes.values()]
+    inputs = [str(notes[key]) for key in EXPECTED]
     before = set(Path(tmp_path).rglob("*"))
     for name in ("c.html", "c.csv", "c.json", "c.xlsx"):
         result = CliRunner().invoke(cli, ["compare", *inputs, "-o", name, "--lang", "en"])
