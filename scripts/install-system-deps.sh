@@ -1,12 +1,18 @@
 #!/bin/sh
-# System packages ecodigital's notes and their tests need (Debian/Ubuntu).
-# Idempotent: apt-get install does nothing for packages already installed.
-#   libpango-1.0-0 libpangoft2-1.0-0  WeasyPrint (PDF notes)
-#   fonts-dejavu-core                 the notes' font, same in PDF, HTML and charts
-#   poppler-utils                     pdftoppm, renders a PDF page to PNG in a test
-#   chromium                          headless browser test of the HTML note
+# Debian/Ubuntu packages ecodigital needs beyond Python. Idempotent: installs
+# only what is missing.
+#   (always)  libpango-1.0-0 libpangoft2-1.0-0  WeasyPrint, for PDF notes
+#             fonts-dejavu-core                 the notes' font, same in PDF, HTML and charts
+#   --test    poppler-utils                     pdftoppm renders a PDF page to PNG in a test
+#             chromium                          headless browser tests of the HTML outputs
 set -eu
-PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils chromium"
+PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
+if [ "${1:-}" = "--test" ]; then
+    PACKAGES="$PACKAGES poppler-utils chromium"
+elif [ -n "${1:-}" ]; then
+    echo "usage: $0 [--test]" >&2
+    exit 2
+fi
 missing=""
 for package in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
@@ -19,3 +25,4 @@ if [ -n "$missing" ]; then
     # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
 fi
+echo "system packages: $PACKAGES"
