@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ecodigital.dossier.model import (
     UNION_TAGS,
@@ -181,10 +181,11 @@ def _ranges_frame(found: Sequence[tuple[Any, ...]]) -> pd.DataFrame:
     import pandas as pd
 
     frame = pd.DataFrame.from_records(list(found), columns=list(RANGE_COLUMNS))
-    return frame.astype(
-        {"item": "int64", "field": object, "distribution": object, "low": float, "mode": float}
-        | {"high": float}
-    )
+    types: dict[str, Any] = {
+        "item": "int64", "field": object, "distribution": object, "low": float, "mode": float,
+        "high": float,
+    }  # fmt: skip
+    return frame.astype(cast(Any, types))
 
 
 #: Largest number of values a dossier may expand to (a guard against "billion laughs").
@@ -492,7 +493,7 @@ def _csv_ranges(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
                 continue
             for column, numbers in ((low_column, low), (high_column, high)):
                 for test, bound, words in field_bounds(info):
-                    bad = rows & ~test(numbers, bound)
+                    bad = rows & ~cast(Any, test)(numbers, bound)
                     if bad.any():
                         end = "{low}" if column == low_column else "{high}"
                         fail(bad, column, f"must be {words} {_show(bound)}, got {end}")
@@ -500,7 +501,7 @@ def _csv_ranges(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
         frame[name] = np.where(
             given,
             central,
-            pd.to_numeric(frame.get(name), errors="coerce") if name in frame.columns else np.nan,
+            pd.to_numeric(frame[name], errors="coerce") if name in frame.columns else np.nan,
         )
         positions = np.nonzero(given)[0]
         found += [
@@ -657,7 +658,7 @@ def _check_column(cells: pd.Series, checked: Any, info: Any, fail: Any, name: st
         # the field's bounds, also those of an ``Annotated`` member of its type
         for test, bound, words in field_bounds(info):
             with np.errstate(invalid="ignore"):
-                bad = checked & ~test(numbers, bound)
+                bad = checked & ~cast(Any, test)(numbers, bound)
             if bad.any():
                 fail(bad, name, f"must be {words} {_show(bound)}, got {{value}}", None)
         return

@@ -7,7 +7,7 @@ field path (``scenarios[0].changes[1].set.lifetim_years``) and the fix.
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 from ecodigital.dossier.uncertain import RANGE_FIELDS, Range, check_range_bounds
 from ecodigital.errors import InputError
@@ -89,7 +89,9 @@ def scenario_changes(loaded: LoadedDossier, index: int) -> list[Change]:
                         "restrict the change to items that have this field",
                     )
                 try:
-                    checked = TypeAdapter(Annotated[info.annotation, info]).validate_python(value)
+                    checked = TypeAdapter(
+                        cast(Any, Annotated[info.annotation, info])
+                    ).validate_python(value)
                     if isinstance(checked, Range):
                         check_range_bounds(checked, info)
                 except ValidationError as exc:

@@ -25,7 +25,7 @@ A factor cell left blank is unknown: the value is NaN, never zero.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import numpy as np
 import pandas as pd
@@ -84,6 +84,10 @@ _BASES_BY_KIND: Final = {
 }
 
 
+#: ``None`` as a numpy object scalar, for ``np.where`` on object arrays.
+_NONE: Final = np.array(None, dtype=object)
+
+
 def required_bases(kind: str) -> tuple[str, ...]:
     """The factor bases an item of ``kind`` can be priced with."""
     return _BASES_BY_KIND[kind]
@@ -121,7 +125,9 @@ def default_factor_ids(items: pd.DataFrame) -> pd.Series:
     """The factor id each item uses when it names none (vectorised over the items)."""
     kind = items["kind"]
     ids = pd.Series(
-        np.where(kind.isin(TERMINAL_KINDS), kind, None), index=items.index, dtype=object
+        np.where(kind.isin(TERMINAL_KINDS).to_numpy(), kind.to_numpy(), _NONE),
+        index=items.index,
+        dtype="object",
     )
     ids[kind == "server"] = DEFAULT_SERVER_FACTOR
     ids[kind == "cloud_instance"] = DEFAULT_CLOUD_FACTOR
@@ -132,7 +138,11 @@ def default_factor_ids(items: pd.DataFrame) -> pd.Series:
     access = items["access"].fillna("fixed")
     region = np.where(items["location"] == "FRA", "fra", "eu")
     ids[network] = (
-        "network-" + access[network] + "-" + pd.Series(region, index=items.index)[network] + "-gb"
+        "network-"
+        + access[network].astype(str)
+        + "-"
+        + pd.Series(region, index=items.index)[network].astype(str)
+        + "-gb"
     )
     chosen = items["factor"].where(items["factor"].notna(), ids)
     return chosen
@@ -323,7 +333,7 @@ def embodied_values(
             np.where(basis == "hour", units * hours_per_year, units),
         )
     scale = scale * factor_ratio
-    values = model.impacts * scale[..., None, None]
+    values: np.ndarray = model.impacts * scale[..., None, None]
     if model.included_in_use.any():
         values = np.where(model.included_in_use, 0.0, values)
     energy_based = ~model.direct_use[:, None]
@@ -381,7 +391,8 @@ def _all_phases_in_use(impacts: pd.DataFrame, basis: np.ndarray) -> np.ndarray:
     gwp_other = [f"gwp_{phase}_kgco2e" for phase in EMBODIED_PHASES]
     no_split = impacts[gwp_other].isna().all(axis=1).to_numpy()
     has_use = impacts["gwp_use_kgco2e"].notna().to_numpy()
-    return (basis == "gb") & no_split & has_use
+    result: np.ndarray = (basis == "gb") & no_split & has_use
+    return result
 
 
 def _suffix(criterion: str) -> str:
@@ -471,11 +482,11 @@ def _apply_defaults(
     default_pue = factors["pue"].reindex(pue_row).to_numpy(dtype=float)
     missing_pue = datacenter & np.isnan(pue_given)
     components["pue"] = np.where(datacenter, np.where(missing_pue, default_pue, pue_given), np.nan)
-    components["pue_from_factor"] = np.where(missing_pue, pue_row, None)
+    components["pue_from_factor"] = np.where(np.asarray(missing_pue, dtype=bool), pue_row, _NONE)
     primary_rows = primary.to_numpy()
     for row_id in np.unique(pue_row[missing_pue & primary_rows]):
         reported = missing_pue & primary_rows & (pue_row == row_id)
-        value = float(factors.at[row_id, "pue"])
+        value = float(cast(float, factors.at[row_id, "pue"]))
         warnings.append(
             EngineWarning(
                 code="DEFAULT_PUE",
@@ -531,13 +542,13 @@ def _apply_measured(
             raise ValueError(
                 f"item {item!r} is priced per {basis[i]}: its use phase is not electricity"
             )
-        kwh = float(row.energy_kwh_per_year)
+        kwh = float(cast(float, row.energy_kwh_per_year))
         if not np.isfinite(kwh) or kwh < 0:
             raise ValueError(f"measured energy of {item!r} must be >= 0 kWh, got {kwh}")
-        pue = float(components["pue"].iat[i])
+        pue = float(cast(float, components["pue"].iat[i]))
         if np.isnan(pue) or bool(row.pue_included):
             pue = 1.0
-        energy[i] = kwh * float(components["allocation"].iat[i]) * pue
+        energy[i] = kwh * float(cast(float, components["allocation"].iat[i])) * pue
         quality[i, _USE] = row.quality
         same_item = memory & (ids == item)
         energy[same_item] = 0.0

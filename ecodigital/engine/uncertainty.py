@@ -28,7 +28,7 @@ import hashlib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import numpy as np
 import pandas as pd
@@ -462,10 +462,10 @@ def _plan(
             "range",
             f"{row.item_id} {row.field}",
             str(row.distribution),
-            float(row.low),
-            float(row.high),
-            float(row.mode),
-            float(row.central),
+            float(cast(float, row.low)),
+            float(cast(float, row.high)),
+            float(cast(float, row.mode)),
+            float(cast(float, row.central)),
             1,
         )
         for row in range_table.itertuples(index=False)
@@ -494,8 +494,8 @@ def _plan(
 def _row_spread(factors: pd.DataFrame, factor_id: Any) -> tuple[float, float] | None:
     if factor_id is None or factor_id not in factors.index:
         return None
-    low = float(factors.at[factor_id, "uncertainty_low"])
-    high = float(factors.at[factor_id, "uncertainty_high"])
+    low = float(cast(float, factors.at[factor_id, "uncertainty_low"]))
+    high = float(cast(float, factors.at[factor_id, "uncertainty_high"]))
     if math.isnan(low) or math.isnan(high) or low <= 0 or high < low:
         return None
     return low, high
@@ -617,9 +617,9 @@ def _evaluate(
         values = np.nan_to_num(values, copy=False, nan=0.0).reshape(draws, hi - lo, n_pc)
         # group of each component: (tier, active year); an item counts once per active year
         item = plan.comp_item[lo:hi]
-        groups = np.zeros((hi - lo, n_tiers, horizon))
-        groups[np.arange(hi - lo), plan.tier[item], :] = plan.active[item]
-        groups = groups.reshape(hi - lo, n_tiers * horizon)
+        by_tier_year = np.zeros((hi - lo, n_tiers, horizon))
+        by_tier_year[np.arange(hi - lo), plan.tier[item], :] = plan.active[item]
+        groups = by_tier_year.reshape(hi - lo, n_tiers * horizon)
         cube += np.matmul(groups.T, values)
         known += groups.T @ (~unknown).reshape(hi - lo, n_pc)
         if gwp_items is not None:
@@ -825,7 +825,7 @@ def _tornado(
                     & (plan.ranges["field"] == spec.key.split(":")[2])
                 ][0]
                 field_name = str(plan.ranges.at[row, "field"])
-                item = int(plan.ranges.at[row, "item"])
+                item = int(cast(int, plan.ranges.at[row, "item"]))
                 perturbed.setdefault(field_name, []).append((2 * j + k, item, value))
 
     def values(first: int, stop: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:

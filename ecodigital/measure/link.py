@@ -198,7 +198,7 @@ def _measured_item(
     countries = sorted(str(c) for c in runs["country"].dropna().unique())
     item = MeasuredItem(
         item=measurement.item,
-        files=list(measurement.files),
+        files=list(measurement.files or []),
         per=measurement.per,
         units_per_year=float(per_year),
         runs=runs_count,
