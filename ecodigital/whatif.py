@@ -8,6 +8,7 @@ comparison is made on paired draws.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,13 +17,21 @@ if TYPE_CHECKING:
     from ecodigital.assessment import Assessment
     from ecodigital.engine.uncertainty import Propagation
 
-__all__ = ["assess_uncertainty", "compare_scenarios"]
+__all__ = ["assess_uncertainty", "compare_assessed", "compare_scenarios"]
 
 
 def assess_uncertainty(
-    assessment: Assessment, draws: int, seed: int, *, drivers: bool = False
+    assessment: Assessment,
+    draws: int,
+    seed: int,
+    *,
+    drivers: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Propagation, dict[str, Any] | None]:
-    """The Monte Carlo ranges of an assessment and, with ``drivers``, its top drivers."""
+    """The Monte Carlo ranges of an assessment and, with ``drivers``, its top drivers.
+
+    ``progress(done, total)`` reports the items done, chunk by chunk.
+    """
     from ecodigital.engine.uncertainty import propagate, rank_drivers
 
     propagation = propagate(
@@ -34,6 +43,7 @@ def assess_uncertainty(
         ranges=assessment.dossier.ranges,
         draws=draws,
         seed=seed,
+        progress=progress,
     )
     return propagation, rank_drivers(propagation) if drivers else None
 
@@ -47,23 +57,49 @@ def compare_scenarios(
     deterministic: bool = False,
 ) -> dict[str, Any]:
     """Baseline, each scenario of the dossier and each unused standard lever, compared."""
-    from ecodigital.assessment import assess_dossier, assess_loaded
+    from ecodigital.assessment import assess_dossier
+
+    return compare_assessed(
+        assess_dossier(path, factors_path), draws=draws, seed=seed, deterministic=deterministic
+    )
+
+
+def compare_assessed(
+    baseline: Assessment,
+    *,
+    draws: int = 1000,
+    seed: int = 0,
+    deterministic: bool = False,
+    propagation: Propagation | None = None,
+) -> dict[str, Any]:
+    """:func:`compare_scenarios` of an assessed dossier.
+
+    ``propagation`` is the baseline's own Monte Carlo run, when the caller has
+    it already (it must have ``draws`` and ``seed``): it is reused rather than
+    drawn again.
+    """
+    from ecodigital.assessment import assess_loaded
     from ecodigital.dossier.scenarios import scenario_changes
     from ecodigital.engine.aggregate import totals
     from ecodigital.engine.scenarios import apply_changes, compare, standard_levers
 
-    baseline = assess_dossier(path, factors_path)
     loaded = baseline.dossier
     factors = baseline.factors
+    if propagation is not None and (propagation.draws, propagation.seed) != (draws, seed):
+        raise ValueError("the baseline propagation was drawn with another draws or seed")
 
     def run(items: Any, ranges: Any) -> tuple[dict[str, Any], Any]:
         variant = replace(loaded, items=items, ranges=ranges)
-        assessment = assess_loaded(variant, factors) if items is not loaded.items else baseline
+        is_baseline = items is loaded.items
+        assessment = baseline if is_baseline else assess_loaded(variant, factors)
         point = totals(assessment.rows)
         draws_totals = None
         if not deterministic:
-            propagation, _ = assess_uncertainty(assessment, draws, seed)
-            draws_totals = propagation.totals()
+            if is_baseline and propagation is not None:
+                draws_totals = propagation.totals()
+            else:
+                drawn, _ = assess_uncertainty(assessment, draws, seed)
+                draws_totals = drawn.totals()
         return point, draws_totals
 
     base_point, base_draws = run(loaded.items, loaded.ranges)

@@ -545,6 +545,7 @@ def _evaluate(
     *,
     independent_rng: Callable[[int], np.random.Generator] | None = None,
     item_totals: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> _Sums:
     """Sum every draw's item values into the cube, chunk by chunk over the items.
 
@@ -563,6 +564,8 @@ def _evaluate(
     bounds = np.searchsorted(plan.comp_item, np.arange(0, plan.n_items + per_chunk, per_chunk))
     for chunk, first in enumerate(range(0, plan.n_items, per_chunk)):
         stop = min(first + per_chunk, plan.n_items)
+        if progress is not None:
+            progress(first, plan.n_items)
         lo, hi = int(bounds[chunk]), int(bounds[chunk + 1])
         if hi == lo:
             continue
@@ -697,6 +700,7 @@ def propagate(
     seed: int = DEFAULT_SEED,
     spreads: Spreads | None = None,
     independent: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Propagation:
     """Propagate the inputs' uncertainty to every aggregate by Monte Carlo.
 
@@ -705,7 +709,8 @@ def propagate(
     ranges (columns ``item`` position, ``field``, ``distribution``, ``low``,
     ``mode``, ``high``). With a seed, results are reproducible to the bit.
     ``independent`` draws factor rows once per item instead of once per row,
-    to show what ignoring their correlation would do.
+    to show what ignoring their correlation would do. ``progress(done, total)``
+    is called with the items done before each chunk (for a progress bar).
     """
     if draws < 1:
         raise ValueError("draws must be at least 1")
@@ -719,6 +724,7 @@ def propagate(
         _sampled_items(plan, draws, seed, kept),
         independent_rng=(lambda chunk: _rng(seed, "independent", chunk)) if independent else None,
         item_totals=True,
+        progress=progress,
     )
     assert sums.item_gwp is not None
     inputs = plan.shared + (plan.range_inputs if ranked else [])

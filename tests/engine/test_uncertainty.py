@@ -202,3 +202,24 @@ def test_memory_is_bounded_by_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(uncertainty, "_CHUNK_VALUES", 64 * 16 * 4)  # chunks of 4 items
     _, chunked = run(items, draws=64, seed=9)
     assert chunked.cube == pytest.approx(whole.cube, rel=1e-12)
+
+
+def test_progress_reports_items_done_out_of_the_total() -> None:
+    from ecodigital.engine.uncertainty import propagate
+
+    items = items_frame([{"id": f"l{i}", "kind": "laptop"} for i in range(30)])
+    result = compute_impacts(items, FACTORS, GRID, horizon_years=2)
+    seen: list[tuple[int, int]] = []
+    propagate(
+        result,
+        items,
+        FACTORS,
+        GRID,
+        [10, 10],
+        draws=50,
+        seed=1,
+        progress=lambda d, t: seen.append((d, t)),
+    )
+    assert seen and seen[0] == (0, 30)
+    assert all(total == 30 and 0 <= done < 30 for done, total in seen)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
