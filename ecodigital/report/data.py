@@ -7,6 +7,7 @@ that every output shows the same figures.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ecodigital import __version__
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from ecodigital.assessment import Assessment
     from ecodigital.engine.uncertainty import Propagation
 
-__all__ = ["RESULT_FORMAT", "assessment_data", "long_rows"]
+__all__ = ["RESULT_FORMAT", "assessment_data", "long_rows", "uncertainty_stats"]
 
 RESULT_FORMAT = "ecodigital-assessment/1"
 
@@ -133,6 +134,22 @@ def assessment_data(
     if include_rows:
         data["rows"] = long_rows(rows)
     return data
+
+
+def uncertainty_stats(data: Mapping[str, Any], section: str, **keys: Any) -> dict[str, Any] | None:
+    """The Monte Carlo statistics (``p5``, ``p50``, ``p95``, ``mean``) of one aggregate.
+
+    ``section`` is a key of ``data["uncertainty"]`` (``totals``, ``by_tier``,
+    ``per_user_year``, ``sci``...); ``keys`` pick the record (``criterion="gwp"``,
+    ``tier="network"``...). ``None`` when the data has no ranges or no such record.
+    """
+    ranges = data.get("uncertainty")
+    if not ranges or section not in ranges:
+        return None
+    part = ranges[section]
+    if isinstance(part, dict):
+        return part.get(keys["criterion"]) if "criterion" in keys and len(keys) == 1 else part
+    return next((r for r in part if all(r.get(k) == v for k, v in keys.items())), None)
 
 
 def quality_shares(rows: pd.DataFrame) -> dict[str, dict[str, float]]:

@@ -5,7 +5,16 @@ from __future__ import annotations
 import math
 from typing import Final
 
-__all__ = ["format_number", "format_quantity", "format_range", "format_share"]
+__all__ = [
+    "format_change",
+    "format_change_pct",
+    "format_change_pct_range",
+    "format_change_range",
+    "format_number",
+    "format_quantity",
+    "format_range",
+    "format_share",
+]
 
 #: Larger units used when a value is big enough: (unit, factor, larger unit).
 _SCALES: Final = {
@@ -89,3 +98,45 @@ def format_range(
     if base in _SCALES and reference is not None and abs(reference) >= _SCALES[base][0]:
         factor = _SCALES[base][0]
     return f"[{format_number(low / factor, lang)} – {format_number(high / factor, lang)}]"
+
+
+def format_change(value: float | None, unit: str, lang: str = "fr") -> str:
+    """A signed change with its unit (``−529 kgCO2e``, ``+1,2 tCO2e``, ``0 kgCO2e``)."""
+    if value is None:
+        return format_quantity(None, unit, lang)
+    text = format_quantity(abs(value), unit, lang)
+    return ("−" if value < 0 else "+") + text if value else text
+
+
+def format_change_pct(value: float | None, lang: str = "fr") -> str:
+    """A signed change in % with two significant figures (``−5,6 %``); '' when unknown."""
+    if value is None:
+        return ""
+    text = format_number(abs(value), lang, digits=2) + (" %" if lang == "en" else "\u202f%")
+    return ("−" if value < 0 else "+") + text if value else text
+
+
+def format_change_pct_range(bounds: list[float] | None, lang: str = "fr") -> str:
+    """``[−7,1 % – −4,0 %]``: the P5-P95 range of a change in %; '' when unknown."""
+    if not bounds:
+        return ""
+    low, high = (format_change_pct(v, lang) for v in bounds)
+    return f"[{low} – {high}]"
+
+
+def format_change_range(
+    bounds: list[float] | None, unit: str, reference: float | None, lang: str = "fr"
+) -> str:
+    """``[−600 – −450]``: a signed P5-P95 range in the unit ``reference`` is shown in."""
+    if not bounds:
+        return ""
+    base = unit.partition("/")[0]
+    factor = 1.0
+    if base in _SCALES and reference is not None and abs(reference) >= _SCALES[base][0]:
+        factor = _SCALES[base][0]
+
+    def signed(value: float) -> str:
+        text = format_number(abs(value) / factor, lang)
+        return ("−" if value < 0 else "+") + text if value else text
+
+    return f"[{signed(bounds[0])} – {signed(bounds[1])}]"

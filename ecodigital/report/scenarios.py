@@ -6,7 +6,13 @@ import json
 from typing import Any
 
 from ecodigital.i18n import label
-from ecodigital.report.format import format_number, format_quantity, format_range
+from ecodigital.report.format import (
+    format_change,
+    format_change_pct,
+    format_change_pct_range,
+    format_quantity,
+    format_range,
+)
 
 __all__ = ["render_scenarios"]
 
@@ -16,27 +22,6 @@ def render_scenarios(data: dict[str, Any], output_format: str, lang: str = "fr")
     if output_format == "json":
         return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     return _table_text(data, lang)
-
-
-def _signed(value: float | None, unit: str, lang: str) -> str:
-    if value is None:
-        return label("not_available", lang)
-    text = format_quantity(abs(value), unit, lang)
-    return ("−" if value < 0 else "+") + text if value else text
-
-
-def _percent(value: float | None, lang: str) -> str:
-    if value is None:
-        return ""
-    text = format_number(abs(value), lang, digits=2) + (" %" if lang == "en" else "\u202f%")
-    return ("−" if value < 0 else "+") + text if value else text
-
-
-def _percent_range(bounds: list[float] | None, lang: str) -> str:
-    if not bounds:
-        return ""
-    low, high = (_percent(v, lang) for v in bounds)
-    return f"[{low} – {high}]"
 
 
 def _rows(record: dict[str, Any], criteria: list[str], lang: str) -> list[tuple[str, ...]]:
@@ -56,12 +41,12 @@ def _rows(record: dict[str, Any], criteria: list[str], lang: str) -> list[tuple[
             (
                 f"{label(criterion + '_short', lang)} ({criterion})",
                 value,
-                _signed(r["change"], unit, lang),
+                format_change(r["change"], unit, lang),
                 " ".join(
                     part
                     for part in (
-                        _percent(r["change_pct"], lang),
-                        _percent_range(r.get("change_pct_range"), lang),
+                        format_change_pct(r["change_pct"], lang),
+                        format_change_pct_range(r.get("change_pct_range"), lang),
                     )
                     if part
                 ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ecodigital.i18n import label, warning_text
+from ecodigital.report.data import uncertainty_stats as _stats
 from ecodigital.report.format import format_number, format_quantity, format_range, format_share
 
 __all__ = ["assessment_table"]
@@ -20,17 +21,6 @@ def _figure(figure: dict[str, Any], lang: str, stats: dict[str, Any] | None = No
     if stats and stats.get("p5") is not None and figure["value"] is not None:
         text += " " + format_range(stats["p5"], stats["p95"], figure["unit"], figure["value"], lang)
     return text
-
-
-def _stats(data: dict[str, Any], section: str, **keys: Any) -> dict[str, Any] | None:
-    """The Monte Carlo statistics of one aggregate, if the data has them."""
-    ranges = data.get("uncertainty")
-    if not ranges:
-        return None
-    part = ranges[section]
-    if isinstance(part, dict):
-        return part.get(keys["criterion"]) if "criterion" in keys and len(keys) == 1 else part
-    return next((r for r in part if all(r.get(k) == v for k, v in keys.items())), None)
 
 
 def _criterion(criterion: str, lang: str) -> str:
