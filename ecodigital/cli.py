@@ -584,6 +584,9 @@ def measurements_summarize(
     help="The programme's financing rules file, for the financing summary.",
 )
 @click.option("--force", is_flag=True, help="Replace the output file(s) if they exist.")
+@DRAWS_OPTION
+@SEED_OPTION
+@click.option("--deterministic", is_flag=True, help="Point figures only, no ranges or drivers.")
 def note(
     dossier: Path,
     output: Path,
@@ -593,18 +596,24 @@ def note(
     factors_path: Path | None,
     rules_path: Path | None,
     force: bool,
+    draws: int,
+    seed: int,
+    deterministic: bool,
 ) -> None:
     """Write the responsible-digital note of a dossier (PDF, HTML, ODT or Markdown).
 
     The note carries its data (dossier, results, factor dataset, tool version
     and their SHA-256 digest): embedded in the PDF, HTML and ODT, and in a
-    .json file beside a Markdown note.
+    .json file beside a Markdown note. Every figure shows its P5-P95 range
+    from --draws Monte Carlo draws (seed --seed), with the inputs that drive
+    the result and the dossier's scenarios; --deterministic leaves them out.
 
     \b
     Examples:
       ecodigital note dossier.yaml -o note.pdf
       ecodigital note dossier.yaml -o note.html --lang en
       ecodigital note dossier.yaml -o note.md     # also writes note.json
+      ecodigital note dossier.yaml -o note.pdf --draws 5000 --seed 7
     """
     from ecodigital.report.build import build_note
 
@@ -617,6 +626,9 @@ def note(
         template_dir=template_dir,
         factors_path=factors_path,
         rules_path=rules_path,
+        draws=draws,
+        seed=seed,
+        deterministic=deterministic,
     )
     for path in files:
         _check_output(path, force, tuple(inputs))
@@ -698,7 +710,12 @@ def rgesn(
 )
 @click.option("--force", is_flag=True, help="Replace files of an earlier demo.")
 @LANG_OPTION
-def demo(output_dir: Path, force: bool, lang: str) -> None:
+@DRAWS_OPTION
+@SEED_OPTION
+@click.option("--deterministic", is_flag=True, help="Point figures only, no ranges or drivers.")
+def demo(
+    output_dir: Path, force: bool, lang: str, draws: int, seed: int, deterministic: bool
+) -> None:
     """Run the whole pipeline on the bundled example: validate, assess, write the notes.
 
     \b
@@ -707,7 +724,10 @@ def demo(output_dir: Path, force: bool, lang: str) -> None:
     """
     from ecodigital.demo import run_demo
 
-    for line in run_demo(output_dir, lang=lang, force=force):
+    lines = run_demo(
+        output_dir, lang=lang, force=force, draws=draws, seed=seed, deterministic=deterministic
+    )
+    for line in lines:
         click.echo(line)
 
 

@@ -24,13 +24,22 @@ def example_dossier() -> Path:
     return data_dir("examples") / EXAMPLE / "dossier.yaml"
 
 
-def run_demo(output_dir: Path, *, lang: str = "fr", force: bool = False) -> Iterator[str]:
-    """Validate and assess the example and write its notes; yields what it did, line by line."""
-    from ecodigital.assessment import assess_dossier
+def run_demo(
+    output_dir: Path,
+    *,
+    lang: str = "fr",
+    force: bool = False,
+    draws: int = 1000,
+    seed: int = 0,
+    deterministic: bool = False,
+) -> Iterator[str]:
+    """Validate and assess the example and write its notes; yields what it did, line by line.
+
+    ``draws``, ``seed`` and ``deterministic`` are those of ``ecodigital note``.
+    """
     from ecodigital.dossier.validate import validate_dossier
     from ecodigital.fileio import write_atomic
     from ecodigital.report.build import prepare_note, render_note
-    from ecodigital.report.data import assessment_data
     from ecodigital.report.pdf import PdfUnavailable
     from ecodigital.report.text import assessment_table
 
@@ -44,11 +53,11 @@ def run_demo(output_dir: Path, *, lang: str = "fr", force: bool = False) -> Iter
                     str(target), None, "already exists", "choose another -o folder or add --force"
                 )
     yield f"1. validate: {validate_dossier(dossier)}"
-    assessment = assess_dossier(dossier)
+    # one assessment (and one Monte Carlo run) for the table and the notes
+    note = prepare_note(dossier, lang=lang, draws=draws, seed=seed, deterministic=deterministic)
     yield "2. assess:"
-    table = assessment_table(assessment_data(assessment, include_rows=False), lang)
+    table = assessment_table(note.data, lang)
     yield from ("   " + line if line else "" for line in table.splitlines()[:8])
-    note = prepare_note(dossier, lang=lang)
     written = []
     for target in targets:
         fmt = target.suffix.lstrip(".")

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 __all__ = ["FORMATS", "PreparedNote", "build_note", "note_format", "prepare_note", "render_note"]
 
 FORMATS: Final = ("pdf", "html", "odt", "md")
+#: Monte Carlo draws and seed of a note when none are given (those of ``assess``).
+DEFAULT_DRAWS: Final = 1000
+DEFAULT_SEED: Final = 0
 _SUFFIXES: Final = {".pdf": "pdf", ".html": "html", ".htm": "html", ".odt": "odt", ".md": "md",
                     ".markdown": "md"}  # fmt: skip
 
@@ -93,8 +96,17 @@ def prepare_note(
     template_dir: Path | None = None,
     rules_path: Path | None = None,
     today: dt.date | None = None,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+    deterministic: bool = False,
 ) -> PreparedNote:
-    """Assess ``dossier`` and build the note's content and payload."""
+    """Assess ``dossier`` and build the note's content and payload.
+
+    Unless ``deterministic``, the Monte Carlo propagation (``draws``, ``seed``)
+    gives every figure its P5-P95 range and ranks the drivers; the dossier's
+    scenarios, if any, are compared on the same draws. All of it goes into the
+    payload's ``results`` (``uncertainty``, ``drivers``, ``scenarios``).
+    """
     from ecodigital.assessment import assess_dossier
     from ecodigital.report.data import assessment_data
     from ecodigital.report.note import build_note_context, gather_extras
@@ -106,7 +118,19 @@ def prepare_note(
             raise InputError(str(template_dir), None, "is not a folder", "give a template folder")
         template_dirs = (Path(template_dir),)
     assessment = assess_dossier(dossier, factors_path)
-    data = assessment_data(assessment, include_rows=True)
+    propagation = drivers = None
+    if not deterministic:
+        from ecodigital.whatif import assess_uncertainty
+
+        propagation, drivers = assess_uncertainty(assessment, draws, seed, drivers=True)
+    data = assessment_data(assessment, include_rows=True, uncertainty=propagation, drivers=drivers)
+    if assessment.dossier.model.scenarios:
+        from ecodigital.whatif import compare_assessed
+
+        data["scenarios"] = compare_assessed(
+            assessment, draws=draws, seed=seed, deterministic=deterministic,
+            propagation=propagation,
+        )  # fmt: skip
     finance = _finance(assessment, rules_path, lang)
     if finance is not None:
         data["finance"] = finance[0]
@@ -174,12 +198,15 @@ def build_note(
     factors_path: Path | None = None,
     rules_path: Path | None = None,
     today: dt.date | None = None,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+    deterministic: bool = False,
 ) -> tuple[dict[Path, str | bytes], Sequence[Path]]:
     """The note's files and the input files they must never overwrite."""
     chosen = note_format(output, fmt)
     note = prepare_note(
         dossier, factors_path=factors_path, lang=lang, template_dir=template_dir,
-        rules_path=rules_path, today=today,
+        rules_path=rules_path, today=today, draws=draws, seed=seed, deterministic=deterministic,
     )  # fmt: skip
     inputs = [Path(dossier)]
     if note.assessment.dossier.inventory_path is not None:

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-__all__ = ["Chart", "rgesn_chart", "tier_phase_chart", "year_tier_chart"]
+__all__ = ["Chart", "rgesn_chart", "tier_phase_chart", "tornado_chart", "year_tier_chart"]
 
 #: Okabe & Ito (2008), "Color Universal Design", without the yellow kept for emphasis.
 OKABE_ITO: Final = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
@@ -72,12 +72,12 @@ def _to_svg(fig: Any, salt: str) -> str:
     return text.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
 
 
-def _fmt_axis(lang: str) -> Any:
+def _fmt_axis(lang: str, digits: int = 2) -> Any:
     from matplotlib.ticker import FuncFormatter
 
     from ecodigital.report.format import format_number
 
-    return FuncFormatter(lambda value, _pos: format_number(value, lang, 2) if value else "0")
+    return FuncFormatter(lambda value, _pos: format_number(value, lang, digits) if value else "0")
 
 
 def _stacked_bars(
@@ -224,3 +224,73 @@ def rgesn_chart(families: Sequence[Mapping[str, Any]], t: Mapping[str, Any], lan
     )  # fmt: skip
     details = _details(categories, series, lang, str(t["chart_rgesn_unit"]))
     return Chart(svg, t["chart_rgesn_title"], t["chart_rgesn_alt"].format(details=details))
+
+
+def tornado_chart(drivers: Mapping[str, Any], t: Mapping[str, Any], lang: str) -> Chart | None:
+    """The total with each driver at its P5 and at its P95, around the deterministic total.
+
+    ``drivers`` is :func:`ecodigital.report.note.drivers_section`: rows with
+    ``input``, ``at_p5_kgco2e`` and ``at_p95_kgco2e``, and ``reference_kgco2e``.
+    Each bar runs from the deterministic total to the total at the input's P5
+    (first series) and at its P95 (second series), so an input that lowers the
+    total when it grows (a lifetime) shows its P95 bar on the left.
+    """
+    from ecodigital.report.format import format_number, format_quantity
+
+    rows = list(drivers.get("rows") or [])
+    reference = drivers.get("reference_kgco2e")
+    if not rows or reference is None:
+        return None
+    # the axis in the unit the note shows the total in (tCO2e above 1000 kgCO2e)
+    unit = str(drivers["unit"])
+    scale = 1000.0 if unit == "tCO2e" else 1.0
+    categories = [str(r["input"]) for r in rows]
+    ends = [(float(r["at_p5_kgco2e"]) / scale, float(r["at_p95_kgco2e"]) / scale) for r in rows]
+    centre = float(reference) / scale
+    names = (str(t["chart_tornado_low"]), str(t["chart_tornado_high"]))
+    plt = _pyplot()
+    import matplotlib
+
+    with matplotlib.rc_context(_style()):  # type: ignore[arg-type]
+        fig, ax = plt.subplots(figsize=(6.6, 0.5 + 0.42 * len(rows)))
+        positions = list(range(len(rows)))
+        for index, name in enumerate(names):
+            ax.barh(
+                positions,
+                [end[index] - centre for end in ends],
+                left=centre,
+                height=0.6,
+                color=OKABE_ITO[index],
+                hatch=HATCHES[index + 1],
+                edgecolor="#ffffff",
+                linewidth=0.8,
+                label=name,
+            )
+        ax.axvline(centre, color=_TEXT, linewidth=0.9)
+        ax.set_yticks(positions, categories)
+        ax.invert_yaxis()
+        ax.xaxis.set_major_formatter(_fmt_axis(lang, digits=3))
+        ax.set_xlabel(unit)
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.45 if len(rows) < 4 else -0.3),
+            ncol=2,
+            frameon=False,
+            fontsize=8,
+        )
+        fig.tight_layout()
+        svg = _to_svg(fig, "tornado")
+    colon = " : " if lang == "fr" else ": "
+    share = str(t["variance_share"]).lower()
+    details = "; ".join(
+        f"{r['input']}{colon}{format_number(low, lang)} – {format_number(high, lang)} {unit}, "
+        f"{share} {r['share']}"
+        for r, (low, high) in zip(rows, ends, strict=True)
+    )
+    alt = t["chart_tornado_alt"].format(
+        n=len(rows), reference=format_quantity(float(reference), "kgCO2e", lang),
+        details=f"{details}.",
+    )  # fmt: skip
+    return Chart(svg, t["chart_tornado_title"].format(unit=unit), alt)

@@ -11,7 +11,12 @@ __all__ = ["build_charts", "render_html"]
 
 def build_charts(context: Mapping[str, Any], chart_data: Mapping[str, Any]) -> dict[str, Any]:
     """The note's charts (SVG), from the context and the tier/phase/year matrices."""
-    from ecodigital.report.charts import rgesn_chart, tier_phase_chart, year_tier_chart
+    from ecodigital.report.charts import (
+        rgesn_chart,
+        tier_phase_chart,
+        tornado_chart,
+        year_tier_chart,
+    )
 
     t = context["t"]
     lang = context["lang"]
@@ -21,6 +26,9 @@ def build_charts(context: Mapping[str, Any], chart_data: Mapping[str, Any]) -> d
         ),
         "year_tier": year_tier_chart(chart_data["year_tier"], t, lang, chart_data["start_year"]),
         "rgesn": None,
+        "tornado": tornado_chart(context["drivers"], t, lang)
+        if context.get("drivers", {}).get("provided")
+        else None,
     }
     if context["rgesn"]["provided"]:
         charts["rgesn"] = rgesn_chart(context["rgesn"]["families"], t, lang)

@@ -23,7 +23,17 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ecodigital import __version__
 from ecodigital.i18n import label, warning_text
-from ecodigital.report.format import format_number, format_quantity, format_share
+from ecodigital.report.data import uncertainty_stats
+from ecodigital.report.format import (
+    format_change,
+    format_change_pct,
+    format_change_pct_range,
+    format_change_range,
+    format_number,
+    format_quantity,
+    format_range,
+    format_share,
+)
 from ecodigital.vocabulary import CRITERIA, CRITERION_UNITS, PHASES, TIERS
 
 if TYPE_CHECKING:
@@ -34,6 +44,7 @@ __all__ = [
     "NoteExtras",
     "applicant_section",
     "build_note_context",
+    "drivers_section",
     "finance_section",
     "format_date",
     "gather_extras",
@@ -41,9 +52,12 @@ __all__ = [
     "load_messages",
     "measurements_section",
     "rgesn_section",
+    "scenarios_section",
 ]
 
 _MAX_TOP_ITEMS: Final = 5
+#: Inputs shown in "what drives the result" (table and tornado chart).
+_MAX_DRIVERS: Final = 5
 _MAX_WARNING_ITEMS: Final = 6
 
 _MONTHS: Final = {
@@ -90,12 +104,47 @@ def _qty(value: float | None, unit: str, lang: str) -> str:
     return format_quantity(value, unit, lang)
 
 
-def _figure(figure: Mapping[str, Any], lang: str) -> str:
-    """A figure with its unit; a partial sum is shown as a lower bound (``≥``)."""
+def _figure(figure: Mapping[str, Any], lang: str, stats: Mapping[str, Any] | None = None) -> str:
+    """A figure with its unit; a partial sum is shown as a lower bound (``≥``).
+
+    With ``stats`` (Monte Carlo statistics of the same figure), its P5-P95
+    range follows in the figure's unit: ``≥ 9,41 tCO2e [7,89 – 11,6]``.
+    """
     text = _qty(figure.get("value"), str(figure["unit"]), lang)
     if figure.get("value") is not None and not figure.get("complete", True):
         text = f"≥\u00a0{text}"  # kept with its number across line breaks
-    return text
+    bounds = _bounds(figure, stats, lang)
+    return f"{text} {bounds}" if bounds else text
+
+
+def _unbroken(text: str) -> str:
+    """A range kept on one line (no break around its dash), so table cells wrap before it."""
+    # a dash allows a break after it even before a no-break space (UAX 14): hence the joiner
+    return text.replace(" – ", "\u00a0–\u2060\u00a0")
+
+
+def _bounds(figure: Mapping[str, Any], stats: Mapping[str, Any] | None, lang: str) -> str:
+    """``[P5 – P95]`` of a figure, in the unit its value is shown in ('' without ranges)."""
+    if not stats or stats.get("p5") is None or figure.get("value") is None:
+        return ""
+    unit = str(figure["unit"])
+    return _unbroken(format_range(stats["p5"], stats["p95"], unit, figure["value"], lang))
+
+
+def _interval(figure: Mapping[str, Any], stats: Mapping[str, Any] | None, lang: str) -> str:
+    """``7,89 – 11,6 tCO2e``: the P5-P95 range of a figure with its unit ('—' without)."""
+    bounds = _bounds(figure, stats, lang)
+    if not bounds:
+        return "—"
+    unit = _qty(figure["value"], str(figure["unit"]), lang).split(" ", 1)[1]
+    return f"{bounds.strip('[]')} {unit}"
+
+
+def _scaled(stats: Mapping[str, Any] | None, divisor: float) -> dict[str, Any] | None:
+    """Statistics of a figure divided by a positive constant (its percentiles scale alike)."""
+    if not stats or stats.get("p5") is None or not divisor:
+        return None
+    return {k: v / divisor for k, v in stats.items() if k in ("p5", "p50", "p95", "mean")}
 
 
 def _status_word(figure: Mapping[str, Any], t: Mapping[str, Any]) -> str:
@@ -299,13 +348,21 @@ def _summary(
     per_year = dict(gwp)
     if per_year["value"] is not None:
         per_year["value"] = per_year["value"] / horizon
+    gwp_stats = uncertainty_stats(data, "totals", criterion="gwp")
+    per_user_stats = uncertainty_stats(data, "per_user_year", criterion="gwp")
     key_figures = [
-        {"label": t[key], "value": _figure(figure, lang), "source": source, "quality": quality}
-        for key, figure in (
-            ("kf_total", gwp),
-            ("kf_per_year", per_year),
-            ("kf_per_user_year", per_user["gwp"]),
-            ("kf_sci", sci),
+        {
+            "label": t[key],
+            "value": _figure(figure, lang),
+            "range": _interval(figure, stats, lang),
+            "source": source,
+            "quality": quality,
+        }
+        for key, figure, stats in (
+            ("kf_total", gwp, gwp_stats),
+            ("kf_per_year", per_year, _scaled(gwp_stats, horizon)),
+            ("kf_per_user_year", per_user["gwp"], per_user_stats),
+            ("kf_sci", sci, uncertainty_stats(data, "sci")),
         )
     ]
     if rgesn["provided"]:
@@ -313,6 +370,7 @@ def _summary(
             {
                 "label": t["kf_rgesn"],
                 "value": rgesn["score"],
+                "range": "—",
                 "source": t["kf_source_rgesn"],
                 "quality": label("declared", lang),
             }
@@ -322,7 +380,7 @@ def _summary(
         {
             "item": str(record["item"]),
             "tier": label(str(record["tier"]), lang),
-            "value": _figure(record, lang),
+            "value": _figure(record, lang, uncertainty_stats(data, "by_item", item=record["item"])),
             "share": format_share(
                 record["value"] / total if record["value"] and total else None, lang
             ),
@@ -337,14 +395,24 @@ def _summary(
             horizon=horizon,
             first=first,
             last=first + horizon - 1,
-            gwp=_figure(gwp, lang),
-            per_user=_figure(per_user["gwp"], lang),
+            gwp=_figure(gwp, lang, gwp_stats),
+            per_user=_figure(per_user["gwp"], lang, per_user_stats),
             user_years=_count(per_user["user_years"]["value"], lang),
         ),
         "partial_note": t["summary_partial"] if partial else None,
         "key_figures": key_figures,
+        "ranges": bool(data.get("uncertainty")),
+        "ranges_note": _ranges_note(data, t, lang),
         "top": top,
     }
+
+
+def _ranges_note(data: Mapping[str, Any], t: Mapping[str, Any], lang: str) -> str:
+    """What the ranges are, or that none was computed."""
+    ranges = data.get("uncertainty")
+    if not ranges:
+        return str(t["ranges_none"])
+    return _fill(t["ranges_note"], draws=_count(ranges["draws"], lang), seed=ranges["seed"])
 
 
 def _quality_text(shares: Mapping[str, float], lang: str) -> str:
@@ -444,12 +512,14 @@ def _method(data: Mapping[str, Any], t: Mapping[str, Any], lang: str) -> dict[st
 
 
 def _table_by(
-    records: Sequence[Mapping[str, Any]],
+    data: Mapping[str, Any],
+    section: str,
     key: str,
     order: Sequence[Any],
     total_gwp: float,
     lang: str,
 ) -> list[dict[str, Any]]:
+    records: Sequence[Mapping[str, Any]] = data[section]
     by_key: dict[Any, dict[str, Mapping[str, Any]]] = {}
     for record in records:
         by_key.setdefault(record[key], {})[record["criterion"]] = record
@@ -464,7 +534,13 @@ def _table_by(
             {
                 "name": label(str(name), lang),
                 "cells": [
-                    _figure(cells[c], lang) if c in cells else _qty(None, CRITERION_UNITS[c], lang)
+                    _figure(
+                        cells[c],
+                        lang,
+                        uncertainty_stats(data, section, **{key: name, "criterion": c}),
+                    )
+                    if c in cells
+                    else _qty(None, CRITERION_UNITS[c], lang)
                     for c in CRITERIA
                 ],
                 "share": format_share(share, lang),
@@ -482,14 +558,17 @@ def _results(data: Mapping[str, Any], t: Mapping[str, Any], lang: str) -> dict[s
         {
             "label": label(c, lang),
             "code": c,
-            "total": _figure(totals[c], lang),
-            "per_user_year": _figure(per_user[c], lang),
+            "total": _figure(totals[c], lang, uncertainty_stats(data, "totals", criterion=c)),
+            "per_user_year": _figure(
+                per_user[c], lang, uncertainty_stats(data, "per_user_year", criterion=c)
+            ),
             "status": _status_word(totals[c], t),
             "quality": _quality_text(data["quality_shares"].get(c, {}), lang),
         }
         for c in CRITERIA
     ]
     sci_years = {y["year"]: y for y in data["per_functional_unit"]["sci"]["by_year"]}
+    sci_ranges = {y["year"]: y for y in (uncertainty_stats(data, "sci") or {}).get("by_year", [])}
     years = []
     for record in data["by_year"]:
         if record["criterion"] != "gwp":
@@ -501,17 +580,22 @@ def _results(data: Mapping[str, Any], t: Mapping[str, Any], lang: str) -> dict[s
             {
                 "year": str(project["start_year"] + year - 1),
                 "users": _count(project["users_per_year"][year - 1], lang),
-                "gwp": _figure(record, lang),
+                "gwp": _figure(
+                    record, lang, uncertainty_stats(data, "by_year", year=year, criterion="gwp")
+                ),
                 "share": format_share(share, lang),
-                "sci": _figure(sci, lang) if sci else _qty(None, "kgCO2e/user", lang),
+                "sci": _figure(sci, lang, sci_ranges.get(year))
+                if sci
+                else _qty(None, "kgCO2e/user", lang),
             }
         )
     return {
         "criteria_columns": [str(t[f"short_{c}"]) for c in CRITERIA],
         "criteria": criteria,
-        "by_tier": _table_by(data["by_tier"], "tier", TIERS, total_gwp, lang),
-        "by_phase": _table_by(data["by_phase"], "phase", PHASES, total_gwp, lang),
+        "by_tier": _table_by(data, "by_tier", "tier", TIERS, total_gwp, lang),
+        "by_phase": _table_by(data, "by_phase", "phase", PHASES, total_gwp, lang),
         "by_year": years,
+        "ranges_note": _ranges_note(data, t, lang),
     }
 
 
@@ -666,6 +750,150 @@ def rgesn_section(
     }
 
 
+def _driver_name(record: Mapping[str, Any], t: Mapping[str, Any]) -> str:
+    """An uncertain input in words: its kind, what it is and, for parameters, which."""
+    kind = str(record["kind"])
+    key = str(record["key"])
+    rest = key.partition(":")[2]
+    if kind in ("default", "range"):
+        name, _, parameter = rest.rpartition(":")
+        words = t["driver_parameters"]
+        text = _fill(t[f"driver_{kind}"], parameter=words.get(parameter, parameter), name=name)
+    elif kind in ("factor", "grid"):
+        text = _fill(t[f"driver_{kind}"], name=rest)
+    else:
+        text = str(record.get("label") or key)
+    return text[:1].upper() + text[1:]
+
+
+def drivers_section(
+    drivers: Mapping[str, Any] | None, t: Mapping[str, Any], lang: str
+) -> dict[str, Any]:
+    """The inputs that drive the total (``data["drivers"]``, see ``rank_drivers``): the
+    first few, each with its share of variance and the total at its P5 and at its P95."""
+    if not drivers:
+        return {"provided": False, "rows": [], "text": str(t["drivers_none"])}
+    unit = str(drivers["unit"])
+    reference = drivers.get("deterministic")
+    shown = _qty(reference, unit, lang).split(" ", 1)[-1] if reference is not None else unit
+    rows = []
+    for record in drivers["inputs"][:_MAX_DRIVERS]:
+        ends = format_range(record["output_at_p5"], record["output_at_p95"], unit, reference, lang)
+        low, _, high = ends.strip("[]").partition(" – ")
+        rows.append(
+            {
+                "input": _driver_name(record, t),
+                "share": format_share(record["share"], lang),
+                "at_p5": low,
+                "at_p95": high,
+                "at_p5_kgco2e": float(record["output_at_p5"]),
+                "at_p95_kgco2e": float(record["output_at_p95"]),
+            }
+        )
+    return {
+        "provided": True,
+        "rows": rows,
+        "text": _fill(
+            t["drivers_intro"] if rows else t["drivers_flat"],
+            n=len(rows),
+            draws=_count(drivers["draws"], lang),
+            reference=_qty(reference, unit, lang),
+        ),
+        "unit": shown,
+        "at_p5_title": _fill(t["total_at_p5"], unit=shown),
+        "at_p95_title": _fill(t["total_at_p95"], unit=shown),
+        "reference_kgco2e": reference,
+    }
+
+
+def _scenario_row(name: str, record: Mapping[str, Any], lang: str, users: float) -> dict[str, Any]:
+    """One line of the scenarios table: climate change, total and per user-year."""
+
+    def stats(bounds: Sequence[float] | None) -> dict[str, float] | None:
+        return {"p5": bounds[0], "p95": bounds[1]} if bounds else None
+
+    unit = str(record["unit"])
+    total = {"value": record["value"], "unit": unit, "complete": record["complete"]}
+    per_user = {
+        "value": record["per_user_year"],
+        "unit": f"{unit}/user-year",
+        "complete": record["complete"],
+    }
+    change = record.get("change")
+    change_range = record.get("change_range")
+    per_user_change = record.get("change_per_user_year")
+    return {
+        "name": name,
+        "total": _figure(total, lang, stats(record.get("range"))),
+        "per_user_year": _figure(per_user, lang, stats(record.get("per_user_year_range"))),
+        "change": " ".join(
+            part
+            for part in (
+                format_change(change, unit, lang),
+                _unbroken(format_change_range(change_range, unit, change, lang)),
+            )
+            if part
+        ),
+        "change_pct": " ".join(
+            part
+            for part in (
+                format_change_pct(record.get("change_pct"), lang),
+                _unbroken(format_change_pct_range(record.get("change_pct_range"), lang)),
+            )
+            if part
+        ),
+        "change_per_user_year": " ".join(
+            part
+            for part in (
+                format_change(per_user_change, f"{unit}/user-year", lang),
+                _unbroken(
+                    format_change_range(
+                        [v / users for v in change_range] if change_range and users else None,
+                        f"{unit}/user-year",
+                        per_user_change,
+                        lang,
+                    )
+                ),
+            )
+            if part
+        ),
+    }
+
+
+def scenarios_section(
+    scenarios: Mapping[str, Any] | None, t: Mapping[str, Any], lang: str
+) -> dict[str, Any]:
+    """The dossier's scenarios against the baseline, and the standard levers it does not
+    study yet, on climate change (``compare_scenarios`` data; ``None``: no scenarios)."""
+    if not scenarios or not scenarios.get("scenarios"):
+        return {"provided": False}
+    users = float(scenarios.get("user_years") or 0.0)
+    baseline = _scenario_row(
+        str(t["baseline"]), scenarios["baseline"]["criteria"]["gwp"], lang, users
+    )
+    baseline.update(change="—", change_pct="—", change_per_user_year="—")
+    rows = [baseline] + [
+        _scenario_row(str(s["name"]), s["criteria"]["gwp"], lang, users)
+        for s in scenarios["scenarios"]
+    ]
+    levers = [
+        _scenario_row(
+            label("lever_" + str(lever["lever"]), lang).format(**lever["params"]),
+            lever["criteria"]["gwp"],
+            lang,
+            users,
+        )
+        for lever in scenarios.get("levers", [])
+    ]
+    draws = scenarios.get("draws")
+    note = (
+        _fill(t["scenarios_ranges"], draws=_count(draws, lang), seed=scenarios["seed"])
+        if draws
+        else str(t["ranges_none"])
+    )
+    return {"provided": True, "rows": rows, "levers": levers, "note": note}
+
+
 def levers_section(levers: Sequence[Lever], lang: str) -> dict[str, Any]:
     """The reduction levers the applicant commits to."""
     if not levers:
@@ -763,6 +991,7 @@ def _indicators(data: Mapping[str, Any], t: Mapping[str, Any], lang: str) -> lis
     gwp = data["totals"]["gwp"]
     per_target = dict(gwp, unit="kgCO2e/user")
     per_target["value"] = gwp["value"] / target if gwp["value"] is not None and target else None
+    per_target_stats = _scaled(uncertainty_stats(data, "totals", criterion="gwp"), target)
     last_year = project["start_year"] + project["horizon_years"] - 1
     return [
         {
@@ -779,7 +1008,11 @@ def _indicators(data: Mapping[str, Any], t: Mapping[str, Any], lang: str) -> lis
             "value": f"{_count(target, lang)} {t['users_per_year_unit']}",
             "note": _fill(t["rcr11_basis"], year=last_year),
         },
-        {"label": t["footprint_per_rcr11"], "value": _figure(per_target, lang), "note": ""},
+        {
+            "label": t["footprint_per_rcr11"],
+            "value": _figure(per_target, lang, per_target_stats),
+            "note": "",
+        },
     ]
 
 
@@ -904,6 +1137,8 @@ def build_note_context(
         "measurements": measurements_section(extras.measurements, assessment, t, lang),
         "rgesn": rgesn,
         "levers": levers_section(model.levers, lang),
+        "drivers": drivers_section(data.get("drivers"), t, lang),
+        "scenarios": scenarios_section(data.get("scenarios"), t, lang),
         "applicant": applicant_section(extras.applicant, t),
         "finance": finance_section(extras.finance, t, lang),
         "indicators": _indicators(data, t, lang),

@@ -89,10 +89,20 @@ def render_odt(context: Mapping[str, Any], payload: Mapping[str, Any]) -> bytes:
     if summary["partial_note"]:
         w.para(summary["partial_note"])
     w.heading(3, t["key_figures"])
-    w.table(
-        [t["criterion"], t["value"], t["source"], t["quality"]],
-        [(f["label"], f["value"], f["source"], f["quality"]) for f in summary["key_figures"]],
-    )
+    if summary["ranges"]:
+        w.table(
+            [t["criterion"], t["value"], t["range_column"], t["source"], t["quality"]],
+            [
+                (f["label"], f["value"], f["range"], f["source"], f["quality"])
+                for f in summary["key_figures"]
+            ],
+        )
+    else:
+        w.table(
+            [t["criterion"], t["value"], t["source"], t["quality"]],
+            [(f["label"], f["value"], f["source"], f["quality"]) for f in summary["key_figures"]],
+        )
+    w.para(summary["ranges_note"])
     w.heading(3, t["top_contributors"])
     w.table(
         [t["item"], t["tier"], t["value"], t["share"]],
@@ -171,6 +181,16 @@ def render_odt(context: Mapping[str, Any], payload: Mapping[str, Any]) -> bytes:
         [(y["year"], y["users"], y["gwp"], y["share"], y["sci"]) for y in results["by_year"]],
     )
     w.para(t["results_note"])
+    w.para(results["ranges_note"])
+    drivers = context["drivers"]
+    w.heading(3, t["drivers_title"])
+    w.para(drivers["text"])
+    if drivers["rows"]:
+        w.table(
+            [t["driver_input"], t["variance_share"], drivers["at_p5_title"],
+             drivers["at_p95_title"]],
+            [(d["input"], d["share"], d["at_p5"], d["at_p95"]) for d in drivers["rows"]],
+        )  # fmt: skip
 
     measurements = context["measurements"]
     w.heading(2, t["measurements_title"])
@@ -248,6 +268,32 @@ def render_odt(context: Mapping[str, Any], payload: Mapping[str, Any]) -> bytes:
         )  # fmt: skip
     else:
         w.para(t["levers_none"])
+    scenarios = context["scenarios"]
+    if scenarios["provided"]:
+        w.heading(3, t["scenarios_title"])
+        w.para(t["scenarios_intro"])
+        w.table(
+            [t["scenario"], t["total_horizon"], t["change"], t["change_pct"], t["per_user_year"],
+             t["change_per_user_year"]],
+            [
+                (s["name"], s["total"], s["change"], s["change_pct"], s["per_user_year"],
+                 s["change_per_user_year"])
+                for s in scenarios["rows"]
+            ],
+        )  # fmt: skip
+        w.para(scenarios["note"])
+        w.heading(3, t["standard_levers_title"])
+        if scenarios["levers"]:
+            w.para(t["standard_levers_intro"])
+            w.table(
+                [t["lever"], t["total_horizon"], t["change"], t["change_pct"]],
+                [
+                    (s["name"], s["total"], s["change"], s["change_pct"])
+                    for s in scenarios["levers"]
+                ],
+            )
+        else:
+            w.para(t["standard_levers_none"])
 
     applicant = context["applicant"]
     w.heading(2, t["applicant_title"])

@@ -8,7 +8,7 @@ from ecodigital.report.html import build_charts
 
 def test_charts_are_inline_svg_with_title_and_alt(prepared):
     charts = build_charts(prepared.context, prepared.chart_data)
-    assert set(charts) == {"tier_phase", "year_tier", "rgesn"}
+    assert set(charts) == {"tier_phase", "year_tier", "rgesn", "tornado"}
     for chart in charts.values():
         assert chart.svg.startswith('<svg aria-hidden="true"')
         assert "<?xml" not in chart.svg and "<!DOCTYPE" not in chart.svg
@@ -19,6 +19,10 @@ def test_charts_are_inline_svg_with_title_and_alt(prepared):
     )
     assert charts["year_tier"].title == "Changement climatique par année et par tiers (kgCO2e)"
     assert charts["rgesn"].title == "Critères RGESN par famille et par statut (nombre)"
+    assert charts["tornado"].title == (
+        "Total sur l'horizon selon chaque donnée d'entrée, à son P5 et à son P95 "
+        "(changement climatique, tCO2e)"
+    )
     manufacturing = prepared.chart_data["tier_phase"]["terminals"]["manufacturing"]
     assert (
         f"Terminaux : Fabrication {format_number(manufacturing, 'fr')}" in charts["tier_phase"].alt

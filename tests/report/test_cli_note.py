@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from ecodigital.cli import cli
+from ecodigital.report.format import format_number
 from ecodigital.report.payload import extract_payload, verify_digest
 
 from .conftest import EXAMPLE
@@ -59,12 +60,29 @@ def test_note_format_comes_from_the_extension(tmp_path):
 
 @pytest.mark.slow
 def test_demo_writes_pdf_and_html_and_says_where(tmp_path):
-    result = CliRunner().invoke(cli, ["demo", "-o", str(tmp_path / "demo")])
+    args = ["demo", "-o", str(tmp_path / "demo"), "--draws", "200", "--seed", "2"]
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert result.output.startswith("1. validate: OK:")
     assert f"   {tmp_path / 'demo' / 'note.pdf'}\n" in result.output
     assert f"   {tmp_path / 'demo' / 'note.html'}\n" in result.output
-    assert verify_digest(extract_payload(tmp_path / "demo" / "note.pdf"))
+    payload = extract_payload(tmp_path / "demo" / "note.pdf")
+    assert verify_digest(payload)
+    ranges = payload["results"]["uncertainty"]
+    assert (ranges["draws"], ranges["seed"]) == (200, 2)
+    # the assess step shows the same range as the note
+    gwp = ranges["totals"]["gwp"]
+    low, high = (format_number(gwp[k] / 1000, "fr") for k in ("p5", "p95"))
+    assert f"≥ 9,41 tCO2e [{low} – {high}]" in result.output
+
+
+def test_demo_deterministic_has_no_range(tmp_path):
+    args = ["demo", "-o", str(tmp_path / "demo"), "--deterministic", "--lang", "en"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "≥ 9.41 tCO2e\n" in result.output
+    html = (tmp_path / "demo" / "note.html").read_text(encoding="utf-8")
+    assert "No uncertainty range was computed for this note" in html
 
 
 def test_demo_example_is_found_through_the_data_folder():
@@ -77,7 +95,10 @@ def test_new_commands_are_documented():
     root = Path(__file__).resolve().parents[2]
     note_doc = (root / "docs" / "note.md").read_text(encoding="utf-8")
     rgesn_doc = (root / "docs" / "rgesn.md").read_text(encoding="utf-8")
-    for option in ("--format", "--lang", "--template-dir", "--factors", "--rules", "--force"):
+    for option in (
+        "--format", "--lang", "--template-dir", "--factors", "--rules", "--force", "--draws",
+        "--seed", "--deterministic",
+    ):  # fmt: skip
         assert option in note_doc
     assert "ecodigital demo" in note_doc
     for option in ("--export csv", "--import csv"):
