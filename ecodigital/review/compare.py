@@ -199,13 +199,14 @@ def _mapping(value: Any) -> Mapping[str, Any]:
 
 
 def _gwp_range(results: Mapping[str, Any]) -> tuple[float | None, float | None]:
-    """(low, high) of the total gwp when the payload carries a range."""
-    gwp = _mapping(_mapping(results.get("totals")).get("gwp"))
-    for holder in (gwp, _mapping(gwp.get("range")), _mapping(gwp.get("interval"))):
-        low, high = number(holder.get("low")), number(holder.get("high"))
-        if low is not None and high is not None:
-            return low, high
-    return None, None
+    """(P5, P95) of the total gwp over the horizon, when the note carries its Monte Carlo
+    ranges (``results.uncertainty.totals.gwp``, written unless ``--deterministic``)."""
+    uncertainty = _mapping(results.get("uncertainty"))
+    gwp = _mapping(_mapping(uncertainty.get("totals")).get("gwp"))
+    low, high = number(gwp.get("p5")), number(gwp.get("p95"))
+    if low is None or high is None or low > high:
+        return None, None
+    return low, high
 
 
 def _share(part: float | None, whole: float | None) -> float | None:
