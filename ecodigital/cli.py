@@ -8,9 +8,10 @@ check; no traceback reaches a user.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -103,6 +104,28 @@ def _write_output(
     write_atomic(path, text)
 
 
+#: Inventories at least this large get a progress bar on a terminal.
+PROGRESS_MIN_ITEMS = 5_000
+
+
+@contextlib.contextmanager
+def _progress_bar(total: int, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr for long work, only on a terminal and for large inputs."""
+    if total < PROGRESS_MIN_ITEMS or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        shown = 0
+
+        def update(done: int, _total: int) -> None:
+            nonlocal shown
+            bar.update(done - shown)
+            shown = done
+
+        yield update
+        bar.update(total - shown)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ecodigital")
 def cli() -> None:
@@ -191,7 +214,10 @@ def assess(
     if not deterministic and output_format != "csv":
         from ecodigital.whatif import assess_uncertainty
 
-        uncertainty, ranked = assess_uncertainty(assessment, draws, seed, drivers=drivers)
+        with _progress_bar(len(assessment.dossier.items), "Monte Carlo") as progress:
+            uncertainty, ranked = assess_uncertainty(
+                assessment, draws, seed, drivers=drivers, progress=progress
+            )
     text = render_assessment(
         assessment, output_format, lang, uncertainty=uncertainty, drivers=ranked
     )

@@ -56,18 +56,18 @@ class PreparedNote:
 
 
 def _chart_data(assessment: Assessment) -> dict[str, Any]:
-    rows = assessment.rows
-    gwp = rows[(rows["criterion"] == "gwp") & rows["value"].notna()]
+    from ecodigital.engine.aggregate import cube, summarize
+
+    summary = cube(assessment.rows)
+    gwp = summary[summary["criterion"] == "gwp"]
     tier_phase: dict[str, dict[str, float]] = {}
-    for (tier, phase), value in (
-        gwp.groupby(["tier", "phase"], observed=True)["value"].sum().items()
-    ):
-        tier_phase.setdefault(str(tier), {})[str(phase)] = float(value)
+    for r in summarize(gwp, ["tier", "phase"]).dropna(subset=["value"]).to_dict("records"):
+        tier_phase.setdefault(str(r["tier"]), {})[str(r["phase"])] = float(r["value"])
     year_tier: dict[int, dict[str, float]] = {
         year: {} for year in range(1, assessment.dossier.horizon_years + 1)
     }
-    for (year, tier), value in gwp.groupby(["year", "tier"], observed=True)["value"].sum().items():
-        year_tier[int(year)][str(tier)] = float(value)
+    for r in summarize(gwp, ["year", "tier"]).dropna(subset=["value"]).to_dict("records"):
+        year_tier[int(r["year"])][str(r["tier"])] = float(r["value"])
     return {
         "tier_phase": tier_phase,
         "year_tier": year_tier,

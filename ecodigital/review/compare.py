@@ -95,7 +95,7 @@ def financing_verdict(results: Mapping[str, Any], dossier: Mapping[str, Any]) ->
     finance = results.get("finance")
     if isinstance(finance, Mapping):
         ok = finance.get("ok", finance.get("passed"))
-        figures = finance.get("figures") if isinstance(finance.get("figures"), Mapping) else {}
+        figures = _mapping(finance.get("figures"))
         eligible = _decimal(
             figures.get("total_eligible_cost_eur", finance.get("eligible_cost_eur"))
         )
@@ -104,28 +104,12 @@ def financing_verdict(results: Mapping[str, Any], dossier: Mapping[str, Any]) ->
     if not isinstance(dossier.get("budget"), Mapping):
         return NOT_AVAILABLE
     try:
-        from decimal import Decimal as D
-
-        from ecodigital.finance.check import ProjectFacts, check_finance
-        from ecodigital.finance.licences import osi_licences
-        from ecodigital.finance.rules import load_rules
+        from ecodigital.finance.run import check_loaded
         from ecodigital.review.verify import loaded_from_payload
 
-        model = loaded_from_payload(dossier, Path("dossier")).model
-        project = model.project
-        facts = ProjectFacts(
-            name=project.name,
-            beneficiary_type=project.beneficiary.type,
-            institutions=project.institutions,
-            users_per_year=tuple(D(repr(users)) for users in project.users_per_year),
-        )
-        report = check_finance(
-            model.budget,  # type: ignore[attr-defined]
-            model.applicant,  # type: ignore[attr-defined]
-            facts,
-            load_rules(None),
-            osi_licences(),
-        )
+        report = check_loaded(loaded_from_payload(dossier, Path("dossier")))
+        if report is None:
+            return NOT_AVAILABLE
         return FinanceVerdict(
             "ok" if report.passed else "fail",
             _decimal(report.figures.total_eligible_cost_eur),
@@ -194,6 +178,10 @@ COLUMNS: Final = (
 SORT_KEYS: Final = tuple(c for c in COLUMNS if c not in ("flags",))
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
@@ -239,7 +227,7 @@ def row_from_payload(
     tier_total = sum(tiers.values()) or None
     phases = {
         str(_mapping(r).get("phase")): number(_mapping(r).get("value"))
-        for r in (results.get("by_phase") if isinstance(results.get("by_phase"), list) else [])
+        for r in _list(results.get("by_phase"))
         if _mapping(r).get("criterion") == "gwp"
     }
     known_phases = sum(v for v in phases.values() if v is not None) or None
