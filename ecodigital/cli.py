@@ -141,6 +141,13 @@ def cli() -> None:
       ecodigital assess mon-projet/dossier.yaml
       ecodigital note mon-projet/dossier.yaml -o note.pdf
       ecodigital demo                      # the whole pipeline on an example
+
+    \b
+    By role:
+      applicants   init, validate, assess, scenarios, finance, rgesn, note
+      IT teams     measure, measurements summarize
+      instructors  compare, verify
+    Every command answers in French by default (--lang en, or ECODIGITAL_LANG=en).
     """
 
 
