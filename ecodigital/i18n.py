@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["LANGUAGES", "label", "warning_text"]
+__all__ = ["LANGUAGES", "and_more", "label", "warning_codes", "warning_text"]
 
 LANGUAGES: Final = ("fr", "en")
 
@@ -71,6 +71,7 @@ _LABELS: Final[dict[str, dict[str, str]]] = {
     "unknown": {"fr": "inconnu", "en": "unknown"},
     "none": {"fr": "aucun", "en": "none"},
     "and_more": {"fr": "et {n} autres", "en": "and {n} more"},
+    "and_more_one": {"fr": "et 1 autre", "en": "and 1 more"},
     # measured items
     "measured_vs_modelled": {
         "fr": "Mesuré et modélisé (électricité de la phase d'utilisation, par an)",
@@ -245,6 +246,11 @@ def warning_text(code: str, params: dict[str, object], lang: str = "fr", default
         return entry[lang].format(**values)
     except (KeyError, IndexError):
         return entry[lang]
+
+
+def and_more(n: int, lang: str = "fr") -> str:
+    """ "and N more", singular for one."""
+    return label("and_more_one", lang) if n == 1 else label("and_more", lang).format(n=n)
 
 
 def warning_codes() -> tuple[str, ...]:

@@ -123,6 +123,9 @@ def compare_assessed(
             {
                 "lever": lever.code,
                 "params": lever.params,
+                "items": sorted(
+                    {str(i) for c in lever.changes for i in loaded.items["id"][c.rows]}
+                ),
                 **compare(lever.code, base_point, base_draws, point, draws_totals, users),
             }
         )

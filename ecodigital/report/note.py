@@ -865,6 +865,8 @@ def scenarios_section(
 ) -> dict[str, Any]:
     """The dossier's scenarios against the baseline, and the standard levers it does not
     study yet, on climate change (``compare_scenarios`` data; ``None``: no scenarios)."""
+    from ecodigital.report.scenarios import lever_name
+
     if not scenarios or not scenarios.get("scenarios"):
         return {"provided": False}
     users = float(scenarios.get("user_years") or 0.0)
@@ -878,7 +880,7 @@ def scenarios_section(
     ]
     levers = [
         _scenario_row(
-            label("lever_" + str(lever["lever"]), lang).format(**lever["params"]),
+            lever_name(lever, lang),
             lever["criteria"]["gwp"],
             lang,
             users,
@@ -1034,7 +1036,9 @@ def _limits(data: Mapping[str, Any], t: Mapping[str, Any], lang: str) -> dict[st
         hidden = len(items) - len(shown)
         items_text = ", ".join(shown)
         if hidden:
-            items_text += " " + _fill(t["and_more"], n=hidden)
+            items_text += " " + (
+                str(t["and_more_one"]) if hidden == 1 else _fill(t["and_more"], n=hidden)
+            )
         warnings.append(
             {
                 "code": warning["code"],

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from ecodigital.i18n import label
+from ecodigital.i18n import and_more, label
 from ecodigital.report.format import (
     format_change,
     format_change_pct,
@@ -14,7 +15,23 @@ from ecodigital.report.format import (
     format_range,
 )
 
-__all__ = ["render_scenarios"]
+__all__ = ["lever_name", "render_scenarios"]
+
+
+#: Items named in a lever's title at most; more are counted.
+_ITEMS_NAMED = 3
+
+
+def lever_name(lever: Mapping[str, Any], lang: str) -> str:
+    """A standard lever's title in ``lang``, with the items it changes."""
+    name = label("lever_" + str(lever["lever"]), lang).format(**lever["params"])
+    items = [str(i) for i in lever.get("items") or []]
+    if not items:
+        return name
+    shown = ", ".join(items[:_ITEMS_NAMED])
+    if len(items) > _ITEMS_NAMED:
+        shown += " " + and_more(len(items) - _ITEMS_NAMED, lang)
+    return f"{name} ({shown})"
 
 
 def render_scenarios(data: dict[str, Any], output_format: str, lang: str = "fr") -> str:
@@ -100,7 +117,7 @@ def _table_text(data: dict[str, Any], lang: str) -> str:
         out += ["", label("levers", lang)]
         rows: list[tuple[str, ...]] = [(label("scenario", lang), *header[1:])]
         for lever in data["levers"]:
-            name = label("lever_" + lever["lever"], lang).format(**lever["params"])
+            name = lever_name(lever, lang)
             rows += [(name, *row[1:]) for row in _rows(lever, ["gwp"], lang)]
         out += _table(rows)
     if data["draws"]:

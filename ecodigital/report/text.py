@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ecodigital.i18n import label, warning_text
+from ecodigital.i18n import and_more, label, warning_text
 from ecodigital.report.data import uncertainty_stats as _stats
 from ecodigital.report.format import format_number, format_quantity, format_range, format_share
 
@@ -175,7 +175,7 @@ def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
             items_text = ", ".join(shown)
             hidden = len(warning["items"]) - len(shown)
             if hidden:
-                items_text += " " + label("and_more", lang).format(n=hidden)
+                items_text += " " + and_more(hidden, lang)
             items_text = f" ({label('items', lang)}{colon}{items_text})"
         out.append(f"  [{warning['code']}] {text}{items_text}")
     return "\n".join(out) + "\n"

@@ -246,3 +246,27 @@ def test_assess_table_shows_ranges_unless_deterministic() -> None:
     assert code == 0 and "[" not in output.split("Hypothèses")[0]
     code, output = invoke("assess", str(EXAMPLE), "--deterministic", "--drivers")
     assert code == 2 and "--drivers needs the Monte Carlo draws" in output
+
+
+def test_standard_levers_name_the_items_they_change() -> None:
+    from ecodigital.report.scenarios import lever_name
+
+    example = (
+        Path(__file__).resolve().parents[2] / "examples" / "guichet-mutualise" / "dossier.yaml"
+    )
+    result = CliRunner().invoke(
+        cli, ["scenarios", str(example), "--format", "json", "--deterministic"]
+    )
+    assert result.exit_code == 0, result.output
+    levers = {lever["lever"]: lever for lever in json.loads(result.output)["levers"]}
+    # the example's scenario already keeps the laptops 7 years: the lever leaves them out
+    assert "agents-laptops" not in levers["longer_life"]["items"]
+    assert levers["less_data"]["items"] == ["citizen-traffic-fixed", "citizen-traffic-mobile"]
+    assert lever_name(levers["less_data"], "fr") == (
+        "Réduire de 30 % les données transférées (citizen-traffic-fixed, citizen-traffic-mobile)"
+    )
+    many = {**levers["less_data"], "items": ["a", "b", "c", "d"]}
+    assert lever_name(many, "fr").endswith("(a, b, c et 1 autre)")
+    assert lever_name({**many, "items": ["a", "b", "c", "d", "e"]}, "en").endswith(
+        "(a, b, c and 2 more)"
+    )
