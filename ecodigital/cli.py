@@ -32,6 +32,12 @@ LANG_OPTION = click.option(
 )
 
 
+FACTORS_OPTION = click.option(
+    "--factors",
+    "factors_path",
+    type=click.Path(path_type=Path),
+    help="A CSV file or folder of factor rows layered over the bundled ones (by id).",
+)
 DRAWS_OPTION = click.option(
     "--draws",
     type=click.IntRange(1, 1_000_000),
@@ -168,12 +174,7 @@ def validate(dossier: Path) -> None:
 
 @cli.command()
 @click.argument("dossier", type=click.Path(path_type=Path))
-@click.option(
-    "--factors",
-    "factors_path",
-    type=click.Path(path_type=Path),
-    help="A CSV file or folder of factor rows layered over the bundled ones (by id).",
-)
+@FACTORS_OPTION
 @click.option(
     "--format",
     "output_format",
@@ -295,12 +296,7 @@ def finance(
 
 @cli.command()
 @click.argument("dossier", type=click.Path(path_type=Path))
-@click.option(
-    "--factors",
-    "factors_path",
-    type=click.Path(path_type=Path),
-    help="A CSV file or folder of factor rows layered over the bundled ones (by id).",
-)
+@FACTORS_OPTION
 @click.option(
     "--format",
     "output_format",
@@ -604,12 +600,7 @@ def measurements_summarize(
     type=click.Path(path_type=Path),
     help="A folder of templates overriding the bundled ones (rendered in a sandbox).",
 )
-@click.option(
-    "--factors",
-    "factors_path",
-    type=click.Path(path_type=Path),
-    help="A CSV file or folder of factor rows layered over the bundled ones (by id).",
-)
+@FACTORS_OPTION
 @click.option(
     "--rules",
     "rules_path",

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from browser_support import require_missing_tool
 
 from ecodigital.report.build import render_note
 from ecodigital.report.format import format_number
@@ -71,7 +72,7 @@ def test_pdf_is_pdfa3_with_the_payload_embedded(prepared, pdf):
 def test_page_one_renders_to_png(pdf, tmp_path):
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
+        require_missing_tool("pdftoppm", "poppler-utils")
     subprocess.run(
         [pdftoppm, "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf),
          str(tmp_path / "page1")],

@@ -7,25 +7,12 @@ import os
 from pathlib import Path
 
 import pytest
+from browser_support import open_in_chromium
 
 from ecodigital.review.compare import compare_files
 from ecodigital.review.report import render_html
 
-from .browser import open_in_chromium
-
 pytestmark = pytest.mark.slow
-
-
-def test_detectors_catch_console_errors_and_requests(tmp_path):
-    page = tmp_path / "control.html"
-    page.write_text(
-        '<!DOCTYPE html><meta charset="utf-8"><img src="http://127.0.0.1:9/x.png">'
-        '<script>console.error("control-error")</script>',
-        encoding="utf-8",
-    )
-    _, console, urls = open_in_chromium(page, tmp_path, "--dump-dom")
-    assert any("control-error" in line for line in console)
-    assert "http://127.0.0.1:9/x.png" in urls
 
 
 def _batch(notes: dict[str, Path], folder: Path) -> list[Path]:

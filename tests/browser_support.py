@@ -1,8 +1,10 @@
 """Open a page in headless Chromium from the command line: DOM, console lines, requests.
 
-The same approach as the note's browser test: console messages come on stderr
-with ``--enable-logging=stderr`` (``CONSOLE`` lines), and every request the page
-makes is a ``URL_REQUEST_START_JOB`` of the NetLog whose initiator is the page.
+Console messages come on stderr with ``--enable-logging=stderr`` (``CONSOLE``
+lines), and every request the page makes is a ``URL_REQUEST_START_JOB`` of the
+NetLog whose initiator is the page. Used by the note's and the comparison
+report's browser tests; ``tests/report/test_browser.py`` checks on a control
+page that both detectors do catch an error and a request.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 def open_in_chromium(page: Path, work: Path, *extra: str) -> tuple[str, list[str], list[str]]:
     """(DOM, console lines, URLs the page requested) of ``page`` in a fresh profile."""
     if CHROMIUM is None:
-        pytest.skip("chromium is not installed (Debian: apt-get install chromium)")
+        require_missing_tool("chromium", "chromium")
     run = len(os.listdir(work))
     profile, netlog = work / f"profile-{run}", work / f"netlog-{run}.json"
     result = subprocess.run(
@@ -42,3 +44,13 @@ def open_in_chromium(page: Path, work: Path, *extra: str) -> tuple[str, list[str
     ]
     console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
     return result.stdout, console, urls
+
+
+def require_missing_tool(tool: str, package: str) -> None:
+    """Skip a test whose tool is missing, except in CI, where it must be installed."""
+    message = (
+        f"{tool} is not installed (Debian: sh scripts/install-system-deps.sh --test; {package})"
+    )
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
