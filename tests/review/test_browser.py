@@ -22,7 +22,7 @@ def _batch(notes: dict[str, Path], folder: Path) -> list[Path]:
 
     payload = read_note_payload(notes["plain"])[1]
     variants = [
-        ("Portail des démarches de la métropole", "Métropole du Val", "metropole", 4.0, 6.5),
+        ("Portail des démarches de la métropole", "Métropole du Val", "epci", 4.0, 6.5),
         ("Téléservices scolaires", "Commune de Saint-Aubin", "commune", 0.35, 0.4),
         ("<script>alert(1)</script> Espace famille", "=HYPERLINK(\"http://x\")", "commune", 1.2,
          1.1),
@@ -37,6 +37,10 @@ def _batch(notes: dict[str, Path], folder: Path) -> list[Path]:
         ]
         results = copy["results"]
         results["totals"]["gwp"]["value"] *= scale
+        # the range moves with the total, so the report stays consistent
+        stats = results["uncertainty"]["totals"]["gwp"]
+        for key in ("mean", "p5", "p50", "p95"):
+            stats[key] *= scale
         for record in results["by_tier"]:
             if record["criterion"] == "gwp" and record["tier"] == "network":
                 record["value"] *= 3 * scale
