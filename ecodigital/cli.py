@@ -32,6 +32,10 @@ LANG_OPTION = click.option(
 )
 
 
+OUTPUT_OPTION = click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write to this file."
+)
+FORCE_OPTION = click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 FACTORS_OPTION = click.option(
     "--factors",
     "factors_path",
@@ -183,8 +187,8 @@ def validate(dossier: Path) -> None:
     show_default=True,
     help="table: readable summary; json: every figure; csv: the long table.",
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file.")
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@OUTPUT_OPTION
+@FORCE_OPTION
 @DRAWS_OPTION
 @SEED_OPTION
 @click.option("--deterministic", is_flag=True, help="Point figures only, no ranges.")
@@ -254,8 +258,8 @@ def assess(
     show_default=True,
     help="table: readable verdict; json: every figure and rule result.",
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file.")
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@OUTPUT_OPTION
+@FORCE_OPTION
 @LANG_OPTION
 def finance(
     dossier: Path,
@@ -395,8 +399,8 @@ def factors_search(text: str) -> None:
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file.")
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@OUTPUT_OPTION
+@FORCE_OPTION
 def schema(output: Path | None, force: bool) -> None:
     """Print the JSON Schema of the dossier format ecodigital/1.
 
@@ -553,8 +557,8 @@ def measurements() -> None:
     show_default=True,
     help="table: readable; csv: one row per group; json: groups and warnings.",
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file.")
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@OUTPUT_OPTION
+@FORCE_OPTION
 def measurements_summarize(
     files: tuple[Path, ...], output_format: str, output: Path | None, force: bool
 ) -> None:
@@ -778,7 +782,7 @@ _COMPARE_FORMATS = {
     help="Sort by a column, e.g. gwp_per_user_year_kgco2e; prefix - for descending.",
 )
 @click.option("--strict", is_flag=True, help="Stop at the first file that cannot be read (exit 2).")
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@FORCE_OPTION
 @LANG_OPTION
 def compare(
     files: tuple[Path, ...],

@@ -116,15 +116,20 @@ def render_finance(report: FinanceReport, output_format: str = "table", lang: st
 # --------------------------------------------------------------------------- table
 
 
+def _figure_label(report: FinanceReport, key: str, lang: str) -> str:
+    """The name of a figure of the report, with its grant name and flat rate filled in."""
+    flat_percent = format_percent(report.figures.flat_rate_percent or Decimal(0), lang)
+    return text(FIGURE_LABELS, key, lang).format(
+        grant_name=report.grant_name, flat_rate_percent=flat_percent
+    )
+
+
 def _render_table(report: FinanceReport, lang: str) -> str:
     figures = report.figures
     grant = report.grant_name
-    flat_percent = format_percent(figures.flat_rate_percent or Decimal(0), lang)
 
     def label(key: str) -> str:
-        return text(FIGURE_LABELS, key, lang).format(
-            grant_name=grant, flat_rate_percent=flat_percent
-        )
+        return _figure_label(report, key, lang)
 
     def eur(amount: Decimal) -> str:
         return format_eur(amount, lang)
@@ -285,12 +290,9 @@ def note_summary(report: FinanceReport, lang: str = "fr") -> dict[str, Any]:
     """What the note shows of the check: verdict, key amounts, one line per rule."""
     figures = report.figures
     grant = report.grant_name
-    flat_percent = format_percent(figures.flat_rate_percent or Decimal(0), lang)
 
     def label(key: str) -> str:
-        return text(FIGURE_LABELS, key, lang).format(
-            grant_name=grant, flat_rate_percent=flat_percent
-        )
+        return _figure_label(report, key, lang)
 
     keys = [
         "eligible_direct_base_eur",
