@@ -180,13 +180,12 @@ def _electricity(assessment: Assessment) -> list[dict[str, Any]]:
 def _factors_used(assessment: Assessment) -> list[dict[str, Any]]:
     components = assessment.result.components
     ids = sorted(set(components["factor_id"].astype(str)))
-    for extra in ("pue",):
-        if extra in components and components[extra].notna().any():
-            ids.extend(
-                i
-                for i in ("datacenter-pue-fra", "datacenter-pue-cloud")
-                if i in assessment.factors.frame.index and i not in ids
-            )
+    if components["pue"].notna().any():  # data-centre items: the PUE rows
+        ids.extend(
+            i
+            for i in ("datacenter-pue-fra", "datacenter-pue-cloud")
+            if i in assessment.factors.frame.index and i not in ids
+        )
     ids.extend(
         i for i in assessment.grid.get("factor_id", []) if isinstance(i, str) and i not in ids
     )
