@@ -14,13 +14,16 @@ from decimal import Decimal
 from typing import Any
 
 from ecodigital.finance.check import ExpenseLine, FinanceReport, Message, RuleResult
-from ecodigital.finance.messages import (
-    FIGURE_LABELS,
-    MESSAGES,
-    RULE_TITLES,
-    STATUS_WORDS,
-    text,
-)
+from ecodigital.i18n import catalogue
+
+#: The statuses of a rule, in the order the verdict counts them.
+STATUSES = ("pass", "fail", "warning", "not_applicable")
+
+
+def text(group: str, key: str, lang: str) -> str:
+    """The catalogue's words ``finance.<group>.<key>`` in ``lang`` (placeholders left in)."""
+    return str(catalogue(lang).raw(f"finance.{group}.{key}"))
+
 
 __all__ = [
     "REPORT_FORMAT",
@@ -65,7 +68,7 @@ def _format_number(value: Decimal | int, lang: str) -> str:
 
 def _format_value(key: str, value: object, lang: str) -> str:
     if value is None:
-        return text(FIGURE_LABELS, "not_given", lang)
+        return text("figure", "not_given", lang)
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, Decimal) and key.endswith("_eur"):
@@ -76,7 +79,7 @@ def _format_value(key: str, value: object, lang: str) -> str:
         return _format_number(value, lang)
     if isinstance(value, list | tuple):
         if not value:
-            return text(FIGURE_LABELS, "none", lang)
+            return text("figure", "none", lang)
         return ", ".join(_format_item(item, lang) for item in value)
     return str(value)
 
@@ -95,7 +98,7 @@ def _format_item(item: object, lang: str) -> str:
 def _sentence(message: Message, lang: str, grant_name: str) -> str:
     values = {key: _format_value(key, value, lang) for key, value in message.params.items()}
     values["grant_name"] = grant_name
-    template = text(MESSAGES, message.key, lang)
+    template = text("message", message.key, lang)
     try:
         return template.format(**values)
     except (KeyError, IndexError):  # pragma: no cover - caught by the catalogue test
@@ -103,7 +106,7 @@ def _sentence(message: Message, lang: str, grant_name: str) -> str:
 
 
 def _title(rule_id: str, lang: str, grant_name: str) -> str:
-    return text(RULE_TITLES, rule_id, lang).format(grant_name=grant_name)
+    return text("rule", rule_id, lang).format(grant_name=grant_name)
 
 
 def render_finance(report: FinanceReport, output_format: str = "table", lang: str = "fr") -> str:
@@ -119,7 +122,7 @@ def render_finance(report: FinanceReport, output_format: str = "table", lang: st
 def _figure_label(report: FinanceReport, key: str, lang: str) -> str:
     """The name of a figure of the report, with its grant name and flat rate filled in."""
     flat_percent = format_percent(report.figures.flat_rate_percent or Decimal(0), lang)
-    return text(FIGURE_LABELS, key, lang).format(
+    return text("figure", key, lang).format(
         grant_name=report.grant_name, flat_rate_percent=flat_percent
     )
 
@@ -134,7 +137,7 @@ def _render_table(report: FinanceReport, lang: str) -> str:
     def eur(amount: Decimal) -> str:
         return format_eur(amount, lang)
 
-    of_eligible = text(FIGURE_LABELS, "of_eligible", lang)
+    of_eligible = text("figure", "of_eligible", lang)
     rows: list[tuple[str, str, str]] = [
         (label("total_expenses_excl_vat_eur"), eur(figures.total_expenses_excl_vat_eur), ""),
         (label("eligible_direct_base_eur"), eur(figures.eligible_direct_base_eur), ""),
@@ -184,14 +187,14 @@ def _render_table(report: FinanceReport, lang: str) -> str:
     for name, value, note in rows:
         out.append(f"  {name.ljust(name_width)}  {value.rjust(value_width)}  {note}".rstrip())
     out += ["", label("rules")]
-    status_width = max(len(text(STATUS_WORDS, s, lang)) for s in STATUS_WORDS) + 2
+    status_width = max(len(text("status", s, lang)) for s in STATUSES) + 2
     for result in report.results:
         out += _render_result(result, lang, grant, status_width)
-    counts = {s: len(report.with_status(s)) for s in STATUS_WORDS}  # type: ignore[arg-type]
+    counts = {s: len(report.with_status(s)) for s in STATUSES}  # type: ignore[arg-type]
     verdict = "verdict_pass" if report.passed else "verdict_fail"
     out += [
         "",
-        text(FIGURE_LABELS, verdict, lang).format(
+        text("figure", verdict, lang).format(
             n_pass=counts["pass"],
             n_fail=counts["fail"],
             n_warning=counts["warning"],
@@ -202,7 +205,7 @@ def _render_table(report: FinanceReport, lang: str) -> str:
 
 
 def _render_result(result: RuleResult, lang: str, grant: str, status_width: int) -> list[str]:
-    status = f"[{text(STATUS_WORDS, result.status, lang)}]".ljust(status_width)
+    status = f"[{text('status', result.status, lang)}]".ljust(status_width)
     lines = [f"  {status} {_title(result.id, lang, grant)} · {result.id}"]
     indent = " " * (status_width + 3)
     why = _sentence(result.why, lang, grant)
@@ -210,7 +213,7 @@ def _render_result(result: RuleResult, lang: str, grant: str, status_width: int)
         why, _WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
     )
     if result.fix is not None and result.status in {"fail", "warning"}:
-        fix = f"{text(FIGURE_LABELS, 'fix', lang)}{' :' if lang == 'fr' else ':'} "
+        fix = f"{text('figure', 'fix', lang)}{' :' if lang == 'fr' else ':'} "
         fix += _sentence(result.fix, lang, grant)
         lines += textwrap.wrap(
             fix,
@@ -262,7 +265,7 @@ def finance_data(report: FinanceReport, lang: str = "fr") -> dict[str, Any]:
         "project": report.project,
         "rules": {"id": report.rules_id, "title": report.rules_title, "grant": grant},
         "passed": report.passed,
-        "summary": {s: len(report.with_status(s)) for s in STATUS_WORDS},  # type: ignore[arg-type]
+        "summary": {s: len(report.with_status(s)) for s in STATUSES},  # type: ignore[arg-type]
         "figures": _jsonable(
             {f.name: getattr(report.figures, f.name) for f in fields(report.figures)}
         ),

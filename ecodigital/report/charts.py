@@ -75,7 +75,7 @@ def _to_svg(fig: Any, salt: str) -> str:
 def _fmt_axis(lang: str, digits: int = 2) -> Any:
     from matplotlib.ticker import FuncFormatter
 
-    from ecodigital.report.format import format_number
+    from ecodigital.i18n.format import format_number
 
     return FuncFormatter(lambda value, _pos: format_number(value, lang, digits) if value else "0")
 
@@ -145,7 +145,7 @@ def _stacked_bars(
 def _details(
     categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], lang: str, unit: str
 ) -> str:
-    from ecodigital.report.format import format_number
+    from ecodigital.i18n.format import format_number
 
     def number(value: float) -> str:
         if float(value).is_integer():
@@ -235,7 +235,7 @@ def tornado_chart(drivers: Mapping[str, Any], t: Mapping[str, Any], lang: str) -
     (first series) and at its P95 (second series), so an input that lowers the
     total when it grows (a lifetime) shows its P95 bar on the left.
     """
-    from ecodigital.report.format import format_number, format_quantity
+    from ecodigital.i18n.format import format_number, format_quantity
 
     rows = list(drivers.get("rows") or [])
     reference = drivers.get("reference_kgco2e")

@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from ecodigital import __version__
-from ecodigital.i18n import label, warning_text
-from ecodigital.report.data import uncertainty_stats
-from ecodigital.report.format import (
+from ecodigital.i18n import and_more, label, warning_text
+from ecodigital.i18n.format import (
     format_change,
     format_change_pct,
     format_change_pct_range,
@@ -34,6 +33,7 @@ from ecodigital.report.format import (
     format_range,
     format_share,
 )
+from ecodigital.report.data import uncertainty_stats
 from ecodigital.vocabulary import CRITERIA, CRITERION_UNITS, PHASES, TIERS
 
 if TYPE_CHECKING:
@@ -169,14 +169,13 @@ def _eur(amount: Any, lang: str) -> str:
 
 
 def load_messages(lang: str, template_dirs: Sequence[Path] = ()) -> dict[str, Any]:
-    """The note's messages catalogue for ``lang``, overlaid by ``messages/<lang>.yaml``
-    of any user template folder."""
+    """The note's words in ``lang`` (the catalogue's ``note.*``), overlaid by
+    ``messages/<lang>.yaml`` of any user template folder."""
     import yaml
 
-    from ecodigital.resources import data_dir
+    from ecodigital.i18n import catalogue
 
-    bundled = data_dir("templates") / "note" / "messages" / f"{lang}.yaml"
-    messages: dict[str, Any] = yaml.safe_load(bundled.read_text(encoding="utf-8"))
+    messages: dict[str, Any] = catalogue(lang).section("note")
     for folder in template_dirs:
         overlay = Path(folder) / "messages" / f"{lang}.yaml"
         if overlay.is_file():
@@ -661,7 +660,7 @@ def rgesn_section(
     rgesn: RgesnAssessment | None, service: str, t: Mapping[str, Any], lang: str
 ) -> dict[str, Any]:
     """Score, families, action plan and eco-design declaration of the RGESN answers."""
-    from ecodigital.rgesn.criteria import FAMILY_LABELS, PRIORITY_LABELS, REFERENCE, load_criteria
+    from ecodigital.rgesn.criteria import REFERENCE, family_label, load_criteria, priority_label
     from ecodigital.rgesn.score import score_answers
 
     if rgesn is None or not rgesn.answers:
@@ -679,7 +678,7 @@ def rgesn_section(
         families.append(
             {
                 "key": family.family,
-                "name": FAMILY_LABELS[family.family][lang],
+                "name": family_label(family.family, lang),
                 "validated": counts.get("conforme", 0),
                 "not_validated": counts.get("non_conforme", 0),
                 "not_applicable": counts.get("non_applicable", 0),
@@ -698,8 +697,8 @@ def rgesn_section(
         row = {
             "id": criterion.id,
             "label": criterion.label(lang),
-            "family": FAMILY_LABELS[criterion.family][lang],
-            "priority": PRIORITY_LABELS[criterion.priority][lang],
+            "family": family_label(criterion.family, lang),
+            "priority": priority_label(criterion.priority, lang),
             "status": t[f"status_{answer.status}"],
             "status_code": answer.status,
             "justification": answer.justification or "—",
@@ -1036,15 +1035,11 @@ def _limits(data: Mapping[str, Any], t: Mapping[str, Any], lang: str) -> dict[st
         hidden = len(items) - len(shown)
         items_text = ", ".join(shown)
         if hidden:
-            items_text += " " + (
-                str(t["and_more_one"]) if hidden == 1 else _fill(t["and_more"], n=hidden)
-            )
+            items_text += " " + and_more(hidden, lang)
         warnings.append(
             {
                 "code": warning["code"],
-                "text": warning_text(
-                    warning["code"], _localised(warning["params"], lang), lang, warning["message"]
-                ),
+                "text": warning_text(warning["code"], _localised(warning["params"], lang), lang),
                 "items": items_text,
             }
         )

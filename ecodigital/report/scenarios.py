@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ecodigital.i18n import and_more, label
-from ecodigital.report.format import (
+from ecodigital.i18n.format import (
     format_change,
     format_change_pct,
     format_change_pct_range,

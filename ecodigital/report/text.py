@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ecodigital.i18n import and_more, label, warning_text
+from ecodigital.i18n.format import format_number, format_quantity, format_range, format_share
 from ecodigital.report.data import uncertainty_stats as _stats
-from ecodigital.report.format import format_number, format_quantity, format_range, format_share
 
 __all__ = ["assessment_table"]
 
@@ -168,7 +168,7 @@ def assessment_table(data: dict[str, Any], lang: str = "fr") -> str:
     if not data["warnings"]:
         out.append(f"  {label('none', lang)}")
     for warning in data["warnings"]:
-        text = warning_text(warning["code"], warning["params"], lang, warning["message"])
+        text = warning_text(warning["code"], warning["params"], lang)
         items_text = ""
         if warning["items"]:
             shown = warning["items"][:_MAX_ITEMS_LISTED]

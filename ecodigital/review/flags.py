@@ -52,73 +52,11 @@ _FACTOR_NUMBERS: Final = (
     "uncertainty_low", "uncertainty_high",
 )  # fmt: skip
 
-#: code -> {lang: (short title, what it means and its threshold)}
-_TEXTS: Final[dict[str, dict[str, tuple[str, str]]]] = {
-    "FACTOR_OVERRIDDEN": {
-        "fr": ("Facteurs modifiés",
-               "Des valeurs de facteurs d'émission diffèrent du jeu de référence livré "
-               "(écart en %) : la note les déclare ou les a changés."),
-        "en": ("Factors changed",
-               "Emission-factor values differ from the bundled reference dataset "
-               "(deviation in %), declared by the note or changed in it."),
-    },
-    "TIER_MISSING": {
-        "fr": ("Tiers absent",
-               "Aucune empreinte pour les terminaux ou pour les réseaux : un tiers de "
-               "l'ADEME-Arcep a été laissé de côté."),
-        "en": ("Tier missing",
-               "No footprint for terminals or for networks: a tier of the ADEME-Arcep "
-               "method was left out."),
-    },
-    "ALLOCATION_ZERO": {
-        "fr": ("Allocation nulle",
-               "Un équipement est inventorié avec une allocation de 0 : il ne compte pas."),
-        "en": ("Zero allocation",
-               "An item is listed with an allocation of 0, so it counts for nothing."),
-    },
-    "LIFETIME_FAR": {
-        "fr": ("Durée de vie éloignée",
-               "Une durée de vie déclarée est plus de 2 fois plus longue ou plus courte "
-               "que celle de la ligne de facteur de référence."),
-        "en": ("Lifetime far from reference",
-               "A declared lifetime is more than 2 times longer or shorter than the "
-               "reference factor row's."),
-    },
-    "NO_MEASUREMENT": {
-        "fr": ("Aucune mesure",
-               "Aucun chiffre n'est mesuré (ni estimé par CodeCarbon) : tout est modélisé "
-               "ou déclaré."),
-        "en": ("No measurement",
-               "No figure is measured (nor estimated by CodeCarbon): everything is "
-               "modelled or declared."),
-    },
-    "DATASET_OUTDATED": {
-        "fr": ("Jeu de facteurs ancien",
-               "La note a été calculée avec un jeu de facteurs plus ancien que celui livré, "
-               "ou un autre jeu."),
-        "en": ("Outdated factor dataset",
-               "The note was computed with an older factor dataset than the bundled one, "
-               "or another dataset."),
-    },
-    "DIGEST_MISMATCH": {
-        "fr": ("Empreinte SHA-256 invalide",
-               "L'empreinte SHA-256 enregistrée ne correspond pas aux données : la note a "
-               "été modifiée après sa production."),
-        "en": ("SHA-256 digest mismatch",
-               "The recorded SHA-256 digest does not match the data: the note was changed "
-               "after it was produced."),
-    },
-    "INTENSITY_OUTLIER": {
-        "fr": ("Intensité atypique",
-               "L'empreinte par utilisateur-année s'écarte du lot : score z robuste "
-               "du logarithme (médiane, MAD × 1,4826) au-delà de 3,5, lot d'au moins 5 notes."),
-        "en": ("Intensity outlier",
-               "The footprint per user-year is far from the batch: robust z-score of its "
-               "logarithm (median, MAD × 1.4826) beyond 3.5, batch of 5 notes or more."),
-    },
-}  # fmt: skip
-
-FLAG_CODES: Final = tuple(_TEXTS)
+#: Every flag code, in report order (their words are the catalogue's ``flag.<code>``).
+FLAG_CODES: Final = (
+    "FACTOR_OVERRIDDEN", "TIER_MISSING", "ALLOCATION_ZERO", "LIFETIME_FAR", "NO_MEASUREMENT",
+    "DATASET_OUTDATED", "DIGEST_MISMATCH", "INTENSITY_OUTLIER",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -135,7 +73,10 @@ class Flag:
 
 def explain(code: str, lang: str = "fr") -> tuple[str, str]:
     """(title, meaning) of a flag code in ``lang``."""
-    return _TEXTS[code][lang if lang in ("fr", "en") else "fr"]
+    from ecodigital.i18n import catalogue
+
+    words = catalogue(lang)
+    return words.text(f"flag.{code}.title"), words.text(f"flag.{code}.meaning")
 
 
 def flag_text(flag: Flag, lang: str = "fr") -> str:

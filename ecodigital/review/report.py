@@ -38,50 +38,12 @@ FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 #: Okabe-Ito colours, as in the note's charts (terminals, data centres, networks).
 TIER_COLOURS: Final = {"terminals": "#E69F00", "datacenter": "#0072B2", "network": "#009E73"}
 
-_WORDS: Final[dict[str, dict[str, str]]] = {
-    "fr": {
-        "title": "Comparaison des demandes", "subtitle": "Notes numérique responsable soumises",
-        "files": "fichiers", "unreadable": "illisibles", "flagged": "avec signalement",
-        "n": "n°", "project": "Projet", "applicant": "Porteur", "type": "Type",
-        "horizon": "Horizon (ans)", "gwp": "kgCO2e", "range": "Intervalle",
-        "per_user": "kgCO2e / util.-an", "per_keur": "kgCO2e / k€ éligible",
-        "embodied": "Part hors usage", "tiers": "Tiers T / C / R", "quality": "Mesuré / modél. / déclaré",
-        "rgesn": "Score RGESN", "finance": "Financement", "dataset": "Facteurs",
-        "flags": "Signalements", "error": "Erreur", "ok": "conforme", "fail": "non conforme",
-        "not_available": "non disponible", "chart_users": "Empreinte par utilisateur-année selon le nombre d'utilisateurs-années (échelles logarithmiques)",
-        "chart_tiers": "Répartition par tiers (changement climatique)", "chart_rgesn": "Score de progression RGESN (%)",
-        "terminals": "Terminaux", "datacenter": "Centres de données", "network": "Réseaux",
-        "legend_title": "Signalements : codes et seuils", "errors_title": "Fichiers non lus",
-        "method": "Chiffres lus dans les données de chaque note (non recalculés ; voir ecodigital verify). "
-                  "Un dossier YAML est évalué avec les facteurs de référence livrés.",
-        "user_years": "utilisateurs-années", "no_data": "aucune donnée",
-        "charts": "Graphiques", "table": "Demandes",
-        "no_finance": "Aucune note ne porte de contrôle du financement : la colonne « kgCO2e / k€ éligible » est omise.",
-    },
-    "en": {
-        "title": "Comparison of applications", "subtitle": "Submitted responsible-digital notes",
-        "files": "files", "unreadable": "unreadable", "flagged": "flagged",
-        "n": "#", "project": "Project", "applicant": "Applicant", "type": "Type",
-        "horizon": "Horizon (years)", "gwp": "kgCO2e", "range": "Range",
-        "per_user": "kgCO2e / user-year", "per_keur": "kgCO2e / eligible k€",
-        "embodied": "Embodied share", "tiers": "Tiers T / D / N", "quality": "Measured / modelled / declared",
-        "rgesn": "RGESN score", "finance": "Financing", "dataset": "Factors",
-        "flags": "Flags", "error": "Error", "ok": "passes", "fail": "fails",
-        "not_available": "not available", "chart_users": "Footprint per user-year against user-years (log scales)",
-        "chart_tiers": "Split by tier (climate change)", "chart_rgesn": "RGESN progress score (%)",
-        "terminals": "Terminals", "datacenter": "Data centres", "network": "Networks",
-        "legend_title": "Flags: codes and thresholds", "errors_title": "Files not read",
-        "method": "Figures read from each note's data (not recomputed; see ecodigital verify). "
-                  "A YAML dossier is assessed with the bundled reference factors.",
-        "user_years": "user-years", "no_data": "no data",
-        "charts": "Charts", "table": "Applications",
-        "no_finance": "No note carries a financing check: the column \"kgCO2e / eligible k€\" is left out.",
-    },
-}  # fmt: skip
-
 
 def words(lang: str) -> dict[str, str]:
-    return _WORDS[lang if lang in _WORDS else "fr"]
+    """The comparison report's words in ``lang``."""
+    from ecodigital.i18n import catalogue
+
+    return {key: str(value) for key, value in catalogue(lang).section("compare").items()}
 
 
 # --------------------------------------------------------------------------- numbers

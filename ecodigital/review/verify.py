@@ -1,5 +1,3 @@
-# The message tables read better on one line each.
-# ruff: noqa: E501
 """Verify a note: its digest, and its results recomputed from the dossier it embeds.
 
 The digest shows whether the payload was changed after the note was written;
@@ -18,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from ecodigital.errors import InputError
+from ecodigital.i18n import catalogue
 from ecodigital.review.flags import number
 from ecodigital.review.readers import DEFAULT_LIMITS, ReadLimits, read_note_payload
 
@@ -201,40 +200,6 @@ def verify_note(
     return report
 
 
-_LINES: Final[dict[str, dict[str, str]]] = {
-    "fr": {
-        "digest_ok": "Empreinte SHA-256 : conforme aux données de la note.",
-        "digest_bad": "Empreinte SHA-256 : NE CORRESPOND PAS — la note a été modifiée après sa production.",
-        "dataset": "Facteurs : la note déclare {declared} ; recalcul avec {used}.",
-        "not_shipped": "  Ce jeu n'est pas livré avec cette version d'ecodigital : recalcul avec le jeu actuel.",
-        "same": "Recalcul : les {count} chiffres comparés (totaux, par tiers, par phase) concordent "
-                "(tolérance relative {tol:g}).",
-        "differ": "Recalcul : {n} chiffre(s) sur {count} diffèrent (tolérance relative {tol:g}) :",
-        "row": "  {figure} : note {note}, recalcul {recomputed}{relative}",
-        "explained": "  Ces écarts viennent des {n} valeur(s) de facteurs que la note déclare modifiées "
-                     "(FACTOR_OVERRIDDEN).",
-        "unexplained": "  Les {n} valeur(s) de facteurs déclarées modifiées n'expliquent pas ces écarts.",
-        "holds": "{path} : la note tient.",
-        "fails": "{path} : la note NE tient PAS.",
-    },
-    "en": {
-        "digest_ok": "SHA-256 digest: matches the note's data.",
-        "digest_bad": "SHA-256 digest: DOES NOT MATCH — the note was changed after it was produced.",
-        "dataset": "Factors: the note declares {declared}; recomputed with {used}.",
-        "not_shipped": "  That dataset is not shipped with this ecodigital: recomputed with the current one.",
-        "same": "Recomputation: the {count} figures compared (totals, by tier, by phase) agree "
-                "(relative tolerance {tol:g}).",
-        "differ": "Recomputation: {n} of {count} figures differ (relative tolerance {tol:g}):",
-        "row": "  {figure}: note {note}, recomputed {recomputed}{relative}",
-        "explained": "  These differences come from the {n} factor value(s) the note declares as "
-                     "changed (FACTOR_OVERRIDDEN).",
-        "unexplained": "  The {n} factor value(s) the note declares as changed do not explain them.",
-        "holds": "{path}: the note holds.",
-        "fails": "{path}: the note does NOT hold.",
-    },
-}  # fmt: skip
-
-
 def _value(value: float | None) -> str:
     return "—" if value is None else f"{value:.6g}"
 
@@ -245,7 +210,7 @@ def verify_lines(
     """What ``ecodigital verify`` prints, one line each."""
     from ecodigital.review.compare import clean_text
 
-    t = _LINES[lang if lang in _LINES else "fr"]
+    t = catalogue(lang).section("verify")
     lines = [t["digest_ok"] if report.digest_ok else t["digest_bad"]]
     lines.append(
         t["dataset"].format(declared=clean_text(report.dataset_declared), used=report.dataset_used)
@@ -260,8 +225,13 @@ def verify_lines(
         )
         for d in report.differences:
             relative = f" ({d.relative:.2e})" if d.relative is not None else ""
-            lines.append(t["row"].format(figure=clean_text(d.figure), note=_value(d.note),
-                                         recomputed=_value(d.recomputed), relative=relative))  # fmt: skip
+            row = t["row"].format(
+                figure=clean_text(d.figure),
+                note=_value(d.note),
+                recomputed=_value(d.recomputed),
+                relative=relative,
+            )
+            lines.append(row)
         if report.overrides_explain is True:
             lines.append(t["explained"].format(n=report.declared_overrides))
         elif report.overrides_explain is False:

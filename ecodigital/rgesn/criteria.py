@@ -16,12 +16,12 @@ from typing import Final
 
 __all__ = [
     "FAMILIES",
-    "FAMILY_LABELS",
-    "PRIORITY_LABELS",
     "REFERENCE",
     "STATUSES",
     "Criterion",
+    "family_label",
     "load_criteria",
+    "priority_label",
 ]
 
 #: The reference and version the criteria come from.
@@ -39,22 +39,22 @@ FAMILIES: Final = (
     "Hébergement",
     "Algorithmie",
 )
-FAMILY_LABELS: Final = {
-    "Stratégie": {"fr": "Stratégie", "en": "Strategy"},
-    "Spécifications": {"fr": "Spécifications", "en": "Specifications"},
-    "Architecture": {"fr": "Architecture", "en": "Architecture"},
-    "UX/UI": {"fr": "UX/UI", "en": "UX/UI"},
-    "Contenus": {"fr": "Contenus", "en": "Content"},
-    "Frontend": {"fr": "Frontend", "en": "Frontend"},
-    "Backend": {"fr": "Backend", "en": "Backend"},
-    "Hébergement": {"fr": "Hébergement", "en": "Hosting"},
-    "Algorithmie": {"fr": "Algorithmie", "en": "Algorithms"},
-}
-PRIORITY_LABELS: Final = {
-    "Prioritaire": {"fr": "prioritaire", "en": "priority"},
-    "Recommandé": {"fr": "recommandé", "en": "recommended"},
-    "Modéré": {"fr": "modéré", "en": "moderate"},
-}
+
+
+def family_label(family: str, lang: str) -> str:
+    """The name of an RGESN family (as the reference writes it) in ``lang``."""
+    from ecodigital.i18n import catalogue
+
+    return str(catalogue(lang).raw(f"rgesn.family.{family}"))
+
+
+def priority_label(priority: str, lang: str) -> str:
+    """An RGESN priority (as the reference writes it) in ``lang``."""
+    from ecodigital.i18n import catalogue
+
+    return str(catalogue(lang).raw(f"rgesn.priority.{priority}"))
+
+
 #: Answer statuses, as written in a dossier.
 STATUSES: Final = ("conforme", "non_conforme", "non_applicable", "a_evaluer")
 

@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecodigital.rgesn.criteria import FAMILIES, FAMILY_LABELS, PRIORITY_LABELS, load_criteria
+from ecodigital.i18n import catalogue
+from ecodigital.rgesn.criteria import FAMILIES, family_label, load_criteria, priority_label
 from ecodigital.rgesn.roundtrip import RoundTripDossier
 from ecodigital.rgesn.score import score_answers
 
@@ -26,34 +27,6 @@ Say = Callable[[str], None]
 
 FINAL_STATUSES = frozenset({"conforme", "non_conforme", "non_applicable"})
 _CHOICES = {"c": "conforme", "n": "non_conforme", "na": "non_applicable", "e": "a_evaluer"}
-_TEXT = {
-    "fr": {
-        "family": "Famille {name} : {todo} critère(s) à renseigner",
-        "choices": "Statut — c conforme, n non conforme, na non applicable, e à évaluer, "
-        "s passer, q enregistrer et quitter",
-        "justification": "Justification",
-        "justification_na": "Pourquoi non applicable (obligatoire)",
-        "action": "Action prévue (vide : aucune)",
-        "due": "Échéance AAAA-MM-JJ (vide : aucune)",
-        "owner": "Responsable (vide : aucun)",
-        "bad_date": "Date invalide : écrire AAAA-MM-JJ, par exemple 2026-06-30.",
-        "saved": "Enregistré dans {path} : {answered}/78 critères renseignés, score {score}.",
-        "nothing": "Tous les critères sont déjà renseignés.",
-    },
-    "en": {
-        "family": "Family {name}: {todo} criteria to answer",
-        "choices": "Status — c validated, n not validated, na not applicable, e to assess, "
-        "s skip, q save and quit",
-        "justification": "Justification",
-        "justification_na": "Why not applicable (required)",
-        "action": "Planned action (empty: none)",
-        "due": "Due date YYYY-MM-DD (empty: none)",
-        "owner": "Owner (empty: none)",
-        "bad_date": "Invalid date: write YYYY-MM-DD, for example 2026-06-30.",
-        "saved": "Saved to {path}: {answered}/78 criteria answered, score {score}.",
-        "nothing": "Every criterion is already answered.",
-    },
-}
 
 
 @dataclass
@@ -79,7 +52,7 @@ def _ask_date(ask: Ask, say: Say, text: dict[str, str]) -> dt.date | None:
 
 def run_questionnaire(path: Path, ask: Ask, say: Say, lang: str = "fr") -> QuestionnaireResult:
     """Ask the unanswered criteria of the dossier at ``path``, saving after each family."""
-    text = _TEXT.get(lang, _TEXT["en"])
+    text = catalogue(lang).section("rgesn.questionnaire")
     dossier = RoundTripDossier(path)
     answers = dossier.answers()
     criteria = load_criteria()
@@ -96,10 +69,10 @@ def run_questionnaire(path: Path, ask: Ask, say: Say, lang: str = "fr") -> Quest
             continue
         pending_any = True
         say("")
-        say(text["family"].format(name=FAMILY_LABELS[family][lang], todo=len(todo)))
+        say(text["family"].format(name=family_label(family, lang), todo=len(todo)))
         changed = False
         for criterion in todo:
-            priority = PRIORITY_LABELS[criterion.priority][lang]
+            priority = priority_label(criterion.priority, lang)
             say(f"{criterion.id} [{priority}] {criterion.label(lang)}")
             if criterion.applicability != "Applicable à tous les services":
                 say(f"  ({criterion.applicability})")

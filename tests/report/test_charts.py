@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecodigital.report.format import format_number
+from ecodigital.i18n.format import format_number
 from ecodigital.report.html import build_charts
 
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from ecodigital.cli import cli
-from ecodigital.report.format import format_number
+from ecodigital.i18n.format import format_number
 from ecodigital.report.payload import extract_payload, verify_digest
 
 from .conftest import EXAMPLE

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from browser_support import require_missing_tool
 
+from ecodigital.i18n.format import format_number
 from ecodigital.report.build import render_note
-from ecodigital.report.format import format_number
 from ecodigital.report.payload import canonical_json, extract_payload, verify_digest
 
 pytestmark = pytest.mark.slow

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from ecodigital.cli import cli
+from ecodigital.i18n.format import format_change_pct, format_number, format_range
 from ecodigital.report.build import prepare_note, render_note
-from ecodigital.report.format import format_change_pct, format_number, format_range
 from ecodigital.report.payload import extract_payload
 
 from .conftest import EXAMPLE, TODAY
@@ -32,9 +32,8 @@ def _markdown(**options: Any) -> str:
 @pytest.fixture(scope="module")
 def reference() -> dict[str, Any]:
     """``assessment_data`` of the example with ranges, computed here, not by the note."""
-    from ecodigital.assessment import assess_dossier
+    from ecodigital.assessment import assess_dossier, assess_uncertainty
     from ecodigital.report.data import assessment_data
-    from ecodigital.whatif import assess_uncertainty
 
     assessment = assess_dossier(EXAMPLE)
     propagation, drivers = assess_uncertainty(assessment, DRAWS, SEED, drivers=True)
@@ -170,7 +169,7 @@ def test_drivers_table_and_tornado_chart(reference):
 
 
 def test_scenario_change_in_the_note_matches_the_scenario_computation(markdown):
-    from ecodigital.whatif import compare_scenarios
+    from ecodigital.assessment import compare_scenarios
 
     data = compare_scenarios(EXAMPLE, draws=DRAWS, seed=SEED)
     scenario = data["scenarios"][0]
