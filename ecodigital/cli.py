@@ -21,8 +21,6 @@ from ecodigital import __version__
 
 __all__ = ["cli", "main"]
 
-EXIT_INTERNAL_ERROR = 3
-
 LANG_OPTION = click.option(
     "--lang",
     type=click.Choice(["fr", "en"]),
@@ -63,20 +61,40 @@ def _fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
+def _chosen_lang(args: Sequence[str]) -> str:
+    """The --lang given on the command line, else $ECODIGITAL_LANG, else French."""
+    from ecodigital.i18n import resolve_lang
+
+    chosen = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            chosen = args[index + 1]
+        elif arg.startswith("--lang="):
+            chosen = arg.partition("=")[2]
+    return resolve_lang(chosen)
+
+
 class _Group(click.Group):
     """Turns library errors into one-line messages, in one place."""
 
-    def invoke(self, ctx: click.Context) -> Any:
-        from ecodigital.errors import EcodigitalError
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["ecodigital.args"] = list(args)  # for the language of an error message
+        return super().parse_args(ctx, args)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        from ecodigital.errors import EXIT_INTERNAL_ERROR, EXIT_INTERRUPTED, EcodigitalError
+
+        args = ctx.meta.get("ecodigital.args", [])
         try:
             return super().invoke(ctx)
         except EcodigitalError as exc:
-            _fail(exc.message(), exc.exit_code)
+            _fail(exc.message(_chosen_lang(args)), exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            _fail("interrupted", 130)
+            _fail("interrupted", EXIT_INTERRUPTED)
         except BrokenPipeError:  # pragma: no cover - e.g. `ecodigital ... | head`
             sys.exit(0)
         except Exception as exc:
@@ -224,7 +242,7 @@ def assess(
     assessment = assess_dossier(dossier, factors_path)
     uncertainty = ranked = None
     if not deterministic and output_format != "csv":
-        from ecodigital.whatif import assess_uncertainty
+        from ecodigital.assessment import assess_uncertainty
 
         with _progress_bar(len(assessment.dossier.items), "Monte Carlo") as progress:
             uncertainty, ranked = assess_uncertainty(
@@ -329,8 +347,8 @@ def scenarios(
       ecodigital scenarios dossier.yaml
       ecodigital scenarios dossier.yaml --format json --draws 5000 --seed 3
     """
+    from ecodigital.assessment import compare_scenarios
     from ecodigital.report.scenarios import render_scenarios
-    from ecodigital.whatif import compare_scenarios
 
     data = compare_scenarios(
         dossier, factors_path, draws=draws, seed=seed, deterministic=deterministic

@@ -38,9 +38,9 @@ def run_demo(
     ``draws``, ``seed`` and ``deterministic`` are those of ``ecodigital note``.
     """
     from ecodigital.dossier.validate import validate_dossier
+    from ecodigital.errors import PdfUnavailable
     from ecodigital.fileio import write_atomic
     from ecodigital.report.build import prepare_note, render_note
-    from ecodigital.report.pdf import PdfUnavailable
     from ecodigital.report.text import assessment_table
 
     dossier = example_dossier()

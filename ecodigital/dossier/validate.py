@@ -15,7 +15,7 @@ def validate_dossier(path: Path) -> str:
     Unlike the other commands, which stop at the first problem, the error of an
     invalid YAML dossier lists every field problem, one per line.
     """
-    from ecodigital.assessment import _check_factor_ids
+    from ecodigital.assessment import check_factor_ids
     from ecodigital.dossier.load import load_dossier
     from ecodigital.factors.database import load_factors
 
@@ -26,7 +26,7 @@ def validate_dossier(path: Path) -> str:
         if len(lines) == 1:
             raise
         raise InputError(None, None, f"{len(lines)} problems:\n" + "\n".join(lines)) from None
-    _check_factor_ids(loaded, load_factors())
+    check_factor_ids(loaded, load_factors())
     items = loaded.items
     quantity = int(items["quantity"].sum()) if len(items) else 0
     kinds = items["kind"].value_counts()

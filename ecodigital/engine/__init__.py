@@ -4,7 +4,6 @@ from ecodigital.engine.aggregate import per_user_year, sci_per_user, summarize, 
 from ecodigital.engine.compute import (
     LONG_COLUMNS,
     EngineResult,
-    EngineWarning,
     compute_impacts,
     default_factor_ids,
     required_bases,
@@ -13,7 +12,6 @@ from ecodigital.engine.compute import (
 __all__ = [
     "LONG_COLUMNS",
     "EngineResult",
-    "EngineWarning",
     "compute_impacts",
     "default_factor_ids",
     "per_user_year",

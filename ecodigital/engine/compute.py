@@ -24,12 +24,13 @@ A factor cell left blank is unknown: the value is NaN, never zero.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final, cast
 
 import numpy as np
 import pandas as pd
 
+from ecodigital.notices import Notice
 from ecodigital.vocabulary import (
     CRITERIA,
     CRITERION_UNITS,
@@ -48,7 +49,6 @@ __all__ = [
     "KWH_PER_WH",
     "LONG_COLUMNS",
     "EngineResult",
-    "EngineWarning",
     "compute_impacts",
     "default_factor_ids",
     "required_bases",
@@ -93,31 +93,13 @@ def required_bases(kind: str) -> tuple[str, ...]:
     return _BASES_BY_KIND[kind]
 
 
-@dataclass(frozen=True)
-class EngineWarning:
-    """An assumption or default the engine applied, as data with a stable code."""
-
-    code: str
-    message: str
-    items: tuple[str, ...] = ()
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "message": self.message,
-            "items": list(self.items),
-            "params": self.params,
-        }
-
-
 @dataclass
 class EngineResult:
     """What the engine returns: the long table and how it got there."""
 
     rows: pd.DataFrame
     components: pd.DataFrame
-    warnings: list[EngineWarning]
+    warnings: list[Notice]
     horizon_years: int
 
 
@@ -167,7 +149,7 @@ def compute_impacts(
     Factor ids must exist and fit the item kinds (the caller checks them with
     the dossier's file and field names).
     """
-    warnings: list[EngineWarning] = []
+    warnings: list[Notice] = []
     items = items.reset_index(drop=True)
     factor_ids = default_factor_ids(items)
     components = _expand_components(items, factor_ids, factors)
@@ -182,7 +164,7 @@ def compute_impacts(
     all_phases_in_use = model.included_in_use.any(axis=(1, 2))
     if all_phases_in_use.any():
         warnings.append(
-            EngineWarning(
+            Notice(
                 code="ALL_PHASES_IN_USE",
                 message="the source gives one all-phase figure per GB: it is shown under the use "
                 "phase and includes manufacturing and end of life of the network equipment",
@@ -439,7 +421,7 @@ _DEFAULTED_PARAMETERS: Final = {
 
 
 def _apply_defaults(
-    components: pd.DataFrame, factors: pd.DataFrame, warnings: list[EngineWarning]
+    components: pd.DataFrame, factors: pd.DataFrame, warnings: list[Notice]
 ) -> None:
     """Fill parameters the dossier left out from the factor rows, and say so."""
     looked_up = factors.reindex(components["factor_id"].to_numpy())
@@ -464,7 +446,7 @@ def _apply_defaults(
         if reported.any():
             ids = tuple(components["id"].to_numpy()[reported].tolist())
             warnings.append(
-                EngineWarning(
+                Notice(
                     code=code,
                     message=f"{parameter} not given: the factor row's default was used",
                     items=ids,
@@ -488,7 +470,7 @@ def _apply_defaults(
         reported = missing_pue & primary_rows & (pue_row == row_id)
         value = float(cast(float, factors.at[row_id, "pue"]))
         warnings.append(
-            EngineWarning(
+            Notice(
                 code="DEFAULT_PUE",
                 message=f"pue not given: the default data-centre PUE {value:g} ({row_id}) was used",
                 items=tuple(components["id"].to_numpy()[reported].tolist()),
@@ -498,7 +480,7 @@ def _apply_defaults(
     outside_eu = (kinds == "network").to_numpy() & ~components["location"].isin(EU27).to_numpy()
     if outside_eu.any():
         warnings.append(
-            EngineWarning(
+            Notice(
                 code="NETWORK_PROXY",
                 message="no network factor for this location: the EU factor was used",
                 items=tuple(components["id"].to_numpy()[outside_eu].tolist()),
@@ -511,7 +493,7 @@ def _apply_measured(
     energy: np.ndarray,
     quality: np.ndarray,
     measured: pd.DataFrame,
-    warnings: list[EngineWarning],
+    warnings: list[Notice],
 ) -> tuple[np.ndarray, np.ndarray]:
     """Replace the modelled use energy of measured items by the measured one.
 
@@ -571,15 +553,13 @@ def _sum_components(
     return totals, item_quality
 
 
-def _warn_unknown_phases(
-    items: pd.DataFrame, values: np.ndarray, warnings: list[EngineWarning]
-) -> None:
+def _warn_unknown_phases(items: pd.DataFrame, values: np.ndarray, warnings: list[Notice]) -> None:
     gwp = CRITERIA.index("gwp")
     for p, phase in enumerate(PHASES):
         unknown = np.isnan(values[:, p, gwp])
         if unknown.any():
             warnings.append(
-                EngineWarning(
+                Notice(
                     code="UNKNOWN_PHASE",
                     message=f"the factor gives no gwp for the {phase} phase: it is unknown, "
                     "not counted as zero",

@@ -37,13 +37,13 @@ from ecodigital.engine.compute import (
     SIZE_PARAMETERS,
     USE_PARAMETERS,
     EngineResult,
-    EngineWarning,
     add_use_impacts,
     component_model,
     component_size,
     embodied_values,
     use_energy_kwh,
 )
+from ecodigital.notices import Notice
 from ecodigital.vocabulary import CRITERIA, CRITERION_UNITS, PHASES, TIER_BY_KIND, TIERS
 
 __all__ = [
@@ -192,7 +192,7 @@ class Propagation:
     input_draws: np.ndarray
     item_ids: np.ndarray
     item_gwp: dict[str, np.ndarray]
-    warnings: list[EngineWarning] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     independent: bool = False
     unranked_item_inputs: int = 0
     tiers_present: list[int] = field(default_factory=list)
@@ -340,7 +340,7 @@ class _Plan:
     shared: list[UncertainInput]
     ranges: pd.DataFrame
     range_inputs: list[UncertainInput]
-    warnings: list[EngineWarning]
+    warnings: list[Notice]
 
 
 def _plan(
@@ -357,7 +357,7 @@ def _plan(
     model = component_model(components, factors, grid)
     base = {name: components[name].to_numpy(dtype=float) for name in _ITEM_FIELDS}
     shared: list[UncertainInput] = []
-    warnings: list[EngineWarning] = []
+    warnings: list[Notice] = []
     keys: dict[str, int] = {}
 
     def add(key: str, kind: str, label: str, low: float, high: float, users: int) -> int:
@@ -384,7 +384,7 @@ def _plan(
         )
     if no_spread:
         warnings.append(
-            EngineWarning(
+            Notice(
                 code="DEFAULT_SPREAD",
                 message="factor rows without uncertainty_low/uncertainty_high: the default "
                 f"P5/P95 ratios {spreads.factor[0]:g}-{spreads.factor[1]:g} were used",

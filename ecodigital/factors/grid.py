@@ -13,8 +13,16 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["CountryMix", "codecarbon_mix", "known_countries"]
+from ecodigital.notices import Notice
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ecodigital.factors.database import FactorTable
+
+__all__ = ["CountryMix", "build_grid", "codecarbon_mix", "known_countries"]
 
 G_PER_KG = 1000.0
 
@@ -71,3 +79,53 @@ def _codecarbon_version() -> str:
 def known_countries() -> frozenset[str]:
     """ISO alpha-3 codes that ecodigital can price (CodeCarbon's list plus France)."""
     return frozenset(codecarbon_mix()) | {"FRA"}
+
+
+def build_grid(locations: list[str], factors: FactorTable) -> tuple[pd.DataFrame, list[Notice]]:
+    """Electricity factors per location: a factor row ``electricity-<iso3>`` or CodeCarbon's mix."""
+    import numpy as np
+    import pandas as pd
+
+    from ecodigital.factors.database import impact_column
+    from ecodigital.vocabulary import CRITERIA
+
+    records: list[dict[str, Any]] = []
+    from_codecarbon: list[str] = []
+    for iso3 in locations:
+        factor_id = f"electricity-{iso3.lower()}"
+        if factor_id in factors.frame.index:
+            row = factors.frame.loc[factor_id]
+            record = {f"{c}_per_kwh": row[impact_column(c, "use")] for c in CRITERIA}
+            record.update(
+                country=iso3,
+                factor_id=factor_id,
+                source=row["source"],
+                year=row["source_year"],
+                origin=row["origin"],
+            )
+        else:
+            mix = codecarbon_mix()[iso3]
+            record = {f"{c}_per_kwh": np.nan for c in CRITERIA}
+            record.update(
+                gwp_per_kwh=mix.gwp_kgco2e_per_kwh,
+                country=iso3,
+                factor_id=None,
+                source=mix.source,
+                year=mix.year,
+                origin="codecarbon",
+            )
+            from_codecarbon.append(iso3)
+        records.append(record)
+    grid = pd.DataFrame.from_records(records).set_index("country") if records else pd.DataFrame()
+    warnings = []
+    if from_codecarbon:
+        warnings.append(
+            Notice(
+                code="GRID_FROM_CODECARBON",
+                message="electricity of "
+                + ", ".join(from_codecarbon)
+                + " taken from CodeCarbon's country mix (gwp only; other criteria unknown)",
+                params={"countries": from_codecarbon},
+            )
+        )
+    return grid, warnings

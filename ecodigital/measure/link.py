@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ecodigital.engine.compute import EngineWarning
 from ecodigital.errors import InputError
 from ecodigital.measure.read import read_emissions_files, resolve_csv_path
 from ecodigital.measure.sidecar import quality_of, read_sidecar, sidecar_path
+from ecodigital.notices import Notice
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,10 +59,10 @@ class MeasuredItem:
         return dict(vars(self))
 
 
-def measured_items(loaded: LoadedDossier) -> tuple[list[MeasuredItem], list[EngineWarning]]:
+def measured_items(loaded: LoadedDossier) -> tuple[list[MeasuredItem], list[Notice]]:
     """Read every measurement of the dossier (files relative to the dossier)."""
     items: list[MeasuredItem] = []
-    warnings: list[EngineWarning] = []
+    warnings: list[Notice] = []
     for index, measurement in enumerate(loaded.model.measurements):
         if measurement.summary is not None:
             items.append(_summarised_item(measurement))
@@ -154,15 +154,15 @@ def _measured_item(
     measurement: Measurement,
     runs: pd.DataFrame,
     paths: list[Path],
-) -> tuple[MeasuredItem, list[EngineWarning]]:
-    warnings: list[EngineWarning] = []
+) -> tuple[MeasuredItem, list[Notice]]:
+    warnings: list[Notice] = []
     sidecars = [
         _sidecar_of(Path(str(f)), r) for f, r in zip(runs["file"], runs["run_id"], strict=True)
     ]
     missing = sum(s is None for s in sidecars)
     if missing:
         warnings.append(
-            EngineWarning(
+            Notice(
                 code="MEASURE_NO_SIDECAR",
                 message=f"{missing} of {len(sidecars)} runs have no sidecar: how CPU power was "
                 "obtained is unknown, so the figure is labelled estimated-by-codecarbon",
@@ -173,7 +173,7 @@ def _measured_item(
     unfinished = [s["run_id"] for s in sidecars if s is not None and s.get("status") == "running"]
     if unfinished:
         warnings.append(
-            EngineWarning(
+            Notice(
                 code="MEASURE_INCOMPLETE_RUN",
                 message=f"{len(unfinished)} run(s) ended without their final row (killed?): "
                 "their energy stops at the last flushed row",
@@ -216,7 +216,7 @@ def _measured_item(
     )
     if quality != "measured":
         warnings.append(
-            EngineWarning(
+            Notice(
                 code="MEASURE_CPU_ESTIMATED",
                 message="CPU power was not read from hardware (" + ", ".join(methods) + "): "
                 "the measured energy is CodeCarbon's model of this machine",

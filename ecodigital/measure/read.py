@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from ecodigital.engine.compute import EngineWarning
 from ecodigital.errors import InputError
+from ecodigital.notices import Notice
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -72,7 +72,7 @@ class Runs:
     """Runs read from one or more CodeCarbon files, and what was skipped."""
 
     frame: pd.DataFrame
-    warnings: list[EngineWarning] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
 
@@ -132,7 +132,7 @@ def read_emissions_csv(path: Path, *, max_bytes: int = MAX_CSV_BYTES) -> Runs:
             name, None, f"has no usable row: {total} rows skipped ({reasons})", "check the file"
         )
     warnings = [
-        EngineWarning(
+        Notice(
             code="MEASURE_ROWS_SKIPPED",
             message=f"{name}: {count} of {total} rows skipped because {reason}",
             params={"file": name, "count": count, "total": total, "reason": reason},
@@ -389,14 +389,14 @@ def _last_row_per_run(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([identified, frame.loc[~with_id]], ignore_index=True)
 
 
-def _mixed(frame: pd.DataFrame, name: str) -> list[EngineWarning]:
+def _mixed(frame: pd.DataFrame, name: str) -> list[Notice]:
     """Warnings for runs of several countries or CodeCarbon versions in one file."""
-    found: list[EngineWarning] = []
+    found: list[Notice] = []
     countries = sorted(str(c) for c in frame["country"].dropna().unique())
     if len(countries) > 1:
         counts = frame["country"].value_counts()
         found.append(
-            EngineWarning(
+            Notice(
                 code="MEASURE_MIXED_COUNTRIES",
                 message=f"{name}: runs from {len(countries)} countries "
                 + ", ".join(f"{c} ({int(counts[c])})" for c in countries)
@@ -408,7 +408,7 @@ def _mixed(frame: pd.DataFrame, name: str) -> list[EngineWarning]:
     releases = sorted({".".join(str(v).split(".")[:2]) for v in versions.unique()})
     if len(releases) > 1:
         found.append(
-            EngineWarning(
+            Notice(
                 code="MEASURE_MIXED_VERSIONS",
                 message=f"{name}: runs from CodeCarbon {', '.join(releases)}, whose CPU and RAM "
                 "models differ; compare runs of one version",

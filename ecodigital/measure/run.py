@@ -35,7 +35,7 @@ from types import FrameType
 from typing import Any, Final
 
 from ecodigital import __version__
-from ecodigital.errors import EcodigitalError, InputError
+from ecodigital.errors import InputError, MeasureError
 from ecodigital.measure.sidecar import describe_hardware, quality_of, sidecar_path, write_sidecar
 
 __all__ = [
@@ -57,12 +57,6 @@ MAX_DURATION_S: Final = 366 * 24 * 3600.0
 EXPERIMENT_NAMESPACE: Final = uuid.UUID("6f1d2c8e-3b7a-5e4f-9a0b-ecd161a10000")
 FORWARDED_SIGNALS: Final = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 _LABEL_PATTERN: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,79}$")
-
-
-class MeasureError(EcodigitalError):
-    """CodeCarbon could not start or write its file (exit code 3)."""
-
-    exit_code = 3
 
 
 @dataclass(frozen=True)

@@ -120,12 +120,12 @@ def prepare_note(
     assessment = assess_dossier(dossier, factors_path)
     propagation = drivers = None
     if not deterministic:
-        from ecodigital.whatif import assess_uncertainty
+        from ecodigital.assessment import assess_uncertainty
 
         propagation, drivers = assess_uncertainty(assessment, draws, seed, drivers=True)
     data = assessment_data(assessment, include_rows=True, uncertainty=propagation, drivers=drivers)
     if assessment.dossier.model.scenarios:
-        from ecodigital.whatif import compare_assessed
+        from ecodigital.assessment import compare_assessed
 
         data["scenarios"] = compare_assessed(
             assessment, draws=draws, seed=seed, deterministic=deterministic,

@@ -10,13 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ecodigital.errors import EcodigitalError
+from ecodigital.errors import PdfUnavailable
 
-__all__ = ["PdfUnavailable", "render_pdf"]
-
-
-class PdfUnavailable(EcodigitalError):
-    """WeasyPrint or the system libraries it needs (Pango) are missing."""
+__all__ = ["render_pdf"]
 
 
 def _weasyprint() -> Any:

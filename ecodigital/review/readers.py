@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from ecodigital.errors import InputError
+from ecodigital.errors import UnreadableFile
 from ecodigital.report.payload import (
     HTML_SCRIPT_ID,
     ODT_MEMBER,
@@ -73,10 +73,6 @@ DEFAULT_LIMITS: Final = ReadLimits()
 
 #: Compression ratios are only checked on members larger than this (tiny files compress oddly).
 _RATIO_FLOOR_BYTES: Final = MIB
-
-
-class UnreadableFile(InputError):
-    """A submitted file that cannot be read safely (one file of a batch)."""
 
 
 @dataclass

@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ecodigital.assessment import build_grid
 from ecodigital.dossier.load import LoadedDossier, parse_dossier_text
 from ecodigital.engine.compute import compute_impacts
 from ecodigital.factors.database import load_factors
+from ecodigital.factors.grid import build_grid
 
 DOSSIER = """
 format: ecodigital/1

@@ -87,8 +87,7 @@ def test_without_uncertainty_every_draw_is_the_deterministic_result() -> None:
 
 
 def test_percentiles_are_ordered_everywhere() -> None:
-    from ecodigital.assessment import assess_dossier
-    from ecodigital.whatif import assess_uncertainty
+    from ecodigital.assessment import assess_dossier, assess_uncertainty
 
     propagation, _ = assess_uncertainty(assess_dossier(EXAMPLE), 400, 3)
     data = propagation.as_dict()

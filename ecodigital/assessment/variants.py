@@ -145,9 +145,8 @@ def compare_assessed(
 
 def _lowest_carbon(factors: Any) -> str | None:
     """The EU country whose electricity has the lowest gwp per kWh."""
-    from ecodigital.assessment import build_grid
     from ecodigital.engine.scenarios import eu_countries
-    from ecodigital.factors.grid import known_countries
+    from ecodigital.factors.grid import build_grid, known_countries
 
     countries = [c for c in eu_countries() if c in known_countries()]
     grid, _ = build_grid(countries, factors)

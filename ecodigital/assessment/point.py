@@ -17,11 +17,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ecodigital.dossier.load import LoadedDossier
-    from ecodigital.engine.compute import EngineResult, EngineWarning
+    from ecodigital.engine.compute import EngineResult
     from ecodigital.factors.database import FactorTable
     from ecodigital.measure.link import MeasuredItem
+    from ecodigital.notices import Notice
 
-__all__ = ["Assessment", "assess_dossier", "assess_loaded", "build_grid", "reconcile"]
+__all__ = ["Assessment", "assess_dossier", "assess_loaded", "check_factor_ids"]
 
 
 @dataclass
@@ -32,7 +33,7 @@ class Assessment:
     factors: FactorTable
     result: EngineResult
     grid: pd.DataFrame
-    warnings: list[EngineWarning] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     #: Measured and modelled use phase of each measured item (see ``reconcile``).
     measurements: list[dict[str, Any]] = field(default_factory=list)
 
@@ -57,10 +58,14 @@ def assess_dossier(path: str | Path, factors_path: str | Path | None = None) -> 
 
 def assess_loaded(loaded: LoadedDossier, factors: FactorTable) -> Assessment:
     """Assess an already loaded dossier with ``factors``."""
-    from ecodigital.engine.compute import EngineWarning, compute_impacts
+    from ecodigital.engine.compute import compute_impacts
+    from ecodigital.notices import Notice
 
-    _check_factor_ids(loaded, factors)
+    check_factor_ids(loaded, factors)
     measured, measure_warnings = _read_measurements(loaded, factors)
+    from ecodigital.factors.grid import build_grid
+    from ecodigital.measure.reconcile import reconcile
+
     grid, grid_warnings = build_grid(sorted(set(loaded.items["location"])), factors)
     override = None
     if measured:
@@ -79,7 +84,7 @@ def assess_loaded(loaded: LoadedDossier, factors: FactorTable) -> Assessment:
     if factors.overrides:
         ids = sorted({o.factor_id for o in factors.overrides})
         warnings.append(
-            EngineWarning(
+            Notice(
                 code="FACTOR_OVERRIDDEN",
                 message=f"{len(factors.overrides)} reference factor value(s) replaced "
                 "by a user file",
@@ -90,13 +95,9 @@ def assess_loaded(loaded: LoadedDossier, factors: FactorTable) -> Assessment:
     return Assessment(loaded, factors, result, grid, warnings, records)
 
 
-#: Measured and modelled figures further apart than this factor are reported.
-RECONCILE_FACTOR = 2.0
-
-
 def _read_measurements(
     loaded: LoadedDossier, factors: FactorTable
-) -> tuple[list[MeasuredItem], list[EngineWarning]]:
+) -> tuple[list[MeasuredItem], list[Notice]]:
     """Read the dossier's measurement files, refusing items whose use is not electricity."""
     if not loaded.model.measurements:
         return [], []
@@ -118,70 +119,7 @@ def _read_measurements(
     return measured_items(loaded)
 
 
-def reconcile(
-    measured: list[MeasuredItem], components: pd.DataFrame, grid: pd.DataFrame
-) -> tuple[list[dict[str, Any]], list[EngineWarning]]:
-    """Measured and modelled use energy (kWh/year) and gwp of each measured item, side by side.
-
-    Both are after allocation and PUE. A warning ``MEASURED_VS_MODELLED`` is
-    given when they differ by more than a factor of :data:`RECONCILE_FACTOR`.
-    CodeCarbon's own emission figure is scaled like the energy (allocation, PUE)
-    so that the two gwp figures differ only by the grid factor.
-    """
-    import math
-
-    from ecodigital.engine.compute import EngineWarning
-
-    records: list[dict[str, Any]] = []
-    warnings: list[EngineWarning] = []
-    for m in measured:
-        parts = components[components["id"].astype(str) == m.item]
-        used_kwh = float(parts["energy_kwh_per_year"].sum())
-        modelled = parts["modelled_energy_kwh_per_year"].to_numpy(dtype=float)
-        modelled_kwh = float(modelled.sum()) if not any(map(math.isnan, modelled)) else math.nan
-        scale = used_kwh / m.energy_kwh_per_year if m.energy_kwh_per_year else math.nan
-        location = str(parts["location"].iat[0])
-        grid_gwp = float(grid["gwp_per_kwh"].to_numpy(dtype=float)[grid.index.get_loc(location)])
-        ratio = used_kwh / modelled_kwh if modelled_kwh and not math.isnan(modelled_kwh) else None
-        modelled_origin = parts["origin"].iat[0]
-        record = {
-            **m.as_dict(),
-            "location": location,
-            "grid_gwp_kgco2e_per_kwh": grid_gwp,
-            "allocation_x_pue": scale,
-            "use_energy_kwh_per_year": used_kwh,
-            "modelled_energy_kwh_per_year": None if math.isnan(modelled_kwh) else modelled_kwh,
-            "modelled_quality": "declared" if modelled_origin == "user" else "modelled",
-            "measured_to_modelled": ratio,
-            "gwp_kgco2e_per_year": used_kwh * grid_gwp,
-            "modelled_gwp_kgco2e_per_year": None
-            if math.isnan(modelled_kwh)
-            else modelled_kwh * grid_gwp,
-            "codecarbon_gwp_kgco2e_per_year": m.codecarbon_emissions_kgco2e_per_year * scale,
-            "codecarbon_intensity_kgco2e_per_kwh": m.emissions_kgco2e / m.energy_kwh
-            if m.energy_kwh
-            else None,
-        }
-        records.append(record)
-        if ratio is not None and not 1 / RECONCILE_FACTOR <= ratio <= RECONCILE_FACTOR:
-            warnings.append(
-                EngineWarning(
-                    code="MEASURED_VS_MODELLED",
-                    message=f"{m.item}: measured use {used_kwh:.4g} kWh/year, modelled "
-                    f"{modelled_kwh:.4g} kWh/year (x{ratio:.2g}); check the power, hours and "
-                    "allocation given, and what the measure covers",
-                    items=(m.item,),
-                    params={
-                        "measured_kwh": float(f"{used_kwh:.3g}"),
-                        "modelled_kwh": float(f"{modelled_kwh:.3g}"),
-                        "ratio": float(f"{ratio:.3g}"),
-                    },
-                )
-            )
-    return records, warnings
-
-
-def _check_factor_ids(loaded: LoadedDossier, factors: FactorTable) -> None:
+def check_factor_ids(loaded: LoadedDossier, factors: FactorTable) -> None:
     from ecodigital.engine.compute import (
         CLOUD_MEMORY_FACTOR,
         DEFAULT_PUE_FACTOR,
@@ -232,57 +170,3 @@ def _suggest(value: str, choices: list[str]) -> str:
 
     matches = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
     return f' (did you mean "{matches[0]}"?)' if matches else ""
-
-
-def build_grid(
-    locations: list[str], factors: FactorTable
-) -> tuple[pd.DataFrame, list[EngineWarning]]:
-    """Electricity factors per location: a factor row ``electricity-<iso3>`` or CodeCarbon's mix."""
-    import numpy as np
-    import pandas as pd
-
-    from ecodigital.engine.compute import EngineWarning
-    from ecodigital.factors.database import impact_column
-    from ecodigital.factors.grid import codecarbon_mix
-    from ecodigital.vocabulary import CRITERIA
-
-    records: list[dict[str, Any]] = []
-    from_codecarbon: list[str] = []
-    for iso3 in locations:
-        factor_id = f"electricity-{iso3.lower()}"
-        if factor_id in factors.frame.index:
-            row = factors.frame.loc[factor_id]
-            record = {f"{c}_per_kwh": row[impact_column(c, "use")] for c in CRITERIA}
-            record.update(
-                country=iso3,
-                factor_id=factor_id,
-                source=row["source"],
-                year=row["source_year"],
-                origin=row["origin"],
-            )
-        else:
-            mix = codecarbon_mix()[iso3]
-            record = {f"{c}_per_kwh": np.nan for c in CRITERIA}
-            record.update(
-                gwp_per_kwh=mix.gwp_kgco2e_per_kwh,
-                country=iso3,
-                factor_id=None,
-                source=mix.source,
-                year=mix.year,
-                origin="codecarbon",
-            )
-            from_codecarbon.append(iso3)
-        records.append(record)
-    grid = pd.DataFrame.from_records(records).set_index("country") if records else pd.DataFrame()
-    warnings = []
-    if from_codecarbon:
-        warnings.append(
-            EngineWarning(
-                code="GRID_FROM_CODECARBON",
-                message="electricity of "
-                + ", ".join(from_codecarbon)
-                + " taken from CodeCarbon's country mix (gwp only; other criteria unknown)",
-                params={"countries": from_codecarbon},
-            )
-        )
-    return grid, warnings
