@@ -31,7 +31,8 @@ def child(size: int, draws: int) -> None:
     from support import grid_frame, items_frame
 
     from ecodigital.engine import compute_impacts
-    from ecodigital.engine.uncertainty import propagate, rank_drivers
+    from ecodigital.engine.drivers import rank_drivers
+    from ecodigital.engine.propagation import propagate
     from ecodigital.factors.database import load_reference_factors
 
     rng = np.random.default_rng(size)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ecodigital.assessment import Assessment
-    from ecodigital.engine.uncertainty import Propagation
+    from ecodigital.engine.propagation import Propagation
 
 __all__ = ["assess_uncertainty", "compare_assessed", "compare_scenarios"]
 
@@ -32,7 +32,8 @@ def assess_uncertainty(
 
     ``progress(done, total)`` reports the items done, chunk by chunk.
     """
-    from ecodigital.engine.uncertainty import propagate, rank_drivers
+    from ecodigital.engine.drivers import rank_drivers
+    from ecodigital.engine.propagation import propagate
 
     propagation = propagate(
         assessment.result,

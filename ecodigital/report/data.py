@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ecodigital.assessment import Assessment
-    from ecodigital.engine.uncertainty import Propagation
+    from ecodigital.engine.propagation import Propagation
 
 __all__ = ["RESULT_FORMAT", "assessment_data", "long_rows", "uncertainty_stats"]
 
@@ -62,7 +62,7 @@ def assessment_data(
 
     ``max_items`` keeps only the largest contributors in ``by_item`` (all by default).
     ``uncertainty`` adds the Monte Carlo ranges of every aggregate, ``drivers``
-    the inputs that drive the result (see :mod:`ecodigital.engine.uncertainty`).
+    the inputs that drive the result (see :mod:`ecodigital.engine.propagation`).
     """
     from ecodigital.engine.aggregate import cube, per_user_year, sci_per_user, summarize, totals
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ecodigital.assessment import Assessment
-    from ecodigital.engine.uncertainty import Propagation
+    from ecodigital.engine.propagation import Propagation
 
 __all__ = ["render_assessment"]
 

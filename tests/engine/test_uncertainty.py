@@ -11,7 +11,8 @@ from support import FRA_GRID, factor_frame, grid_frame, items_frame
 
 from ecodigital.engine import compute_impacts
 from ecodigital.engine.aggregate import totals
-from ecodigital.engine.uncertainty import Spreads, propagate, rank_drivers
+from ecodigital.engine.drivers import rank_drivers
+from ecodigital.engine.propagation import Spreads, propagate
 from ecodigital.vocabulary import CRITERIA
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "guichet-mutualise" / "dossier.yaml"
@@ -192,7 +193,7 @@ def test_a_dossier_range_is_drawn_per_item_and_ranked() -> None:
 
 
 def test_memory_is_bounded_by_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    import ecodigital.engine.uncertainty as uncertainty
+    import ecodigital.engine.propagation as uncertainty
 
     items = [custom(f"i{k}", "licence") for k in range(30)] + [
         {"id": "l", "kind": "laptop", "quantity": 3}
@@ -204,7 +205,7 @@ def test_memory_is_bounded_by_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_progress_reports_items_done_out_of_the_total() -> None:
-    from ecodigital.engine.uncertainty import propagate
+    from ecodigital.engine.propagation import propagate
 
     items = items_frame([{"id": f"l{i}", "kind": "laptop"} for i in range(30)])
     result = compute_impacts(items, FACTORS, GRID, horizon_years=2)

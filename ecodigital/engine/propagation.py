@@ -53,12 +53,18 @@ __all__ = [
     "DEFAULT_PARAMETER_SPREADS",
     "DEFAULT_SEED",
     "Z95",
+    "Plan",
     "Propagation",
     "Spreads",
+    "Sums",
     "UncertainInput",
+    "evaluate",
     "lognormal_parameters",
+    "make_plan",
+    "percentile_value",
     "propagate",
-    "rank_drivers",
+    "stream",
+    "transform",
 ]
 
 #: Standard normal quantile of 0.95: P5 and P95 are mu -/+ Z95 sigma.
@@ -144,7 +150,7 @@ def lognormal_parameters(low: Any, high: Any) -> tuple[Any, Any]:
     return (log_low + log_high) / 2, (log_high - log_low) / (2 * Z95)
 
 
-def _transform(shape: Any, low: Any, high: Any, mode: Any, z: Any, u: Any) -> np.ndarray:
+def transform(shape: Any, low: Any, high: Any, mode: Any, z: Any, u: Any) -> np.ndarray:
     """Values of the distributions from standard normal ``z`` (lognormal) or uniform ``u``."""
     mu, sigma = lognormal_parameters(low, high)
     out = np.exp(mu + sigma * z)
@@ -160,7 +166,7 @@ def _transform(shape: Any, low: Any, high: Any, mode: Any, z: Any, u: Any) -> np
     return np.asarray(out)
 
 
-def _rng(seed: int, *words: str | int) -> np.random.Generator:
+def stream(seed: int, *words: str | int) -> np.random.Generator:
     """A PCG64 generator keyed by the seed and a stable name, so that each input keeps its
     own stream whatever the other inputs are (paired draws between scenarios)."""
     entropy = [int(seed)]
@@ -196,6 +202,8 @@ class Propagation:
     independent: bool = False
     unranked_item_inputs: int = 0
     tiers_present: list[int] = field(default_factory=list)
+    #: What the draws were evaluated on (kept for the tornado's extra evaluations).
+    plan: Plan | None = field(default=None, repr=False)
 
     def totals(self) -> np.ndarray:
         """Horizon totals per draw and criterion, shape ``(draws, criteria)``."""
@@ -321,7 +329,7 @@ def _item_records(item_gwp: dict[str, np.ndarray]) -> list[dict[str, float]]:
 
 
 @dataclass
-class _Plan:
+class Plan:
     """Everything fixed across draws, components sorted by item."""
 
     model: Any
@@ -343,14 +351,14 @@ class _Plan:
     warnings: list[Notice]
 
 
-def _plan(
+def make_plan(
     result: EngineResult,
     items: pd.DataFrame,
     factors: pd.DataFrame,
     grid: pd.DataFrame,
     ranges: pd.DataFrame | None,
     spreads: Spreads,
-) -> _Plan:
+) -> Plan:
     components = result.components
     order = np.argsort(components["item_index"].to_numpy(), kind="stable")
     components = components.iloc[order].reset_index(drop=True)
@@ -470,7 +478,7 @@ def _plan(
         )
         for row in range_table.itertuples(index=False)
     ]
-    return _Plan(
+    return Plan(
         model=model,
         base=base,
         kind=components["kind"].to_numpy(),
@@ -532,21 +540,21 @@ ItemValues = Callable[[int, int], dict[str, tuple[np.ndarray, np.ndarray]]]
 
 
 @dataclass
-class _Sums:
+class Sums:
     cube: np.ndarray
     known: np.ndarray
     item_gwp: np.ndarray | None
 
 
-def _evaluate(
-    plan: _Plan,
+def evaluate(
+    plan: Plan,
     shared: np.ndarray,
     item_values: ItemValues,
     *,
     independent_rng: Callable[[int], np.random.Generator] | None = None,
     item_totals: bool = False,
     progress: Callable[[int, int], None] | None = None,
-) -> _Sums:
+) -> Sums:
     """Sum every draw's item values into the cube, chunk by chunk over the items.
 
     ``shared``: draws x shared inputs. ``item_values(first, stop)``: per field,
@@ -600,7 +608,7 @@ def _evaluate(
             z = independent_rng(chunk).standard_normal((draws, hi - lo))
             low = np.array([s.low for s in plan.shared])[factor_col]
             high = np.array([s.high for s in plan.shared])[factor_col]
-            factor_ratio = _transform(_LOGNORMAL, low, high, np.nan, z, None)
+            factor_ratio = transform(_LOGNORMAL, low, high, np.nan, z, None)
         else:
             factor_ratio = shared[:, factor_col]
         values = embodied_values(
@@ -633,18 +641,18 @@ def _evaluate(
             gwp_items[:3, item[starts]] = np.quantile(per_item, (0.05, 0.5, 0.95), axis=0)
             gwp_items[3, item[starts]] = per_item.mean(axis=0)
     shape = (draws, n_tiers, horizon, len(PHASES), len(CRITERIA))
-    return _Sums(cube.reshape(shape), known.reshape(shape[1:]), gwp_items)
+    return Sums(cube.reshape(shape), known.reshape(shape[1:]), gwp_items)
 
 
-def _sample_shared(plan: _Plan, draws: int, seed: int) -> np.ndarray:
+def _sample_shared(plan: Plan, draws: int, seed: int) -> np.ndarray:
     out = np.empty((draws, len(plan.shared)))
     for q, spec in enumerate(plan.shared):
-        z = _rng(seed, spec.key).standard_normal(draws)
-        out[:, q] = _transform(_LOGNORMAL, spec.low, spec.high, np.nan, z, None)
+        z = stream(seed, spec.key).standard_normal(draws)
+        out[:, q] = transform(_LOGNORMAL, spec.low, spec.high, np.nan, z, None)
     return out
 
 
-def _sampled_items(plan: _Plan, draws: int, seed: int, keep: np.ndarray | None) -> ItemValues:
+def _sampled_items(plan: Plan, draws: int, seed: int, keep: np.ndarray | None) -> ItemValues:
     """Draws of the dossier's ranges, generated chunk by chunk (``keep`` records them)."""
     table = plan.ranges
     fields = {name: (table["field"] == name).to_numpy() for name in dict.fromkeys(table["field"])}
@@ -656,13 +664,13 @@ def _sampled_items(plan: _Plan, draws: int, seed: int, keep: np.ndarray | None) 
             rows = np.flatnonzero(of_field & (row_items >= first) & (row_items < stop))
             if not len(rows):
                 continue
-            rng = _rng(seed, "range", name, first)
+            rng = stream(seed, "range", name, first)
             positions = row_items[rows] - first
             # one stream per chunk and field, indexed by the item's place in the chunk
             z = rng.standard_normal((draws, stop - first))[:, positions]
             shape = table["shape"].to_numpy()[rows]
             u = rng.random((draws, stop - first))[:, positions] if (shape != 0).any() else 0.0
-            drawn = _transform(
+            drawn = transform(
                 shape,
                 table["low"].to_numpy()[rows],
                 table["high"].to_numpy()[rows],
@@ -678,11 +686,11 @@ def _sampled_items(plan: _Plan, draws: int, seed: int, keep: np.ndarray | None) 
     return values
 
 
-def _percentile_values(spec: UncertainInput, u: float) -> float:
+def percentile_value(spec: UncertainInput, u: float) -> float:
     """The input at quantile ``u`` (0.05 or 0.95) of its distribution."""
     z = -Z95 if u < 0.5 else Z95
     shape = _SHAPES[spec.distribution]
-    return float(_transform(shape, spec.low, spec.high, spec.mode, z, u))
+    return float(transform(shape, spec.low, spec.high, spec.mode, z, u))
 
 
 # --------------------------------------------------------------------------- entry points
@@ -714,15 +722,15 @@ def propagate(
     """
     if draws < 1:
         raise ValueError("draws must be at least 1")
-    plan = _plan(result, items, factors, grid, ranges, spreads or Spreads())
+    plan = make_plan(result, items, factors, grid, ranges, spreads or Spreads())
     shared = _sample_shared(plan, draws, seed)
     ranked = len(plan.range_inputs) <= MAX_RANKED_ITEM_INPUTS
     kept = np.empty((draws, len(plan.range_inputs))) if ranked else None
-    sums = _evaluate(
+    sums = evaluate(
         plan,
         shared,
         _sampled_items(plan, draws, seed, kept),
-        independent_rng=(lambda chunk: _rng(seed, "independent", chunk)) if independent else None,
+        independent_rng=(lambda chunk: stream(seed, "independent", chunk)) if independent else None,
         item_totals=True,
         progress=progress,
     )
@@ -743,118 +751,6 @@ def propagate(
         independent=independent,
         unranked_item_inputs=0 if ranked else len(plan.range_inputs),
         tiers_present=sorted(set(plan.tier.tolist())),
+        plan=plan,
     )
-    propagation._plan = plan  # type: ignore[attr-defined]  # kept for the tornado
     return propagation
-
-
-def rank_drivers(propagation: Propagation, top: int = 10, criterion: str = "gwp") -> dict[str, Any]:
-    """The inputs that drive the horizon total of ``criterion``, and tornado-chart data.
-
-    Share of variance: the squared Spearman rank correlation between each
-    input's draws and the total's draws, normalised to sum to one over the
-    inputs. For a monotonic model of independent inputs (the draws of distinct
-    inputs are independent here) it estimates each input's first-order share
-    of the variance of the output's ranks. Values below the sampling noise
-    (about 1/draws for rho squared) are not meaningful.
-
-    Tornado: the total with one input at its P5 and then its P95, every other
-    input at its deterministic value (one evaluation of the model per bar end).
-    """
-    c = CRITERIA.index(criterion)
-    output = propagation.totals()[:, c]
-    x = propagation.input_draws
-    varying = (np.ptp(x, axis=0) > 0) if x.size else np.zeros(0, dtype=bool)
-    rho = np.zeros(x.shape[1])
-    if len(output) > 2 and np.ptp(output) > 0 and varying.any():
-        ranks_y = _ranks(output)
-        ranks_x = np.apply_along_axis(_ranks, 0, x[:, varying])
-        rho[varying] = _pearson(ranks_x, ranks_y)
-    squared = rho**2
-    total = squared.sum()
-    shares = squared / total if total > 0 else squared
-    order = [int(i) for i in np.argsort(-shares, kind="stable") if shares[i] > 0][:top]
-    chosen = [propagation.inputs[i] for i in order]
-    lows, highs, deterministic = _tornado(propagation, chosen, c)
-    return {
-        "criterion": criterion,
-        "output": "total over the horizon",
-        "unit": CRITERION_UNITS[criterion],
-        "estimator": "squared Spearman rank correlation with the output, normalised to sum to 1",
-        "draws": propagation.draws,
-        "deterministic": deterministic,
-        "unranked_item_inputs": propagation.unranked_item_inputs,
-        "inputs": [
-            {
-                **spec.as_dict(),
-                "share": float(shares[i]),
-                "spearman": float(rho[i]),
-                "input_p5": _percentile_values(spec, 0.05),
-                "input_p95": _percentile_values(spec, 0.95),
-                "output_at_p5": float(low),
-                "output_at_p95": float(high),
-            }
-            for i, spec, low, high in zip(order, chosen, lows, highs, strict=True)
-        ],
-    }
-
-
-def _ranks(values: np.ndarray) -> np.ndarray:
-    ranks = np.empty(len(values))
-    ranks[np.argsort(values, kind="stable")] = np.arange(len(values))
-    return ranks
-
-
-def _pearson(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    x = x - x.mean(axis=0)
-    y = y - y.mean()
-    return np.asarray((x * y[:, None]).sum(axis=0) / np.sqrt((x**2).sum(axis=0) * (y**2).sum()))
-
-
-def _tornado(
-    propagation: Propagation, chosen: list[UncertainInput], criterion: int
-) -> tuple[list[float], list[float], float | None]:
-    """Totals with each chosen input at its P5 then P95; the last: all at baseline."""
-    plan: _Plan = propagation._plan  # type: ignore[attr-defined]
-    rows = 2 * len(chosen) + 1
-    shared = np.ones((rows, len(plan.shared)))
-    index = {spec.key: q for q, spec in enumerate(plan.shared)}
-    perturbed: dict[str, list[tuple[int, int, float]]] = {}
-    for j, spec in enumerate(chosen):
-        for k, u in enumerate((0.05, 0.95)):
-            value = _percentile_values(spec, u)
-            if spec.key in index:
-                shared[2 * j + k, index[spec.key]] = value
-            else:
-                row = plan.ranges.index[
-                    (plan.ranges["item_id"] == spec.key.split(":")[1])
-                    & (plan.ranges["field"] == spec.key.split(":")[2])
-                ][0]
-                field_name = str(plan.ranges.at[row, "field"])
-                item = int(cast(int, plan.ranges.at[row, "item"]))
-                perturbed.setdefault(field_name, []).append((2 * j + k, item, value))
-
-    def values(first: int, stop: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        out = {}
-        for name, changes in perturbed.items():
-            inside = [(r, i, v) for r, i, v in changes if first <= i < stop]
-            if not inside:
-                continue
-            positions = np.array(sorted({i - first for _, i, _ in inside}))
-            drawn = np.broadcast_to(
-                plan.base[name][np.searchsorted(plan.comp_item, positions + first)],
-                (rows, len(positions)),
-            ).copy()
-            for r, i, v in inside:
-                drawn[r, np.searchsorted(positions, i - first)] = v
-            out[name] = (positions, drawn)
-        return out
-
-    sums = _evaluate(plan, shared, values)
-    totals = sums.cube.sum(axis=(1, 2, 3))[:, criterion]
-    known = sums.known[..., criterion].sum() > 0
-    return (
-        [float(v) for v in totals[0:-1:2]],
-        [float(v) for v in totals[1:-1:2]],
-        float(totals[-1]) if known else None,
-    )
