@@ -1,4 +1,4 @@
-"""Monte Carlo propagation of the inputs' uncertainty, and which inputs drive the result.
+"""Monte Carlo propagation of the inputs' uncertainty to every aggregate.
 
 Pure and vectorised (numpy and pandas, no I/O). Every uncertain input is one
 random quantity:
