@@ -195,7 +195,7 @@ def _layer(table: FactorTable, user: pd.DataFrame, file: str) -> None:
             new["origin"] = "user"
             table.frame = frame = pd.concat(
                 [frame, new.to_frame().T.astype(frame.dtypes.to_dict())]
-            )
+            ).rename_axis(frame.index.name)
     table.user_files.append(file)
 
 
