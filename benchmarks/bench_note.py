@@ -14,6 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from ecodigital.assessment import run  # noqa: E402
 from ecodigital.report.build import prepare_note, render_note  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "guichet-mutualise" / "dossier.yaml"
@@ -24,7 +25,7 @@ def best_of(fmt: str, runs: int = 3) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        note = prepare_note(EXAMPLE)
+        note = prepare_note(run(EXAMPLE))
         render_note(note, fmt, Path(f"note.{fmt}"))
         times.append(time.perf_counter() - start)
     return min(times)

@@ -22,10 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from ecodigital.assessment import run  # noqa: E402
+from ecodigital.jsonio import canonical_json  # noqa: E402
 from ecodigital.report.build import prepare_note, render_note  # noqa: E402
 from ecodigital.report.payload import (  # noqa: E402
     PDF_ATTACHMENT,
-    canonical_json,
     compute_digest,
     html_payload_block,
 )
@@ -37,16 +38,16 @@ EXAMPLE = ROOT / "examples" / "guichet-mutualise" / "dossier.yaml"
 def _variant(payload: dict, index: int) -> dict:
     copy = json.loads(canonical_json(payload))
     scale = 0.5 + (index % 17) / 8
-    project = copy["dossier"]["project"]
-    project["name"] = f"Projet {index}"
-    project["users_per_year"] = [u * (1 + index % 5) for u in project["users_per_year"]]
+    for project in (copy["dossier"]["project"], copy["results"]["project"]):
+        project["name"] = f"Projet {index}"
+        project["users_per_year"] = [u * (1 + index % 5) for u in project["users_per_year"]]
     copy["results"]["totals"]["gwp"]["value"] *= scale
     copy["digest"]["value"] = compute_digest(copy)
     return copy
 
 
 def make_notes(folder: Path, html: int, pdf: int) -> tuple[list[Path], list[Path]]:
-    note = prepare_note(EXAMPLE, lang="fr")
+    note = prepare_note(run(EXAMPLE), lang="fr")
     page = str(render_note(note, "html", folder / "n.html")[folder / "n.html"])
     block = html_payload_block(note.payload)
     head, tail = page.split(block)

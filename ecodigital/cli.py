@@ -57,7 +57,7 @@ SEED_OPTION = click.option(
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(message, err=True)
     sys.exit(code)
 
 
@@ -90,19 +90,19 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except EcodigitalError as exc:
-            _fail(exc.message(_chosen_lang(args)), exc.exit_code)
+            _fail(exc.line(_chosen_lang(args)), exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            _fail("interrupted", EXIT_INTERRUPTED)
+            _fail("Error: interrupted", EXIT_INTERRUPTED)
         except BrokenPipeError:  # pragma: no cover - e.g. `ecodigital ... | head`
             sys.exit(0)
         except Exception as exc:
             if os.environ.get("ECODIGITAL_DEBUG"):
                 raise
             _fail(
-                f"internal error ({type(exc).__name__}: {exc}). This is a bug in ecodigital; "
-                "run again with ECODIGITAL_DEBUG=1 to see the traceback and report it",
+                f"Error: internal error ({type(exc).__name__}: {exc}). This is a bug in "
+                "ecodigital; run again with ECODIGITAL_DEBUG=1 to see the traceback and report it",
                 EXIT_INTERNAL_ERROR,
             )
 
@@ -137,21 +137,40 @@ PROGRESS_MIN_ITEMS = 5_000
 
 
 @contextlib.contextmanager
-def _progress_bar(total: int, label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr for long work, only on a terminal and for large inputs."""
-    if total < PROGRESS_MIN_ITEMS or not sys.stderr.isatty():
+def _progress_bar(
+    _dossier: Path, skip: bool = False
+) -> Iterator[Callable[[int, int], None] | None]:
+    """A Monte Carlo progress bar on stderr, on a terminal and for large inventories only."""
+    if skip or not sys.stderr.isatty():
         yield None
         return
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        shown = 0
+    state: dict[str, Any] = {}
 
-        def update(done: int, _total: int) -> None:
-            nonlocal shown
-            bar.update(done - shown)
-            shown = done
+    def update(done: int, total: int) -> None:
+        if total < PROGRESS_MIN_ITEMS:
+            return
+        bar = state.get("bar")
+        if bar is None:
+            bar = state["bar"] = click.progressbar(
+                length=total, label="Monte Carlo", file=sys.stderr
+            )
+            bar.__enter__()
+            state["shown"] = 0
+        bar.update(done - state["shown"])
+        state["shown"] = done
 
+    try:
         yield update
-        bar.update(total - shown)
+    finally:
+        bar = state.get("bar")
+        if bar is not None:
+            bar.update(bar.length - state["shown"])
+            bar.__exit__(None, None, None)
+
+
+def _inputs(results: Any) -> tuple[Path, ...]:
+    """The files an assessment read: no output may replace one of them."""
+    return tuple(Path(f) for f in results.inputs.files) if results.inputs is not None else ()
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -181,16 +200,18 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("dossier", type=click.Path(path_type=Path))
-def validate(dossier: Path) -> None:
+@FACTORS_OPTION
+def validate(dossier: Path, factors_path: Path | None) -> None:
     """Check a dossier and say what is wrong, or OK with counts.
 
     \b
-    Example:
+    Examples:
       ecodigital validate examples/guichet-mutualise/dossier.yaml
+      ecodigital validate dossier.yaml --factors mes-facteurs.csv
     """
-    from ecodigital.dossier.validate import validate_dossier
+    from ecodigital.assessment.validate import validate_dossier
 
-    summary = validate_dossier(dossier)
+    summary = validate_dossier(dossier, factors_path)
     click.echo(summary)
 
 
@@ -211,6 +232,7 @@ def validate(dossier: Path) -> None:
 @SEED_OPTION
 @click.option("--deterministic", is_flag=True, help="Point figures only, no ranges.")
 @click.option("--drivers", is_flag=True, help="Rank the inputs that drive the result.")
+@click.option("--rows", is_flag=True, help="With --format json: add the long table.")
 @LANG_OPTION
 def assess(
     dossier: Path,
@@ -222,6 +244,7 @@ def assess(
     seed: int,
     deterministic: bool,
     drivers: bool,
+    rows: bool,
     lang: str,
 ) -> None:
     """Estimate a dossier's footprint by tier, phase, criterion and year.
@@ -234,28 +257,32 @@ def assess(
       ecodigital assess dossier.yaml --factors mes-facteurs.csv --lang en
       ecodigital assess dossier.yaml --drivers --draws 5000 --seed 7
     """
-    from ecodigital.assessment import assess_dossier
+    from ecodigital.assessment import Options, run
     from ecodigital.report.render import render_assessment
 
     if drivers and deterministic:
         raise click.UsageError("--drivers needs the Monte Carlo draws: remove --deterministic")
-    assessment = assess_dossier(dossier, factors_path)
-    uncertainty = ranked = None
-    if not deterministic and output_format != "csv":
-        from ecodigital.assessment import assess_uncertainty
-
-        with _progress_bar(len(assessment.dossier.items), "Monte Carlo") as progress:
-            uncertainty, ranked = assess_uncertainty(
-                assessment, draws, seed, drivers=drivers, progress=progress
-            )
-    text = render_assessment(
-        assessment, output_format, lang, uncertainty=uncertainty, drivers=ranked
-    )
+    if rows and output_format != "json":
+        raise click.UsageError("--rows adds the long table to --format json")
+    with _progress_bar(dossier, deterministic or output_format == "csv") as progress:
+        results = run(
+            dossier,
+            Options(
+                factors_path=factors_path,
+                draws=draws,
+                seed=seed,
+                deterministic=deterministic or output_format == "csv",
+                drivers=drivers,
+                scenarios=False,
+                finance=False,
+                progress=progress,
+            ),
+        )
+    text = render_assessment(results, output_format, lang, rows=rows)
     if output is None:
         click.echo(text, nl=False)
     else:
-        inputs = tuple(p for p in (dossier, assessment.dossier.inventory_path) if p)
-        _write_output(output, text, force, inputs)
+        _write_output(output, text, force, _inputs(results))
         click.echo(f"{output}", err=True)
 
 
@@ -299,17 +326,23 @@ def finance(
       ecodigital finance dossier.yaml --format json -o financement.json
       ecodigital finance dossier.yaml --rules autre-appel.yaml
     """
-    from ecodigital.errors import CheckFailed
+    from ecodigital.assessment import Options, run
+    from ecodigital.errors import CheckFailed, InputError
     from ecodigital.finance.render import render_finance
-    from ecodigital.finance.run import run_finance_check
+    from ecodigital.finance.run import NO_BUDGET_FIX
 
-    report = run_finance_check(dossier, rules_path)
+    results = run(
+        dossier,
+        Options(rules_path=rules_path, deterministic=True, drivers=False, scenarios=False),
+    )
+    if results.finance is None:
+        raise InputError(str(dossier), "budget", "is missing", NO_BUDGET_FIX)
+    report = results.finance.report
     text = render_finance(report, output_format, lang)
     if output is None:
         click.echo(text, nl=False)
     else:
-        inputs = tuple(p for p in (dossier, rules_path) if p)
-        _write_output(output, text, force, inputs)
+        _write_output(output, text, force, _inputs(results))
         click.echo(f"{output}", err=True)
     if not report.passed:
         failed = ", ".join(result.id for result in report.failed)
@@ -327,6 +360,8 @@ def finance(
     show_default=True,
     help="table: readable comparison; json: every figure.",
 )
+@OUTPUT_OPTION
+@FORCE_OPTION
 @DRAWS_OPTION
 @SEED_OPTION
 @click.option("--deterministic", is_flag=True, help="Point figures only, no ranges.")
@@ -335,6 +370,8 @@ def scenarios(
     dossier: Path,
     factors_path: Path | None,
     output_format: str,
+    output: Path | None,
+    force: bool,
     draws: int,
     seed: int,
     deterministic: bool,
@@ -347,13 +384,28 @@ def scenarios(
       ecodigital scenarios dossier.yaml
       ecodigital scenarios dossier.yaml --format json --draws 5000 --seed 3
     """
-    from ecodigital.assessment import compare_scenarios
+    from ecodigital.assessment import Options, run
     from ecodigital.report.scenarios import render_scenarios
 
-    data = compare_scenarios(
-        dossier, factors_path, draws=draws, seed=seed, deterministic=deterministic
-    )
-    click.echo(render_scenarios(data, output_format, lang), nl=False)
+    with _progress_bar(dossier, deterministic) as progress:
+        results = run(
+            dossier,
+            Options(
+                factors_path=factors_path,
+                draws=draws,
+                seed=seed,
+                deterministic=deterministic,
+                drivers=False,
+                finance=False,
+                progress=progress,
+            ),
+        )
+    text = render_scenarios(results, output_format, lang)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        _write_output(output, text, force, _inputs(results))
+        click.echo(f"{output}", err=True)
 
 
 @cli.group()
@@ -417,20 +469,33 @@ def factors_search(text: str) -> None:
 
 
 @cli.command()
+@click.option(
+    "--results",
+    "of_results",
+    is_flag=True,
+    help="The schema of assess --format json (ecodigital-assessment/2) instead.",
+)
 @OUTPUT_OPTION
 @FORCE_OPTION
-def schema(output: Path | None, force: bool) -> None:
-    """Print the JSON Schema of the dossier format ecodigital/1.
+def schema(of_results: bool, output: Path | None, force: bool) -> None:
+    """Print the JSON Schema of the dossier format ecodigital/1 (or of the results).
 
     \b
-    Example (editor completion in VS Code with the YAML extension):
+    Examples (editor completion in VS Code with the YAML extension):
       ecodigital schema -o ecodigital-1.schema.json
       # then, first line of dossier.yaml:
       # yaml-language-server: $schema=ecodigital-1.schema.json
+      ecodigital schema --results -o ecodigital-assessment-2.schema.json
     """
-    from ecodigital.dossier.schema import dossier_json_schema
+    if of_results:
+        from ecodigital.assessment.results import results_json_schema
+        from ecodigital.jsonio import dumps
 
-    text = dossier_json_schema()
+        text = dumps(results_json_schema())
+    else:
+        from ecodigital.dossier.schema import dossier_json_schema
+
+        text = dossier_json_schema()
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -661,25 +726,33 @@ def note(
       ecodigital note dossier.yaml -o note.md     # also writes note.json
       ecodigital note dossier.yaml -o note.pdf --draws 5000 --seed 7
     """
-    from ecodigital.report.build import build_note
+    from ecodigital.assessment import Options, run
+    from ecodigital.report.build import note_format, prepare_note, render_note
+    from ecodigital.report.payload import sidecar_path
 
-    _check_output(output, force, (dossier,))  # before the work, not after it
-    files, inputs = build_note(
-        dossier,
-        output,
-        fmt=output_format,
-        lang=lang,
-        template_dir=template_dir,
-        factors_path=factors_path,
-        rules_path=rules_path,
-        draws=draws,
-        seed=seed,
-        deterministic=deterministic,
-    )
+    fmt = note_format(output, output_format)
+    targets = [output, sidecar_path(output)] if fmt == "md" else [output]
+    for target in targets:  # before the work, not after it
+        _check_output(target, force, (dossier,))
+    with _progress_bar(dossier, deterministic) as progress:
+        results = run(
+            dossier,
+            Options(
+                factors_path=factors_path,
+                rules_path=rules_path,
+                draws=draws,
+                seed=seed,
+                deterministic=deterministic,
+                progress=progress,
+            ),
+        )
+    note = prepare_note(results, lang=lang, template_dir=template_dir)
+    files = render_note(note, fmt, output)
+    inputs = _inputs(results)
     for path in files:
-        _check_output(path, force, tuple(inputs))
+        _check_output(path, force, inputs)
     for path, content in files.items():
-        _write_output(path, content, force=True, inputs=tuple(inputs))
+        _write_output(path, content, force=True, inputs=inputs)
         click.echo(f"{path}")
 
 

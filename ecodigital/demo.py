@@ -37,11 +37,12 @@ def run_demo(
 
     ``draws``, ``seed`` and ``deterministic`` are those of ``ecodigital note``.
     """
-    from ecodigital.dossier.validate import validate_dossier
+    from ecodigital.assessment import Options, run
+    from ecodigital.assessment.validate import validate_dossier
     from ecodigital.errors import PdfUnavailable
     from ecodigital.fileio import write_atomic
     from ecodigital.report.build import prepare_note, render_note
-    from ecodigital.report.text import assessment_table
+    from ecodigital.report.table import assessment_table
 
     dossier = example_dossier()
     output_dir = Path(output_dir)
@@ -54,9 +55,10 @@ def run_demo(
                 )
     yield f"1. validate: {validate_dossier(dossier)}"
     # one assessment (and one Monte Carlo run) for the table and the notes
-    note = prepare_note(dossier, lang=lang, draws=draws, seed=seed, deterministic=deterministic)
+    results = run(dossier, Options(draws=draws, seed=seed, deterministic=deterministic))
+    note = prepare_note(results, lang=lang)
     yield "2. assess:"
-    table = assessment_table(note.data, lang)
+    table = assessment_table(results, lang)
     yield from ("   " + line if line else "" for line in table.splitlines()[:8])
     written = []
     for target in targets:
@@ -64,7 +66,7 @@ def run_demo(
         try:
             files = render_note(note, fmt, target)
         except PdfUnavailable as exc:
-            yield f"   {exc.message()}"
+            yield f"   {exc.message(lang)}"
             continue
         for path, content in files.items():
             write_atomic(path, content)

@@ -73,6 +73,15 @@ class EcodigitalError(Exception):
         """The one-line message in ``lang``."""
         return _words(self.problem, lang) if self.problem else str(self)
 
+    def line(self, lang: str = "fr") -> str:
+        """The message as the CLI prints it: ``Erreur : ...`` (``Error: ...`` in English)."""
+        # Sentences still written as English text keep the English word beside them.
+        if isinstance(self.problem, str):
+            return f"Error: {self.message(lang)}"
+        from ecodigital.i18n import text
+
+        return f"{text('error.prefix', lang)} {self.message(lang)}"
+
 
 class InputError(EcodigitalError):
     """Bad input: a file, a field in it, what is wrong and how to fix it.

@@ -83,3 +83,20 @@ def base_dossier(**project_overrides: Any) -> dict[str, Any]:
 def write_yaml(path: Path, data: dict[str, Any]) -> Path:
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def note_of(dossier: Path, *, lang: str = "fr", today: Any = None, template_dir: Any = None,
+            **options: Any) -> Any:  # fmt: skip
+    """The prepared note of a dossier: assessed with ``options``, written for ``lang``."""
+    from ecodigital.assessment import Options, run
+    from ecodigital.report.build import prepare_note
+
+    results = run(dossier, Options(**options))
+    return prepare_note(results, lang=lang, today=today, template_dir=template_dir)
+
+
+def payload_of(path: Path) -> dict[str, Any]:
+    """The payload a note carries, read back as instructors' tools read it."""
+    from ecodigital.review.readers import read_note_payload
+
+    return read_note_payload(path)[1]

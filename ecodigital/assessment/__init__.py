@@ -1,14 +1,20 @@
-"""The assessment pipeline: a dossier in, everything the tool vouches for out."""
+"""The assessment pipeline: a dossier in, everything the tool vouches for out.
 
-from ecodigital.assessment.point import Assessment, assess_dossier, assess_loaded, check_factor_ids
-from ecodigital.assessment.variants import assess_uncertainty, compare_assessed, compare_scenarios
+>>> from ecodigital.assessment import Options, run  # doctest: +SKIP
+>>> results = run("dossier.yaml", Options(draws=1000, seed=0))  # doctest: +SKIP
+>>> results.totals["gwp"].value  # doctest: +SKIP
+"""
+
+from ecodigital.assessment.pipeline import DEFAULT_DRAWS, DEFAULT_SEED, Options, run
+from ecodigital.assessment.results import RESULTS_FORMAT, Figure, Results, results_json_schema
 
 __all__ = [
-    "Assessment",
-    "assess_dossier",
-    "assess_loaded",
-    "assess_uncertainty",
-    "check_factor_ids",
-    "compare_assessed",
-    "compare_scenarios",
+    "DEFAULT_DRAWS",
+    "DEFAULT_SEED",
+    "RESULTS_FORMAT",
+    "Figure",
+    "Options",
+    "Results",
+    "results_json_schema",
+    "run",
 ]

@@ -22,7 +22,13 @@ if TYPE_CHECKING:
     from ecodigital.measure.link import MeasuredItem
     from ecodigital.notices import Notice
 
-__all__ = ["Assessment", "assess_dossier", "assess_loaded", "check_factor_ids"]
+__all__ = [
+    "Assessment",
+    "assess_dossier",
+    "assess_loaded",
+    "check_factor_ids",
+    "standalone_dossier",
+]
 
 
 @dataclass
@@ -170,3 +176,46 @@ def _suggest(value: str, choices: list[str]) -> str:
 
     matches = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
     return f' (did you mean "{matches[0]}"?)' if matches else ""
+
+
+#: What a measurement's summary keeps of its files (see dossier.model.MeasurementSummary).
+_SUMMARY_KEYS = (
+    "energy_kwh_per_unit", "quality", "pue_included", "runs", "duration_h", "energy_kwh",
+    "emissions_kgco2e", "cpu_methods", "countries",
+)  # fmt: skip
+
+
+def standalone_dossier(assessed: Assessment) -> dict[str, Any]:
+    """The dossier as written, standing alone: a CSV inventory inlined and each
+    measurement's files replaced by what they said, so that it can be assessed
+    again with no other file (a note embeds it)."""
+    from ecodigital.jsonio import jsonable
+
+    loaded = assessed.dossier
+    dossier: dict[str, Any] = jsonable(loaded.raw)
+    if loaded.inventory_path is not None:
+        records = jsonable(loaded.items.to_dict(orient="records"))
+        inventory = [
+            {key: value for key, value in record.items() if value is not None} for record in records
+        ]
+        ranges = loaded.ranges
+        for row in [] if ranges is None else ranges.to_dict(orient="records"):
+            # a CSV range column pair (quantity_low, quantity_high) as the YAML writes a range
+            spec: dict[str, Any] = {"low": float(row["low"]), "high": float(row["high"])}
+            spec["distribution"] = str(row["distribution"])
+            if row["distribution"] == "triangular":
+                spec["mode"] = float(row["mode"])
+            inventory[int(row["item"])][str(row["field"])] = spec
+        dossier["inventory"] = inventory
+        dossier["inventory_source"] = Path(loaded.inventory_path).name
+    measured = {str(m["item"]): m for m in assessed.measurements}
+    for measurement in dossier.get("measurements") or []:
+        record = measured.get(str(measurement.get("item")))
+        if record is None or "files" not in measurement:
+            continue
+        measurement.pop("files")
+        summary = {key: record[key] for key in _SUMMARY_KEYS}
+        summary["files"] = list(record.get("files") or [])
+        summary["notices"] = [notice.as_dict() for notice in record.get("notices") or []]
+        measurement["summary"] = jsonable(summary)
+    return dossier

@@ -276,6 +276,20 @@ class InventoryCsv(_Strict):
     )
 
 
+NoticeValue = str | int | float | bool | None | list[str | int | float | bool | None]
+
+
+class SummaryNotice(_Strict):
+    """A warning the measurement's files raised, kept with their summary."""
+
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z_]{0,59}$")]
+    message: Text
+    items: list[Slug] = Field(default_factory=list, max_length=100)
+    params: dict[Annotated[str, StringConstraints(max_length=60)], NoticeValue] = Field(
+        default_factory=dict, max_length=20
+    )
+
+
 class MeasurementSummary(_Strict):
     """What a measurement's files said, kept in a note so it stands alone.
 
@@ -296,6 +310,12 @@ class MeasurementSummary(_Strict):
     )
     countries: list[Annotated[str, StringConstraints(max_length=3)]] = Field(
         default_factory=list, max_length=300
+    )
+    files: list[Annotated[str, StringConstraints(max_length=500)]] = Field(
+        default_factory=list, max_length=100, description="The measurement files summarised."
+    )
+    notices: list[SummaryNotice] = Field(
+        default_factory=list, max_length=50, description="What reading the files warned about."
     )
 
 

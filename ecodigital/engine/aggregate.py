@@ -16,9 +16,7 @@ import pandas as pd
 
 from ecodigital.vocabulary import CRITERIA, CRITERION_UNITS
 
-__all__ = ["EMBODIED", "cube", "per_user_year", "sci_per_user", "summarize", "totals"]
-
-EMBODIED = ("manufacturing", "distribution", "end_of_life")
+__all__ = ["summarize", "totals"]
 
 
 def summarize(rows: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
@@ -85,15 +83,6 @@ def _rollup(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return grouped
 
 
-def cube(rows: pd.DataFrame) -> pd.DataFrame:
-    """The long table summed over items: by tier, phase, year, quality and criterion.
-
-    Small (a few hundred rows whatever the inventory), so every view other than
-    per item can be derived from it without touching the long table again.
-    """
-    return summarize(rows, ["tier", "phase", "year", "quality"])
-
-
 def _figure(value: float, unit: str, unknown_rows: int, known_rows: int) -> dict[str, Any]:
     available = bool(known_rows > 0)
     return {
@@ -115,57 +104,3 @@ def totals(rows: pd.DataFrame) -> dict[str, dict[str, Any]]:
         else:
             out[criterion] = _figure(np.nan, CRITERION_UNITS[criterion], 0, 0)
     return out
-
-
-def per_user_year(rows: pd.DataFrame, users_per_year: Sequence[float]) -> dict[str, dict[str, Any]]:
-    """Impact per user-year: horizon total ÷ the sum of users over the horizon."""
-    user_years = float(sum(users_per_year))
-    out = {}
-    for criterion, figure in totals(rows).items():
-        value = figure["value"]
-        per = value / user_years if value is not None and user_years > 0 else None
-        out[criterion] = {**figure, "value": per, "unit": f"{figure['unit']}/user-year"}
-    out["user_years"] = {"value": user_years, "unit": "user-years", "complete": True}
-    return out
-
-
-def sci_per_user(rows: pd.DataFrame, users_per_year: Sequence[float]) -> dict[str, Any]:
-    """Software Carbon Intensity per user and year, ISO/IEC 21031: (E × I + M) / R.
-
-    ``E × I`` is the use-phase gwp (operational), ``M`` the embodied gwp
-    (manufacturing, distribution, end of life, already amortised over the
-    items' lives and scaled by allocation), ``R`` the users of that year.
-    """
-    table = summarize(rows, ["year", "phase"])
-    gwp = table[table["criterion"] == "gwp"]
-    operational = gwp["phase"] == "use"
-    by_year = []
-    horizon = len(users_per_year)
-    for year in range(1, horizon + 1):
-        in_year = gwp["year"] == year
-        ei = float(gwp.loc[in_year & operational, "value"].fillna(0).sum())
-        m = float(gwp.loc[in_year & ~operational, "value"].fillna(0).sum())
-        users = float(users_per_year[year - 1])
-        by_year.append(
-            {
-                "year": year,
-                "operational_kgco2e": ei,
-                "embodied_kgco2e": m,
-                "users": users,
-                "value": (ei + m) / users if users > 0 else None,
-                "unit": "kgCO2e/user",
-                "complete": bool(gwp.loc[in_year, "complete"].all()),
-            }
-        )
-    total_users = float(sum(users_per_year))
-    total_gwp = float(gwp["value"].fillna(0).sum())
-    return {
-        "functional_unit": "user-year",
-        "formula": "(E x I + M) / R",
-        "value": total_gwp / total_users if total_users > 0 else None,
-        "unit": "kgCO2e/user-year",
-        "complete": bool(gwp["complete"].all()),
-        "operational_kgco2e": float(gwp.loc[operational, "value"].fillna(0).sum()),
-        "embodied_kgco2e": float(gwp.loc[~operational, "value"].fillna(0).sum()),
-        "by_year": by_year,
-    }

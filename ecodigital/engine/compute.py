@@ -437,6 +437,11 @@ def _apply_defaults(
             default = np.where(np.isnan(default), fallback, default)
         missing = applicable & (given.isna().to_numpy() | per_unit)
         filled = np.where(missing, default, given.to_numpy(dtype=float))
+        offset = f"{parameter}_offset"  # a what-if's change to the default (see apply_changes)
+        if offset in components.columns:
+            filled = filled + np.where(
+                missing, np.nan_to_num(components[offset].to_numpy(float)), 0
+            )
         components[parameter] = np.where(applicable, filled, np.nan)
         # which values are the factor row's (their uncertainty is the row's default spread)
         components[f"{parameter}_from_factor"] = missing & ~np.isnan(

@@ -44,7 +44,7 @@ from ecodigital.engine.compute import (
     use_energy_kwh,
 )
 from ecodigital.notices import Notice
-from ecodigital.vocabulary import CRITERIA, CRITERION_UNITS, PHASES, TIER_BY_KIND, TIERS
+from ecodigital.vocabulary import CRITERIA, PHASES, TIER_BY_KIND, TIERS
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -209,121 +209,6 @@ class Propagation:
         """Horizon totals per draw and criterion, shape ``(draws, criteria)``."""
         return np.asarray(self.cube.sum(axis=(1, 2, 3)))
 
-    def as_dict(self) -> dict[str, Any]:
-        """Percentiles and mean of every aggregate, JSON-ready."""
-        cube, known = self.cube, self.known
-        present = set(self.tiers_present)
-        tiers = [
-            {"tier": tier, "criterion": criterion, **_stats(cube[:, t, :, :, c], known[t, :, :, c])}
-            for t, tier in enumerate(TIERS)
-            if t in present
-            for c, criterion in enumerate(CRITERIA)
-        ]
-        phases = [
-            {
-                "phase": phase,
-                "criterion": criterion,
-                **_stats(cube[:, :, :, p, c], known[:, :, p, c]),
-            }
-            for p, phase in enumerate(PHASES)
-            for c, criterion in enumerate(CRITERIA)
-        ]
-        years = [
-            {
-                "year": y + 1,
-                "criterion": criterion,
-                **_stats(cube[:, :, y, :, c], known[:, y, :, c]),
-            }
-            for y in range(cube.shape[2])
-            for c, criterion in enumerate(CRITERIA)
-        ]
-        user_years = float(sum(self.users_per_year))
-        totals = {
-            criterion: _stats(cube[..., c], known[..., c], unit=CRITERION_UNITS[criterion])
-            for c, criterion in enumerate(CRITERIA)
-        }
-        per_user = {
-            criterion: _stats(
-                cube[..., c] / user_years if user_years > 0 else None,
-                known[..., c],
-                unit=f"{CRITERION_UNITS[criterion]}/user-year",
-            )
-            for c, criterion in enumerate(CRITERIA)
-        }
-        gwp = cube[..., _GWP]
-        sci_years = []
-        for y, users in enumerate(self.users_per_year):
-            sci_years.append(
-                {
-                    "year": y + 1,
-                    **_stats(
-                        gwp[:, :, y, :] / users if users > 0 else None,
-                        known[:, y, :, _GWP],
-                        unit="kgCO2e/user",
-                    ),
-                }
-            )
-        return {
-            "method": "monte-carlo",
-            "draws": self.draws,
-            "seed": self.seed,
-            "statistics": "P5, P50, P95 (linear interpolation between draws) and mean",
-            "correlation": "independent draws per item and factor row"
-            if self.independent
-            else "one draw per factor row, country grid and default parameter, shared by "
-            "every item using it; one draw per item for dossier ranges",
-            "inputs": {kind: sum(i.kind == kind for i in self.inputs) for kind in _INPUT_KINDS},
-            "totals": totals,
-            "by_tier": tiers,
-            "by_phase": phases,
-            "by_year": years,
-            "per_user_year": per_user,
-            "sci": {
-                **_stats(
-                    gwp / user_years if user_years > 0 else None,
-                    known[..., _GWP],
-                    unit="kgCO2e/user-year",
-                ),
-                "by_year": sci_years,
-            },
-            "by_item": [
-                {"item": str(item), "criterion": "gwp", "unit": "kgCO2e", **stats}
-                for item, stats in zip(self.item_ids, _item_records(self.item_gwp), strict=True)
-            ],
-        }
-
-
-_INPUT_KINDS: Final = ("factor", "grid", "default", "range")
-
-
-def _has_rows(known: np.ndarray) -> bool:
-    return bool(np.asarray(known).sum() > 0)
-
-
-def _stats(values: Any, known: Any, unit: str | None = None) -> dict[str, Any]:
-    """P5, P50, P95 and mean over draws of a sum (``None`` values: not available)."""
-    out: dict[str, Any] = {"unit": unit} if unit else {}
-    if values is None or not _has_rows(known):
-        return {**out, "p5": None, "p50": None, "p95": None, "mean": None}
-    per_draw = np.asarray(values).reshape(len(values), -1).sum(axis=1)
-    p5, p50, p95 = np.quantile(per_draw, (0.05, 0.5, 0.95))
-    return {
-        **out,
-        "p5": float(p5),
-        "p50": float(p50),
-        "p95": float(p95),
-        "mean": float(per_draw.mean()),
-    }
-
-
-def _item_records(item_gwp: dict[str, np.ndarray]) -> list[dict[str, float]]:
-    return [
-        {"p5": float(a), "p50": float(b), "p95": float(c), "mean": float(m)}
-        for a, b, c, m in zip(
-            item_gwp["p5"], item_gwp["p50"], item_gwp["p95"], item_gwp["mean"], strict=True
-        )
-    ]
-
 
 # --------------------------------------------------------------------------- the plan
 
@@ -340,6 +225,7 @@ class Plan:
     factor_col: np.ndarray
     grid_col: np.ndarray
     default_cols: dict[str, np.ndarray]
+    offsets: dict[str, np.ndarray]
     measured: np.ndarray
     measured_energy: np.ndarray
     tier: np.ndarray
@@ -487,6 +373,11 @@ def make_plan(
         factor_col=factor_col,
         grid_col=grid_col,
         default_cols=default_cols,
+        offsets={
+            name[: -len("_offset")]: np.nan_to_num(components[name].to_numpy(dtype=float))
+            for name in components.columns
+            if name.endswith("_offset")
+        },
         measured=measured,
         measured_energy=components["energy_kwh_per_year"].to_numpy(dtype=float),
         tier=tier,
@@ -592,7 +483,9 @@ def evaluate(
             has = col >= 0
             if has.any():
                 ratio = np.where(has, shared[:, np.maximum(col, 0)], 1.0)
-                params[name] = params[name] * ratio
+                # a what-if's offset moves the drawn default, it is not drawn itself
+                offset = plan.offsets[name][lo:hi] if name in plan.offsets else 0.0
+                params[name] = (params[name] - offset) * ratio + offset
                 if name == "pue":
                     params[name] = np.maximum(params[name], 1.0)
         for name, ceiling in _CEILINGS.items():

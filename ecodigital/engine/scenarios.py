@@ -14,7 +14,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from ecodigital.vocabulary import CRITERIA, CRITERION_UNITS, EU27, TERMINAL_KINDS
+from ecodigital.vocabulary import CRITERIA, CRITERION_UNITS, TERMINAL_KINDS
 
 __all__ = [
     "DATACENTRE_KINDS",
@@ -36,16 +36,24 @@ LEVER_TERMINALS_FACTOR: Final = 0.8
 
 @dataclass(frozen=True)
 class Change:
-    """Set ``field`` of the items where ``rows`` is true to ``values`` (one or one per item).
+    """Change ``field`` of the items where ``rows`` is true.
 
-    ``spread``, when given, makes the new value a range: ``(distribution, low,
-    mode, high)``, ``values`` then being its deterministic value.
+    ``op`` says how: ``set`` replaces the value by ``values`` (one, or one per
+    item) and drops any range the dossier gave for it; ``spread``, when given,
+    makes the new value a range ``(distribution, low, mode, high)``, ``values``
+    being its deterministic value. ``scale`` multiplies the value by
+    ``values`` and ``add`` adds ``values`` to it: both keep the item's
+    uncertainty and move it with the value, so that the variant's draws are the
+    baseline's draws changed the same way (a lever scales the range, not only
+    its median). ``add`` on a value the dossier left to the factor row's
+    default is kept as an offset on that default (``<field>_offset``).
     """
 
     field: str
     rows: np.ndarray
     values: Any
     spread: tuple[str, float, float, float] | None = None
+    op: str = "set"
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,10 @@ class Lever:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+#: Item fields whose default, when the dossier gives none, an ``add`` change offsets.
+OFFSET_FIELDS: Final = ("lifetime_years",)
+
+
 def apply_changes(
     items: pd.DataFrame, ranges: pd.DataFrame | None, changes: Iterable[Change]
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -64,34 +76,79 @@ def apply_changes(
     items = items.copy()
     for change in changes:
         rows = np.asarray(change.rows, dtype=bool)
-        column = items[change.field]
-        numeric = column.dtype.kind == "f"
-        updated = column.to_numpy(dtype=float if numeric else object).copy()
-        updated[rows] = change.values
-        items[change.field] = updated
-        if ranges is not None and len(ranges):
-            # a value set by a scenario replaces the range the dossier gave
-            replaced = (ranges["field"] == change.field).to_numpy() & rows[
-                ranges["item"].to_numpy(dtype=np.int64)
-            ]
-            ranges = ranges[~replaced].reset_index(drop=True)
-        if change.spread is not None:
-            shape, low, mode, high = change.spread
-            added = pd.DataFrame(
-                {
-                    "item": np.flatnonzero(rows).astype(np.int64),
-                    "field": change.field,
-                    "distribution": shape,
-                    "low": low,
-                    "mode": mode,
-                    "high": high,
-                }
-            )
-            ranges = (
-                added
-                if ranges is None or not len(ranges)
-                else pd.concat([ranges, added], ignore_index=True)
-            )
+        if change.op == "set":
+            items, ranges = _set(items, ranges, change, rows)
+        elif change.op in ("scale", "add"):
+            items, ranges = _move(items, ranges, change, rows)
+        else:
+            raise ValueError(f"unknown change {change.op!r}")
+    return items, ranges
+
+
+def _set(
+    items: pd.DataFrame, ranges: pd.DataFrame | None, change: Change, rows: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    column = items[change.field]
+    numeric = column.dtype.kind == "f"
+    updated = column.to_numpy(dtype=float if numeric else object).copy()
+    updated[rows] = change.values
+    items[change.field] = updated
+    if ranges is not None and len(ranges):
+        # a value set by a scenario replaces the range the dossier gave
+        replaced = (ranges["field"] == change.field).to_numpy() & rows[
+            ranges["item"].to_numpy(dtype=np.int64)
+        ]
+        ranges = ranges[~replaced].reset_index(drop=True)
+    if change.spread is not None:
+        shape, low, mode, high = change.spread
+        added = pd.DataFrame(
+            {
+                "item": np.flatnonzero(rows).astype(np.int64),
+                "field": change.field,
+                "distribution": shape,
+                "low": low,
+                "mode": mode,
+                "high": high,
+            }
+        )
+        ranges = (
+            added
+            if ranges is None or not len(ranges)
+            else pd.concat([ranges, added], ignore_index=True)
+        )
+    return items, ranges
+
+
+def _move(
+    items: pd.DataFrame, ranges: pd.DataFrame | None, change: Change, rows: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Scale or shift a numeric field, its dossier range with it (or its default's offset)."""
+    amount = np.zeros(len(items)) if change.op == "add" else np.ones(len(items))
+    amount[rows] = change.values
+    current = items[change.field].to_numpy(dtype=float)
+    given = ~np.isnan(current)
+    if change.op == "scale":
+        items[change.field] = current * amount
+    else:
+        items[change.field] = np.where(given, current + amount, current)
+        defaulted = rows & ~given
+        if defaulted.any():
+            if change.field not in OFFSET_FIELDS:
+                raise ValueError(f"{change.field} has no default to offset")
+            name = f"{change.field}_offset"
+            offset = items[name].to_numpy(dtype=float) if name in items.columns else None
+            offset = np.zeros(len(items)) if offset is None else np.nan_to_num(offset)
+            items[name] = offset + np.where(defaulted, amount, 0.0)
+    if ranges is not None and len(ranges):
+        ranges = ranges.copy()
+        of_field = (ranges["field"] == change.field).to_numpy()
+        positions = ranges["item"].to_numpy(dtype=np.int64)
+        moved = of_field & rows[positions]
+        by = amount[positions[moved]]
+        for bound in ("low", "mode", "high"):
+            values = ranges[bound].to_numpy(dtype=float).copy()
+            values[moved] = values[moved] * by if change.op == "scale" else values[moved] + by
+            ranges[bound] = values
     return items, ranges
 
 
@@ -103,11 +160,12 @@ def compare(
     variant_draws: np.ndarray | None,
     user_years: float,
 ) -> dict[str, Any]:
-    """Per criterion: baseline, variant, change and % change, with P5-P95 ranges.
+    """Per criterion: baseline, variant, change and % change, each with its P5-P95 range.
 
     The draws of both are paired (same seed, same inputs drawn the same way),
     so the change's range is that of the per-draw differences, much narrower
-    than the difference of two independent ranges.
+    than the difference of two independent ranges. Statistics are
+    ``(p5, p50, p95, mean)`` tuples.
     """
     criteria = {}
     for c, criterion in enumerate(CRITERIA):
@@ -116,39 +174,28 @@ def compare(
         record: dict[str, Any] = {
             "unit": CRITERION_UNITS[criterion],
             "baseline": before,
+            "baseline_complete": bool(base[criterion]["complete"]),
             "value": after,
             "complete": bool(variant[criterion]["complete"]),
             "change": change,
             "change_pct": 100 * change / before if change is not None and before else None,
-            "per_user_year": after / user_years if after is not None and user_years else None,
-            "change_per_user_year": change / user_years
-            if change is not None and user_years
-            else None,
         }
         if base_draws is not None and variant_draws is not None and after is not None:
             b, v = base_draws[:, c], variant_draws[:, c]
-            record["range"] = _p5_p95(v)
+            record["baseline_range"] = _stats(b) if before is not None else None
+            record["range"] = _stats(v)
             if change is not None:
-                record["change_range"] = _p5_p95(v - b)
+                record["change_range"] = _stats(v - b)
                 with np.errstate(divide="ignore", invalid="ignore"):
                     pct = np.where(b != 0, 100 * (v - b) / b, np.nan)
-                record["change_pct_range"] = _p5_p95(pct) if np.isfinite(pct).all() else None
-            if user_years:
-                record["per_user_year_range"] = _p5_p95(v / user_years)
+                record["change_pct_range"] = _stats(pct) if np.isfinite(pct).all() else None
         criteria[criterion] = record
-    return (
-        {"scenario": {"name": name, "criteria": criteria}}
-        if name == "baseline"
-        else {
-            "name": name,
-            "criteria": criteria,
-        }
-    )
+    return {"name": name, "criteria": criteria, "user_years": user_years}
 
 
-def _p5_p95(values: np.ndarray) -> list[float]:
-    low, high = np.quantile(values, (0.05, 0.95))
-    return [float(low), float(high)]
+def _stats(values: np.ndarray) -> tuple[float, float, float, float]:
+    p5, p50, p95 = np.quantile(values, (0.05, 0.5, 0.95))
+    return float(p5), float(p50), float(p95), float(values.mean())
 
 
 def standard_levers(
@@ -175,11 +222,10 @@ def standard_levers(
     levers = []
     terminals = unused("lifetime_years", TERMINAL_KINDS) & ~np.isnan(effective["lifetime_years"])
     if terminals.any():
-        longer = effective["lifetime_years"][terminals] + LEVER_LIFE_EXTENSION_YEARS
         levers.append(
             Lever(
                 "longer_life",
-                [Change("lifetime_years", terminals, longer)],
+                [Change("lifetime_years", terminals, LEVER_LIFE_EXTENSION_YEARS, op="add")],
                 {"years": LEVER_LIFE_EXTENSION_YEARS},
             )
         )
@@ -200,27 +246,20 @@ def standard_levers(
         levers.append(Lever("pue", [Change("pue", better_pue, LEVER_PUE)], {"pue": LEVER_PUE}))
     network = unused("gb_per_year", ("network",))
     if network.any():
-        less = items["gb_per_year"].to_numpy(dtype=float)[network] * LEVER_DATA_FACTOR
         levers.append(
             Lever(
                 "less_data",
-                [Change("gb_per_year", network, less)],
+                [Change("gb_per_year", network, LEVER_DATA_FACTOR, op="scale")],
                 {"reduction_pct": round(100 * (1 - LEVER_DATA_FACTOR))},
             )
         )
     fewer = unused("quantity", TERMINAL_KINDS)
     if fewer.any():
-        quantity = items["quantity"].to_numpy(dtype=float)[fewer] * LEVER_TERMINALS_FACTOR
         levers.append(
             Lever(
                 "fewer_terminals",
-                [Change("quantity", fewer, quantity)],
+                [Change("quantity", fewer, LEVER_TERMINALS_FACTOR, op="scale")],
                 {"reduction_pct": round(100 * (1 - LEVER_TERMINALS_FACTOR))},
             )
         )
     return levers
-
-
-def eu_countries() -> tuple[str, ...]:
-    """The EU member states, candidates of the lower-carbon location lever."""
-    return tuple(sorted(EU27))

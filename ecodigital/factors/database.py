@@ -33,6 +33,7 @@ __all__ = [
     "load_factors",
     "load_reference_factors",
     "reference_data_dir",
+    "with_rows",
 ]
 
 #: What the impact values of a row are counted per.
@@ -195,8 +196,27 @@ def _layer(table: FactorTable, user: pd.DataFrame, file: str) -> None:
             new["origin"] = "user"
             table.frame = frame = pd.concat(
                 [frame, new.to_frame().T.astype(frame.dtypes.to_dict())]
-            ).rename_axis(frame.index.name)
+            ).rename_axis(str(frame.index.name))
     table.user_files.append(file)
+
+
+def with_rows(table: FactorTable, rows: list[dict[str, Any]], file: str) -> FactorTable:
+    """A copy of ``table`` with ``rows`` (``{"id": ..., column: value}``) layered over it,
+    as a user's factor file would be (every changed cell recorded as an override)."""
+    import pandas as pd
+
+    copy = FactorTable(
+        frame=table.frame.copy(),
+        name=table.name,
+        version=table.version,
+        date=table.date,
+        overrides=list(table.overrides),
+        user_files=list(table.user_files),
+    )
+    if rows:
+        user = pd.DataFrame.from_records(rows).set_index("id")
+        _layer(copy, user, file)
+    return copy
 
 
 def _is_given(value: Any) -> bool:

@@ -15,6 +15,8 @@ from typing import Any
 
 from ecodigital.finance.check import ExpenseLine, FinanceReport, Message, RuleResult
 from ecodigital.i18n import catalogue
+from ecodigital.i18n.format import format_count, format_money, format_percent
+from ecodigital.jsonio import jsonable
 
 #: The statuses of a rule, in the order the verdict counts them.
 STATUSES = ("pass", "fail", "warning", "not_applicable")
@@ -27,43 +29,19 @@ def text(group: str, key: str, lang: str) -> str:
 
 __all__ = [
     "REPORT_FORMAT",
+    "figure_label",
     "finance_data",
-    "format_eur",
-    "format_percent",
-    "note_summary",
     "render_finance",
+    "rule_sentence",
+    "rule_title",
 ]
 
 REPORT_FORMAT = "ecodigital-finance-report/1"
 _WIDTH = 100
-_NNBSP = "\u202f"
-
-
-def format_eur(amount: Decimal, lang: str = "fr") -> str:
-    """An amount in euros, to the cent.
-
-    >>> format_eur(Decimal("150000.5"), "fr")
-    '150\\u202f000,50\\u202f€'
-    >>> format_eur(Decimal("150000.5"), "en")
-    '€150,000.50'
-    """
-    body = f"{amount:,.2f}"
-    if lang == "fr":
-        return body.replace(",", _NNBSP).replace(".", ",") + f"{_NNBSP}€"
-    return f"€{body}"
-
-
-def format_percent(value: Decimal, lang: str = "fr", fixed: bool = False) -> str:
-    """A rate in %: two decimals when ``fixed`` or not a whole number."""
-    body = f"{value:.0f}" if not fixed and value == value.to_integral_value() else f"{value:.2f}"
-    if lang == "fr":
-        return body.replace(".", ",") + f"{_NNBSP}%"
-    return f"{body} %"
 
 
 def _format_number(value: Decimal | int, lang: str) -> str:
-    body = f"{value:,.0f}" if value == int(value) else f"{value:,}"
-    return body.replace(",", _NNBSP).replace(".", ",") if lang == "fr" else body
+    return format_count(float(value), lang)
 
 
 def _format_value(key: str, value: object, lang: str) -> str:
@@ -72,7 +50,7 @@ def _format_value(key: str, value: object, lang: str) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, Decimal) and key.endswith("_eur"):
-        return format_eur(value, lang)
+        return format_money(value, lang)
     if isinstance(value, Decimal) and key.endswith("_percent"):
         return format_percent(value, lang, fixed=key in _COMPUTED_RATES)
     if isinstance(value, Decimal | int):
@@ -89,7 +67,7 @@ _COMPUTED_RATES = frozenset({"grant_rate_percent", "public_aid_rate_percent"})
 
 def _format_item(item: object, lang: str) -> str:
     if isinstance(item, Mapping):
-        return f"{item['label']} ({item['category']}, {format_eur(item['amount_eur'], lang)})"
+        return f"{item['label']} ({item['category']}, {format_money(item['amount_eur'], lang)})"
     if isinstance(item, Decimal | int) and not isinstance(item, bool):
         return _format_number(item, lang)
     return str(item)
@@ -109,6 +87,16 @@ def _title(rule_id: str, lang: str, grant_name: str) -> str:
     return text("rule", rule_id, lang).format(grant_name=grant_name)
 
 
+def rule_title(report: FinanceReport, rule_id: str, lang: str) -> str:
+    """The title of a rule in ``lang``, with the call's grant name."""
+    return _title(rule_id, lang, report.grant_name)
+
+
+def rule_sentence(report: FinanceReport, message: Message, lang: str) -> str:
+    """A rule's "why" or "fix" sentence in ``lang``, its figures formatted."""
+    return _sentence(message, lang, report.grant_name)
+
+
 def render_finance(report: FinanceReport, output_format: str = "table", lang: str = "fr") -> str:
     """The report as ``table`` (people) or ``json`` (programs)."""
     if output_format == "json":
@@ -119,7 +107,7 @@ def render_finance(report: FinanceReport, output_format: str = "table", lang: st
 # --------------------------------------------------------------------------- table
 
 
-def _figure_label(report: FinanceReport, key: str, lang: str) -> str:
+def figure_label(report: FinanceReport, key: str, lang: str) -> str:
     """The name of a figure of the report, with its grant name and flat rate filled in."""
     flat_percent = format_percent(report.figures.flat_rate_percent or Decimal(0), lang)
     return text("figure", key, lang).format(
@@ -132,10 +120,10 @@ def _render_table(report: FinanceReport, lang: str) -> str:
     grant = report.grant_name
 
     def label(key: str) -> str:
-        return _figure_label(report, key, lang)
+        return figure_label(report, key, lang)
 
     def eur(amount: Decimal) -> str:
-        return format_eur(amount, lang)
+        return format_money(amount, lang)
 
     of_eligible = text("figure", "of_eligible", lang)
     rows: list[tuple[str, str, str]] = [
@@ -228,16 +216,6 @@ def _render_result(result: RuleResult, lang: str, grant: str, status_width: int)
 # --------------------------------------------------------------------------- JSON
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Mapping):
-        return {key: _jsonable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(item) for item in value]
-    return value
-
-
 def _line_json(line: ExpenseLine) -> dict[str, Any]:
     return {
         "index": line.index,
@@ -266,7 +244,7 @@ def finance_data(report: FinanceReport, lang: str = "fr") -> dict[str, Any]:
         "rules": {"id": report.rules_id, "title": report.rules_title, "grant": grant},
         "passed": report.passed,
         "summary": {s: len(report.with_status(s)) for s in STATUSES},  # type: ignore[arg-type]
-        "figures": _jsonable(
+        "figures": jsonable(
             {f.name: getattr(report.figures, f.name) for f in fields(report.figures)}
         ),
         "expenses": [_line_json(line) for line in report.lines],
@@ -275,7 +253,7 @@ def finance_data(report: FinanceReport, lang: str = "fr") -> dict[str, Any]:
                 "id": result.id,
                 "status": result.status,
                 "title": _title(result.id, lang, grant),
-                "figures": _jsonable(result.figures),
+                "figures": jsonable(result.figures),
                 "why": _sentence(result.why, lang, grant),
                 "fix": _sentence(result.fix, lang, grant) if result.fix is not None else None,
             }
@@ -283,40 +261,3 @@ def finance_data(report: FinanceReport, lang: str = "fr") -> dict[str, Any]:
         ],
     }
     return document
-
-
-#: How the note names the check's statuses.
-_NOTE_STATUS = {"pass": "pass", "fail": "fail", "warning": "warn", "not_applicable": "na"}
-
-
-def note_summary(report: FinanceReport, lang: str = "fr") -> dict[str, Any]:
-    """What the note shows of the check: verdict, key amounts, one line per rule."""
-    figures = report.figures
-    grant = report.grant_name
-
-    def label(key: str) -> str:
-        return _figure_label(report, key, lang)
-
-    keys = [
-        "eligible_direct_base_eur",
-        "flat_rate_eur",
-        "total_eligible_cost_eur",
-        "total_cost_eur",
-        "grant_eur",
-        "max_grant_eur",
-        "public_aid_eur",
-    ]
-    return {
-        "ok": report.passed,
-        "rules": report.rules_title,
-        "amounts": [{"label": label(key), "eur": getattr(figures, key)} for key in keys],
-        "checks": [
-            {
-                "code": result.id,
-                "label": _title(result.id, lang, grant),
-                "status": _NOTE_STATUS.get(result.status, result.status),
-                "message": _sentence(result.why, lang, grant),
-            }
-            for result in report.results
-        ],
-    }

@@ -22,180 +22,34 @@ anything else is shown as it is, so callers format amounts, dates and counts
 with :mod:`ecodigital.i18n.format` first.
 """
 
-from __future__ import annotations
-
-import os
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
-from string import Formatter
-from typing import Any, Final
+from ecodigital.i18n.catalogue import (
+    DEFAULT_LANG,
+    LANG_VARIABLE,
+    LANGUAGES,
+    Catalogue,
+    Msg,
+    and_more,
+    catalogue,
+    label,
+    placeholders,
+    resolve_lang,
+    text,
+    warning_codes,
+    warning_text,
+)
 
 __all__ = [
     "DEFAULT_LANG",
     "LANGUAGES",
+    "LANG_VARIABLE",
     "Catalogue",
     "Msg",
     "and_more",
     "catalogue",
     "label",
+    "placeholders",
     "resolve_lang",
     "text",
     "warning_codes",
     "warning_text",
 ]
-
-LANGUAGES: Final = ("fr", "en")
-DEFAULT_LANG: Final = "fr"
-#: The environment variable that chooses the language when no --lang is given.
-LANG_VARIABLE: Final = "ECODIGITAL_LANG"
-_PLURAL_FORMS: Final = frozenset({"one", "other"})
-
-
-def resolve_lang(lang: str | None = None) -> str:
-    """``lang`` if given, else ``$ECODIGITAL_LANG``, else French; unknown values give French."""
-    chosen = lang or os.environ.get(LANG_VARIABLE) or DEFAULT_LANG
-    return chosen if chosen in LANGUAGES else DEFAULT_LANG
-
-
-@dataclass(frozen=True)
-class Msg:
-    """A sentence to show later, in a language not chosen yet: a key and its parameters.
-
-    Library code raises errors and returns warnings with these; the CLI (or a
-    renderer) turns them into words with :meth:`render`.
-    """
-
-    key: str
-    params: Mapping[str, object] = field(default_factory=dict)
-
-    def render(self, lang: str) -> str:
-        return text(self.key, lang, **self.params)
-
-
-def _flatten(tree: Mapping[str, Any], prefix: str, out: dict[str, Any]) -> None:
-    for key, value in tree.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping) and not _is_plural(value):
-            _flatten(value, f"{name}.", out)
-        else:
-            out[name] = value
-
-
-def _is_plural(value: Mapping[str, Any]) -> bool:
-    return bool(value) and set(value) <= _PLURAL_FORMS and "other" in value
-
-
-class Catalogue:
-    """The entries of one language, by dotted key."""
-
-    def __init__(self, lang: str, tree: Mapping[str, Any]) -> None:
-        self.lang = lang
-        self._tree = tree
-        self._entries: dict[str, Any] = {}
-        _flatten(tree, "", self._entries)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._entries
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._entries)
-
-    def raw(self, key: str) -> Any:
-        """The entry as written (text, list, or ``{one, other}``); KeyError when missing."""
-        return self._entries[key]
-
-    def section(self, prefix: str) -> dict[str, Any]:
-        """The subtree under ``prefix`` (a copy, nested as written), for templates."""
-        import copy
-
-        node: Any = self._tree
-        for part in prefix.split("."):
-            node = node[part]
-        return dict(copy.deepcopy(node))
-
-    def text(self, key: str, /, **params: object) -> str:
-        """The sentence of ``key`` filled with ``params`` (see the module docstring)."""
-        entry = self._entries[key]
-        if isinstance(entry, Mapping):
-            entry = entry["one"] if _takes_singular(params.get("n"), self.lang) else entry["other"]
-        if not isinstance(entry, str):
-            raise TypeError(f"catalogue entry {key!r} is not text")
-        if not params:
-            return entry
-        return entry.format(**{name: _shown(value, self.lang) for name, value in params.items()})
-
-
-def _takes_singular(n: object, lang: str) -> bool:
-    if not isinstance(n, int | float) or isinstance(n, bool):
-        return False
-    return abs(n) < 2 if lang == "fr" else n == 1
-
-
-def _shown(value: object, lang: str) -> object:
-    if isinstance(value, float):
-        from ecodigital.i18n.format import format_number
-
-        return format_number(value, lang)
-    if isinstance(value, list | tuple):
-        return ", ".join(str(_shown(item, lang)) for item in value)
-    return value
-
-
-@lru_cache(maxsize=len(LANGUAGES))
-def catalogue(lang: str) -> Catalogue:
-    """The catalogue of ``lang`` (read once per process)."""
-    import yaml
-
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
-    path = Path(__file__).with_name(f"{lang}.yaml")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return Catalogue(lang, yaml.load(path.read_text(encoding="utf-8"), Loader=loader))
-
-
-def text(key: str, lang: str, /, **params: object) -> str:
-    """The sentence of ``key`` in ``lang``, filled with ``params``."""
-    return catalogue(lang).text(key, **params)
-
-
-def placeholders(entry: Any) -> frozenset[str]:
-    """The ``{names}`` an entry uses (every form of a plural)."""
-    forms = entry.values() if isinstance(entry, Mapping) else [entry]
-    names: set[str] = set()
-    for form in forms:
-        if isinstance(form, str):
-            names.update(name for _, name, _, _ in Formatter().parse(form) if name)
-    return frozenset(names)
-
-
-# --------------------------------------------------------------------------- shorthands
-
-
-def label(key: str, lang: str = DEFAULT_LANG) -> str:
-    """The word for a vocabulary key (a tier, phase, criterion, quality...); the key if none."""
-    entries = catalogue(lang)
-    return entries.text(f"label.{key}") if f"label.{key}" in entries else key
-
-
-def and_more(n: int, lang: str = DEFAULT_LANG) -> str:
-    """ "and N more", singular for one."""
-    return text("label.and_more", lang, n=n)
-
-
-def warning_text(code: str, params: Mapping[str, object], lang: str = DEFAULT_LANG) -> str:
-    """A warning's sentence in ``lang``, filled with its parameters (phases in words)."""
-    values = dict(params)
-    if "phase" in values:
-        values["phase"] = label(str(values["phase"]), lang).lower()
-    entries = catalogue(lang)
-    key = f"warning.{code}"
-    if key not in entries:
-        raise KeyError(f"warning code {code!r} has no sentence in the {lang} catalogue")
-    return entries.text(key, **values)
-
-
-def warning_codes() -> tuple[str, ...]:
-    """Every warning code with a sentence in the catalogue."""
-    return tuple(catalogue(DEFAULT_LANG).section("warning"))

@@ -1,103 +1,88 @@
-"""Numbers for people: significant figures, scaled units, French or English style."""
+"""Values for people, one formatter per kind of value, in French or English style.
+
+Numbers get significant figures and grouped thousands (a narrow no-break space
+in French, a comma in English); quantities a readable unit (kgCO2e becomes
+tCO2e from 1,000); shares and changes a percent sign; amounts of money are
+exact to the cent; dates are written out. Unknown values are "not available",
+never zero.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Final
+
+from ecodigital.i18n.catalogue import catalogue
+from ecodigital.i18n.numbers import (
+    NNBSP,
+    SCALES,
+    format_change_pct,
+    format_change_pct_range,
+    format_change_range,
+    format_count,
+    format_money,
+    format_number,
+    format_percent,
+    format_range,
+)
 
 __all__ = [
     "format_change",
     "format_change_pct",
     "format_change_pct_range",
     "format_change_range",
+    "format_count",
+    "format_date",
+    "format_money",
     "format_number",
+    "format_percent",
     "format_quantity",
     "format_range",
     "format_share",
+    "format_unit",
 ]
 
-#: Larger units used when a value is big enough: (unit, factor, larger unit).
-_SCALES: Final = {
-    "kgCO2e": (1000.0, "tCO2e"),
-    "kWh": (1000.0, "MWh"),
-    "MJ": (1000.0, "GJ"),
-}
-
-
-def format_number(value: float, lang: str = "fr", digits: int = 3) -> str:
-    """``value`` with ``digits`` significant figures, grouped thousands.
-
-    >>> format_number(52345.6, "en")
-    '52,300'
-    >>> format_number(0.0123456, "fr")
-    '0,0123'
-    >>> format_number(0.00000484, "en")
-    '4.84 × 10⁻⁶'
-    """
-    if value == 0:
-        return "0"
-    magnitude = math.floor(math.log10(abs(value)))
-    if magnitude < -3:
-        mantissa = format_number(value / 10**magnitude, lang, digits)
-        return f"{mantissa} × 10{_superscript(magnitude)}"
-    decimals = max(digits - 1 - magnitude, 0)
-    rounded = round(value, digits - 1 - magnitude)
-    text = f"{rounded:,.{decimals}f}"
-    if lang == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
-
-
-def _superscript(number: int) -> str:
-    return str(number).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
-
-
-#: Units of the functional unit, as people read them.
-_PER_UNIT: Final = {
-    "user-year": {"fr": "utilisateur-année", "en": "user-year"},
-    "user": {"fr": "usager", "en": "user"},
-}
 #: Units as they are printed.
 _SHOWN_UNIT: Final = {"m3": "m³"}
 
 
+def _words(key: str, lang: str) -> str:
+    return catalogue(lang).text(key)
+
+
+def format_unit(unit: str, lang: str = "fr") -> str:
+    """A unit as people read it: ``kgCO2e/user-year`` → ``kgCO2e/utilisateur-année``."""
+    base, _, per = unit.partition("/")
+    base = _SHOWN_UNIT.get(base, base)
+    if not per:
+        return base
+    key = f"unit.{per}"
+    words = catalogue(lang)
+    return f"{base}/{words.text(key) if key in words else per}"
+
+
 def format_quantity(value: float | None, unit: str, lang: str = "fr", digits: int = 3) -> str:
     """A value and its unit, scaled to a readable unit; ``None`` is 'not available'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "non disponible" if lang == "fr" else "not available"
-    base, _, per = unit.partition("/")
-    if base in _SCALES:
-        factor, larger = _SCALES[base]
+    if value is None or not math.isfinite(value):
+        return _words("label.not_available", lang)
+    base, slash, per = unit.partition("/")
+    if base in SCALES:
+        factor, larger = SCALES[base]
         if abs(value) >= factor:
             value, base = value / factor, larger
-    per = _PER_UNIT.get(per, {}).get(lang, per)
-    base = _SHOWN_UNIT.get(base, base)
-    shown = f"{base}/{per}" if per else base
-    return f"{format_number(value, lang, digits)} {shown}"
+    return f"{format_number(value, lang, digits)} {format_unit(base + slash + per, lang)}"
 
 
 def format_share(share: float | None, lang: str = "fr") -> str:
     """A share of one as a percentage with no false precision."""
-    if share is None or math.isnan(share):
-        return "n/d" if lang == "fr" else "n/a"
+    if share is None or not math.isfinite(share):
+        return _words("label.not_applicable_short", lang)
     percent = share * 100
-    text = f"{percent:.0f}" if percent >= 10 or percent == 0 else f"{percent:.1f}"
+    text = f"{percent:.0f}" if abs(percent) >= 10 or percent == 0 else f"{percent:.1f}"
     if lang == "fr":
-        return text.replace(".", ",") + "\u202f%"
+        return text.replace(".", ",") + f"{NNBSP}%"
     return text + " %"
-
-
-def format_range(
-    low: float | None, high: float | None, unit: str, reference: float | None, lang: str = "fr"
-) -> str:
-    """``[low – high]`` in the unit :func:`format_quantity` shows ``reference`` in."""
-    if low is None or high is None:
-        return ""
-    base = unit.partition("/")[0]
-    factor = 1.0
-    if base in _SCALES and reference is not None and abs(reference) >= _SCALES[base][0]:
-        factor = _SCALES[base][0]
-    return f"[{format_number(low / factor, lang)} – {format_number(high / factor, lang)}]"
 
 
 def format_change(value: float | None, unit: str, lang: str = "fr") -> str:
@@ -108,35 +93,20 @@ def format_change(value: float | None, unit: str, lang: str = "fr") -> str:
     return ("−" if value < 0 else "+") + text if value else text
 
 
-def format_change_pct(value: float | None, lang: str = "fr") -> str:
-    """A signed change in % with two significant figures (``−5,6 %``); '' when unknown."""
+def format_date(value: dt.date | str | None, lang: str = "fr") -> str | None:
+    """A date for people: ``12 mars 2026`` or ``12 March 2026`` (``None`` stays ``None``).
+
+    >>> format_date(dt.date(2026, 3, 1), "fr")
+    '1er mars 2026'
+    """
     if value is None:
-        return ""
-    text = format_number(abs(value), lang, digits=2) + (" %" if lang == "en" else "\u202f%")
-    return ("−" if value < 0 else "+") + text if value else text
-
-
-def format_change_pct_range(bounds: list[float] | None, lang: str = "fr") -> str:
-    """``[−7,1 % – −4,0 %]``: the P5-P95 range of a change in %; '' when unknown."""
-    if not bounds:
-        return ""
-    low, high = (format_change_pct(v, lang) for v in bounds)
-    return f"[{low} – {high}]"
-
-
-def format_change_range(
-    bounds: list[float] | None, unit: str, reference: float | None, lang: str = "fr"
-) -> str:
-    """``[−600 – −450]``: a signed P5-P95 range in the unit ``reference`` is shown in."""
-    if not bounds:
-        return ""
-    base = unit.partition("/")[0]
-    factor = 1.0
-    if base in _SCALES and reference is not None and abs(reference) >= _SCALES[base][0]:
-        factor = _SCALES[base][0]
-
-    def signed(value: float) -> str:
-        text = format_number(abs(value) / factor, lang)
-        return ("−" if value < 0 else "+") + text if value else text
-
-    return f"[{signed(bounds[0])} – {signed(bounds[1])}]"
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return str(value)
+    words = catalogue(lang)
+    month = list(words.raw("date.months"))[value.month - 1]
+    day = words.text("date.first_day") if value.day == 1 else str(value.day)
+    return f"{day} {month} {value.year}"

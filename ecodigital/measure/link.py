@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ecodigital.dossier.load import LoadedDossier
     from ecodigital.dossier.model import Measurement
 
-__all__ = ["MeasuredItem", "measured_items", "override_frame", "summary_of"]
+__all__ = ["MeasuredItem", "measured_items", "override_frame"]
 
 SECONDS_PER_HOUR = 3600.0
 
@@ -54,6 +54,8 @@ class MeasuredItem:
     quality: str
     cpu_methods: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
+    #: What reading the files warned about (kept in a note's summary with the figures).
+    notices: list[Notice] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(vars(self))
@@ -62,7 +64,6 @@ class MeasuredItem:
 def measured_items(loaded: LoadedDossier) -> tuple[list[MeasuredItem], list[Notice]]:
     """Read every measurement of the dossier (files relative to the dossier)."""
     items: list[MeasuredItem] = []
-    warnings: list[Notice] = []
     for index, measurement in enumerate(loaded.model.measurements):
         if measurement.summary is not None:
             items.append(_summarised_item(measurement))
@@ -73,11 +74,10 @@ def measured_items(loaded: LoadedDossier) -> tuple[list[MeasuredItem], list[Noti
             for position, name in enumerate(measurement.files)
         ]
         runs = read_emissions_files(paths)
-        warnings += runs.warnings
         item, item_warnings = _measured_item(loaded, index, measurement, runs.frame, paths)
+        item.notices = [*runs.warnings, *item_warnings]
         items.append(item)
-        warnings += item_warnings
-    return items, warnings
+    return items, [notice for item in items for notice in item.notices]
 
 
 def _summarised_item(measurement: Measurement) -> MeasuredItem:
@@ -89,7 +89,6 @@ def _summarised_item(measurement: Measurement) -> MeasuredItem:
     emissions_per_unit = summary.emissions_kgco2e / per_unit if per_unit else 0.0
     return MeasuredItem(
         item=measurement.item,
-        files=[],
         per=measurement.per,
         units_per_year=units,
         runs=summary.runs,
@@ -104,22 +103,11 @@ def _summarised_item(measurement: Measurement) -> MeasuredItem:
         quality=summary.quality,
         cpu_methods=list(summary.cpu_methods),
         countries=list(summary.countries),
+        files=list(summary.files),
+        notices=[
+            Notice(n.code, n.message, tuple(n.items), dict(n.params)) for n in summary.notices
+        ],
     )
-
-
-def summary_of(item: MeasuredItem) -> dict[str, Any]:
-    """The ``summary`` a note writes in place of a measurement's files."""
-    return {
-        "energy_kwh_per_unit": item.energy_kwh_per_unit,
-        "quality": item.quality,
-        "pue_included": item.pue_included,
-        "runs": item.runs,
-        "duration_h": item.duration_h,
-        "energy_kwh": item.energy_kwh,
-        "emissions_kgco2e": item.emissions_kgco2e,
-        "cpu_methods": item.cpu_methods,
-        "countries": item.countries,
-    }
 
 
 def override_frame(items: list[MeasuredItem]) -> pd.DataFrame:

@@ -145,13 +145,12 @@ def _stacked_bars(
 def _details(
     categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], lang: str, unit: str
 ) -> str:
-    from ecodigital.i18n.format import format_number
+    from ecodigital.i18n.format import format_count, format_number
 
     def number(value: float) -> str:
-        if float(value).is_integer():
-            text = f"{int(value):,}"
-            return text.replace(",", "\u202f") if lang == "fr" else text
-        return format_number(value, lang)
+        return (
+            format_count(value, lang) if float(value).is_integer() else format_number(value, lang)
+        )
 
     parts = []
     for index, category in enumerate(categories):
@@ -184,16 +183,16 @@ def tier_phase_chart(
 
 
 def year_tier_chart(
-    matrix: Mapping[int, Mapping[str, float]], t: Mapping[str, Any], lang: str, start_year: int
+    matrix: Mapping[str, Mapping[str, float]], t: Mapping[str, Any], lang: str
 ) -> Chart:
-    """Climate change by year (bars) and tier (stacks); ``matrix[year][tier]`` in kgCO2e."""
+    """Climate change by year (bars) and tier (stacks); ``matrix[year][tier]`` in kgCO2e,
+    keyed by calendar year."""
     from ecodigital.i18n import label
     from ecodigital.vocabulary import TIERS
 
-    years = sorted(matrix)
-    categories = [str(start_year + year - 1) for year in years]
+    categories = list(matrix)
     series = [
-        (label(tier, lang), [float(matrix[year].get(tier, 0.0)) for year in years])
+        (label(tier, lang), [float(matrix[year].get(tier, 0.0)) for year in categories])
         for tier in TIERS
     ]
     svg = _stacked_bars(

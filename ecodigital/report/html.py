@@ -6,11 +6,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ecodigital.assessment.results import Results
+
 __all__ = ["build_charts", "render_html"]
 
 
-def build_charts(context: Mapping[str, Any], chart_data: Mapping[str, Any]) -> dict[str, Any]:
-    """The note's charts (SVG), from the context and the tier/phase/year matrices."""
+def build_charts(context: Mapping[str, Any], results: Results) -> dict[str, Any]:
+    """The note's charts (SVG): each reads its figures from the results, none sums them."""
     from ecodigital.report.charts import (
         rgesn_chart,
         tier_phase_chart,
@@ -20,19 +22,24 @@ def build_charts(context: Mapping[str, Any], chart_data: Mapping[str, Any]) -> d
 
     t = context["t"]
     lang = context["lang"]
-    charts: dict[str, Any] = {
-        "tier_phase": tier_phase_chart(
-            chart_data["tier_phase"], t, lang, context["meta"]["horizon"]
-        ),
-        "year_tier": year_tier_chart(chart_data["year_tier"], t, lang, chart_data["start_year"]),
-        "rgesn": None,
+    tier_phase = {
+        tier: {phase: figures["gwp"].value or 0.0 for phase, figures in phases.items()}
+        for tier, phases in results.by_tier_phase.items()
+    }
+    year_tier = {
+        year: {tier: figures["gwp"].value or 0.0 for tier, figures in tiers.items()}
+        for year, tiers in results.by_year_tier.items()
+    }
+    return {
+        "tier_phase": tier_phase_chart(tier_phase, t, lang, context["meta"]["horizon"]),
+        "year_tier": year_tier_chart(year_tier, t, lang),
+        "rgesn": rgesn_chart(context["rgesn"]["families"], t, lang)
+        if context["rgesn"]["provided"]
+        else None,
         "tornado": tornado_chart(context["drivers"], t, lang)
-        if context.get("drivers", {}).get("provided")
+        if context["drivers"]["provided"]
         else None,
     }
-    if context["rgesn"]["provided"]:
-        charts["rgesn"] = rgesn_chart(context["rgesn"]["families"], t, lang)
-    return charts
 
 
 def render_html(

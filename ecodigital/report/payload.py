@@ -16,18 +16,15 @@ Where it is stored:
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import json
-import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from ecodigital import __version__
+from ecodigital.jsonio import canonical_json, jsonable
 
 if TYPE_CHECKING:
-    from ecodigital.assessment import Assessment
+    from ecodigital.assessment.results import Results
 
 __all__ = [
     "HTML_SCRIPT_ID",
@@ -37,42 +34,16 @@ __all__ = [
     "build_payload",
     "canonical_json",
     "compute_digest",
-    "extract_payload",
     "html_payload_block",
-    "jsonable",
     "sidecar_path",
     "verify_digest",
 ]
 
-PAYLOAD_FORMAT: Final = "ecodigital-note-payload/1"
+PAYLOAD_FORMAT: Final = "ecodigital-note-payload/2"
 DIGEST_MEMBERS: Final = ("dossier", "results", "factors_dataset", "tool")
 HTML_SCRIPT_ID: Final = "ecodigital-payload"
 PDF_ATTACHMENT: Final = "ecodigital-payload.json"
 ODT_MEMBER: Final = "ecodigital/payload.json"
-
-
-def jsonable(value: Any) -> Any:
-    """``value`` with only JSON types: dates as ISO text, numpy scalars as Python, NaN as None."""
-    if isinstance(value, Mapping):
-        return {str(key): jsonable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [jsonable(item) for item in value]
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if hasattr(value, "item") and not isinstance(value, str | bytes):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)
-
-
-def canonical_json(value: Any) -> bytes:
-    """The canonical JSON bytes of ``value``: sorted keys, compact separators, UTF-8."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
 
 
 def compute_digest(payload: Mapping[str, Any]) -> str:
@@ -89,49 +60,17 @@ def verify_digest(payload: Mapping[str, Any]) -> bool:
     return bool(digest.get("value") == compute_digest(payload))
 
 
-def _dossier_data(assessment: Assessment) -> dict[str, Any]:
-    """The dossier as written, with a CSV inventory inlined so the payload stands alone."""
-    loaded = assessment.dossier
-    dossier: dict[str, Any] = jsonable(loaded.raw)
-    if loaded.inventory_path is not None:
-        records = jsonable(loaded.items.to_dict(orient="records"))
-        dossier["inventory"] = [
-            {key: value for key, value in record.items() if value is not None} for record in records
-        ]
-        dossier["inventory_source"] = Path(loaded.inventory_path).name
-    _inline_measurements(dossier, assessment)
-    return dossier
-
-
-#: What a measurement's summary keeps of its files (see dossier.model.MeasurementSummary).
-_SUMMARY_KEYS = (
-    "energy_kwh_per_unit", "quality", "pue_included", "runs", "duration_h", "energy_kwh",
-    "emissions_kgco2e", "cpu_methods", "countries",
-)  # fmt: skip
-
-
-def _inline_measurements(dossier: dict[str, Any], assessment: Assessment) -> None:
-    """Replace each measurement's files by what they said, so the payload stands alone."""
-    measured = {str(m["item"]): m for m in assessment.measurements}
-    for measurement in dossier.get("measurements") or []:
-        record = measured.get(str(measurement.get("item")))
-        if record is None or "files" not in measurement:
-            continue
-        measurement.pop("files")
-        measurement["summary"] = jsonable({key: record[key] for key in _SUMMARY_KEYS})
-
-
-def build_payload(assessment: Assessment, results: Mapping[str, Any]) -> dict[str, Any]:
+def build_payload(results: Results) -> dict[str, Any]:
     """The payload of a note: dossier, results, factor dataset, tool, and their digest."""
-    dataset = results["factors_dataset"]
+    if results.inputs is None:
+        raise ValueError("these results keep no dossier to embed")
+    dataset = results.factors_dataset
     payload: dict[str, Any] = {
         "format": PAYLOAD_FORMAT,
-        "dossier": _dossier_data(assessment),
-        "results": jsonable(results),
-        "factors_dataset": jsonable(
-            {"name": dataset["name"], "version": dataset["version"], "date": dataset["date"]}
-        ),
-        "tool": {"name": "ecodigital", "version": __version__},
+        "dossier": jsonable(results.inputs.standalone),
+        "results": results.to_json(),
+        "factors_dataset": {"name": dataset.name, "version": dataset.version, "date": dataset.date},
+        "tool": {"name": results.tool.name, "version": results.tool.version},
     }
     payload["digest"] = {"algorithm": "sha256", "value": compute_digest(payload)}
     return payload
@@ -155,15 +94,3 @@ def html_payload_block(payload: Mapping[str, Any]) -> str:
 def sidecar_path(markdown_path: Path) -> Path:
     """The payload file beside a Markdown note (``note.md`` -> ``note.json``)."""
     return Path(markdown_path).with_suffix(".json")
-
-
-def extract_payload(path: str | Path) -> dict[str, Any]:
-    """Read back the payload of a note in PDF, HTML, ODT or Markdown (its sidecar).
-
-    The file is treated as untrusted: the reading, with its size, depth, ZIP
-    and PDF limits, is :func:`ecodigital.review.readers.read_note_payload`,
-    shared with ``ecodigital compare`` and ``ecodigital verify``.
-    """
-    from ecodigital.review.readers import read_note_payload
-
-    return read_note_payload(path)[1]

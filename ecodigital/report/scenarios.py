@@ -1,93 +1,67 @@
-"""The comparison of ``ecodigital scenarios``: a table or JSON."""
+"""The comparison of ``ecodigital scenarios``: a table or JSON, read from the results."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from typing import Any
 
-from ecodigital.i18n import and_more, label
-from ecodigital.i18n.format import (
-    format_change,
-    format_change_pct,
-    format_change_pct_range,
-    format_quantity,
-    format_range,
-)
+from ecodigital.assessment.results import Results, Variant
+from ecodigital.i18n import catalogue, label
+from ecodigital.i18n.format import format_count
+from ecodigital.report.note.scenarios import lever_name
+from ecodigital.report.table import text_table
+from ecodigital.report.views import render
+from ecodigital.vocabulary import CRITERIA
 
-__all__ = ["lever_name", "render_scenarios"]
+__all__ = ["SCENARIOS_FORMAT", "render_scenarios"]
 
-
-#: Items named in a lever's title at most; more are counted.
-_ITEMS_NAMED = 3
+SCENARIOS_FORMAT = "ecodigital-scenarios/2"
 
 
-def lever_name(lever: Mapping[str, Any], lang: str) -> str:
-    """A standard lever's title in ``lang``, with the items it changes."""
-    name = label("lever_" + str(lever["lever"]), lang).format(**lever["params"])
-    items = [str(i) for i in lever.get("items") or []]
-    if not items:
-        return name
-    shown = ", ".join(items[:_ITEMS_NAMED])
-    if len(items) > _ITEMS_NAMED:
-        shown += " " + and_more(len(items) - _ITEMS_NAMED, lang)
-    return f"{name} ({shown})"
+def _plain(text: str) -> str:
+    return text.replace("\u2060", "").replace("\u00a0", " ")
 
 
-def render_scenarios(data: dict[str, Any], output_format: str, lang: str = "fr") -> str:
+def render_scenarios(results: Results, output_format: str, lang: str = "fr") -> str:
     """The text of ``scenarios --format output_format``."""
+    if results.scenarios is None:
+        raise ValueError("these results have no scenarios")
     if output_format == "json":
-        return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
-    return _table_text(data, lang)
+        from ecodigital.jsonio import dumps
+
+        data = results.to_json()
+        return dumps(
+            {
+                "format": SCENARIOS_FORMAT,
+                "project": data["project"],
+                "user_years": data["user_years"],
+                "scenarios": data["scenarios"],
+            }
+        )
+    return _table_text(results, lang)
 
 
-def _rows(record: dict[str, Any], criteria: list[str], lang: str) -> list[tuple[str, ...]]:
+def _rows(variant: Variant, criteria: list[str], lang: str) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     for criterion in criteria:
-        r = record["criteria"][criterion]
-        if r["value"] is None:
+        gap = variant.criteria[criterion]
+        if gap.value.value is None:
             continue
-        unit = r["unit"]
-        value = format_quantity(r["value"], unit, lang)
-        if not r["complete"]:
-            value = f"≥ {value}"
-        if r.get("range"):
-            value += " " + format_range(r["range"][0], r["range"][1], unit, r["value"], lang)
-        per_user = format_quantity(r["per_user_year"], f"{unit}/user-year", lang)
         rows.append(
             (
                 f"{label(criterion + '_short', lang)} ({criterion})",
-                value,
-                format_change(r["change"], unit, lang),
-                " ".join(
-                    part
-                    for part in (
-                        format_change_pct(r["change_pct"], lang),
-                        format_change_pct_range(r.get("change_pct_range"), lang),
-                    )
-                    if part
-                ),
-                per_user,
+                _plain(render(gap.value, "full", lang)),
+                _plain(render(gap.change, "change", lang)),
+                _plain(render(gap.change_pct, "change_pct", lang)),
+                _plain(render(gap.per_user_year, "value", lang)),
             )
         )
     return rows
 
 
-def _table(rows: list[tuple[str, ...]]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return [
-        "  "
-        + "  ".join(
-            cell.ljust(width) if i == 0 else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
-        ).rstrip()
-        for row in rows
-    ]
-
-
-def _table_text(data: dict[str, Any], lang: str) -> str:
-    colon = " : " if lang == "fr" else ": "
-    criteria = list(data["baseline"]["criteria"])
+def _table_text(results: Results, lang: str) -> str:
+    scenarios = results.scenarios
+    assert scenarios is not None
+    colon = catalogue(lang).text("note.colon") + " "
     header = (
         label("criterion", lang),
         label("value", lang),
@@ -95,31 +69,31 @@ def _table_text(data: dict[str, Any], lang: str) -> str:
         "%",
         label("per_user_year_short", lang),
     )
-    out = [data["project"], ""]
-    base = data["baseline"]["criteria"]
-    out.append(f"{label('baseline', lang)}")
-    base_rows: list[tuple[str, ...]] = []
-    for criterion in criteria:
-        r = base[criterion]
-        if r["value"] is None:
-            continue
-        value = format_quantity(r["value"], r["unit"], lang)
-        if not r["complete"]:
-            value = f"≥ {value}"
-        if r.get("range"):
-            value += " " + format_range(r["range"][0], r["range"][1], r["unit"], r["value"], lang)
-        base_rows.append((f"{label(criterion + '_short', lang)} ({criterion})", value))
-    out += _table(base_rows)
-    for record in data["scenarios"]:
-        out += ["", f"{label('scenario', lang)}{colon}{record['name']}"]
-        out += _table([header, *_rows(record, criteria, lang)])
-    if data["levers"]:
+    out: list[Any] = [results.project.name, "", label("baseline", lang)]
+    out += text_table(
+        [
+            (
+                f"{label(c + '_short', lang)} ({c})",
+                _plain(render(scenarios.baseline[c], "full", lang)),
+            )
+            for c in CRITERIA
+            if scenarios.baseline[c].value is not None
+        ]
+    )
+    for variant in scenarios.scenarios:
+        out += ["", f"{label('scenario', lang)}{colon}{variant.name}"]
+        out += text_table([header, *_rows(variant, list(CRITERIA), lang)])
+    if scenarios.levers:
         out += ["", label("levers", lang)]
         rows: list[tuple[str, ...]] = [(label("scenario", lang), *header[1:])]
-        for lever in data["levers"]:
-            name = lever_name(lever, lang)
-            rows += [(name, *row[1:]) for row in _rows(lever, ["gwp"], lang)]
-        out += _table(rows)
-    if data["draws"]:
-        out += ["", label("ranges_note", lang).format(draws=data["draws"], seed=data["seed"])]
+        for lever in scenarios.levers:
+            rows += [(lever_name(lever, lang), *row[1:]) for row in _rows(lever, ["gwp"], lang)]
+        out += text_table(rows)
+    if scenarios.draws:
+        out += [
+            "",
+            label("ranges_note", lang).format(
+                draws=format_count(scenarios.draws, lang), seed=scenarios.seed
+            ),
+        ]
     return "\n".join(out) + "\n"

@@ -85,3 +85,27 @@ def note_environment(kind: str, template_dirs: Sequence[Path] = ()) -> Any:
             finalize=escape_markdown,
         )
     return env
+
+
+#: Largest ``messages/<lang>.yaml`` read from a user template folder.
+MAX_MESSAGES_BYTES: Final = 1024 * 1024
+
+
+def read_template_messages(folder: Path, lang: str) -> dict[str, Any]:
+    """The note words a user template folder overrides (``messages/<lang>.yaml``), if any."""
+    import yaml
+
+    from ecodigital.errors import InputError
+    from ecodigital.fileio import read_text_limited
+
+    path = folder / "messages" / f"{lang}.yaml"
+    if not path.is_file():
+        return {}
+    text = read_text_limited(path, max_bytes=MAX_MESSAGES_BYTES, what="messages file")
+    try:
+        extra = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(str(path), None, f"is not valid YAML ({exc})") from None
+    if not isinstance(extra, dict):
+        raise InputError(str(path), None, "is not a mapping of message keys to text")
+    return {str(key): value for key, value in extra.items()}

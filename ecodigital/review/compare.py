@@ -11,26 +11,23 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from ecodigital.errors import EcodigitalError
+from ecodigital.errors import EcodigitalError, UnreadableFile
 from ecodigital.review.flags import (
     OUTLIER_Z,
     Flag,
     Reference,
-    number,
     payload_flags,
     robust_z_scores,
     tier_gwp,
 )
-from ecodigital.review.readers import (
-    DEFAULT_LIMITS,
-    ReadLimits,
-    UnreadableFile,
-    read_submission,
-)
+from ecodigital.review.readers import DEFAULT_LIMITS, ReadLimits, read_submission
+
+if TYPE_CHECKING:
+    from ecodigital.assessment.results import Results
 
 __all__ = [
     "SORT_KEYS",
@@ -65,58 +62,24 @@ class FinanceVerdict:
 
     status: str
     eligible_cost_eur: Decimal | None = None
-    source: str | None = None  # "note" (the payload's results) or "computed"
+    source: str | None = None  # "results": the check the note or the dossier's assessment carries
 
 
 NOT_AVAILABLE: Final = FinanceVerdict("not_available")
 
 
-def _decimal(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return amount if amount.is_finite() and amount >= 0 else None
+def financing_verdict(results: Results) -> FinanceVerdict:
+    """The financing verdict of an application, as its results carry it.
 
-
-def financing_verdict(results: Mapping[str, Any], dossier: Mapping[str, Any]) -> FinanceVerdict:
-    """The financing verdict of an application, from the one place it can be found.
-
-    1. The payload's ``results["finance"]`` when the note carries it: ``ok``
-       (or ``passed``) and the eligible cost from ``figures.total_eligible_cost_eur``
-       (or ``eligible_cost_eur``).
-    2. Otherwise, when :mod:`ecodigital.finance` is installed and the dossier
-       has a ``budget``, the check is run now on the embedded dossier with the
-       default rules.
-    3. Otherwise ``not_available``.
+    A note made with a budget carries the financing check
+    (``results.finance``): ``ok`` or ``fail`` and the total eligible cost. A
+    submitted dossier is assessed with its check. Otherwise ``not_available``.
     """
-    finance = results.get("finance")
-    if isinstance(finance, Mapping):
-        ok = finance.get("ok", finance.get("passed"))
-        figures = _mapping(finance.get("figures"))
-        eligible = _decimal(
-            figures.get("total_eligible_cost_eur", finance.get("eligible_cost_eur"))
-        )
-        if isinstance(ok, bool):
-            return FinanceVerdict("ok" if ok else "fail", eligible, "note")
-    if not isinstance(dossier.get("budget"), Mapping):
+    finance = results.finance
+    if finance is None:
         return NOT_AVAILABLE
-    try:
-        from ecodigital.finance.run import check_loaded
-        from ecodigital.review.verify import loaded_from_payload
-
-        report = check_loaded(loaded_from_payload(dossier, Path("dossier")))
-        if report is None:
-            return NOT_AVAILABLE
-        return FinanceVerdict(
-            "ok" if report.passed else "fail",
-            _decimal(report.figures.total_eligible_cost_eur),
-            "computed",
-        )
-    except (ImportError, AttributeError, TypeError, ValueError, EcodigitalError):
-        return NOT_AVAILABLE
+    eligible = finance.report.figures.total_eligible_cost_eur
+    return FinanceVerdict("ok" if finance.passed else "fail", eligible, "results")
 
 
 @dataclass
@@ -186,89 +149,76 @@ def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-def _gwp_range(results: Mapping[str, Any]) -> tuple[float | None, float | None]:
-    """(P5, P95) of the total gwp over the horizon, when the note carries its Monte Carlo
-    ranges (``results.uncertainty.totals.gwp``, written unless ``--deterministic``)."""
-    uncertainty = _mapping(results.get("uncertainty"))
-    gwp = _mapping(_mapping(uncertainty.get("totals")).get("gwp"))
-    low, high = number(gwp.get("p5")), number(gwp.get("p95"))
-    if low is None or high is None or low > high:
-        return None, None
-    return low, high
-
-
 def _share(part: float | None, whole: float | None) -> float | None:
     if part is None or not whole:
         return None
     return part / whole
 
 
-def _rgesn_score(dossier: Mapping[str, Any]) -> float | None:
-    answers = _mapping(_mapping(dossier.get("rgesn")).get("answers"))
-    if not answers:
-        return None
-    from ecodigital.rgesn.score import score_answers
+def read_results(payload: Mapping[str, Any], file: str) -> Results:
+    """The typed results of a payload; an unreadable file when they are not valid."""
+    from ecodigital.assessment.results import RESULTS_FORMAT, Results
 
-    return score_answers(answers).score
+    results = payload.get("results")
+    if not isinstance(results, Mapping):
+        raise UnreadableFile(file, "results", "the payload has no results")
+    if results.get("format") != RESULTS_FORMAT:
+        raise UnreadableFile(
+            file,
+            "results.format",
+            f"results in format {clean_text(results.get('format'), 60)!r}, not {RESULTS_FORMAT}",
+            "write the note again with this version of ecodigital",
+        )
+    try:
+        return Results.from_json(results)
+    except ValueError as exc:
+        raise UnreadableFile(
+            file, "results", f"the results are not valid ({clean_text(str(exc), 200)})"
+        ) from None
 
 
 def row_from_payload(
     file: str, kind: str, payload: Mapping[str, Any], reference: Reference
 ) -> ApplicationRow:
     """The comparison row of one payload, with its per-note flags."""
-    results = _mapping(payload.get("results"))
-    dossier = _mapping(payload.get("dossier"))
-    project = _mapping(dossier.get("project"))
-    beneficiary = _mapping(project.get("beneficiary"))
-    totals = _mapping(results.get("totals"))
-    gwp = number(_mapping(totals.get("gwp")).get("value"))
-    per_user = _mapping(_mapping(results.get("per_functional_unit")).get("per_user_year"))
-    tiers = tier_gwp(results)
+    results = read_results(payload, file)
+    project = results.project
+    gwp = results.totals["gwp"]
+    tiers = tier_gwp(results.by_tier)
     tier_total = sum(tiers.values()) or None
-    phases = {
-        str(_mapping(r).get("phase")): number(_mapping(r).get("value"))
-        for r in _list(results.get("by_phase"))
-        if _mapping(r).get("criterion") == "gwp"
-    }
-    known_phases = sum(v for v in phases.values() if v is not None) or None
-    embodied = known_phases - (phases.get("use") or 0.0) if known_phases is not None else None
-    quality = _mapping(_mapping(results.get("quality_shares")).get("gwp"))
-    raw_users = project.get("users_per_year")
-    users = [number(u) for u in raw_users] if isinstance(raw_users, list) else []
-    verdict = financing_verdict(results, dossier)
+    quality = gwp.quality
+    sci = results.sci
+    verdict = financing_verdict(results)
     row = ApplicationRow(
         file=clean_text(file, 400) or "?",
         kind=kind,
-        applicant=clean_text(beneficiary.get("name")),
-        project=clean_text(project.get("name")),
-        beneficiary_type=clean_text(beneficiary.get("type"), 40),
-        horizon_years=int(h) if (h := number(project.get("horizon_years"))) is not None else None,
-        user_years=sum(u for u in users if u is not None) if users else None,
-        gwp_kgco2e=gwp,
-        gwp_per_user_year_kgco2e=number(_mapping(per_user.get("gwp")).get("value")),
+        applicant=clean_text(project.beneficiary.name),
+        project=clean_text(project.name),
+        beneficiary_type=clean_text(project.beneficiary.type, 40),
+        horizon_years=project.horizon_years,
+        user_years=results.user_years,
+        gwp_kgco2e=gwp.value,
+        gwp_per_user_year_kgco2e=results.per_user_year["gwp"].value,
         eligible_cost_eur=verdict.eligible_cost_eur,
-        embodied_share=_share(embodied, known_phases),
+        embodied_share=_share(sci.embodied.value, gwp.value),
         terminals_share=_share(tiers.get("terminals"), tier_total),
         datacenter_share=_share(tiers.get("datacenter"), tier_total),
         network_share=_share(tiers.get("network"), tier_total),
-        measured_share=sum(
-            number(quality.get(q)) or 0.0 for q in ("measured", "estimated-by-codecarbon")
-        )
+        measured_share=sum(quality.get(q, 0.0) for q in ("measured", "estimated-by-codecarbon"))
         if quality
         else None,
-        modelled_share=number(quality.get("modelled")) or (0.0 if quality else None),
-        declared_share=number(quality.get("declared")) or (0.0 if quality else None),
-        rgesn_score=_rgesn_score(dossier),
+        modelled_share=quality.get("modelled", 0.0) if quality else None,
+        declared_share=quality.get("declared", 0.0) if quality else None,
+        rgesn_score=results.rgesn.score if results.rgesn is not None else None,
         finance_verdict=verdict.status,
-        factors_dataset_version=clean_text(
-            _mapping(payload.get("factors_dataset")).get("version"), 40
-        ),
+        factors_dataset_version=clean_text(results.factors_dataset.version, 40),
     )
-    row.gwp_low_kgco2e, row.gwp_high_kgco2e = _gwp_range(results)
-    if gwp is not None and verdict.eligible_cost_eur:
-        row.gwp_per_keur_kgco2e = gwp / (float(verdict.eligible_cost_eur) / 1000)
+    if gwp.range is not None:
+        row.gwp_low_kgco2e, row.gwp_high_kgco2e = gwp.range.p5, gwp.range.p95
+    if gwp.value is not None and verdict.eligible_cost_eur:
+        row.gwp_per_keur_kgco2e = gwp.value / (float(verdict.eligible_cost_eur) / 1000)
     from_dossier = kind == "dossier"
-    row.flags = payload_flags(payload, reference, check_digest=not from_dossier)
+    row.flags = payload_flags(payload, results, reference, check_digest=not from_dossier)
     row.digest_ok = None if from_dossier else "DIGEST_MISMATCH" not in row.flag_codes
     return row
 

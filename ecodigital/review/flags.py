@@ -12,7 +12,10 @@ import math
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from ecodigital.assessment.results import Dataset, FactorUsed, Figure, Results
 
 __all__ = [
     "FLAG_CODES",
@@ -139,28 +142,26 @@ def inventory(dossier: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 # --------------------------------------------------------------------------- checks
 
 
-def factor_overridden(payload: Mapping[str, Any], reference: Reference) -> Flag | None:
+def factor_overridden(
+    dataset: Dataset, factors_used: Sequence[FactorUsed], reference: Reference
+) -> Flag | None:
     """Factor values in the note that differ from the reference (declared or not)."""
-    results = _mapping(payload.get("results"))
     deviations: dict[tuple[str, str], float | None] = {}
-    dataset = _mapping(results.get("factors_dataset"))
-    for override in _list(dataset.get("overrides")):
-        override = _mapping(override)
-        key = (str(override.get("factor_id")), str(override.get("column")))
-        new, old = number(override.get("value")), number(override.get("reference"))
+    for override in dataset.overrides:
+        key = (override.factor_id, override.column)
+        new, old = number(override.value), number(override.reference)
         deviations[key] = (new - old) / old * 100 if new is not None and old else None
-    for used in _list(results.get("factors_used")):
-        used = _mapping(used)
-        ref = reference.rows.get(str(used.get("id")))
+    for used in factors_used:
+        ref = reference.rows.get(used.id)
         if ref is None:
             continue  # a row the user added: declared data, not an override
-        values = {**_mapping(used.get("values")), **{k: used.get(k) for k in _FACTOR_NUMBERS}}
+        values = {**used.values, **{k: getattr(used, k, None) for k in _FACTOR_NUMBERS}}
         for column, value in values.items():
             new, old = number(value), ref.get(column)
             if new is None or old is None:
                 continue
             if abs(new - old) > FACTOR_TOLERANCE * max(abs(new), abs(old)):
-                deviations[(str(used.get("id")), column)] = (new - old) / old * 100 if old else None
+                deviations[(used.id, column)] = (new - old) / old * 100 if old else None
     if not deviations:
         return None
     details = tuple(
@@ -176,20 +177,18 @@ def factor_overridden(payload: Mapping[str, Any], reference: Reference) -> Flag 
     return Flag("FACTOR_OVERRIDDEN", details, params)
 
 
-def tier_gwp(results: Mapping[str, Any]) -> dict[str, float]:
+def tier_gwp(by_tier: Mapping[str, Mapping[str, Figure]]) -> dict[str, float]:
     """gwp (kgCO2e) of each tier with a known value."""
-    values: dict[str, float] = {}
-    for record in _list(results.get("by_tier")):
-        record = _mapping(record)
-        value = number(record.get("value"))
-        if record.get("criterion") == "gwp" and value is not None:
-            values[str(record.get("tier"))] = value
-    return values
+    return {
+        tier: value
+        for tier, figures in by_tier.items()
+        if (value := figures["gwp"].value) is not None
+    }
 
 
-def tier_missing(results: Mapping[str, Any]) -> Flag | None:
+def tier_missing(by_tier: Mapping[str, Mapping[str, Figure]]) -> Flag | None:
     """Terminals or network with no footprint at all."""
-    present = tier_gwp(results)
+    present = tier_gwp(by_tier)
     missing = tuple(tier for tier in EXPECTED_TIERS if not present.get(tier))
     return Flag("TIER_MISSING", missing, {"tiers": list(missing)}) if missing else None
 
@@ -204,32 +203,17 @@ def allocation_zero(dossier: Mapping[str, Any]) -> Flag | None:
     return Flag("ALLOCATION_ZERO", items, {"items": list(items)}) if items else None
 
 
-def reference_factor_id(item: Mapping[str, Any]) -> str | None:
-    """The factor row an item uses (its own ``factor`` or the default of its kind)."""
-    from ecodigital.vocabulary import TERMINAL_KINDS
+def lifetime_far(
+    dossier: Mapping[str, Any], factor_of: Mapping[str, str], reference: Reference
+) -> Flag | None:
+    """Declared lifetimes more than :data:`LIFETIME_RATIO` times from the reference row's.
 
-    factor = item.get("factor")
-    if isinstance(factor, str) and factor:
-        return factor
-    kind = item.get("kind")
-    if kind in TERMINAL_KINDS:
-        return str(kind)
-    if kind == "server":
-        from ecodigital.engine.compute import DEFAULT_SERVER_FACTOR
-
-        return str(DEFAULT_SERVER_FACTOR)
-    if kind == "storage":
-        media = item.get("media") if isinstance(item.get("media"), str) else "ssd"
-        return f"storage-{media}-tb-year"
-    return None
-
-
-def lifetime_far(dossier: Mapping[str, Any], reference: Reference) -> Flag | None:
-    """Declared lifetimes more than :data:`LIFETIME_RATIO` times from the reference row's."""
+    ``factor_of`` gives the factor row each item was priced with.
+    """
     details: list[str] = []
     for item in inventory(dossier):
         declared = number(item.get("lifetime_years"))
-        factor_id = reference_factor_id(item)
+        factor_id = factor_of.get(str(item.get("id")))
         ref = reference.rows.get(factor_id or "", {}).get("lifetime_years")
         if declared is None or not ref or declared <= 0:
             continue
@@ -238,10 +222,10 @@ def lifetime_far(dossier: Mapping[str, Any], reference: Reference) -> Flag | Non
     return Flag("LIFETIME_FAR", tuple(details)) if details else None
 
 
-def no_measurement(results: Mapping[str, Any]) -> Flag | None:
-    """No gwp figure measured or estimated by CodeCarbon."""
-    shares = _mapping(_mapping(results.get("quality_shares")).get("gwp"))
-    measured = sum(number(shares.get(q)) or 0.0 for q in ("measured", "estimated-by-codecarbon"))
+def no_measurement(gwp: Figure) -> Flag | None:
+    """No gwp figure measured or estimated by CodeCarbon (``gwp``: the total's figure)."""
+    shares = gwp.quality
+    measured = sum(shares.get(q, 0.0) for q in ("measured", "estimated-by-codecarbon"))
     return None if measured > 0 else Flag("NO_MEASUREMENT")
 
 
@@ -278,18 +262,23 @@ def digest_mismatch(payload: Mapping[str, Any]) -> Flag | None:
 
 
 def payload_flags(
-    payload: Mapping[str, Any], reference: Reference, *, check_digest: bool = True
+    payload: Mapping[str, Any],
+    results: Results,
+    reference: Reference,
+    *,
+    check_digest: bool = True,
 ) -> list[Flag]:
-    """Every per-note flag of a payload (the batch outlier test is separate)."""
-    results = _mapping(payload.get("results"))
+    """Every per-note flag of a payload and its results (the batch outlier test is separate)."""
     dossier = _mapping(payload.get("dossier"))
     found = [
         digest_mismatch(payload) if check_digest else None,
-        factor_overridden(payload, reference),
-        tier_missing(results),
+        factor_overridden(results.factors_dataset, results.factors_used, reference),
+        tier_missing(results.by_tier),
         allocation_zero(dossier),
-        lifetime_far(dossier, reference),
-        no_measurement(results),
+        lifetime_far(
+            dossier, dict(zip(results.items.ids, results.items.factors, strict=True)), reference
+        ),
+        no_measurement(results.totals["gwp"]),
         dataset_outdated(payload, reference),
     ]
     return [flag for flag in found if flag is not None]

@@ -49,7 +49,6 @@ __all__ = [
 ]
 
 MIB: Final = 1024 * 1024
-NOTE_SUFFIXES: Final = (".pdf", ".html", ".htm", ".odt", ".md", ".markdown", ".json")
 DOSSIER_SUFFIXES: Final = (".yaml", ".yml")
 
 
@@ -87,10 +86,6 @@ class Submission:
     path: Path
     kind: str
     payload: dict[str, Any]
-
-    @property
-    def from_dossier(self) -> bool:
-        return self.kind == "dossier"
 
 
 def _fail(path: Path | str, problem: str, fix: str | None = None) -> UnreadableFile:
@@ -503,14 +498,15 @@ def read_submission(
 def _assess_dossier_file(
     path: Path, limits: ReadLimits, factors: FactorTable | None
 ) -> dict[str, Any]:
-    from ecodigital.assessment import assess_loaded
+    """The payload a note of this dossier would carry (point figures, reference factors)."""
+    from ecodigital.assessment import Options, run
     from ecodigital.dossier.load import parse_dossier_text
     from ecodigital.factors.database import load_reference_factors
     from ecodigital.fileio import read_text_limited
-    from ecodigital.report.data import assessment_data
 
     _regular_file_size(path, limits.max_dossier_bytes, "dossier")
     text = read_text_limited(path, max_bytes=limits.max_dossier_bytes, what="dossier")
     loaded = parse_dossier_text(text, path)
-    assessment = assess_loaded(loaded, factors if factors is not None else load_reference_factors())
-    return build_payload(assessment, assessment_data(assessment, include_rows=False))
+    reference = factors if factors is not None else load_reference_factors()
+    results = run(loaded, Options(factors=reference, deterministic=True, scenarios=False))
+    return build_payload(results)

@@ -1,26 +1,28 @@
-"""Verify a note: its digest, and its results recomputed from the dossier it embeds.
+"""Verify a note: its digest, and every figure of its results recomputed from its dossier.
 
 The digest shows whether the payload was changed after the note was written;
 it is not a signature (anyone can recompute it). The recomputation is the real
-check: the embedded dossier is assessed again with the bundled reference
-factors, and every total, tier and phase figure is compared with the note's.
+check: the embedded dossier is assessed again through the one pipeline, with
+the factor dataset the note declares, the factor values it declares changed,
+and the Monte Carlo draws and seed it declares, and every field of the
+results is compared with the note's — totals, breakdowns, items, ranges,
+drivers, scenarios, the financing check and the RGESN score.
 """
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from ecodigital.errors import InputError
-from ecodigital.i18n import catalogue
-from ecodigital.review.flags import number
+from ecodigital.i18n import Msg, catalogue
 from ecodigital.review.readers import DEFAULT_LIMITS, ReadLimits, read_note_payload
 
 if TYPE_CHECKING:
+    from ecodigital.assessment.results import Results
     from ecodigital.dossier.load import LoadedDossier
     from ecodigital.factors.database import FactorTable
 
@@ -28,27 +30,30 @@ __all__ = [
     "RELATIVE_TOLERANCE",
     "Difference",
     "VerifyReport",
-    "compare_results",
+    "compare_json",
     "loaded_from_payload",
     "verify_lines",
     "verify_note",
 ]
 
-#: Largest relative difference between a note's figure and the recomputed one.
-RELATIVE_TOLERANCE: Final = 1e-6
+#: Largest relative difference between a note's number and the recomputed one. The
+#: same inputs and draws give the same floats; the tolerance only absorbs the last bit.
+RELATIVE_TOLERANCE: Final = 1e-9
+#: Members of the results that describe the run rather than state a figure.
+_NOT_COMPARED: Final = frozenset({"tool"})
 
 
 @dataclass(frozen=True)
 class Difference:
-    """One figure of the note that the recomputation does not give."""
+    """One field of the note's results that the recomputation does not give."""
 
-    figure: str  # e.g. "totals.gwp", "by_tier.network.gwp", "by_phase.use.pe"
-    note: float | None
-    recomputed: float | None
+    figure: str
+    note: Any
+    recomputed: Any
 
     @property
     def relative(self) -> float | None:
-        if self.note is None or self.recomputed is None:
+        if not (_is_number(self.note) and _is_number(self.recomputed)):
             return None
         scale = max(abs(self.note), abs(self.recomputed))
         return abs(self.note - self.recomputed) / scale if scale else 0.0
@@ -66,8 +71,8 @@ class VerifyReport:
     dataset_shipped: bool
     differences: list[Difference] = field(default_factory=list)
     declared_overrides: int = 0
-    overrides_explain: bool | None = None
     figures_checked: int = 0
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def holds(self) -> bool:
@@ -76,6 +81,8 @@ class VerifyReport:
 
 def loaded_from_payload(dossier: Mapping[str, Any], where: Path) -> LoadedDossier:
     """The embedded dossier validated again (a CSV inventory comes back inline)."""
+    import json
+
     from ecodigital.dossier.load import parse_dossier_text
 
     data = dict(dossier)
@@ -96,91 +103,161 @@ def loaded_from_payload(dossier: Mapping[str, Any], where: Path) -> LoadedDossie
     return parse_dossier_text(text, where)
 
 
-def _figures(results: Mapping[str, Any]) -> dict[str, float | None]:
-    """The figures compared: totals, by tier and by phase, every criterion."""
-    figures: dict[str, float | None] = {}
-    totals = results.get("totals")
-    if isinstance(totals, Mapping):
-        for criterion, figure in totals.items():
-            if isinstance(figure, Mapping):
-                figures[f"totals.{criterion}"] = number(figure.get("value"))
-    for group, key in (("by_tier", "tier"), ("by_phase", "phase")):
-        records = results.get(group)
-        for record in records if isinstance(records, list) else []:
-            if isinstance(record, Mapping):
-                name = f"{group}.{record.get(key)}.{record.get('criterion')}"
-                figures[name] = number(record.get("value"))
-    return figures
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def compare_results(
-    note: Mapping[str, Any], recomputed: Mapping[str, Any], tolerance: float = RELATIVE_TOLERANCE
+def _walk(note: Any, recomputed: Any, path: str) -> Iterator[tuple[str, Any, Any, bool]]:
+    """``(path, note value, recomputed value, same)`` for every leaf of either tree."""
+    if isinstance(note, Mapping) and isinstance(recomputed, Mapping):
+        for key in sorted(set(note) | set(recomputed), key=str):
+            child = f"{path}.{key}" if path else str(key)
+            if key not in note or key not in recomputed:
+                yield child, note.get(key), recomputed.get(key), False
+            else:
+                yield from _walk(note[key], recomputed[key], child)
+    elif isinstance(note, list) and isinstance(recomputed, list):
+        if len(note) != len(recomputed):
+            yield f"{path}.length", len(note), len(recomputed), False
+        for i, (a, b) in enumerate(zip(note, recomputed, strict=False)):
+            yield from _walk(a, b, f"{path}[{i}]")
+    elif _is_number(note) and _is_number(recomputed):
+        same = math.isclose(note, recomputed, rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-300)
+        yield path, note, recomputed, same
+    else:
+        yield path, note, recomputed, note == recomputed
+
+
+def compare_json(
+    note: Mapping[str, Any], recomputed: Mapping[str, Any]
 ) -> tuple[list[Difference], int]:
-    """Every figure that differs beyond ``tolerance`` (relative), and how many were compared."""
-    mine, theirs = _figures(note), _figures(recomputed)
-    differences = []
-    for name in sorted(set(mine) | set(theirs)):
-        a, b = mine.get(name), theirs.get(name)
-        if a is None and b is None:
+    """Every field of the note's results that differs from the recomputed results, and how
+    many fields were compared. Item columns are named by item id."""
+    differences: list[Difference] = []
+    checked = 0
+    ids = _item_ids(note)
+    for key in sorted(set(note) | set(recomputed)):
+        if key in _NOT_COMPARED:
             continue
-        if a is None or b is None or not math.isclose(a, b, rel_tol=tolerance, abs_tol=1e-12):
-            differences.append(Difference(name, a, b))
-    return differences, len(set(mine) | set(theirs))
+        for path, a, b, same in _walk(note.get(key), recomputed.get(key), key):
+            checked += 1
+            if not same:
+                differences.append(Difference(_item_path(path, ids), a, b))
+    return differences, checked
 
 
-def _recompute(loaded: LoadedDossier, factors: FactorTable) -> dict[str, Any]:
-    from ecodigital.assessment import assess_loaded
-    from ecodigital.report.data import assessment_data
+def _item_ids(results: Mapping[str, Any]) -> list[str]:
+    items = results.get("items")
+    ids = items.get("ids") if isinstance(items, Mapping) else None
+    return [str(i) for i in ids] if isinstance(ids, list) else []
 
-    return assessment_data(assess_loaded(loaded, factors), include_rows=False)
+
+def _item_path(path: str, ids: list[str]) -> str:
+    """``items.columns.gwp.values[3]`` → ``items[app-servers].gwp.value``."""
+    if not path.startswith("items.columns."):
+        return path
+    rest = path[len("items.columns.") :]
+    head, _, index = rest.rpartition("[")
+    if not index.endswith("]") or not index[:-1].isdigit() or int(index[:-1]) >= len(ids):
+        return path
+    criterion, _, column = head.partition(".")
+    column = "value" if column == "values" else column
+    return f"items[{ids[int(index[:-1])]}].{criterion}.{column}"
 
 
-def _with_overrides(factors: FactorTable, overrides: Any) -> int:
-    """Apply a note's declared overrides to ``factors``; how many applied."""
-    count = 0
-    frame = factors.frame
-    for override in overrides if isinstance(overrides, list) else []:
-        if not isinstance(override, Mapping):
+def _factors_for(note: Results, reference: FactorTable) -> tuple[FactorTable, int]:
+    """The reference dataset with the factor values the note declares changed or added."""
+    from ecodigital.factors.database import with_rows
+
+    rows: dict[str, dict[str, Any]] = {}
+    for override in note.factors_dataset.overrides:
+        rows.setdefault(override.factor_id, {"id": override.factor_id})[override.column] = (
+            override.value
+        )
+    added = 0
+    for used in note.factors_used:
+        if used.origin != "user" or used.id in reference.frame.index:
             continue
-        factor_id, column = override.get("factor_id"), override.get("column")
-        value = number(override.get("value"))
-        if factor_id in frame.index and column in frame.columns and value is not None:
-            frame.at[factor_id, column] = value
-            frame.at[factor_id, "origin"] = "user"
-            count += 1
-    return count
+        added += 1
+        row: dict[str, Any] = {
+            "id": used.id,
+            "kind": used.kind,
+            "label": used.label,
+            "basis": used.basis,
+            "source": used.source,
+            "source_title": used.source_title or "",
+            "source_url": used.source_url or "",
+            "source_year": used.source_year,
+            "licence": used.licence,
+            **used.values,
+        }
+        for name in (
+            "lifetime_years", "power_w", "hours_per_day", "days_per_year", "hours_per_year",
+            "pue", "uncertainty_low", "uncertainty_high",
+        ):  # fmt: skip
+            value = getattr(used, name)
+            if value is not None:
+                row[name] = value
+        rows[used.id] = row
+    files = note.factors_dataset.user_files
+    table = with_rows(reference, list(rows.values()), files[0] if files else "(note)")
+    return table, len(note.factors_dataset.overrides) + added
 
 
 def verify_note(
     path: str | Path,
     *,
     dataset_version: str | None = None,
-    tolerance: float = RELATIVE_TOLERANCE,
     limits: ReadLimits = DEFAULT_LIMITS,
 ) -> VerifyReport:
-    """Check a note's digest and recompute its results from its embedded dossier."""
+    """Check a note's digest and recompute all its results from its embedded dossier."""
+    from ecodigital.assessment import Options, run
     from ecodigital.factors.database import load_reference_factors
+    from ecodigital.review.compare import clean_text, read_results
     from ecodigital.review.flags import digest_mismatch
 
     path = Path(path)
     kind, payload = read_note_payload(path, limits)
+    note = read_results(payload, str(path))
     reference = load_reference_factors()
-    declared = payload["factors_dataset"]
+    declared = payload.get("factors_dataset")
+    declared = declared if isinstance(declared, Mapping) else {}
     declared_version = str(declared.get("version"))[:40]
     if dataset_version is not None and dataset_version != reference.version:
         raise InputError(
             "--factors-dataset",
             None,
-            f"version {dataset_version!r} is not shipped with this ecodigital "
-            f"(it ships {reference.version})",
-            f"use --factors-dataset {reference.version} or leave it out",
+            Msg("verify.error.dataset", {"version": dataset_version, "shipped": reference.version}),
+            Msg("verify.error.dataset_fix", {"shipped": reference.version}),
         )
     shipped = declared.get("name") == reference.name and declared_version == reference.version
-    where = Path(f"{path} (embedded dossier)")
-    loaded = loaded_from_payload(payload["dossier"], where)
-    results = payload["results"]
-    differences, checked = compare_results(results, _recompute(loaded, reference), tolerance)
-    report = VerifyReport(
+    factors, declared_overrides = _factors_for(note, reference)
+    loaded = loaded_from_payload(payload["dossier"], Path(f"{path} (embedded dossier)"))
+    ranges = note.uncertainty
+    options = Options(
+        factors=factors,
+        draws=ranges.draws if ranges is not None else 1,
+        seed=ranges.seed if ranges is not None else 0,
+        deterministic=ranges is None,
+        drivers=note.drivers is not None,
+        scenarios=note.scenarios is not None,
+        finance=note.finance is not None,
+    )
+    recomputed = run(loaded, options)
+    skipped = []
+    recomputed_json = recomputed.to_json()
+    note_json = dict(payload["results"])
+    if (
+        note.finance is not None
+        and recomputed.finance is not None
+        and note.finance.report.rules_id != recomputed.finance.report.rules_id
+    ):
+        # another call's rules: the financing check cannot be recomputed here
+        skipped.append(clean_text(note.finance.report.rules_id, 80) or "?")
+        note_json.pop("finance", None)
+        recomputed_json.pop("finance", None)
+    differences, checked = compare_json(note_json, recomputed_json)
+    return VerifyReport(
         path=str(path),
         kind=kind,
         digest_ok=digest_mismatch(payload) is None,
@@ -188,57 +265,63 @@ def verify_note(
         dataset_used=f"{reference.name} {reference.version}",
         dataset_shipped=shipped,
         differences=differences,
+        declared_overrides=declared_overrides,
         figures_checked=checked,
+        skipped=skipped,
     )
-    dataset = results.get("factors_dataset")
-    overrides = dataset.get("overrides") if isinstance(dataset, Mapping) else None
-    if differences and overrides:
-        bent = load_reference_factors()
-        report.declared_overrides = _with_overrides(bent, overrides)
-        again, _ = compare_results(results, _recompute(loaded, bent), tolerance)
-        report.overrides_explain = not again
-    return report
 
 
-def _value(value: float | None) -> str:
-    return "—" if value is None else f"{value:.6g}"
+def _value(value: Any) -> str:
+    if value is None:
+        return "—"
+    if _is_number(value):
+        return f"{value:.6g}"
+    return str(value)[:80]
 
 
-def verify_lines(
-    report: VerifyReport, lang: str = "fr", tolerance: float = RELATIVE_TOLERANCE
-) -> list[str]:
+#: Differences listed one by one at most; the rest are counted.
+MAX_LISTED: Final = 40
+
+
+def verify_lines(report: VerifyReport, lang: str = "fr") -> list[str]:
     """What ``ecodigital verify`` prints, one line each."""
     from ecodigital.review.compare import clean_text
 
-    t = catalogue(lang).section("verify")
-    lines = [t["digest_ok"] if report.digest_ok else t["digest_bad"]]
+    words = catalogue(lang)
+
+    def say(key: str, **params: Any) -> str:
+        return words.text(f"verify.{key}", **params)
+
+    lines = [say("digest_ok" if report.digest_ok else "digest_bad")]
     lines.append(
-        t["dataset"].format(declared=clean_text(report.dataset_declared), used=report.dataset_used)
+        say("dataset", declared=clean_text(report.dataset_declared), used=report.dataset_used)
     )
     if not report.dataset_shipped:
-        lines.append(t["not_shipped"])
+        lines.append(say("not_shipped"))
+    if report.declared_overrides:
+        lines.append(say("overrides", n=report.declared_overrides))
+    for rules in report.skipped:
+        lines.append(say("finance_skipped", rules=rules))
+    tolerance = f"{RELATIVE_TOLERANCE:g}"
     if report.differences:
         lines.append(
-            t["differ"].format(
-                n=len(report.differences), count=report.figures_checked, tol=tolerance
-            )
+            say("differ", n=len(report.differences), count=report.figures_checked, tol=tolerance)
         )
-        for d in report.differences:
-            relative = f" ({d.relative:.2e})" if d.relative is not None else ""
-            row = t["row"].format(
-                figure=clean_text(d.figure),
-                note=_value(d.note),
-                recomputed=_value(d.recomputed),
-                relative=relative,
+        for difference in report.differences[:MAX_LISTED]:
+            relative = f" ({difference.relative:.2e})" if difference.relative is not None else ""
+            lines.append(
+                say(
+                    "row",
+                    figure=clean_text(difference.figure),
+                    note=clean_text(_value(difference.note)),
+                    recomputed=clean_text(_value(difference.recomputed)),
+                    relative=relative,
+                )
             )
-            lines.append(row)
-        if report.overrides_explain is True:
-            lines.append(t["explained"].format(n=report.declared_overrides))
-        elif report.overrides_explain is False:
-            lines.append(t["unexplained"].format(n=report.declared_overrides))
+        hidden = len(report.differences) - MAX_LISTED
+        if hidden > 0:
+            lines.append("  " + words.text("label.and_more", n=hidden))
     else:
-        lines.append(t["same"].format(count=report.figures_checked, tol=tolerance))
-    lines.append(
-        (t["holds"] if report.holds else t["fails"]).format(path=clean_text(report.path, 400))
-    )
+        lines.append(say("same", count=report.figures_checked, tol=tolerance))
+    lines.append(say("holds" if report.holds else "fails", path=clean_text(report.path, 400)))
     return lines

@@ -44,12 +44,13 @@ def test_example_table_in_english() -> None:
 
 
 def test_json_has_the_documented_keys_and_adds_up() -> None:
-    code, output = invoke("assess", str(EXAMPLE), "--format", "json")
+    code, output = invoke("assess", str(EXAMPLE), "--format", "json", "--rows")
     assert code == 0
     data = json.loads(output)
+    assert data["format"] == "ecodigital-assessment/2"
     for key in (
-        "totals", "by_tier", "by_phase", "by_year", "per_functional_unit", "rows", "warnings",
-        "factors_dataset",
+        "totals", "by_tier", "by_phase", "by_year", "per_user_year", "sci", "items", "rows",
+        "warnings", "factors_dataset",
     ):  # fmt: skip
         assert key in data
     assert data["factors_dataset"]["name"] == "ecodigital-reference-factors"
@@ -59,10 +60,10 @@ def test_json_has_the_documented_keys_and_adds_up() -> None:
     ]
     assert data["totals"]["gwp"]["value"] == pytest.approx(sum(gwp_rows), rel=1e-12)
     assert data["totals"]["gwp"]["unit"] == "kgCO2e"
-    tiers = {r["tier"]: r["value"] for r in data["by_tier"] if r["criterion"] == "gwp"}
+    tiers = {tier: figures["gwp"]["value"] for tier, figures in data["by_tier"].items()}
     assert sum(tiers.values()) == pytest.approx(data["totals"]["gwp"]["value"], rel=1e-12)
     user_years = sum(data["project"]["users_per_year"])
-    per_user = data["per_functional_unit"]["per_user_year"]["gwp"]["value"]
+    per_user = data["per_user_year"]["gwp"]["value"]
     assert per_user == pytest.approx(data["totals"]["gwp"]["value"] / user_years, rel=1e-12)
     # servers have no distribution figure in their source: the total says it is partial
     assert data["totals"]["gwp"]["complete"] is False
@@ -70,6 +71,14 @@ def test_json_has_the_documented_keys_and_adds_up() -> None:
     assert all(f["value"] is None or f["value"] >= 0 for f in data["totals"].values())
     sources = {f["id"]: f for f in data["factors_used"]}
     assert sources["laptop"]["source_url"].startswith("https://")
+
+
+def test_json_leaves_the_long_table_out_unless_asked() -> None:
+    code, output = invoke("assess", str(EXAMPLE), "--format", "json", "--deterministic")
+    assert code == 0
+    assert "rows" not in json.loads(output)
+    code, output = invoke("assess", str(EXAMPLE), "--rows")
+    assert code == 2 and "--rows adds the long table to --format json" in output
 
 
 def test_csv_is_the_long_table(tmp_path: Path) -> None:

@@ -47,17 +47,18 @@ def test_longer_laptop_life_hand_computed(tmp_path: Path) -> None:
         [{"name": "7 ans", "changes": [{"item": "laptops", "set": {"lifetime_years": 7}}]}],
     )
     data = scenarios_json(path)
-    gwp = data["scenarios"][0]["criteria"]["gwp"]
-    assert gwp["baseline"] == pytest.approx(370.18, rel=1e-9)
-    assert gwp["value"] == pytest.approx(264.4142857142857, rel=1e-9)
-    assert gwp["change"] == pytest.approx(-105.76571428571428, rel=1e-9)
-    assert gwp["change_pct"] == pytest.approx(-100 * 2 / 7, rel=1e-9)
-    assert gwp["change_per_user_year"] == pytest.approx(-1.0576571428571428, rel=1e-9)
+    gwp = data["scenarios"]["scenarios"][0]["criteria"]["gwp"]
+    assert gwp["baseline"]["value"] == pytest.approx(370.18, rel=1e-9)
+    assert gwp["value"]["value"] == pytest.approx(264.4142857142857, rel=1e-9)
+    assert gwp["change"]["value"] == pytest.approx(-105.76571428571428, rel=1e-9)
+    assert gwp["change_pct"]["value"] == pytest.approx(-100 * 2 / 7, rel=1e-9)
+    assert gwp["change_per_user_year"]["value"] == pytest.approx(-1.0576571428571428, rel=1e-9)
     # paired draws: the laptop ratio scales both alike, so the % change is exact in every
     # draw except for the lifetime (given: exact): the range collapses onto the point
-    assert gwp["change_pct_range"] == pytest.approx([-100 * 2 / 7] * 2, rel=1e-9)
-    low, high = gwp["range"]
-    assert low < gwp["value"] < high
+    pct = gwp["change_pct"]["range"]
+    assert [pct["p5"], pct["p95"]] == pytest.approx([-100 * 2 / 7] * 2, rel=1e-9)
+    total = gwp["value"]["range"]
+    assert total["p5"] < gwp["value"]["value"] < total["p95"]
 
 
 def test_pue_scenario_by_match_hand_computed(tmp_path: Path) -> None:
@@ -68,10 +69,10 @@ def test_pue_scenario_by_match_hand_computed(tmp_path: Path) -> None:
         [SERVER],
         [{"name": "PUE 1,2", "changes": [{"match": {"kind": "server"}, "set": {"pue": 1.2}}]}],
     )
-    data = scenarios_json(path, "--deterministic")
+    data = scenarios_json(path, "--deterministic")["scenarios"]
     gwp = data["scenarios"][0]["criteria"]["gwp"]
-    assert gwp["change"] == pytest.approx(-68.1966, rel=1e-9)
-    assert "range" not in gwp and data["draws"] is None
+    assert gwp["change"]["value"] == pytest.approx(-68.1966, rel=1e-9)
+    assert gwp["change"]["range"] is None and data["draws"] is None
     # the PUE lever is not suggested again: the scenario already studies the servers' PUE
     assert "pue" not in {lever["lever"] for lever in data["levers"]}
 
@@ -82,15 +83,12 @@ def test_standard_levers_hand_computed(tmp_path: Path) -> None:
     #   laptops 2 years longer: 10 x 185.09 / 7 - 370.18 = -105.7657143 kgCO2e.
     traffic = {"id": "web", "kind": "network", "gb_per_year": 1000, "access": "fixed"}
     path = dossier(tmp_path, [LAPTOPS, traffic], [])
-    levers = {lever["lever"]: lever for lever in scenarios_json(path, "--draws", "200")["levers"]}
+    data = scenarios_json(path, "--draws", "200")["scenarios"]
+    levers = {lever["lever"]: lever["criteria"]["gwp"] for lever in data["levers"]}
     assert set(levers) == {"longer_life", "less_data", "fewer_terminals"}
-    assert levers["less_data"]["criteria"]["gwp"]["change"] == pytest.approx(-2.78079, rel=1e-9)
-    assert levers["fewer_terminals"]["criteria"]["gwp"]["change"] == pytest.approx(
-        -74.036, rel=1e-9
-    )
-    assert levers["longer_life"]["criteria"]["gwp"]["change"] == pytest.approx(
-        -105.76571428571428, rel=1e-9
-    )
+    assert levers["less_data"]["change"]["value"] == pytest.approx(-2.78079, rel=1e-9)
+    assert levers["fewer_terminals"]["change"]["value"] == pytest.approx(-74.036, rel=1e-9)
+    assert levers["longer_life"]["change"]["value"] == pytest.approx(-105.76571428571428, rel=1e-9)
 
 
 def test_table_lists_baseline_scenarios_and_levers(tmp_path: Path) -> None:
@@ -179,7 +177,7 @@ def test_a_range_is_assessed_at_its_deterministic_value(tmp_path: Path) -> None:
     }.items():
         item = {"id": "l", "kind": "laptop", "hours_per_day": value, "lifetime_years": 5}
         path = dossier(tmp_path, [item], [])
-        code, output = invoke("assess", str(path), "--format", "json", "--drivers")
+        code, output = invoke("assess", str(path), "--format", "json", "--drivers", "--rows")
         assert code == 0, output
         runs[name] = json.loads(output)
     for name, hours in (("lognormal", 4.0), ("triangular", 5.0), ("uniform", 6.0)):
@@ -225,15 +223,23 @@ def test_assess_json_has_ranges_and_drivers_and_a_seed_reproduces_them() -> None
     data = json.loads(output)
     ranges = data["uncertainty"]
     assert ranges["draws"] == 1000 and ranges["seed"] == 4 and ranges["method"] == "monte-carlo"
-    gwp = ranges["totals"]["gwp"]
+    gwp = data["totals"]["gwp"]["range"]
     assert gwp["p5"] < data["totals"]["gwp"]["value"] < gwp["p95"]
-    assert {"by_tier", "by_phase", "by_year", "per_user_year", "sci", "by_item"} <= set(ranges)
+    # every figure carries its range: tiers, phases, years, per user-year, SCI, items
+    assert data["by_tier"]["network"]["gwp"]["range"]["p5"] > 0
+    assert data["by_phase"]["use"]["gwp"]["range"] is not None
+    assert data["by_year"]["2027"]["gwp"]["range"] is not None
+    assert data["per_user_year"]["gwp"]["range"] is not None
+    assert data["sci"]["value"]["range"] is not None
+    assert None not in data["items"]["columns"]["gwp"]["range"]["p5"]
     shares = [d["share"] for d in data["drivers"]["inputs"]]
     assert shares == sorted(shares, reverse=True) and sum(shares) <= 1 + 1e-12
     again = invoke("assess", str(EXAMPLE), "--format", "json", "--drivers", "--seed", "4")[1]
     assert again == output
     code, output = invoke("assess", str(EXAMPLE), "--format", "json", "--deterministic")
-    assert "uncertainty" not in json.loads(output)
+    deterministic = json.loads(output)
+    assert deterministic["uncertainty"] is None
+    assert deterministic["totals"]["gwp"]["range"] is None
 
 
 def test_assess_table_shows_ranges_unless_deterministic() -> None:
@@ -249,24 +255,23 @@ def test_assess_table_shows_ranges_unless_deterministic() -> None:
 
 
 def test_standard_levers_name_the_items_they_change() -> None:
+    from dataclasses import replace
+
+    from ecodigital.assessment import Options, run
     from ecodigital.report.scenarios import lever_name
 
-    example = (
-        Path(__file__).resolve().parents[2] / "examples" / "guichet-mutualise" / "dossier.yaml"
-    )
-    result = CliRunner().invoke(
-        cli, ["scenarios", str(example), "--format", "json", "--deterministic"]
-    )
-    assert result.exit_code == 0, result.output
-    levers = {lever["lever"]: lever for lever in json.loads(result.output)["levers"]}
+    results = run(EXAMPLE, Options(deterministic=True, finance=False))
+    assert results.scenarios is not None
+    levers = {lever.lever: lever for lever in results.scenarios.levers}
     # the example's scenario already keeps the laptops 7 years: the lever leaves them out
-    assert "agents-laptops" not in levers["longer_life"]["items"]
-    assert levers["less_data"]["items"] == ["citizen-traffic-fixed", "citizen-traffic-mobile"]
+    assert "agents-laptops" not in levers["longer_life"].items
+    assert levers["less_data"].items == ("citizen-traffic-fixed", "citizen-traffic-mobile")
     assert lever_name(levers["less_data"], "fr") == (
-        "Réduire de 30 % les données transférées (citizen-traffic-fixed, citizen-traffic-mobile)"
+        "Réduire de 30\u202f% les données transférées "
+        "(citizen-traffic-fixed, citizen-traffic-mobile)"
     )
-    many = {**levers["less_data"], "items": ["a", "b", "c", "d"]}
+    many = replace(levers["less_data"], items=("a", "b", "c", "d"))
     assert lever_name(many, "fr").endswith("(a, b, c et 1 autre)")
-    assert lever_name({**many, "items": ["a", "b", "c", "d", "e"]}, "en").endswith(
+    assert lever_name(replace(many, items=("a", "b", "c", "d", "e")), "en").endswith(
         "(a, b, c and 2 more)"
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ecodigital.assessment import assess_dossier
+from ecodigital.assessment.point import assess_dossier
 from ecodigital.cli import cli
 from ecodigital.errors import InputError
 
@@ -225,7 +225,7 @@ def test_the_example_shows_measured_and_modelled_figures_and_labels():
     line = section.splitlines()[0]
     assert line.startswith("  app-servers  measured ")
     assert "(estimated by CodeCarbon)" in line
-    assert "modelled 4.20 MWh (modelled)" in line
+    assert "modelled 4.20 MWh/year (modelled)" in line
     assert "[MEASURED_VS_MODELLED]" in result.output
     assert "[MEASURE_CPU_ESTIMATED]" in result.output
 
@@ -233,11 +233,12 @@ def test_the_example_shows_measured_and_modelled_figures_and_labels():
     [record] = data["measurements"]
     assert record["item"] == "app-servers"
     assert record["quality"] == "estimated-by-codecarbon"
-    assert record["modelled_quality"] == "modelled"
+    assert record["modelled_energy"]["quality"] == {"modelled": 1.0}
     # 2 x 0.5 x 320 W x 8760 h / 1000 x 1.5 = 4204.8 kWh
-    assert record["modelled_energy_kwh_per_year"] == pytest.approx(4204.8)
-    assert record["codecarbon_gwp_kgco2e_per_year"] > 0
-    assert "estimated-by-codecarbon" in data["quality_shares"]["gwp"]
+    assert record["modelled_energy"]["value"] == pytest.approx(4204.8)
+    assert record["modelled_energy"]["unit"] == "kWh/year"
+    assert record["codecarbon_gwp"]["value"] > 0
+    assert "estimated-by-codecarbon" in data["totals"]["gwp"]["quality"]
 
 
 def test_a_summary_stands_for_the_files(tmp_path):

@@ -23,9 +23,9 @@ def example() -> Path:
 
 @pytest.fixture(scope="session")
 def prepared():
-    from ecodigital.report.build import prepare_note
+    from support import note_of
 
-    return prepare_note(EXAMPLE, lang="fr", today=TODAY)
+    return note_of(EXAMPLE, lang="fr", today=TODAY)
 
 
 @pytest.fixture(scope="session")

@@ -19,9 +19,11 @@ from pathlib import Path
 
 import pytest
 from browser_support import open_in_chromium
+from support import payload_of
 
+from ecodigital.jsonio import canonical_json
 from ecodigital.report.build import render_note
-from ecodigital.report.payload import canonical_json, extract_payload, verify_digest
+from ecodigital.report.payload import verify_digest
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +49,7 @@ def test_html_note_in_chromium(prepared, tmp_path):
     assert "Note numérique responsable" in dom
     rendered = tmp_path / "rendered.html"
     rendered.write_text(dom, encoding="utf-8")
-    payload = extract_payload(rendered)
+    payload = payload_of(rendered)
     assert verify_digest(payload)
     assert payload == json.loads(canonical_json(prepared.payload))
 

@@ -7,7 +7,7 @@ from ecodigital.report.html import build_charts
 
 
 def test_charts_are_inline_svg_with_title_and_alt(prepared):
-    charts = build_charts(prepared.context, prepared.chart_data)
+    charts = build_charts(prepared.context, prepared.results)
     assert set(charts) == {"tier_phase", "year_tier", "rgesn", "tornado"}
     for chart in charts.values():
         assert chart.svg.startswith('<svg aria-hidden="true"')
@@ -23,7 +23,7 @@ def test_charts_are_inline_svg_with_title_and_alt(prepared):
         "Total sur l'horizon selon chaque donnée d'entrée, à son P5 et à son P95 "
         "(changement climatique, tCO2e)"
     )
-    manufacturing = prepared.chart_data["tier_phase"]["terminals"]["manufacturing"]
+    manufacturing = prepared.results.by_tier_phase["terminals"]["manufacturing"]["gwp"].value
     assert (
         f"Terminaux : Fabrication {format_number(manufacturing, 'fr')}" in charts["tier_phase"].alt
     )
@@ -38,6 +38,6 @@ def test_charts_use_distinct_colours_and_hatches_for_black_and_white():
 
 
 def test_charts_are_reproducible(prepared):
-    first = build_charts(prepared.context, prepared.chart_data)
-    second = build_charts(prepared.context, prepared.chart_data)
+    first = build_charts(prepared.context, prepared.results)
+    second = build_charts(prepared.context, prepared.results)
     assert first["tier_phase"].svg == second["tier_phase"].svg

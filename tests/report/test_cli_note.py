@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import payload_of
 
 from ecodigital.cli import cli
 from ecodigital.i18n.format import format_number
-from ecodigital.report.payload import extract_payload, verify_digest
+from ecodigital.report.payload import verify_digest
 
 from .conftest import EXAMPLE
 
@@ -20,7 +21,7 @@ def test_note_markdown_writes_the_note_and_its_sidecar(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output == f"{out}\n{tmp_path / 'note.json'}\n"
     assert out.read_text(encoding="utf-8").startswith("# Note numérique responsable\n")
-    assert verify_digest(extract_payload(out))
+    assert verify_digest(payload_of(out))
 
 
 def test_note_refuses_to_overwrite_without_force(tmp_path):
@@ -50,7 +51,8 @@ def test_note_never_writes_over_its_dossier(tmp_path):
 def test_note_format_comes_from_the_extension(tmp_path):
     result = CliRunner().invoke(cli, ["note", str(EXAMPLE), "-o", str(tmp_path / "note.docx")])
     assert result.exit_code == 2
-    assert 'cannot tell the format from the extension ".docx"' in result.output
+    assert result.output.startswith("Erreur : ")
+    assert "impossible de déduire le format de l'extension « .docx »" in result.output
     assert "--format" in result.output
     out = tmp_path / "note.txt"
     result = CliRunner().invoke(cli, ["note", str(EXAMPLE), "-o", str(out), "--format", "md"])
@@ -66,12 +68,12 @@ def test_demo_writes_pdf_and_html_and_says_where(tmp_path):
     assert result.output.startswith("1. validate: OK:")
     assert f"   {tmp_path / 'demo' / 'note.pdf'}\n" in result.output
     assert f"   {tmp_path / 'demo' / 'note.html'}\n" in result.output
-    payload = extract_payload(tmp_path / "demo" / "note.pdf")
+    payload = payload_of(tmp_path / "demo" / "note.pdf")
     assert verify_digest(payload)
     ranges = payload["results"]["uncertainty"]
     assert (ranges["draws"], ranges["seed"]) == (200, 2)
     # the assess step shows the same range as the note
-    gwp = ranges["totals"]["gwp"]
+    gwp = payload["results"]["totals"]["gwp"]["range"]
     low, high = (format_number(gwp[k] / 1000, "fr") for k in ("p5", "p95"))
     assert f"≥ 9,41 tCO2e [{low} – {high}]" in result.output
 

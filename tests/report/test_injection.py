@@ -8,15 +8,16 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from support import note_of
 
-from ecodigital.report.build import prepare_note, render_note
+from ecodigital.report.build import render_note
 
 from .conftest import HOSTILE, TODAY
 
 
 @pytest.fixture(scope="module")
 def hostile_note(hostile_dossier):
-    return prepare_note(hostile_dossier, lang="fr", today=TODAY)
+    return note_of(hostile_dossier, lang="fr", today=TODAY)
 
 
 class _Collector(HTMLParser):
@@ -89,7 +90,7 @@ def test_user_template_is_sandboxed(tmp_path, hostile_dossier):
     (folder / "levers.md.j2").write_text(
         "{{ meta.project.__class__.__mro__[1].__subclasses__() }}", encoding="utf-8"
     )
-    note = prepare_note(hostile_dossier, lang="fr", today=TODAY, template_dir=tmp_path / "tpl")
+    note = note_of(hostile_dossier, lang="fr", today=TODAY, template_dir=tmp_path / "tpl")
     with pytest.raises(InputError, match="template error: SecurityError"):
         render_note(note, "md", tmp_path / "n.md")
 
@@ -100,7 +101,7 @@ def test_user_template_overrides_one_section(tmp_path, example):
     (folder / "levers.md.j2").write_text(
         "## Leviers\n\n{% for l in levers.rows %}* {{ l.title }}\n{% endfor %}\n", encoding="utf-8"
     )
-    note = prepare_note(example, lang="fr", today=TODAY, template_dir=tmp_path / "tpl")
+    note = note_of(example, lang="fr", today=TODAY, template_dir=tmp_path / "tpl")
     text = str(render_note(note, "md", tmp_path / "n.md")[tmp_path / "n.md"])
     assert "* Allonger la vie des postes des agents\n" in text
     assert "## 7. Leviers de réduction" not in text

@@ -7,9 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from support import note_of
 
 from ecodigital import __version__
-from ecodigital.report.build import prepare_note, render_note
+from ecodigital.report.build import render_note
 
 from .conftest import EXAMPLE, TODAY
 
@@ -17,7 +18,7 @@ GOLDEN = Path(__file__).parent / "golden" / "note-example.fr.md"
 
 
 def _markdown(lang: str = "fr") -> str:
-    note = prepare_note(EXAMPLE, lang=lang, today=TODAY)
+    note = note_of(EXAMPLE, lang=lang, today=TODAY)
     files = render_note(note, "md", Path("note-example.md"))
     return str(files[Path("note-example.md")])
 

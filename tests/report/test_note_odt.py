@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
+from support import payload_of
+
+from ecodigital.jsonio import canonical_json
 from ecodigital.report.build import render_note
-from ecodigital.report.payload import canonical_json, extract_payload, verify_digest
+from ecodigital.report.payload import verify_digest
 
 
 def test_odt_opens_and_holds_the_sections(prepared, tmp_path):
@@ -29,6 +32,6 @@ def test_odt_opens_and_holds_the_sections(prepared, tmp_path):
     assert "≥\u00a09,41 tCO2e" in text
     assert "Allonger la vie des postes des agents" in text
     assert document.get_formatted_text()  # the document is readable end to end
-    payload = extract_payload(path)
+    payload = payload_of(path)
     assert verify_digest(payload)
     assert payload == json.loads(canonical_json(prepared.payload))

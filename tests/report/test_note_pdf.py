@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 from browser_support import require_missing_tool
+from support import payload_of
 
 from ecodigital.i18n.format import format_number
+from ecodigital.jsonio import canonical_json
 from ecodigital.report.build import render_note
-from ecodigital.report.payload import canonical_json, extract_payload, verify_digest
+from ecodigital.report.payload import verify_digest
 
 pytestmark = pytest.mark.slow
 
@@ -32,17 +34,17 @@ def _text(path: Path) -> str:
 
 
 def test_pdf_text_holds_the_key_figures(prepared, pdf):
-    rows = [r for r in prepared.data["rows"] if r["criterion"] == "gwp"]
+    rows = [r for r in prepared.results.inputs.table.records() if r["criterion"] == "gwp"]
     total_kg = sum(r["value"] for r in rows if r["value"] is not None)
-    user_years = sum(prepared.data["project"]["users_per_year"])
-    last_year_users = prepared.data["project"]["users_per_year"][-1]
+    user_years = sum(prepared.results.project.users_per_year)
+    last_year_users = prepared.results.project.users_per_year[-1]
     # Computed here from the rows, not by the note's code. The example models 10 423 kg;
     # its app servers' use phase is measured: 76.9 kg over 5 years instead of the
     # 1 091 kg modelled, which leaves 9 408 kg (9.41 t, 0.251 kg per user-year).
     assert total_kg == pytest.approx(9_408, rel=1e-3)
     expected = [
         f"≥ {format_number(total_kg / 1000, 'fr')} tCO2e",
-        f"≥ {format_number(total_kg / 5 / 1000, 'fr')} tCO2e",
+        f"≥ {format_number(total_kg / 5 / 1000, 'fr')} tCO2e/an",
         f"≥ {format_number(total_kg / user_years, 'fr')} kgCO2e/utilisateur-année",
         f"≥ {format_number(total_kg / last_year_users, 'fr')} kgCO2e/usager",
         "65 %",
@@ -64,7 +66,7 @@ def test_pdf_is_pdfa3_with_the_payload_embedded(prepared, pdf):
     assert metadata is not None
     xml = metadata.stream.get_data().decode()
     assert 'pdfaid:part="3" pdfaid:conformance="B"' in xml
-    payload = extract_payload(pdf)
+    payload = payload_of(pdf)
     assert verify_digest(payload)
     assert payload == json.loads(canonical_json(prepared.payload))
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from support import note_of, payload_of
 
 from ecodigital.cli import cli
 from ecodigital.i18n.format import format_change_pct, format_number, format_range
-from ecodigital.report.build import prepare_note, render_note
-from ecodigital.report.payload import extract_payload
+from ecodigital.report.build import render_note
 
 from .conftest import EXAMPLE, TODAY
 
@@ -25,19 +25,47 @@ def _plain(text: str) -> str:
 
 
 def _markdown(**options: Any) -> str:
-    note = prepare_note(EXAMPLE, lang="fr", today=TODAY, **options)
+    note = note_of(EXAMPLE, lang="fr", today=TODAY, **options)
     return _plain(str(render_note(note, "md", Path("n.md"))[Path("n.md")]))
+
+
+def _stats(per_draw: Any) -> dict[str, float]:
+    import numpy as np
+
+    p5, p95 = np.quantile(per_draw, (0.05, 0.95))
+    return {"p5": float(p5), "p95": float(p95)}
 
 
 @pytest.fixture(scope="module")
 def reference() -> dict[str, Any]:
-    """``assessment_data`` of the example with ranges, computed here, not by the note."""
-    from ecodigital.assessment import assess_dossier, assess_uncertainty
-    from ecodigital.report.data import assessment_data
+    """The example's ranges and drivers computed here, straight from the engine's draws."""
+    from ecodigital.assessment.point import assess_dossier
+    from ecodigital.engine.aggregate import totals
+    from ecodigital.engine.drivers import rank_drivers
+    from ecodigital.engine.propagation import propagate
+    from ecodigital.vocabulary import CRITERIA, TIERS
 
     assessment = assess_dossier(EXAMPLE)
-    propagation, drivers = assess_uncertainty(assessment, DRAWS, SEED, drivers=True)
-    return assessment_data(assessment, uncertainty=propagation, drivers=drivers)
+    propagation = propagate(
+        assessment.result,
+        assessment.dossier.items,
+        assessment.factors.frame,
+        assessment.grid,
+        assessment.users_per_year,
+        ranges=assessment.dossier.ranges,
+        draws=DRAWS,
+        seed=SEED,
+    )
+    gwp = propagation.cube[..., CRITERIA.index("gwp")]  # draws, tiers, years, phases
+    user_years = sum(assessment.users_per_year)
+    return {
+        "total": _stats(gwp.sum(axis=(1, 2, 3))),
+        "per_user": _stats(gwp.sum(axis=(1, 2, 3)) / user_years),
+        "network": _stats(gwp[:, TIERS.index("network")].sum(axis=(1, 2))),
+        "value": totals(assessment.rows)["gwp"]["value"],
+        "horizon": assessment.dossier.horizon_years,
+        "drivers": rank_drivers(propagation),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -60,12 +88,11 @@ def _number(text: str) -> float:
     return float(text.replace("\u202f", "").replace("−", "-").replace(",", ".").strip())
 
 
-def test_note_ranges_are_those_of_assessment_data_with_the_same_seed(markdown, reference):
-    totals = reference["uncertainty"]["totals"]["gwp"]
-    per_user = reference["uncertainty"]["per_user_year"]["gwp"]
-    sci = reference["uncertainty"]["sci"]
-    value = reference["totals"]["gwp"]["value"]
-    horizon = reference["project"]["horizon_years"]
+def test_note_ranges_are_those_of_the_engine_draws_with_the_same_seed(markdown, reference):
+    totals = reference["total"]
+    per_user = sci = reference["per_user"]
+    value = reference["value"]
+    horizon = reference["horizon"]
 
     def interval(stats: dict[str, Any], unit: str, shown: str, point: float, scale=1.0) -> str:
         bounds = format_range(stats["p5"] / scale, stats["p95"] / scale, unit, point, "fr")
@@ -74,7 +101,7 @@ def test_note_ranges_are_those_of_assessment_data_with_the_same_seed(markdown, r
     rows = {
         "Changement climatique, total sur l'horizon": interval(totals, "kgCO2e", "tCO2e", value),
         "Changement climatique, moyenne par an": interval(
-            totals, "kgCO2e", "tCO2e", value / horizon, horizon
+            totals, "kgCO2e", "tCO2e/an", value / horizon, horizon
         ),
         "Changement climatique par utilisateur-année": interval(
             per_user, "kgCO2e/user-year", "kgCO2e/utilisateur-année", 0.25
@@ -86,11 +113,7 @@ def test_note_ranges_are_those_of_assessment_data_with_the_same_seed(markdown, r
     for label, expected in rows.items():
         assert _row(markdown, label)[2] == expected
     # the results tables: a tier, a phase and a year, from the same data
-    network = next(
-        r
-        for r in reference["uncertainty"]["by_tier"]
-        if r["tier"] == "network" and r["criterion"] == "gwp"
-    )
+    network = reference["network"]
     assert _row(markdown, "Réseaux", containing="kgCO2e [")[1].endswith(
         format_range(network["p5"], network["p95"], "kgCO2e", 324.0, "fr")
     )
@@ -129,8 +152,8 @@ def test_deterministic_note_shows_no_range_and_says_so(tmp_path):
     assert not re.search(r"\[[−\d]", text)  # no "[7,89 – 11,6]" anywhere
     assert "Non calculé : la note a été établie sans tirages Monte-Carlo" in text
     assert "### Scénarios étudiés" in text  # scenarios still compared, as point values
-    results = extract_payload(out)["results"]
-    assert "uncertainty" not in results and "drivers" not in results
+    results = payload_of(out)["results"]
+    assert results["uncertainty"] is None and results["drivers"] is None
     assert results["scenarios"]["draws"] is None
 
 
@@ -139,7 +162,7 @@ def test_cli_options_reach_the_payload(tmp_path):
     args = ["note", str(EXAMPLE), "-o", str(out), "--draws", "50", "--seed", "9"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
-    results = extract_payload(out)["results"]
+    results = payload_of(out)["results"]
     assert (results["uncertainty"]["draws"], results["uncertainty"]["seed"]) == (50, 9)
     assert (results["scenarios"]["draws"], results["scenarios"]["seed"]) == (50, 9)
     assert results["drivers"]["draws"] == 50
@@ -148,14 +171,14 @@ def test_cli_options_reach_the_payload(tmp_path):
 def test_drivers_table_and_tornado_chart(reference):
     from ecodigital.report.html import build_charts
 
-    note = prepare_note(EXAMPLE, lang="en", today=TODAY, draws=DRAWS, seed=SEED)
+    note = note_of(EXAMPLE, lang="en", today=TODAY, draws=DRAWS, seed=SEED)
     drivers = note.context["drivers"]
     expected = reference["drivers"]["inputs"][:5]
     assert [r["at_p5_kgco2e"] for r in drivers["rows"]] == [r["output_at_p5"] for r in expected]
     assert len(drivers["rows"]) == 5
     names = [r["input"] for r in drivers["rows"]]
     assert "Emission factor laptop" in names
-    chart = build_charts(note.context, note.chart_data)["tornado"]
+    chart = build_charts(note.context, note.results)["tornado"]
     assert chart.svg.startswith('<svg aria-hidden="true"')
     assert chart.title.startswith("Total over the horizon with each input at its P5")
     assert chart.alt.startswith("Tornado chart: for each of the 5 main inputs")
@@ -165,25 +188,27 @@ def test_drivers_table_and_tornado_chart(reference):
     low, high = (format_number(first[k] / 1000, "en") for k in ("output_at_p5", "output_at_p95"))
     assert f"{names[0]}: {low} – {high} tCO2e" in chart.alt
     html = str(render_note(note, "html", Path("n.html"))[Path("n.html")])
-    assert f'aria-label="{chart.alt}"'.replace("'", "&#39;") in html
+    from markupsafe import escape
+
+    assert f'aria-label="{escape(chart.alt)}"' in html
 
 
 def test_scenario_change_in_the_note_matches_the_scenario_computation(markdown):
-    from ecodigital.assessment import compare_scenarios
+    from ecodigital.assessment import Options, run
 
-    data = compare_scenarios(EXAMPLE, draws=DRAWS, seed=SEED)
-    scenario = data["scenarios"][0]
-    assert scenario["name"] == "Allonger la durée de vie des postes à 7 ans"
-    gwp = scenario["criteria"]["gwp"]
+    results = run(EXAMPLE, Options(draws=DRAWS, seed=SEED, drivers=False, finance=False))
+    assert results.scenarios is not None
+    scenario = results.scenarios.scenarios[0]
+    assert scenario.name == "Allonger la durée de vie des postes à 7 ans"
+    gwp = scenario.criteria["gwp"]
     # the change of a laptop lifetime 5 -> 7 years, computed from the two totals
-    assert gwp["change_pct"] == pytest.approx(100 * (gwp["value"] / gwp["baseline"] - 1))
-    cells = _row(markdown, scenario["name"])
-    low, high = (format_change_pct(v, "fr") for v in gwp["change_pct_range"])
-    assert cells[3] == f"{format_change_pct(gwp['change_pct'], 'fr')} [{low} – {high}]"
-    # the note reuses the baseline's draws: the same ranges as a fresh comparison
-    note = prepare_note(EXAMPLE, today=TODAY, draws=DRAWS, seed=SEED)
-    assert note.data["scenarios"] == data
-    levers = {lever["lever"] for lever in data["levers"]}
+    assert gwp.change_pct.value == pytest.approx(100 * (gwp.value.value / gwp.baseline.value - 1))
+    cells = _row(markdown, scenario.name)
+    assert gwp.change_pct.range is not None
+    bounds = (gwp.change_pct.range.p5, gwp.change_pct.range.p95)
+    low, high = (format_change_pct(v, "fr") for v in bounds)
+    assert cells[3] == f"{format_change_pct(gwp.change_pct.value, 'fr')} [{low} – {high}]"
+    levers = {lever.lever for lever in results.scenarios.levers}
     assert "longer_life" in levers
     assert "Allonger de 2 ans la durée de vie des terminaux" in markdown
 
@@ -193,8 +218,10 @@ def test_a_dossier_without_scenarios_has_no_scenario_section(tmp_path):
     dossier = tmp_path / "dossier.yaml"
     dossier.write_text(text[: text.index("\n# --- Scénarios")] + "\n", encoding="utf-8")
     (tmp_path / "measures").symlink_to(EXAMPLE.parent / "measures")
-    note = prepare_note(dossier, today=TODAY, draws=DRAWS, seed=SEED)
-    assert note.context["scenarios"] == {"provided": False}
-    assert "scenarios" not in note.data
+    note = note_of(dossier, today=TODAY, draws=DRAWS, seed=SEED)
+    assert note.context["scenarios"]["provided"]  # the standard levers are still compared
+    assert not note.context["scenarios"]["has_scenarios"]
+    assert note.results.scenarios is not None and note.results.scenarios.scenarios == ()
     markdown = str(render_note(note, "md", Path("n.md"))[Path("n.md")])
     assert "Scénarios étudiés" not in markdown
+    assert "Leviers standard" in markdown

@@ -9,15 +9,14 @@ import math
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support import payload_of
 
+from ecodigital.jsonio import canonical_json, jsonable
 from ecodigital.report.payload import (
     DIGEST_MEMBERS,
     PAYLOAD_FORMAT,
-    canonical_json,
     compute_digest,
-    extract_payload,
     html_payload_block,
-    jsonable,
     verify_digest,
 )
 
@@ -71,11 +70,11 @@ def test_payload_holds_dossier_results_dataset_and_tool(prepared):
     payload = prepared.payload
     assert payload["dossier"]["project"]["name"] == "Guichet numérique mutualisé du Haut-Doubs"
     assert payload["dossier"]["rgesn"]["answers"]["8.3"]["due"] == "2027-03-31"
-    assert payload["results"]["totals"] == prepared.data["totals"]
+    assert payload["results"] == prepared.results.to_json()
     assert payload["factors_dataset"] == {
         "name": "ecodigital-reference-factors",
-        "version": "2026.1",
-        "date": "2026-11-28",
+        "version": prepared.results.factors_dataset.version,
+        "date": prepared.results.factors_dataset.date,
     }
     assert payload["tool"]["name"] == "ecodigital"
 
@@ -94,7 +93,7 @@ def test_extract_payload_from_html_and_markdown_sidecar(tmp_path, prepared):
     for name in ("n.html", "n.md"):
         for path, content in render_note(prepared, name.split(".")[1], tmp_path / name).items():
             (path.write_text if isinstance(content, str) else path.write_bytes)(content)
-        extracted = extract_payload(tmp_path / name)
+        extracted = payload_of(tmp_path / name)
         assert extracted == json.loads(canonical_json(prepared.payload))
         assert verify_digest(extracted)
 
@@ -105,8 +104,8 @@ def test_extract_payload_says_what_is_wrong(tmp_path):
     page = tmp_path / "page.html"
     page.write_text("<html><body>no data</body></html>", encoding="utf-8")
     with pytest.raises(InputError, match="holds no ecodigital payload"):
-        extract_payload(page)
+        payload_of(page)
     note = tmp_path / "alone.md"
     note.write_text("# note\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"alone\.json"):
-        extract_payload(note)
+        payload_of(note)

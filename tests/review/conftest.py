@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import payload_of
 
 from ecodigital.cli import cli
-from ecodigital.report.payload import extract_payload
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "guichet-mutualise" / "dossier.yaml"
@@ -79,7 +79,7 @@ def notes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     edited = out / "edited.html"
     text = paths["plain"].read_text(encoding="utf-8")
     # the total gwp as the canonical JSON writes it, lowered by one tonne by hand
-    total = extract_payload(paths["plain"])["results"]["totals"]["gwp"]["value"]
+    total = payload_of(paths["plain"])["results"]["totals"]["gwp"]["value"]
     original, changed = f'"value":{json.dumps(total)}', f'"value":{json.dumps(total - 1000)}'
     # results.totals (sorted keys: after "scenarios", before "uncertainty", whose totals
     # have no "value"); a scenario's baseline may carry the same figure

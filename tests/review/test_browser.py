@@ -30,24 +30,22 @@ def _batch(notes: dict[str, Path], folder: Path) -> list[Path]:
     paths = list(notes.values())
     for index, (project, applicant, kind, scale, users) in enumerate(variants):
         copy = json.loads(json.dumps(payload))
-        copy["dossier"]["project"].update(name=project)
-        copy["dossier"]["project"]["beneficiary"].update(name=applicant, type=kind)
-        copy["dossier"]["project"]["users_per_year"] = [
-            u * users for u in copy["dossier"]["project"]["users_per_year"]
-        ]
+        for project_of in (copy["dossier"]["project"], copy["results"]["project"]):
+            project_of.update(name=project)
+            project_of["beneficiary"].update(name=applicant, type=kind)
+            project_of["users_per_year"] = [u * users for u in project_of["users_per_year"]]
         results = copy["results"]
-        results["totals"]["gwp"]["value"] *= scale
+        results["user_years"] *= users
+        gwp = results["totals"]["gwp"]
+        gwp["value"] *= scale
         # the range moves with the total, so the report stays consistent
-        stats = results["uncertainty"]["totals"]["gwp"]
         for key in ("mean", "p5", "p50", "p95"):
-            stats[key] *= scale
-        for record in results["by_tier"]:
-            if record["criterion"] == "gwp" and record["tier"] == "network":
-                record["value"] *= 3 * scale
-        results["per_functional_unit"]["per_user_year"]["gwp"]["value"] *= scale / users
-        answers = copy["dossier"]["rgesn"]["answers"]
-        for key in list(answers)[: 4 * index]:
-            answers[key] = {"status": "non_conforme", "action": "x", "due": "2027-01-01"}
+            gwp["range"][key] *= scale
+        results["by_tier"]["network"]["gwp"]["value"] *= 3 * scale
+        results["per_user_year"]["gwp"]["value"] *= scale / users
+        # fewer validated criteria from one variant to the next: a lower RGESN score
+        rgesn = results["rgesn"]
+        rgesn["score"] = max(rgesn["score"] - 8 * index, 0)
         copy["digest"]["value"] = compute_digest(copy)
         page = folder / f"variant-{index}.html"
         page.write_text(f"<!DOCTYPE html><title>n</title>{html_payload_block(copy)}", "utf-8")

@@ -21,10 +21,10 @@ def notes(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_compare_shows_the_range_a_note_carries(notes):
-    from ecodigital.report.payload import extract_payload
+    from support import payload_of
 
     ranged, point = notes
-    gwp = extract_payload(ranged)["results"]["uncertainty"]["totals"]["gwp"]
+    gwp = payload_of(ranged)["results"]["totals"]["gwp"]["range"]
     first, second = compare_files([ranged, point])
     assert (first.gwp_low_kgco2e, first.gwp_high_kgco2e) == (gwp["p5"], gwp["p95"])
     assert first.gwp_low_kgco2e < first.gwp_kgco2e < first.gwp_high_kgco2e
@@ -36,10 +36,15 @@ def test_compare_shows_the_range_a_note_carries(notes):
     assert f'"gwp_low_kgco2e": {gwp["p5"]}' in render_json([first])
 
 
-def test_compare_ignores_a_range_that_is_not_the_monte_carlo_one():
-    results = {
-        "totals": {"gwp": {"value": 10.0, "low": 1.0, "high": 20.0, "range": [1, 2]}},
-        "uncertainty": {"totals": {"gwp": {"p5": 12.0, "p95": 8.0}}},  # out of order
-    }
-    row = row_from_payload("x.json", "note", {"results": results}, Reference.bundled())
-    assert (row.gwp_low_kgco2e, row.gwp_high_kgco2e) == (None, None)
+def test_a_range_out_of_order_makes_the_results_unreadable(notes):
+    import json
+
+    from support import payload_of
+
+    from ecodigital.errors import UnreadableFile
+
+    payload = json.loads(json.dumps(payload_of(notes[0])))
+    gwp = payload["results"]["totals"]["gwp"]["range"]
+    gwp["p5"], gwp["p95"] = gwp["p95"], gwp["p5"]  # P5 above P95
+    with pytest.raises(UnreadableFile, match=r"totals\.gwp\.range.*P5 <= P50 <= P95"):
+        row_from_payload("x.json", "note", payload, Reference.bundled())

@@ -75,31 +75,32 @@ def test_compare_reads_the_figures_of_each_note(notes):
 
 
 def test_verify_holds_on_untouched_notes(notes):
-    # 4 criteria x (1 total + 3 tiers + 4 phases); no network tier: 4 figures fewer.
-    for key, figures in (("plain", 32), ("users", 32), ("nonetwork", 28)):
+    # every value of the results is compared: thousands of them, the network tier's too
+    checked = {}
+    for key in ("plain", "users", "nonetwork"):
         report = verify_note(notes[key])
         assert report.holds, (key, report.differences)
-        assert report.figures_checked == figures
+        checked[key] = report.figures_checked
+    assert checked["plain"] > 4000
+    assert checked["nonetwork"] < checked["plain"]
 
 
 def test_verify_lists_the_edited_figure(notes):
     report = verify_note(notes["edited"])
     assert not report.holds
     assert not report.digest_ok
-    assert [d.figure for d in report.differences] == ["totals.gwp"]
+    assert [d.figure for d in report.differences] == ["totals.gwp.value"]
     # the edit lowered the total by one tonne
     assert report.differences[0].note == pytest.approx(PLAIN_KG - 1000)
     assert report.differences[0].recomputed == pytest.approx(PLAIN_KG)
 
 
-def test_verify_says_the_bent_factor_explains_the_differences(notes):
+def test_verify_recomputes_with_the_factor_values_a_note_declares(notes):
+    # the bent note was made with a user file setting the laptop's manufacturing gwp to 85
     report = verify_note(notes["bent"])
     assert report.digest_ok
-    assert not report.holds
-    figures = {d.figure for d in report.differences}
-    assert {"totals.gwp", "by_tier.terminals.gwp", "by_phase.manufacturing.gwp"} <= figures
+    assert report.holds, report.differences
     assert report.declared_overrides == 1
-    assert report.overrides_explain is True
 
 
 @pytest.mark.parametrize(
@@ -107,7 +108,7 @@ def test_verify_says_the_bent_factor_explains_the_differences(notes):
     [
         ("plain", 0, "la note tient"),
         ("edited", 1, "NE CORRESPOND PAS"),
-        ("bent", 1, "FACTOR_OVERRIDDEN"),
+        ("bent", 0, "que la note déclare modifiée"),
     ],
 )
 def test_verify_command_exit_codes(notes, key, code, needle):
@@ -129,7 +130,7 @@ def test_verify_command_unreadable_input_exits_2(tmp_path):
 def test_verify_refuses_a_dataset_version_not_shipped(notes):
     result = CliRunner().invoke(cli, ["verify", str(notes["plain"]), "--factors-dataset", "2019.1"])
     assert result.exit_code == 2
-    assert "not shipped" in result.output
+    assert "n'est pas livrée" in result.output
 
 
 def test_verify_recomputes_with_the_current_dataset_and_says_so(notes, tmp_path):

@@ -41,7 +41,7 @@ def test_lifetime_far_at_twice_the_reference():
         {"id": "c", "kind": "laptop", "lifetime_years": 2.4},
         {"id": "d", "kind": "laptop"},
     ]}  # fmt: skip
-    flag = lifetime_far(items, REFERENCE)
+    flag = lifetime_far(items, dict.fromkeys("abcd", "laptop"), REFERENCE)
     assert flag is not None
     assert flag.details == ("b: 10.5 y vs 5 y", "c: 2.4 y vs 5 y")
 
@@ -49,9 +49,13 @@ def test_lifetime_far_at_twice_the_reference():
 def test_allocation_zero_and_tier_missing():
     flag = allocation_zero({"inventory": [{"id": "x", "allocation": 0}, {"id": "y"}]})
     assert flag is not None and flag.details == ("x",)
-    results = {"by_tier": [{"tier": "terminals", "criterion": "gwp", "value": 3.0},
-                           {"tier": "network", "criterion": "gwp", "value": 0.0}]}  # fmt: skip
-    flag = tier_missing(results)
+    from ecodigital.assessment.results import Figure
+
+    by_tier = {
+        "terminals": {"gwp": Figure(3.0, "kgCO2e")},
+        "network": {"gwp": Figure(0.0, "kgCO2e")},
+    }
+    flag = tier_missing(by_tier)
     assert flag is not None and flag.details == ("network",)
 
 

@@ -84,8 +84,9 @@ def _payload(notes: dict[str, Path]) -> dict:
 
 def _renamed(payload: dict, name: str) -> dict:
     copy = json.loads(json.dumps(payload))
-    copy["dossier"]["project"]["name"] = name
-    copy["dossier"]["project"]["beneficiary"]["name"] = name
+    for project in (copy["dossier"]["project"], copy["results"]["project"]):
+        project["name"] = name
+        project["beneficiary"]["name"] = name
     copy["digest"]["value"] = compute_digest(copy)
     return copy
 
@@ -137,9 +138,10 @@ def corpus(notes, tmp_path_factory) -> tuple[Path, dict[str, str]]:
     add("latin1.html", "<html>é</html>".encode("latin-1"), r"is not UTF-8")
     add("alone.md", "# note\n", r"has no payload file beside it \(alone.json\)")
     add("garbage.bin", os.urandom(64), r"is neither a note")
-    add("not-a-payload.json", '{"a": 1}', r"is not an ecodigital-note-payload/1 payload")
-    add("bad-types.json", json.dumps({**payload, "results": {"totals": [1, 2],
-        "by_tier": "x", "quality_shares": 3}}), r"DIGEST")  # fmt: skip
+    add("not-a-payload.json", '{"a": 1}', r"is not an ecodigital-note-payload/2 payload")
+    bad = {**payload["results"], "totals": [1, 2], "by_tier": "x"}
+    add("bad-types.json", json.dumps({**payload, "results": bad}),
+        r"results: the results are not valid \(totals: ")  # fmt: skip
     if hasattr(os, "mkfifo"):
         os.mkfifo(folder / "fifo.html")
         expected["fifo.html"] = r"is not a regular file"
@@ -163,6 +165,11 @@ def test_every_hostile_file_gets_its_own_clear_error(corpus):
     for name, pattern in expected.items():
         if pattern == "DIGEST":
             continue
+        if name == "bad-types.json":  # a payload read whole, its results not valid
+            (row,) = compare_files([folder / name])
+            message = str(row.error)
+            assert re.search(pattern, message), (name, message)
+            continue
         with pytest.raises(UnreadableFile) as caught:
             read_note_payload(folder / name)
         message = caught.value.message()
@@ -171,12 +178,13 @@ def test_every_hostile_file_gets_its_own_clear_error(corpus):
         assert "Traceback" not in message and len(message) < 400, message
 
 
-def test_a_payload_with_values_of_the_wrong_type_gives_a_row(corpus):
+def test_a_payload_with_values_of_the_wrong_type_gets_its_own_error(corpus):
+    # results are read against their schema: a wrong type is named, never half used
     folder, _ = corpus
     (row,) = compare_files([folder / "bad-types.json"])
-    assert row.error is None
-    assert row.gwp_kgco2e is None and row.terminals_share is None
-    assert "DIGEST_MISMATCH" in row.flag_codes
+    assert row.error is not None
+    assert "results: the results are not valid (totals: " in row.error
+    assert row.gwp_kgco2e is None
 
 
 def test_the_batch_finishes_and_writes_only_its_output(corpus, notes, tmp_path, monkeypatch):
@@ -193,9 +201,9 @@ def test_the_batch_finishes_and_writes_only_its_output(corpus, notes, tmp_path, 
     assert set(errors) == {n for n, p in expected.items() if p != "DIGEST"}
     assert f"{len(errors)} of {len(files)} file(s) could not be read" in result.output
     # the good note after the hostile ones is read whole: its total is the plain note's own
-    from ecodigital.report.payload import extract_payload
+    from support import payload_of
 
-    total = extract_payload(notes["plain"])["results"]["totals"]["gwp"]["value"]
+    total = payload_of(notes["plain"])["results"]["totals"]["gwp"]["value"]
     assert rows[-1]["error"] is None and rows[-1]["gwp_kgco2e"] == pytest.approx(total)
 
 

@@ -9,13 +9,15 @@ from ecodigital.errors import InputError
 __all__ = ["validate_dossier"]
 
 
-def validate_dossier(path: Path) -> str:
+def validate_dossier(path: Path, factors_path: Path | None = None) -> str:
     """A one-line summary of a valid dossier; raises :class:`InputError` otherwise.
 
     Unlike the other commands, which stop at the first problem, the error of an
-    invalid YAML dossier lists every field problem, one per line.
+    invalid YAML dossier lists every field problem, one per line. The factor ids
+    the dossier names are checked against the reference dataset, with the rows
+    of ``factors_path`` layered over it.
     """
-    from ecodigital.assessment import check_factor_ids
+    from ecodigital.assessment.point import check_factor_ids
     from ecodigital.dossier.load import load_dossier
     from ecodigital.factors.database import load_factors
 
@@ -26,7 +28,7 @@ def validate_dossier(path: Path) -> str:
         if len(lines) == 1:
             raise
         raise InputError(None, None, f"{len(lines)} problems:\n" + "\n".join(lines)) from None
-    check_factor_ids(loaded, load_factors())
+    check_factor_ids(loaded, load_factors(factors_path))
     items = loaded.items
     quantity = int(items["quantity"].sum()) if len(items) else 0
     kinds = items["kind"].value_counts()

@@ -1,0 +1,623 @@
+"""Build the :class:`~ecodigital.assessment.results.Results` of an assessed dossier.
+
+The long table is reduced once: one grouped sum by tier, phase, year, quality
+and criterion (a small dense array whatever the inventory), one by item,
+quality and criterion. Every figure of the results is a slice of those two
+arrays; every range a slice of the Monte Carlo draws of the same sums. A sum
+with unknown parts keeps the sum of the known parts, ``complete = False`` and
+the count of unknown parts; a sum with no known part is ``None``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+
+from ecodigital import __version__
+from ecodigital.assessment.results import (
+    RESULTS_FORMAT,
+    Beneficiary,
+    Dataset,
+    Driver,
+    Drivers,
+    Electricity,
+    FactorUsed,
+    Figure,
+    Financing,
+    Indicators,
+    Inputs,
+    ItemColumn,
+    ItemTable,
+    LongTable,
+    MeasurementResult,
+    Override,
+    Project,
+    Range,
+    RangeColumn,
+    ResourceLine,
+    Results,
+    Rgesn,
+    RgesnFamily,
+    Scenarios,
+    Sci,
+    SciYear,
+    Tool,
+    Uncertainty,
+)
+from ecodigital.vocabulary import (
+    CRITERIA,
+    CRITERION_UNITS,
+    PHASES,
+    QUALITIES,
+    TIER_BY_KIND,
+    TIERS,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ecodigital.assessment.point import Assessment
+    from ecodigital.dossier.model import Dossier, RgesnAssessment
+    from ecodigital.engine.propagation import Propagation
+    from ecodigital.finance.check import FinanceReport
+
+__all__ = ["build_results", "range_of"]
+
+_GWP: Final = CRITERIA.index("gwp")
+_USE: Final = PHASES.index("use")
+_EMBODIED: Final = tuple(p for p in range(len(PHASES)) if p != _USE)
+#: Per functional unit: the unit of a criterion per user-year, per user, per year.
+PER_USER_YEAR: Final = "user-year"
+
+
+def range_of(per_draw: np.ndarray) -> Range:
+    """P5, P50, P95 (linear interpolation between draws) and mean of a figure's draws."""
+    p5, p50, p95 = np.quantile(per_draw, (0.05, 0.5, 0.95))
+    return Range(float(p5), float(p50), float(p95), float(per_draw.mean()))
+
+
+class _Sums:
+    """The long table summed by tier, phase, year, quality and criterion (dense arrays)."""
+
+    def __init__(self, rows: pd.DataFrame, horizon: int, propagation: Propagation | None):
+        from ecodigital.engine.aggregate import summarize
+
+        shape = (len(TIERS), len(PHASES), horizon, len(QUALITIES), len(CRITERIA))
+        self.values = np.zeros(shape)
+        self.known = np.zeros(shape, dtype=np.int64)
+        self.unknown = np.zeros(shape, dtype=np.int64)
+        table = summarize(rows, ["tier", "phase", "year", "quality"])
+        at = (
+            table["tier"].cat.codes.to_numpy(),
+            table["phase"].cat.codes.to_numpy(),
+            table["year"].to_numpy(dtype=np.int64) - 1,
+            table["quality"].cat.codes.to_numpy(),
+            table["criterion"].cat.codes.to_numpy(),
+        )
+        self.values[at] = table["value"].fillna(0.0).to_numpy(dtype=float)
+        self.known[at] = table["known_rows"].to_numpy()
+        self.unknown[at] = table["unknown_rows"].to_numpy()
+        # draws: (draws, tiers, years, phases, criteria), known item values per cell
+        self.draws = propagation.cube if propagation is not None else None
+
+    def figure(
+        self,
+        criterion: int,
+        *,
+        tier: int | Sequence[int] | None = None,
+        phase: int | Sequence[int] | None = None,
+        year: int | Sequence[int] | None = None,
+        divisor: float = 1.0,
+        unit: str | None = None,
+        total: float | None = None,
+    ) -> Figure:
+        """One sum over the tiers, phases and years picked (all by default), optionally
+        divided by a positive constant (users, years)."""
+        picks = {0: tier, 1: phase, 2: year}
+        values, known, unknown = self.values, self.known, self.unknown
+        for axis, pick in picks.items():
+            if pick is not None:
+                index = [pick] if isinstance(pick, int) else list(pick)
+                values = np.take(values, index, axis=axis)
+                known = np.take(known, index, axis=axis)
+                unknown = np.take(unknown, index, axis=axis)
+        per_quality = values[..., criterion].reshape(-1, len(QUALITIES)).sum(axis=0)
+        counts = known[..., criterion].reshape(-1, len(QUALITIES)).sum(axis=0)
+        missing = int(unknown[..., criterion].sum())
+        shown_unit = unit or CRITERION_UNITS[CRITERIA[criterion]]
+        if counts.sum() == 0 or not divisor:
+            return Figure(None, shown_unit, complete=missing == 0, unknown=missing)
+        value = float(per_quality.sum())
+        stats = None
+        if self.draws is not None:
+            # draws: (draws, tiers, years, phases, criteria)
+            block = self.draws[..., criterion]
+            for axis, pick in ((1, tier), (2, year), (3, phase)):
+                if pick is not None:
+                    index = [pick] if isinstance(pick, int) else list(pick)
+                    block = np.take(block, index, axis=axis)
+            stats = range_of(block.reshape(block.shape[0], -1).sum(axis=1) / divisor)
+        return Figure(
+            value=value / divisor,
+            unit=shown_unit,
+            complete=missing == 0,
+            unknown=missing,
+            quality=_shares(per_quality, counts),
+            share=value / total if total else None,
+            range=stats,
+        )
+
+
+def _shares(values: np.ndarray, counts: np.ndarray) -> dict[str, float]:
+    """Share of a sum by quality; by count of parts when the sum is zero."""
+    total = float(values.sum())
+    basis = values if total > 0 else counts.astype(float)
+    whole = float(basis.sum())
+    if whole <= 0:
+        return {}
+    return {QUALITIES[q]: float(basis[q]) / whole for q in range(len(QUALITIES)) if basis[q] > 0}
+
+
+# --------------------------------------------------------------------------- items
+
+
+def _item_table(assessed: Assessment, totals: dict[str, Figure], propagation: Any) -> ItemTable:
+    from ecodigital.engine.aggregate import summarize
+
+    items = assessed.dossier.items
+    ids = items["id"].astype(str).to_numpy()
+    n = len(ids)
+    tiers = items["kind"].map(TIER_BY_KIND)
+    if "tier" in items.columns:
+        tiers = tiers.where(items["kind"] != "custom", items["tier"])
+    shape = (n, len(QUALITIES), len(CRITERIA))
+    values = np.zeros(shape)
+    known = np.zeros(shape, dtype=np.int64)
+    unknown = np.zeros((n, len(CRITERIA)), dtype=np.int64)
+    table = summarize(assessed.rows, ["item", "quality"])
+    at = (
+        table["item"].cat.codes.to_numpy(),
+        table["quality"].cat.codes.to_numpy(),
+        table["criterion"].cat.codes.to_numpy(),
+    )
+    values[at] = table["value"].fillna(0.0).to_numpy(dtype=float)
+    known[at] = table["known_rows"].to_numpy()
+    np.add.at(unknown, (at[0], at[2]), table["unknown_rows"].to_numpy())
+    columns: dict[str, ItemColumn] = {}
+    for c, criterion in enumerate(CRITERIA):
+        by_quality = values[:, :, c]
+        counts = known[:, :, c]
+        sums = by_quality.sum(axis=1)
+        has = counts.sum(axis=1) > 0
+        total = totals[criterion].value
+        share = np.full(n, np.nan)
+        if total:
+            share = np.where(has, sums / total, np.nan)
+        item_range = None
+        if propagation is not None and criterion == "gwp":
+            stats = propagation.item_gwp
+            p5, p50, p95, mean = (
+                _optional(np.where(has, stats[name], np.nan))
+                for name in ("p5", "p50", "p95", "mean")
+            )
+            item_range = RangeColumn(p5, p50, p95, mean)
+        columns[criterion] = ItemColumn(
+            unit=CRITERION_UNITS[criterion],
+            values=_optional(np.where(has, sums, np.nan)),
+            unknown=tuple(unknown[:, c].tolist()),
+            quality=_item_qualities(by_quality, counts, has),
+            share=_optional(share),
+            range=item_range,
+        )
+    from ecodigital.engine.compute import default_factor_ids
+
+    return ItemTable(
+        ids=tuple(ids.tolist()),
+        kinds=tuple(items["kind"].astype(str).tolist()),
+        tiers=tuple(tiers.astype(str).tolist()),
+        factors=tuple(default_factor_ids(items).astype(str).tolist()),
+        columns=columns,
+    )
+
+
+def _optional(values: np.ndarray) -> tuple[float | None, ...]:
+    """Floats, with ``None`` where a value is NaN (unknown)."""
+    array = np.asarray(values, dtype=float)
+    return tuple(None if math.isnan(v) else v for v in array.tolist())
+
+
+def _item_qualities(
+    values: np.ndarray, counts: np.ndarray, has: np.ndarray
+) -> tuple[str | dict[str, float] | None, ...]:
+    """Each item's quality: one name when a single quality makes its value, else the shares."""
+    positive = values > 0
+    basis = np.where(positive.any(axis=1, keepdims=True), values, counts)
+    single = (basis > 0).sum(axis=1) == 1
+    dominant = basis.argmax(axis=1)
+    out: list[str | dict[str, float] | None] = []
+    for i in range(len(values)):
+        if not has[i]:
+            out.append(None)
+        elif single[i]:
+            out.append(QUALITIES[int(dominant[i])])
+        else:
+            out.append(_shares(values[i], counts[i]))
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _project(assessed: Assessment) -> Project:
+    project = assessed.dossier.model.project
+    return Project(
+        name=project.name,
+        beneficiary=Beneficiary(project.beneficiary.name, project.beneficiary.type),
+        country=project.country,
+        start_year=project.start_year,
+        duration_years=project.duration_years,
+        horizon_years=project.horizon_years,
+        users_per_year=tuple(float(u) for u in project.users_per_year),
+        institutions=project.institutions,
+        description=project.description,
+    )
+
+
+def _dataset(assessed: Assessment) -> Dataset:
+    factors = assessed.factors
+    return Dataset(
+        name=factors.name,
+        version=factors.version,
+        date=str(factors.date),
+        user_files=tuple(factors.user_files),
+        overrides=tuple(
+            Override(o.factor_id, o.column, _scalar(o.reference), _scalar(o.value), o.file)
+            for o in factors.overrides
+        ),
+    )
+
+
+def _scalar(value: Any) -> float | str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float | np.number):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    return str(value)
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _electricity(assessed: Assessment) -> tuple[Electricity, ...]:
+    grid = assessed.grid
+    records = []
+    for country, row in grid.iterrows():
+        per_kwh = {
+            criterion: Figure(
+                _number(row.get(f"{criterion}_per_kwh")), f"{CRITERION_UNITS[criterion]}/kWh"
+            )
+            for criterion in CRITERIA
+        }
+        factor_id = row.get("factor_id")
+        records.append(
+            Electricity(
+                country=str(country),
+                factor_id=str(factor_id) if isinstance(factor_id, str) else None,
+                per_kwh=per_kwh,
+                source=str(row["source"]),
+                year=str(row["year"]),
+                origin=str(row["origin"]),
+            )
+        )
+    return tuple(records)
+
+
+_FACTOR_PARAMETERS: Final = (
+    "lifetime_years", "power_w", "hours_per_day", "days_per_year", "hours_per_year", "pue",
+    "uncertainty_low", "uncertainty_high",
+)  # fmt: skip
+
+
+def _factors_used(assessed: Assessment) -> tuple[FactorUsed, ...]:
+    """The factor rows the figures used: the items', the default PUE rows applied, the grids'."""
+    from ecodigital.vocabulary import CRITERIA as criteria
+
+    components = assessed.result.components
+    ids = list(dict.fromkeys(sorted(components["factor_id"].astype(str))))
+    if "pue_from_factor" in components.columns:
+        ids += sorted(
+            {str(i) for i in components["pue_from_factor"] if isinstance(i, str)} - set(ids)
+        )
+    if "factor_id" in assessed.grid.columns:
+        ids += [i for i in assessed.grid["factor_id"] if isinstance(i, str) and i not in ids]
+    frame = assessed.factors.frame
+    impact_columns = [c for c in frame.columns if c.split("_")[0] in criteria]
+    out = []
+    for factor_id in ids:
+        row = frame.loc[factor_id]
+        values = {c: v for c in impact_columns if (v := _number(row[c])) is not None}
+        out.append(
+            FactorUsed(
+                id=factor_id,
+                kind=str(row["kind"]),
+                label=str(row["label"]),
+                basis=str(row["basis"]),
+                source=str(row["source"]),
+                source_title=_text(row.get("source_title")),
+                source_url=_text(row.get("source_url")),
+                source_year=str(row["source_year"]),
+                licence=str(row["licence"]),
+                origin=str(row["origin"]),
+                values=values,
+                **{name: _number(row[name]) for name in _FACTOR_PARAMETERS},
+            )
+        )
+    return tuple(out)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value)
+    return text or None
+
+
+def _measurements(assessed: Assessment) -> tuple[MeasurementResult, ...]:
+    out = []
+    per_year = "kWh/year"
+    for record in assessed.measurements:
+        quality = str(record["quality"])
+        modelled_quality = str(record["modelled_quality"])
+
+        def fig(value: Any, unit: str, of: str) -> Figure:
+            number = _number(value)
+            return Figure(number, unit, quality={of: 1.0} if number is not None else {})
+
+        out.append(
+            MeasurementResult(
+                item=str(record["item"]),
+                per=str(record["per"]),
+                files=tuple(str(f) for f in record.get("files") or ()),
+                runs=int(record["runs"]),
+                duration_h=float(record["duration_h"]),
+                energy_kwh=float(record["energy_kwh"]),
+                emissions_kgco2e=float(record["emissions_kgco2e"]),
+                energy_kwh_per_unit=float(record["energy_kwh_per_unit"]),
+                units_per_year=float(record["units_per_year"]),
+                pue_included=bool(record["pue_included"]),
+                quality=quality,
+                cpu_methods=tuple(record.get("cpu_methods") or ()),
+                countries=tuple(record.get("countries") or ()),
+                location=str(record["location"]),
+                grid_gwp_kgco2e_per_kwh=float(record["grid_gwp_kgco2e_per_kwh"]),
+                allocation_x_pue=_number(record.get("allocation_x_pue")),
+                use_energy=fig(record["use_energy_kwh_per_year"], per_year, quality),
+                modelled_energy=fig(
+                    record.get("modelled_energy_kwh_per_year"), per_year, modelled_quality
+                ),
+                measured_to_modelled=_number(record.get("measured_to_modelled")),
+                use_gwp=fig(record["gwp_kgco2e_per_year"], "kgCO2e/year", quality),
+                modelled_gwp=fig(
+                    record.get("modelled_gwp_kgco2e_per_year"), "kgCO2e/year", modelled_quality
+                ),
+                codecarbon_gwp=fig(
+                    record.get("codecarbon_gwp_kgco2e_per_year"), "kgCO2e/year", quality
+                ),
+                codecarbon_intensity_kgco2e_per_kwh=_number(
+                    record.get("codecarbon_intensity_kgco2e_per_kwh")
+                ),
+            )
+        )
+    return tuple(out)
+
+
+def _uncertainty(propagation: Propagation) -> Uncertainty:
+    kinds = ("factor", "grid", "default", "range")
+    return Uncertainty(
+        draws=propagation.draws,
+        seed=propagation.seed,
+        correlation="independent draws per item and factor row"
+        if propagation.independent
+        else "one draw per factor row, country grid and default parameter, shared by every "
+        "item using it; one draw per item for dossier ranges",
+        inputs={kind: sum(i.kind == kind for i in propagation.inputs) for kind in kinds},
+    )
+
+
+def typed_drivers(ranked: dict[str, Any]) -> Drivers:
+    """The engine's ranking of drivers as typed data."""
+    return Drivers(
+        criterion=str(ranked["criterion"]),
+        unit=str(ranked["unit"]),
+        draws=int(ranked["draws"]),
+        deterministic=_number(ranked.get("deterministic")),
+        unranked_item_inputs=int(ranked.get("unranked_item_inputs") or 0),
+        inputs=tuple(
+            Driver(
+                key=str(i["key"]),
+                kind=str(i["kind"]),
+                label=str(i["label"]),
+                distribution=str(i["distribution"]),
+                low=float(i["low"]),
+                high=float(i["high"]),
+                mode=_number(i.get("mode")),
+                baseline=float(i["baseline"]),
+                items=int(i["items"]),
+                share=float(i["share"]),
+                spearman=float(i["spearman"]),
+                input_p5=float(i["input_p5"]),
+                input_p95=float(i["input_p95"]),
+                output_at_p5=float(i["output_at_p5"]),
+                output_at_p95=float(i["output_at_p95"]),
+            )
+            for i in ranked["inputs"]
+        ),
+    )
+
+
+def _financing(report: FinanceReport | None, model: Dossier) -> Financing | None:
+    if report is None:
+        return None
+    budget = model.budget
+    resources = budget.resources if budget is not None else []
+    return Financing(
+        passed=report.passed,
+        report=report,
+        resources=tuple(ResourceLine(r.source, r.label, r.amount) for r in resources),
+    )
+
+
+def _rgesn(rgesn: RgesnAssessment | None) -> Rgesn | None:
+    from ecodigital.rgesn.criteria import REFERENCE
+    from ecodigital.rgesn.score import score_answers
+
+    if rgesn is None or not rgesn.answers:
+        return None
+    result = score_answers(rgesn.answers)
+    counts = dict(result.overall.counts)
+    answered = counts.get("conforme", 0) + counts.get("non_conforme", 0)
+    applicable = result.overall.total - counts.get("non_applicable", 0)
+    return Rgesn(
+        reference=REFERENCE,
+        score=result.score,
+        answered=answered,
+        applicable=applicable,
+        coverage=answered / applicable if applicable else None,
+        counts=counts,
+        families={
+            family.family: RgesnFamily(family.score, dict(family.counts))
+            for family in result.families
+        },
+        previous_score=rgesn.previous_score,
+        target_score=rgesn.target_score,
+    )
+
+
+# --------------------------------------------------------------------------- the tree
+
+
+def build_results(
+    assessed: Assessment,
+    *,
+    propagation: Propagation | None = None,
+    drivers: dict[str, Any] | None = None,
+    scenarios: Scenarios | None = None,
+    finance: FinanceReport | None = None,
+    standalone: dict[str, Any] | None = None,
+    files: Sequence[str] = (),
+) -> Results:
+    """Every figure of the assessment, its ranges when ``propagation`` is given."""
+    model = assessed.dossier.model
+    project = _project(assessed)
+    horizon = project.horizon_years
+    years = project.years
+    users = project.users_per_year
+    user_years = float(sum(users))
+    sums = _Sums(assessed.rows, horizon, propagation)
+
+    totals = {c: sums.figure(i) for i, c in enumerate(CRITERIA)}
+    total_of = {c: totals[c].value for c in CRITERIA}
+
+    def by(
+        axis: str, keys: Sequence[Any], fixed: dict[str, int] | None = None
+    ) -> dict[str, dict[str, Figure]]:
+        out: dict[str, dict[str, Figure]] = {}
+        for position, key in enumerate(keys):
+            picks: dict[str, int] = {**(fixed or {}), axis: position}
+            figures = {
+                c: sums.figure(
+                    i,
+                    tier=picks.get("tier"),
+                    phase=picks.get("phase"),
+                    year=picks.get("year"),
+                    total=total_of[c],
+                )
+                for i, c in enumerate(CRITERIA)
+            }
+            if any(f.value is not None or f.unknown for f in figures.values()):
+                out[str(key)] = figures
+        return out
+
+    by_tier = by("tier", TIERS)
+    by_phase = by("phase", PHASES)
+    by_year = by("year", years)
+    by_tier_phase = {tier: by("phase", PHASES, {"tier": TIERS.index(tier)}) for tier in by_tier}
+    by_year_tier = {str(year): by("tier", TIERS, {"year": y}) for y, year in enumerate(years)}
+    per_unit = {
+        c: sums.figure(i, divisor=user_years, unit=f"{CRITERION_UNITS[c]}/{PER_USER_YEAR}")
+        for i, c in enumerate(CRITERIA)
+    }
+    per_year = {
+        c: sums.figure(i, divisor=float(horizon), unit=f"{CRITERION_UNITS[c]}/year")
+        for i, c in enumerate(CRITERIA)
+    }
+
+    sci_years = {}
+    for y, year in enumerate(years):
+        sci_years[str(year)] = SciYear(
+            users=users[y],
+            operational=sums.figure(_GWP, year=y, phase=_USE),
+            embodied=sums.figure(_GWP, year=y, phase=_EMBODIED),
+            value=sums.figure(_GWP, year=y, divisor=users[y], unit="kgCO2e/user"),
+        )
+    sci = Sci(
+        value=sums.figure(_GWP, divisor=user_years, unit=f"kgCO2e/{PER_USER_YEAR}"),
+        operational=sums.figure(_GWP, phase=_USE),
+        embodied=sums.figure(_GWP, phase=_EMBODIED),
+        by_year=sci_years,
+    )
+    target = users[-1] if users else 0.0
+    indicators = Indicators(
+        rco14_institutions=project.institutions,
+        rcr11_users=target,
+        rcr11_year=years[-1],
+        gwp_per_rcr11_user=sums.figure(_GWP, divisor=target, unit="kgCO2e/user"),
+    )
+    warnings = list(assessed.warnings)
+    if propagation is not None:
+        warnings += propagation.warnings
+    return Results(
+        format=RESULTS_FORMAT,
+        tool=Tool("ecodigital", __version__),
+        project=project,
+        factors_dataset=_dataset(assessed),
+        totals=totals,
+        per_year=per_year,
+        per_user_year=per_unit,
+        user_years=user_years,
+        by_tier=by_tier,
+        by_phase=by_phase,
+        by_year=by_year,
+        by_tier_phase=by_tier_phase,
+        by_year_tier=by_year_tier,
+        items=_item_table(assessed, totals, propagation),
+        sci=sci,
+        indicators=indicators,
+        electricity=_electricity(assessed),
+        factors_used=_factors_used(assessed),
+        measurements=_measurements(assessed),
+        warnings=tuple(warnings),
+        uncertainty=_uncertainty(propagation) if propagation is not None else None,
+        drivers=typed_drivers(drivers) if drivers is not None else None,
+        scenarios=scenarios,
+        finance=_financing(finance, model),
+        rgesn=_rgesn(model.rgesn),
+        inputs=Inputs(
+            path=str(assessed.dossier.path),
+            dossier=model,
+            standalone=standalone if standalone is not None else {},
+            files=tuple(files),
+            table=LongTable(assessed.rows),
+        ),
+    )

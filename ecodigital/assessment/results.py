@@ -1,0 +1,806 @@
+"""The typed result of an assessment: every figure the tool vouches for, and nothing else.
+
+:func:`ecodigital.assessment.run` returns one :class:`Results`, a tree of frozen
+dataclasses. Every output — the terminal table, JSON, CSV, the note in HTML,
+PDF, ODT and Markdown, its charts, the comparison of notes — formats the
+figures it finds here and computes none. A :class:`Figure` is the one thing a
+renderer formats: a value with its unit, whether it is complete (a sum with
+unknown parts is a lower bound, shown "≥"), how many parts are unknown, the
+shares of its value by data quality, its share of the total when it is part of
+a breakdown, and its P5/P50/P95 range when the Monte Carlo propagation ran.
+Unknown is ``None``, never zero.
+
+The JSON form (:meth:`Results.to_json`, format ``ecodigital-assessment/2``) is
+derived from these types, and so is its published JSON Schema
+(:func:`results_json_schema`, ``ecodigital schema --results``):
+
+* breakdowns are objects keyed by tier, phase or calendar year, then by
+  criterion (``by_tier.terminals.gwp``);
+* items are columns (``items.ids``, ``items.columns.gwp.values``...), so that a
+  100,000-item inventory stays a few tens of megabytes;
+* amounts of money are decimal strings (``"160000.00"``).
+
+A figure is named by its path (:func:`figure_at`): ``totals.gwp``,
+``by_tier[terminals].gwp``, ``items[agents-laptops].gwp``,
+``scenarios.levers[2].criteria.gwp.change_pct``. The HTML note carries each
+figure's path (``data-figure``), so a reader can tie the text to the data.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from typing import TYPE_CHECKING, Annotated, Any, Final
+
+from pydantic import ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
+
+from ecodigital.finance.check import FinanceReport
+from ecodigital.notices import Notice
+
+if TYPE_CHECKING:
+    from ecodigital.dossier.model import Dossier
+
+__all__ = [
+    "RESULTS_FORMAT",
+    "Beneficiary",
+    "Dataset",
+    "Driver",
+    "Drivers",
+    "Electricity",
+    "FactorUsed",
+    "Figure",
+    "Financing",
+    "Gap",
+    "Indicators",
+    "Inputs",
+    "ItemColumn",
+    "ItemTable",
+    "LongTable",
+    "MeasurementResult",
+    "Override",
+    "Project",
+    "Range",
+    "RangeColumn",
+    "ResourceLine",
+    "Results",
+    "Rgesn",
+    "RgesnFamily",
+    "Scenarios",
+    "Sci",
+    "SciYear",
+    "Tool",
+    "Uncertainty",
+    "Variant",
+    "figure_at",
+    "finite_or_none",
+    "iter_figures",
+    "parse_path",
+    "results_json_schema",
+    "value_at",
+]
+
+RESULTS_FORMAT: Final = "ecodigital-assessment/2"
+
+
+# --------------------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True)
+class Range:
+    """P5, P50 and P95 of a figure over the Monte Carlo draws, and their mean."""
+
+    p5: float
+    p50: float
+    p95: float
+    mean: float
+
+    def __post_init__(self) -> None:
+        if not self.p5 <= self.p50 <= self.p95:
+            raise ValueError(f"P5 <= P50 <= P95 does not hold: {self.p5}, {self.p50}, {self.p95}")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure a reader sees.
+
+    ``value`` is ``None`` when nothing of it is known. ``complete`` is False
+    when some of its parts are unknown (``unknown`` counts them): the value is
+    then the sum of the known parts, a lower bound. ``quality`` gives the share
+    of the value obtained each way (``measured``, ``estimated-by-codecarbon``,
+    ``modelled``, ``declared``); it is empty for a source figure (a factor) and
+    for an unknown value. ``share`` is the figure's share of the total of the
+    same criterion, in a breakdown. ``range`` holds its Monte Carlo statistics.
+    """
+
+    value: float | None
+    unit: str
+    complete: bool = True
+    unknown: int = 0
+    quality: dict[str, float] = field(default_factory=dict)
+    share: float | None = None
+    range: Range | None = None
+
+    @property
+    def lower_bound(self) -> bool:
+        """A partial sum: shown as "≥ value"."""
+        return self.value is not None and not self.complete
+
+
+# --------------------------------------------------------------------------- the project
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    version: str
+
+
+@dataclass(frozen=True)
+class Beneficiary:
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Project:
+    """The project as assessed: who, where, when, how many users."""
+
+    name: str
+    beneficiary: Beneficiary
+    country: str
+    start_year: int
+    duration_years: int
+    horizon_years: int
+    users_per_year: tuple[float, ...]
+    institutions: int | None
+    description: str | None = None
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """The calendar years of the horizon."""
+        return tuple(range(self.start_year, self.start_year + self.horizon_years))
+
+
+# --------------------------------------------------------------------------- sources
+
+
+@dataclass(frozen=True)
+class Override:
+    """One reference factor value replaced by a user's file."""
+
+    factor_id: str
+    column: str
+    reference: float | str | None
+    value: float | str | None
+    file: str
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The factor dataset the figures were computed with, and what a user changed in it."""
+
+    name: str
+    version: str
+    date: str
+    user_files: tuple[str, ...] = ()
+    overrides: tuple[Override, ...] = ()
+
+
+@dataclass(frozen=True)
+class FactorUsed:
+    """A factor row the figures used, with its source (``origin`` ``user`` for a user's row)."""
+
+    id: str
+    kind: str
+    label: str
+    basis: str
+    source: str
+    source_title: str | None
+    source_url: str | None
+    source_year: str
+    licence: str
+    origin: str
+    values: dict[str, float]
+    lifetime_years: float | None = None
+    power_w: float | None = None
+    hours_per_day: float | None = None
+    days_per_year: float | None = None
+    hours_per_year: float | None = None
+    pue: float | None = None
+    uncertainty_low: float | None = None
+    uncertainty_high: float | None = None
+
+
+@dataclass(frozen=True)
+class Electricity:
+    """The grid factors of a country, per kWh and per criterion (``None``: not given)."""
+
+    country: str
+    factor_id: str | None
+    per_kwh: dict[str, Figure]
+    source: str
+    year: str
+    origin: str
+
+
+@dataclass(frozen=True)
+class MeasurementResult:
+    """A measured item: what the measurements say, beside what the model gives.
+
+    Energies are per year after allocation and PUE; ``codecarbon_gwp`` is
+    CodeCarbon's own emission figure scaled the same way, so that it differs
+    from ``use_gwp`` only by the grid factor.
+    """
+
+    item: str
+    per: str
+    files: tuple[str, ...]
+    runs: int
+    duration_h: float
+    energy_kwh: float
+    emissions_kgco2e: float
+    energy_kwh_per_unit: float
+    units_per_year: float
+    pue_included: bool
+    quality: str
+    cpu_methods: tuple[str, ...]
+    countries: tuple[str, ...]
+    location: str
+    grid_gwp_kgco2e_per_kwh: float
+    allocation_x_pue: float | None
+    use_energy: Figure
+    modelled_energy: Figure
+    measured_to_modelled: float | None
+    use_gwp: Figure
+    modelled_gwp: Figure
+    codecarbon_gwp: Figure
+    codecarbon_intensity_kgco2e_per_kwh: float | None
+
+
+# --------------------------------------------------------------------------- items
+
+
+@dataclass(frozen=True)
+class RangeColumn:
+    """Monte Carlo statistics of one criterion, item by item."""
+
+    p5: tuple[float | None, ...]
+    p50: tuple[float | None, ...]
+    p95: tuple[float | None, ...]
+    mean: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class ItemColumn:
+    """One criterion over the horizon, item by item (the fields of a :class:`Figure`).
+
+    ``quality`` is the one quality of the item's value, or the shares of its
+    value by quality when they are mixed (a measured use phase beside a
+    modelled manufacturing, for example).
+    """
+
+    unit: str
+    values: tuple[float | None, ...]
+    unknown: tuple[int, ...]
+    quality: tuple[str | dict[str, float] | None, ...]
+    share: tuple[float | None, ...]
+    range: RangeColumn | None = None
+
+
+@dataclass(frozen=True)
+class ItemTable:
+    """Every inventory item, in inventory order: id, kind, tier, the factor row that prices
+    it, and a column per criterion."""
+
+    ids: tuple[str, ...]
+    kinds: tuple[str, ...]
+    tiers: tuple[str, ...]
+    factors: tuple[str, ...]
+    columns: dict[str, ItemColumn]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        return {item: i for i, item in enumerate(self.ids)}
+
+    def position(self, item: str) -> int:
+        """Where ``item`` is in the table (KeyError when it is not)."""
+        return self._position[item]
+
+    def figure(self, item: str | int, criterion: str) -> Figure:
+        """The figure of one item and criterion over the horizon."""
+        i = item if isinstance(item, int) else self.position(item)
+        column = self.columns[criterion]
+        value = column.values[i]
+        quality = column.quality[i]
+        stats = None
+        ranges = column.range
+        if ranges is not None:
+            p5, p50, p95, mean = ranges.p5[i], ranges.p50[i], ranges.p95[i], ranges.mean[i]
+            if p5 is not None and p50 is not None and p95 is not None and mean is not None:
+                stats = Range(p5, p50, p95, mean)
+        return Figure(
+            value=value,
+            unit=column.unit,
+            complete=column.unknown[i] == 0,
+            unknown=column.unknown[i],
+            quality={}
+            if quality is None
+            else {quality: 1.0}
+            if isinstance(quality, str)
+            else quality,
+            share=column.share[i],
+            range=stats,
+        )
+
+    def ranked(self, criterion: str = "gwp", top: int | None = None) -> list[int]:
+        """Positions of the items from the largest ``criterion`` value down (unknown last)."""
+        values = self.columns[criterion].values
+        order = sorted(
+            range(len(values)),
+            key=lambda i: (values[i] is None, -(values[i] or 0.0), i),
+        )
+        return order if top is None else order[:top]
+
+
+def _quality_shares(quality: str | dict[str, float] | None) -> dict[str, float]:
+    if quality is None:
+        return {}
+    return {quality: 1.0} if isinstance(quality, str) else dict(quality)
+
+
+class LongTable:
+    """The long table of the engine (one value per item, year, phase and criterion).
+
+    It is not part of the JSON unless asked for (``--rows``); ``assess
+    --format csv`` writes it. The renderers only call its methods.
+    """
+
+    def __init__(self, frame: Any) -> None:
+        self._frame = frame
+
+    def __len__(self) -> int:
+        return len(self._frame)
+
+    def to_csv(self) -> str:
+        """The table as CSV, with the engine's columns and 12 significant figures."""
+        from ecodigital.engine.compute import LONG_COLUMNS
+
+        return str(self._frame[list(LONG_COLUMNS)].to_csv(index=False, float_format="%.12g"))
+
+    def records(self) -> list[dict[str, Any]]:
+        """The table as JSON-ready records (unknown values as ``None``)."""
+        import numpy as np
+
+        from ecodigital.engine.compute import LONG_COLUMNS
+
+        frame = self._frame
+        columns: list[list[Any]] = []
+        for name in LONG_COLUMNS:
+            column = frame[name]
+            if name == "value":
+                values = column.to_numpy(dtype=float)
+                columns.append([None if np.isnan(v) else float(v) for v in values])
+            elif name == "year":
+                columns.append([int(year) for year in column.to_numpy()])
+            else:
+                columns.append(column.astype(str).tolist())
+        return [dict(zip(LONG_COLUMNS, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+# --------------------------------------------------------------------------- per functional unit
+
+
+@dataclass(frozen=True)
+class SciYear:
+    """SCI of one year: (operational + embodied) ÷ that year's users."""
+
+    users: float
+    operational: Figure
+    embodied: Figure
+    value: Figure
+
+
+@dataclass(frozen=True)
+class Sci:
+    """Software Carbon Intensity per user-year (ISO/IEC 21031): (E × I + M) / R."""
+
+    value: Figure
+    operational: Figure
+    embodied: Figure
+    by_year: dict[str, SciYear]
+    functional_unit: str = "user-year"
+    formula: str = "(E x I + M) / R"
+
+
+@dataclass(frozen=True)
+class Indicators:
+    """The call's indicators: RCO 14 (institutions) and RCR 11 (users of the last year)."""
+
+    rco14_institutions: int | None
+    rcr11_users: float
+    rcr11_year: int
+    gwp_per_rcr11_user: Figure
+
+
+# --------------------------------------------------------------------------- uncertainty
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """How the ranges were drawn."""
+
+    draws: int
+    seed: int
+    correlation: str
+    inputs: dict[str, int]
+    method: str = "monte-carlo"
+    statistics: str = "P5, P50, P95 (linear interpolation between draws) and mean"
+
+
+@dataclass(frozen=True)
+class Driver:
+    """An uncertain input, its share of the output's variance and the tornado's ends."""
+
+    key: str
+    kind: str
+    label: str
+    distribution: str
+    low: float
+    high: float
+    mode: float | None
+    baseline: float
+    items: int
+    share: float
+    spearman: float
+    input_p5: float
+    input_p95: float
+    output_at_p5: float
+    output_at_p95: float
+
+
+@dataclass(frozen=True)
+class Drivers:
+    """The inputs that drive the horizon total of one criterion."""
+
+    criterion: str
+    unit: str
+    draws: int
+    deterministic: float | None
+    unranked_item_inputs: int
+    inputs: tuple[Driver, ...]
+    output: str = "total over the horizon"
+    estimator: str = "squared Spearman rank correlation with the output, normalised to sum to 1"
+
+
+# --------------------------------------------------------------------------- scenarios
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A variant against the baseline on one criterion, each figure with its paired range."""
+
+    baseline: Figure
+    value: Figure
+    change: Figure
+    change_pct: Figure
+    per_user_year: Figure
+    change_per_user_year: Figure
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A scenario of the dossier, or a standard lever (``lever`` is its code)."""
+
+    name: str
+    lever: str | None
+    params: dict[str, float | str]
+    items: tuple[str, ...]
+    criteria: dict[str, Gap]
+
+
+@dataclass(frozen=True)
+class Scenarios:
+    """The dossier's scenarios and the standard levers it does not study, on paired draws."""
+
+    draws: int | None
+    seed: int | None
+    baseline: dict[str, Figure]
+    scenarios: tuple[Variant, ...]
+    levers: tuple[Variant, ...]
+
+
+# --------------------------------------------------------------------------- financing, RGESN
+
+
+@dataclass(frozen=True)
+class ResourceLine:
+    """One line of the financing plan, as the dossier declares it."""
+
+    source: str
+    label: str | None
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Financing:
+    """The financing check of the dossier's budget under a call's rules, and its resources."""
+
+    passed: bool
+    report: FinanceReport
+    resources: tuple[ResourceLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class RgesnFamily:
+    score: float | None
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Rgesn:
+    """The RGESN progress score and how much of the reference it rests on.
+
+    ``answered`` counts the criteria with a verdict (validated or not),
+    ``applicable`` those not declared "non applicable"; ``coverage`` is their
+    ratio. A score on few answers says little: compare notes by both.
+    """
+
+    reference: str
+    score: float | None
+    answered: int
+    applicable: int
+    coverage: float | None
+    counts: dict[str, int]
+    families: dict[str, RgesnFamily]
+    previous_score: float | None = None
+    target_score: float | None = None
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True, eq=False)
+class Inputs:
+    """What the figures were computed from (never in the JSON; the note embeds the dossier).
+
+    ``standalone`` is the dossier as a note embeds it: its CSV inventory
+    inlined and its measurement files replaced by what they said, so that it
+    can be assessed again with no other file. ``files`` are every file read.
+    """
+
+    path: str
+    dossier: Dossier
+    standalone: dict[str, Any]
+    files: tuple[str, ...]
+    table: LongTable
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        # never serialised nor validated: the JSON leaves the inputs out
+        from pydantic_core import core_schema
+
+        return core_schema.any_schema()
+
+
+# --------------------------------------------------------------------------- the tree
+
+
+_NOT_IN_JSON: Final = Field(exclude=True)
+_LONG_COLUMN_NAMES: Final = (
+    "item", "kind", "tier", "phase", "criterion", "year", "value", "unit", "quality",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything an assessment gives, as the reports show it."""
+
+    __pydantic_config__ = ConfigDict(arbitrary_types_allowed=True)
+
+    format: str
+    tool: Tool
+    project: Project
+    factors_dataset: Dataset
+    totals: dict[str, Figure]
+    per_year: dict[str, Figure]
+    per_user_year: dict[str, Figure]
+    user_years: float
+    by_tier: dict[str, dict[str, Figure]]
+    by_phase: dict[str, dict[str, Figure]]
+    by_year: dict[str, dict[str, Figure]]
+    by_tier_phase: dict[str, dict[str, dict[str, Figure]]]
+    by_year_tier: dict[str, dict[str, dict[str, Figure]]]
+    items: ItemTable
+    sci: Sci
+    indicators: Indicators
+    electricity: tuple[Electricity, ...]
+    factors_used: tuple[FactorUsed, ...]
+    measurements: tuple[MeasurementResult, ...]
+    warnings: tuple[Notice, ...]
+    uncertainty: Uncertainty | None = None
+    drivers: Drivers | None = None
+    scenarios: Scenarios | None = None
+    finance: Financing | None = None
+    rgesn: Rgesn | None = None
+    inputs: Annotated[SkipJsonSchema[Inputs | None], _NOT_IN_JSON] = None
+
+    def to_json(self, *, rows: bool = False) -> dict[str, Any]:
+        """The results as JSON-ready data (``rows``: with the long table)."""
+        data: dict[str, Any] = _adapter().dump_python(self, mode="json")
+        if rows:
+            if self.inputs is None:
+                raise ValueError("these results keep no long table")
+            data["rows"] = self.inputs.table.records()
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Results:
+        """Results read back from their JSON (``rows`` are ignored); ValueError when invalid."""
+        from pydantic import ValidationError
+
+        body = {key: value for key, value in data.items() if key != "rows"}
+        try:
+            results: Results = _adapter().validate_python(body)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise ValueError(f"{where}: {first['msg']}") from None
+        return results
+
+    def figure(self, path: str) -> Figure:
+        """The figure at ``path`` (see :func:`value_at`)."""
+        return figure_at(self, path)
+
+
+_ADAPTER: list[Any] = []
+
+
+def _adapter() -> Any:
+    if not _ADAPTER:
+        from pydantic import TypeAdapter
+
+        _ADAPTER.append(TypeAdapter(Results))
+    return _ADAPTER[0]
+
+
+def results_json_schema() -> dict[str, Any]:
+    """The JSON Schema of ``ecodigital-assessment/2`` (what :meth:`Results.to_json` gives)."""
+    schema: dict[str, Any] = _adapter().json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://ecodigital.eu/schemas/ecodigital-assessment-2.json"
+    schema["title"] = "ecodigital assessment results (ecodigital-assessment/2)"
+    schema["description"] = (
+        "Every figure of an assessment: value, unit, completeness, unknown parts, quality "
+        "shares and P5/P50/P95 range. Unknown values are null, never zero."
+    )
+    schema.setdefault("properties", {})["rows"] = {
+        "description": "The long table (with --rows): one value per item, year, phase and "
+        "criterion; null when unknown.",
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "item": {"type": "string"},
+                "kind": {"type": "string"},
+                "tier": {"type": "string"},
+                "phase": {"type": "string"},
+                "criterion": {"type": "string"},
+                "year": {"type": "integer"},
+                "value": {"type": ["number", "null"]},
+                "unit": {"type": "string"},
+                "quality": {"type": "string"},
+            },
+            "required": list(_LONG_COLUMN_NAMES),
+            "additionalProperties": False,
+        },
+    }
+    schema["properties"]["format"] = {"const": RESULTS_FORMAT, "type": "string"}
+    return schema
+
+
+# --------------------------------------------------------------------------- paths
+
+_SEGMENT: Final = re.compile(r"([A-Za-z0-9_]+)|\[([^\[\]]+)\]|\.")
+
+
+def parse_path(path: str) -> list[str]:
+    """The segments of a figure path: ``by_tier[network].gwp`` → ``['by_tier', 'network', 'gwp']``.
+
+    A plain segment is letters, digits and ``_``; any other key (an item id, a
+    position) goes in brackets.
+
+    >>> parse_path("items[app.servers].gwp")
+    ['items', 'app.servers', 'gwp']
+    """
+    segments: list[str] = []
+    position = 0
+    while position < len(path):
+        match = _SEGMENT.match(path, position)
+        if match is None:
+            raise ValueError(f"not a figure path: {path!r}")
+        plain, bracketed = match.groups()
+        if plain is not None or bracketed is not None:
+            segments.append(plain if plain is not None else bracketed)
+        position = match.end()
+    return segments
+
+
+def value_at(results: Results, path: str) -> Any:
+    """The value a path names (a :class:`Figure`, a number, a text...), or KeyError.
+
+    Paths follow the tree: attributes and keys by name, items by id
+    (``items[<id>].<criterion>``), positions in brackets
+    (``scenarios.levers[0].criteria.gwp.change``).
+    """
+    node: Any = results
+    segments = parse_path(path)
+    index = 0
+    while index < len(segments):
+        segment = segments[index]
+        if isinstance(node, ItemTable):
+            if index + 2 != len(segments) or segments[index + 1] not in node.columns:
+                raise KeyError(path)
+            return node.figure(segment, segments[index + 1])
+        if isinstance(node, Mapping):
+            if segment not in node:
+                raise KeyError(path)
+            node = node[segment]
+        elif isinstance(node, Sequence) and not isinstance(node, str):
+            if not segment.isdigit() or int(segment) >= len(node):
+                raise KeyError(path)
+            node = node[int(segment)]
+        elif hasattr(node, "__dataclass_fields__") and segment in node.__dataclass_fields__:
+            node = getattr(node, segment)
+        else:
+            raise KeyError(path)
+        index += 1
+    return node
+
+
+def figure_at(results: Results, path: str) -> Figure:
+    """The :class:`Figure` a path names (see :func:`value_at`), or KeyError."""
+    node = value_at(results, path)
+    if not isinstance(node, Figure):
+        raise KeyError(f"{path} is not a figure")
+    return node
+
+
+def iter_figures(results: Results) -> Iterator[tuple[str, Figure]]:
+    """Every figure of the tree but the items', with its path (for tests and checks)."""
+
+    def walk(node: Any, path: str) -> Iterator[tuple[str, Figure]]:
+        if isinstance(node, Figure):
+            yield path, node
+        elif isinstance(node, ItemTable | LongTable | Inputs | FinanceReport):
+            return
+        elif isinstance(node, Mapping):
+            for key, value in node.items():
+                yield from walk(value, f"{path}[{key}]" if not _plain(key) else f"{path}.{key}")
+        elif isinstance(node, tuple):
+            for i, value in enumerate(node):
+                yield from walk(value, f"{path}[{i}]")
+        elif hasattr(node, "__dataclass_fields__"):
+            for name in node.__dataclass_fields__:
+                yield from walk(getattr(node, name), f"{path}.{name}" if path else name)
+
+    yield from walk(results, "")
+
+
+def _plain(key: object) -> bool:
+    return isinstance(key, str) and bool(re.fullmatch(r"[A-Za-z0-9_]+", key))
+
+
+def finite_or_none(value: float | None) -> float | None:
+    """``None`` for a missing, NaN or infinite value; the float otherwise."""
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None

@@ -1,0 +1,54 @@
+"""Annex: every factor row the figures used, with its values, spread and source."""
+
+from __future__ import annotations
+
+from ecodigital.i18n import label
+from ecodigital.i18n.format import format_count, format_number, format_unit
+from ecodigital.report.note.common import Page
+from ecodigital.vocabulary import CRITERION_UNITS
+
+__all__ = ["annex_section"]
+
+
+def annex_section(page: Page) -> list[dict[str, str]]:
+    lang = page.lang
+    rows = []
+    for factor in page.results.factors_used:
+        values = []
+        for column, value in factor.values.items():
+            criterion, _, rest = column.partition("_")
+            phase = rest.rpartition("_")[0]
+            unit = format_unit(CRITERION_UNITS.get(criterion, ""), lang)
+            name = page.t.get(f"short_{criterion}", criterion)
+            values.append(
+                f"{name} {label(phase, lang).lower()} {format_number(value, lang)} {unit}"
+            )
+        for parameter, unit in (
+            ("power_w", "W"),
+            ("lifetime_years", label("years", lang)),
+            ("pue", ""),
+        ):
+            number = getattr(factor, parameter)
+            if number is not None:
+                prefix = {"power_w": "P", "lifetime_years": "", "pue": "PUE"}[parameter]
+                values.append(f"{prefix} {format_count(number, lang)} {unit}".strip())
+        low, high = factor.uncertainty_low, factor.uncertainty_high
+        rows.append(
+            {
+                "id": factor.id,
+                "label": factor.label,
+                "basis": page.words(f"basis_{factor.basis}"),
+                "values": " · ".join(values) or "—",
+                "source": factor.source_title or factor.source,
+                "url": factor.source_url or "",
+                "year": factor.source_year,
+                "licence": factor.licence,
+                "origin": factor.origin,
+                "uncertainty": (
+                    f"×{format_number(low, lang, 2)} – ×{format_number(high, lang, 2)}"
+                    if low is not None and high is not None
+                    else "—"
+                ),
+            }
+        )
+    return rows
