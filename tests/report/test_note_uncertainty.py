@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import re
 from pathlib import Path
 from typing import Any
@@ -192,7 +194,8 @@ def test_a_dossier_without_scenarios_has_no_scenario_section(tmp_path):
     text = EXAMPLE.read_text(encoding="utf-8")
     dossier = tmp_path / "dossier.yaml"
     dossier.write_text(text[: text.index("\n# --- Scénarios")] + "\n", encoding="utf-8")
-    (tmp_path / "measures").symlink_to(EXAMPLE.parent / "measures")
+    # a copy: measurement files must be inside the dossier's folder (a symlink out is refused)
+    shutil.copytree(EXAMPLE.parent / "measures", tmp_path / "measures")
     note = prepare_note(dossier, today=TODAY, draws=DRAWS, seed=SEED)
     assert note.context["scenarios"] == {"provided": False}
     assert "scenarios" not in note.data
