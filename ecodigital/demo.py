@@ -39,7 +39,7 @@ def run_demo(
     """
     from ecodigital.dossier.validate import validate_dossier
     from ecodigital.errors import PdfUnavailable
-    from ecodigital.fileio import write_atomic
+    from ecodigital.fileio import write_output
     from ecodigital.report.build import prepare_note, render_note
     from ecodigital.report.text import assessment_table
 
@@ -67,7 +67,7 @@ def run_demo(
             yield f"   {exc.message()}"
             continue
         for path, content in files.items():
-            write_atomic(path, content)
+            write_output(path, content, force=True)  # existence was checked above
             written.append(path)
     yield "3. note:"
     yield from (f"   {path}" for path in written)
