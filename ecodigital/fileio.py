@@ -515,6 +515,7 @@ _WRITE_ERRORS: Final = {
     errno.EFBIG: "output.too_large",
     errno.EROFS: "output.read_only",
     errno.ENOTDIR: "output.parent_not_folder",
+    errno.EEXIST: "output.parent_not_folder",  # mkdir of a folder that is a file
 }
 
 

@@ -24,6 +24,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
+from ecodigital.errors import InputError
+from ecodigital.i18n import Msg
+
 __all__ = ["MarkdownSafe", "escape_markdown", "note_environment"]
 
 #: Characters with a meaning in CommonMark (or in the HTML it may contain).
@@ -88,8 +91,8 @@ class _CheckedLoader:
         pieces = split_template_path(name)  # refuses "..": no name leaves its folder
         for folder in self.folders:
             path = os.path.join(folder, *pieces)
-            if not os.path.isfile(path):
-                continue
+            if not os.path.lexists(path):
+                continue  # a FIFO or a folder of that name is refused by the reader
             text = read_input_text(path, "template")
             mtime = os.path.getmtime(path)
             if name.endswith(".j2"):  # templates (not note.css) may refer to others
@@ -98,18 +101,14 @@ class _CheckedLoader:
         raise TemplateNotFound(name)
 
     def _remember(self, environment: Any, name: str, text: str) -> None:
-        from jinja2 import TemplateSyntaxError
         from jinja2.meta import find_referenced_templates
 
         if name in self._references:
             return
         names = tuple(find_referenced_templates(environment.parse(text)))
         if None in names:
-            raise TemplateSyntaxError(
-                "extends, include and import take a template name in quotes here",
-                1,
-                name,
-                name,
+            raise InputError(
+                self._where(name), None, Msg("input.template_dynamic"), Msg("input.template_fix")
             )
         self._references[name] = tuple(str(n) for n in names)
         for child in self._references[name]:
@@ -117,9 +116,19 @@ class _CheckedLoader:
                 environment.loader.get_source(environment, child)  # reads and remembers it
         self._check_cycle(name)
 
-    def _check_cycle(self, start: str) -> None:
-        from jinja2 import TemplateSyntaxError
+    def _where(self, name: str) -> str:
+        import os
 
+        return next(
+            (
+                os.path.join(folder, name)
+                for folder in self.folders
+                if os.path.lexists(os.path.join(folder, name))
+            ),
+            name,
+        )
+
+    def _check_cycle(self, start: str) -> None:
         path = [start]
         seen: set[str] = set()
 
@@ -127,8 +136,11 @@ class _CheckedLoader:
             for child in self._references.get(name, ()):
                 if child == start or child in path:
                     chain = " -> ".join([*path, child])
-                    raise TemplateSyntaxError(
-                        f"recursive extends, include or import: {chain}", 1, start, start
+                    raise InputError(
+                        self._where(start),
+                        None,
+                        Msg("input.template_cycle", {"chain": chain}),
+                        Msg("input.template_fix"),
                     )
                 if child in seen:
                     continue
