@@ -95,6 +95,8 @@ MAX_GB_PER_YEAR = 1e12
 MAX_CUSTOM_POWER_W = 1e7
 MAX_KWH = 1e12
 MAX_KGCO2E = 1e12
+#: Shortest life (about four days): manufacturing is divided by it.
+MIN_LIFETIME_YEARS = 0.01
 
 
 class _Strict(BaseModel):
@@ -157,8 +159,8 @@ class _ItemBase(_Strict):
         description="Share of the item attributable to the project (0..1): time share x "
         "resource share, as in SCI. Multiplies every phase.",
     )
-    lifetime_years: Annotated[float, at.Gt(0), at.Le(50)] | Range | None = Field(
-        None, description="Expected life; default from the factor row."
+    lifetime_years: Annotated[float, at.Ge(MIN_LIFETIME_YEARS), at.Le(50)] | Range | None = Field(
+        None, description="Expected life, years (0.01 to 50); default from the factor row."
     )
     location: Country | None = Field(
         None, description="Grid of the use phase; default project.country."

@@ -227,7 +227,7 @@ def _plain(value: Any) -> Any:
 MAX_IMPACT_PER_UNIT = 1e9
 NUMBER_BOUNDS: dict[str, tuple[float, bool, float]] = {
     **{column: (0.0, True, MAX_IMPACT_PER_UNIT) for column in IMPACT_COLUMNS},
-    "lifetime_years": (0.0, False, 50.0),
+    "lifetime_years": (0.01, True, 50.0),
     "power_w": (0.0, True, 1e7),
     "hours_per_day": (0.0, True, 24.0),
     "days_per_year": (0.0, True, 366.0),
