@@ -355,9 +355,16 @@ _WHAT_TO_KIND: Final = {
 }
 
 
-def read_text_limited(path: Path, *, max_bytes: int = MAX_INPUT_BYTES, what: str = "file") -> str:
-    """:func:`read_input_text` under the older name: ``what`` names the kind of file."""
-    return read_input_text(path, _WHAT_TO_KIND.get(what, "file"), max_bytes=max_bytes)
+def read_text_limited(path: Path, *, max_bytes: int | None = None, what: str = "file") -> str:
+    """:func:`read_input_text` under the older name: ``what`` names the kind of file.
+
+    Without ``max_bytes``, or with the default limit of the kind, the limit is
+    that of the kind (raised by its environment variable).
+    """
+    kind = _WHAT_TO_KIND.get(what, "file")
+    if max_bytes == INPUT_LIMITS.get(kind, MAX_INPUT_BYTES):
+        max_bytes = None
+    return read_input_text(path, kind, max_bytes=max_bytes)
 
 
 # --------------------------------------------------------------------------- writing

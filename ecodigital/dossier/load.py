@@ -18,7 +18,7 @@ from ecodigital.dossier.items import ITEM_COLUMNS, normalise_items, ranges_frame
 from ecodigital.dossier.model import Dossier
 from ecodigital.dossier.uncertain import split_ranges
 from ecodigital.errors import InputError
-from ecodigital.fileio import confine, input_limit, read_input_text
+from ecodigital.fileio import INPUT_LIMITS, confine, read_input_text
 from ecodigital.yamlio import MAX_EXPANDED_NODES, load_yaml, suggest, where
 
 if TYPE_CHECKING:
@@ -34,8 +34,8 @@ __all__ = [
     "parse_dossier_yaml",
 ]
 
-#: Largest dossier YAML read (``ECODIGITAL_MAX_DOSSIER_MB`` raises it).
-MAX_DOSSIER_BYTES = input_limit("dossier")
+#: Largest dossier YAML read by default (``ECODIGITAL_MAX_DOSSIER_MB`` raises it).
+MAX_DOSSIER_BYTES = INPUT_LIMITS["dossier"]
 
 
 @dataclass

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ecodigital.errors import InputError
-from ecodigital.fileio import input_limit, read_input_text
+from ecodigital.fileio import INPUT_LIMITS, read_input_text
 from ecodigital.vocabulary import CRITERIA, CRITERION_UNITS, ITEM_KINDS, PHASES
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ TEXT_COLUMNS = ("source", "source_title", "source_url", "source_year", "licence"
 FACTOR_COLUMNS = ("id", "kind", "label", "basis", *NUMERIC_COLUMNS, *TEXT_COLUMNS)
 
 #: Largest factor file read (``ECODIGITAL_MAX_FACTORS_MB`` raises it).
-MAX_FACTOR_BYTES = input_limit("factors")
+MAX_FACTOR_BYTES = INPUT_LIMITS["factors"]
 
 
 @dataclass(frozen=True)
