@@ -85,10 +85,12 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from ecodigital.errors import EXIT_INTERNAL_ERROR, EXIT_INTERRUPTED, EcodigitalError
+        from ecodigital.fileio import run_scope
 
         args = ctx.meta.get("ecodigital.args", [])
         try:
-            return super().invoke(ctx)
+            with run_scope():  # the inputs this command reads, never overwritten
+                return super().invoke(ctx)
         except EcodigitalError as exc:
             _fail(exc.line(_chosen_lang(args)), exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
@@ -108,28 +110,36 @@ class _Group(click.Group):
 
 
 def _check_output(path: Path, force: bool, inputs: tuple[Path, ...] = ()) -> None:
-    """Refuse an output path that is an input, a folder or, without --force, a file."""
-    from ecodigital.errors import InputError
+    """Refuse an output that is an input, not a regular file or, without --force, a file."""
+    from ecodigital.fileio import check_output
 
-    resolved = path.resolve()
-    if any(resolved == Path(i).resolve() for i in inputs):
-        raise InputError(str(path), None, "is one of the input files", "choose another -o path")
-    if path.exists() and not force:
-        raise InputError(
-            str(path), None, "already exists", "choose another -o path or add --force to replace it"
-        )
-    if path.exists() and path.is_dir():
-        raise InputError(str(path), None, "is a folder", "give a file path to -o")
+    check_output(path, force, inputs)
 
 
 def _write_output(
     path: Path, text: str | bytes, force: bool, inputs: tuple[Path, ...] = ()
 ) -> None:
     """Write an output file atomically, never over an input or, without --force, a file."""
-    from ecodigital.fileio import write_atomic
+    from ecodigital.fileio import write_output
 
-    _check_output(path, force, inputs)
-    write_atomic(path, text)
+    write_output(path, text, force, inputs)
+
+
+def _allow_outside(ctx: click.Context, param: click.Parameter, value: tuple[Path, ...]) -> None:
+    from ecodigital.fileio import allow_outside
+
+    allow_outside(value)
+
+
+ALLOW_OUTSIDE_OPTION = click.option(
+    "--allow-outside",
+    type=click.Path(path_type=Path, file_okay=False),
+    multiple=True,
+    expose_value=False,
+    callback=_allow_outside,
+    help="Also read the dossier's measurement files in this folder (repeatable); "
+    "by default they must be in the dossier's folder.",
+)
 
 
 #: Inventories at least this large get a progress bar on a terminal.
@@ -231,6 +241,7 @@ def validate(dossier: Path, factors_path: Path | None) -> None:
 @DRAWS_OPTION
 @SEED_OPTION
 @click.option("--deterministic", is_flag=True, help="Point figures only, no ranges.")
+@ALLOW_OUTSIDE_OPTION
 @click.option("--drivers", is_flag=True, help="Rank the inputs that drive the result.")
 @click.option("--rows", is_flag=True, help="With --format json: add the long table.")
 @LANG_OPTION
@@ -364,6 +375,7 @@ def finance(
 @FORCE_OPTION
 @DRAWS_OPTION
 @SEED_OPTION
+@ALLOW_OUTSIDE_OPTION
 @click.option("--deterministic", is_flag=True, help="Point figures only, no ranges.")
 @LANG_OPTION
 def scenarios(
@@ -697,6 +709,7 @@ def measurements_summarize(
 @click.option("--force", is_flag=True, help="Replace the output file(s) if they exist.")
 @DRAWS_OPTION
 @SEED_OPTION
+@ALLOW_OUTSIDE_OPTION
 @click.option("--deterministic", is_flag=True, help="Point figures only, no ranges or drivers.")
 def note(
     dossier: Path,
@@ -873,6 +886,7 @@ _COMPARE_FORMATS = {
     help="Sort by a column, e.g. gwp_per_user_year_kgco2e; prefix - for descending.",
 )
 @click.option("--strict", is_flag=True, help="Stop at the first file that cannot be read (exit 2).")
+@ALLOW_OUTSIDE_OPTION
 @FORCE_OPTION
 @LANG_OPTION
 def compare(

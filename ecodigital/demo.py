@@ -40,7 +40,7 @@ def run_demo(
     from ecodigital.assessment import Options, run
     from ecodigital.assessment.validate import validate_dossier
     from ecodigital.errors import PdfUnavailable
-    from ecodigital.fileio import write_atomic
+    from ecodigital.fileio import write_output
     from ecodigital.report.build import prepare_note, render_note
     from ecodigital.report.table import assessment_table
 
@@ -69,7 +69,7 @@ def run_demo(
             yield f"   {exc.message(lang)}"
             continue
         for path, content in files.items():
-            write_atomic(path, content)
+            write_output(path, content, force=True)  # existence was checked above
             written.append(path)
     yield "3. note:"
     yield from (f"   {path}" for path in written)

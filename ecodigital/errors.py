@@ -117,8 +117,8 @@ class InputError(EcodigitalError):
         return self.message("en")
 
     def _fix_word(self, lang: str) -> str:
-        # Sentences still written as English text keep the English word beside them.
-        if isinstance(self.problem, str):
+        # A fix still written as English text keeps the English word beside it.
+        if isinstance(self.fix, str):
             return "Fix:"
         from ecodigital.i18n import text
 

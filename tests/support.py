@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ecodigital.dossier.load import ITEM_COLUMNS, _normalise_items
+from ecodigital.dossier.items import ITEM_COLUMNS
+from ecodigital.dossier.items import normalise_items as _normalise_items
 from ecodigital.factors.database import FACTOR_COLUMNS, NUMERIC_COLUMNS
 
 FRA_GRID = 0.0519

@@ -2,32 +2,48 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from ecodigital.errors import InputError
+from ecodigital.i18n import Msg, text
 
 __all__ = ["validate_dossier"]
+
+
+@dataclass(frozen=True)
+class _Problems(Msg):
+    """Several problems, one a line, worded in the language of the message."""
+
+    errors: tuple[InputError, ...] = ()
+
+    def render(self, lang: str) -> str:
+        lines = [error.message(lang) for error in self.errors]
+        return text("input.problems", lang, n=len(lines)) + "\n" + "\n".join(lines)
 
 
 def validate_dossier(path: Path, factors_path: Path | None = None) -> str:
     """A one-line summary of a valid dossier; raises :class:`InputError` otherwise.
 
     Unlike the other commands, which stop at the first problem, the error of an
-    invalid YAML dossier lists every field problem, one per line. The factor ids
-    the dossier names are checked against the reference dataset, with the rows
-    of ``factors_path`` layered over it.
+    invalid YAML dossier lists every field problem, one per line. The file is
+    read once, through the same strict reader and YAML loader as every command.
+    The factor ids the dossier names are checked against the reference dataset,
+    with the rows of ``factors_path`` layered over it.
     """
     from ecodigital.assessment.point import check_factor_ids
-    from ecodigital.dossier.load import load_dossier
+    from ecodigital.dossier.load import parse_dossier_text
     from ecodigital.factors.database import load_factors
+    from ecodigital.fileio import read_input_text
 
+    source = read_input_text(path, "dossier")
     try:
-        loaded = load_dossier(path)
-    except InputError as exc:
-        lines = _all_problems(path) or [str(exc)]
-        if len(lines) == 1:
+        loaded = parse_dossier_text(source, Path(path))
+    except InputError:
+        problems = _all_problems(source, Path(path))
+        if len(problems) <= 1:
             raise
-        raise InputError(None, None, f"{len(lines)} problems:\n" + "\n".join(lines)) from None
+        raise InputError(None, None, _Problems("input.problems", errors=tuple(problems))) from None
     check_factor_ids(loaded, load_factors(factors_path))
     items = loaded.items
     quantity = int(items["quantity"].sum()) if len(items) else 0
@@ -40,22 +56,19 @@ def validate_dossier(path: Path, factors_path: Path | None = None) -> str:
     )
 
 
-def _all_problems(path: Path) -> list[str]:
-    """Every pydantic problem of a dossier whose YAML parses (empty otherwise)."""
-    import yaml
+def _all_problems(source: str, path: Path) -> list[InputError]:
+    """Every pydantic problem of a dossier whose YAML loads (empty otherwise)."""
     from pydantic import ValidationError
 
-    from ecodigital.dossier.load import MAX_DOSSIER_BYTES, validation_messages
+    from ecodigital.dossier.load import parse_dossier_yaml
     from ecodigital.dossier.model import Dossier
-    from ecodigital.fileio import read_text_limited
+    from ecodigital.dossier.wording import validation_errors
 
     try:
-        text = read_text_limited(path, max_bytes=MAX_DOSSIER_BYTES, what="dossier")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        raw, root = parse_dossier_yaml(source, path)
         Dossier.model_validate(raw)
     except ValidationError as exc:
-        return validation_messages(exc, path, raw, root)
-    except (InputError, yaml.YAMLError):
+        return validation_errors(exc, path, raw, root)
+    except InputError:
         return []
     return []

@@ -87,8 +87,21 @@ FactorId = Annotated[
 Text = Annotated[str, StringConstraints(max_length=10_000)]
 
 
+#: Largest values of the open-ended fields (``docs/limits.md``): within them no
+#: product the engine forms can overflow a float (a test runs it at the bounds).
+MAX_QUANTITY = 1e9
+MAX_USERS_PER_YEAR = 1e10
+MAX_GB_PER_YEAR = 1e12
+MAX_CUSTOM_POWER_W = 1e7
+MAX_KWH = 1e12
+MAX_KGCO2E = 1e12
+#: Shortest life (about four days): manufacturing is divided by it.
+MIN_LIFETIME_YEARS = 0.01
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # inf and nan (``.inf``, ``.nan``, or 1e400 in YAML) are refused in every float field
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class Beneficiary(_Strict):
@@ -113,11 +126,11 @@ class Project(_Strict):
     horizon_years: int = Field(
         5, ge=1, le=30, description="Assessment period in years; at least duration_years."
     )
-    users_per_year: list[Annotated[float, Field(ge=0)]] = Field(
+    users_per_year: list[Annotated[float, Field(ge=0, le=MAX_USERS_PER_YEAR)]] = Field(
         description="Users of the service for each horizon year (RCR 11 basis); one value a year."
     )
     institutions: int | None = Field(
-        None, ge=0, description="Public institutions supported (RCO 14)."
+        None, ge=0, le=1_000_000, description="Public institutions supported (RCO 14)."
     )
     description: Text | None = None
 
@@ -138,16 +151,16 @@ class Project(_Strict):
 
 class _ItemBase(_Strict):
     id: Slug
-    quantity: Annotated[float, at.Gt(0)] | Range = Field(
-        1, description="How many such items (> 0)."
+    quantity: Annotated[float, at.Gt(0), at.Le(MAX_QUANTITY)] | Range = Field(
+        1, description="How many such items (> 0, at most 10^9)."
     )
     allocation: Annotated[float, at.Ge(0), at.Le(1)] | Range = Field(
         1,
         description="Share of the item attributable to the project (0..1): time share x "
         "resource share, as in SCI. Multiplies every phase.",
     )
-    lifetime_years: Annotated[float, at.Gt(0), at.Le(50)] | Range | None = Field(
-        None, description="Expected life; default from the factor row."
+    lifetime_years: Annotated[float, at.Ge(MIN_LIFETIME_YEARS), at.Le(50)] | Range | None = Field(
+        None, description="Expected life, years (0.01 to 50); default from the factor row."
     )
     location: Country | None = Field(
         None, description="Grid of the use phase; default project.country."
@@ -244,8 +257,8 @@ class NetworkItem(_ItemBase):
     """Data transferred over fixed or mobile networks."""
 
     kind: Literal["network"]
-    gb_per_year: Annotated[float, at.Ge(0)] | Range = Field(
-        description="Data transferred a year, GB."
+    gb_per_year: Annotated[float, at.Ge(0), at.Le(MAX_GB_PER_YEAR)] | Range = Field(
+        description="Data transferred a year, GB (at most 10^12)."
     )
     access: Literal["fixed", "mobile"] = Field("fixed", description="Access network.")
 
@@ -256,7 +269,7 @@ class CustomItem(_ItemBase):
     kind: Literal["custom"]
     factor: FactorId = Field(description="Factor id (required for custom items).")
     tier: Literal[TIERS] = Field(description="Tier the item belongs to.")  # type: ignore[valid-type]
-    power_w: Annotated[float, at.Ge(0)] | Range | None = Field(
+    power_w: Annotated[float, at.Ge(0), at.Le(MAX_CUSTOM_POWER_W)] | Range | None = Field(
         None, description="Average power, W (device factors)."
     )
     hours_per_year: Annotated[float, at.Ge(0), at.Le(HOURS_PER_LEAP_YEAR)] | Range | None = None
@@ -298,13 +311,17 @@ class MeasurementSummary(_Strict):
     the results from the note alone.
     """
 
-    energy_kwh_per_unit: float = Field(ge=0, description="Measured kWh per run or per hour.")
+    energy_kwh_per_unit: float = Field(
+        ge=0, le=MAX_KWH, description="Measured kWh per run or per hour."
+    )
     quality: Literal["measured", "estimated-by-codecarbon"]
     pue_included: bool = False
-    runs: int = Field(ge=1)
-    duration_h: float = Field(ge=0)
-    energy_kwh: float = Field(ge=0, description="Energy of all runs, kWh.")
-    emissions_kgco2e: float = Field(ge=0, description="CodeCarbon's emissions of all runs.")
+    runs: int = Field(ge=1, le=1_000_000_000)
+    duration_h: float = Field(ge=0, le=1e9)
+    energy_kwh: float = Field(ge=0, le=MAX_KWH, description="Energy of all runs, kWh.")
+    emissions_kgco2e: float = Field(
+        ge=0, le=MAX_KGCO2E, description="CodeCarbon's emissions of all runs."
+    )
     cpu_methods: list[Annotated[str, StringConstraints(max_length=100)]] = Field(
         default_factory=list, max_length=20
     )
@@ -418,7 +435,10 @@ class Lever(_Strict):
     tier: Literal[TIERS] | None = Field(None, description="Tier it acts on.")  # type: ignore[valid-type]
     phase: Literal[PHASES] | None = Field(None, description="Phase it acts on.")  # type: ignore[valid-type]
     expected_gwp_kgco2e: float | None = Field(
-        None, ge=0, description="Expected reduction over the horizon, kgCO2e (an estimate)."
+        None,
+        ge=0,
+        le=MAX_KGCO2E,
+        description="Expected reduction over the horizon, kgCO2e (an estimate).",
     )
     indicator: ShortText | None = Field(None, description="How progress is followed.")
     due: date | None = Field(None, description="Date it is in place (YYYY-MM-DD).")
@@ -429,6 +449,7 @@ class Dossier(_Strict):
 
     model_config = ConfigDict(
         extra="forbid",
+        allow_inf_nan=False,
         title="ecodigital dossier (ecodigital/1)",
         json_schema_extra={"$id": "https://ecodigital.eu/schema/ecodigital-1.json"},
     )

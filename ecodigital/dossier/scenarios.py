@@ -6,11 +6,11 @@ field path (``scenarios[0].changes[1].set.lifetim_years``) and the fix.
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
 from ecodigital.dossier.uncertain import RANGE_FIELDS, Range, check_range_bounds
 from ecodigital.errors import InputError
+from ecodigital.i18n import Msg
 
 if TYPE_CHECKING:
     from ecodigital.dossier.load import LoadedDossier
@@ -29,7 +29,8 @@ def scenario_changes(loaded: LoadedDossier, index: int) -> list[Change]:
     import numpy as np
     from pydantic import TypeAdapter, ValidationError
 
-    from ecodigital.dossier.load import _MODEL_BY_KIND, _describe
+    from ecodigital.dossier.items import MODEL_BY_KIND
+    from ecodigital.dossier.wording import describe
     from ecodigital.engine.scenarios import Change
 
     scenario = loaded.model.scenarios[index]
@@ -80,7 +81,7 @@ def scenario_changes(loaded: LoadedDossier, index: int) -> list[Change]:
                 raise _error(loaded, where, "is not an item column")
             checked: Any = None
             for kind in dict.fromkeys(kinds[rows]):
-                info = _MODEL_BY_KIND[kind].model_fields.get(name)
+                info = MODEL_BY_KIND[kind].model_fields.get(name)
                 if info is None:
                     raise _error(
                         loaded,
@@ -95,7 +96,7 @@ def scenario_changes(loaded: LoadedDossier, index: int) -> list[Change]:
                     if isinstance(checked, Range):
                         check_range_bounds(checked, info)
                 except ValidationError as exc:
-                    problem, fix = _describe(exc.errors()[0], None, where)
+                    problem, fix = describe(exc.errors()[0], None, where)
                     raise _error(loaded, where, problem, fix) from None
                 except ValueError as exc:
                     raise _error(loaded, where, str(exc)) from None
@@ -112,22 +113,20 @@ def _mode(spec: Range) -> float:
 
 
 def _error(
-    loaded: LoadedDossier, loc: tuple[str | int, ...], problem: str, fix: str | None = None
+    loaded: LoadedDossier,
+    loc: tuple[str | int, ...],
+    problem: str | Msg,
+    fix: str | Msg | None = None,
 ) -> InputError:
-    import yaml
+    from ecodigital.dossier.wording import format_loc
 
-    from ecodigital.dossier.load import _format_loc, _where
-
-    try:
-        root = yaml.compose(loaded.path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, yaml.YAMLError):  # pragma: no cover - the file was just read
-        root = None
-    return InputError(_where(loaded.path, root, loc), _format_loc(loc), problem, fix)
+    return InputError(loaded.where(loc), format_loc(loc), problem, fix)
 
 
 def _suggest(value: str, choices: Any) -> str:
-    matches = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{matches[0]}"?)' if matches else ""
+    from ecodigital.yamlio import suggest
+
+    return suggest(value, choices)
 
 
 def _show_match(match: dict[str, Any]) -> str:

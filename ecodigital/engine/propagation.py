@@ -52,12 +52,15 @@ __all__ = [
     "DEFAULT_GRID_SPREAD",
     "DEFAULT_PARAMETER_SPREADS",
     "DEFAULT_SEED",
+    "MAX_DRAWS_BYTES",
     "Z95",
     "Plan",
     "Propagation",
     "Spreads",
     "Sums",
     "UncertainInput",
+    "check_draws_memory",
+    "draws_memory_bytes",
     "evaluate",
     "lognormal_parameters",
     "make_plan",
@@ -586,6 +589,51 @@ def percentile_value(spec: UncertainInput, u: float) -> float:
     return float(transform(shape, spec.low, spec.high, spec.mode, z, u))
 
 
+# --------------------------------------------------------------------------- memory
+
+#: Memory the Monte Carlo arrays of one run may take (``docs/limits.md``).
+MAX_DRAWS_BYTES: Final = 4_000_000_000
+_GB: Final = 1e9
+
+
+def draws_memory_bytes(plan: Plan, draws: int) -> int:
+    """An upper estimate of the memory ``draws`` draws of ``plan`` take, in bytes.
+
+    Per draw, in float64: the cube and its sorted copy for the percentiles
+    (2 x tiers x horizon x 16 cells), the inputs' draws and their ranks for
+    the drivers (3 x inputs), and one chunk of the largest item's components
+    with its working copies (4 x components x 16).
+    """
+    horizon = plan.active.shape[1]
+    n_pc = len(PHASES) * len(CRITERIA)
+    cube = len(TIERS) * horizon * n_pc
+    inputs = len(plan.shared) + len(plan.range_inputs)
+    largest = int(np.bincount(plan.comp_item).max()) if len(plan.comp_item) else 0
+    per_draw = 8 * (2 * cube + 3 * inputs + 4 * largest * n_pc)
+    return int(draws * per_draw + 8 * _CHUNK_VALUES)
+
+
+def check_draws_memory(plan: Plan, draws: int) -> None:
+    """Refuse ``draws`` whose arrays would pass :data:`MAX_DRAWS_BYTES`; say how many fit."""
+    need = draws_memory_bytes(plan, draws)
+    if need <= MAX_DRAWS_BYTES:
+        return
+    from ecodigital.errors import InputError
+    from ecodigital.i18n import Msg
+
+    per_draw = max((need - 8 * _CHUNK_VALUES) // draws, 1)
+    most = max(1, (MAX_DRAWS_BYTES - 8 * _CHUNK_VALUES) // per_draw)
+    raise InputError(
+        None,
+        "--draws",
+        Msg(
+            "input.draws_memory",
+            {"draws": draws, "need": need / _GB, "limit": MAX_DRAWS_BYTES / _GB},
+        ),
+        Msg("input.draws_memory_fix", {"max": most}),
+    )
+
+
 # --------------------------------------------------------------------------- entry points
 
 
@@ -616,6 +664,7 @@ def propagate(
     if draws < 1:
         raise ValueError("draws must be at least 1")
     plan = make_plan(result, items, factors, grid, ranges, spreads or Spreads())
+    check_draws_memory(plan, draws)
     shared = _sample_shared(plan, draws, seed)
     ranked = len(plan.range_inputs) <= MAX_RANKED_ITEM_INPUTS
     kept = np.empty((draws, len(plan.range_inputs))) if ranked else None

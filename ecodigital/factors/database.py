@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ecodigital.errors import InputError
-from ecodigital.fileio import read_text_limited
+from ecodigital.fileio import INPUT_LIMITS, read_input_text
 from ecodigital.vocabulary import CRITERIA, CRITERION_UNITS, ITEM_KINDS, PHASES
 
 if TYPE_CHECKING:
@@ -64,8 +64,8 @@ NUMERIC_COLUMNS = (*IMPACT_COLUMNS, *PARAMETER_COLUMNS)
 TEXT_COLUMNS = ("source", "source_title", "source_url", "source_year", "licence", "notes")
 FACTOR_COLUMNS = ("id", "kind", "label", "basis", *NUMERIC_COLUMNS, *TEXT_COLUMNS)
 
-#: Largest factor file read.
-MAX_FACTOR_BYTES = 20 * 1024 * 1024
+#: Largest factor file read (``ECODIGITAL_MAX_FACTORS_MB`` raises it).
+MAX_FACTOR_BYTES = INPUT_LIMITS["factors"]
 
 
 @dataclass(frozen=True)
@@ -108,11 +108,11 @@ def reference_data_dir() -> Path:
 
 @lru_cache(maxsize=4)
 def _cached_reference(folder: str) -> FactorTable:
-    import yaml
+    from ecodigital.yamlio import read_yaml
 
     root = Path(folder)
     manifest_path = root / "manifest.yaml"
-    manifest = yaml.safe_load(read_text_limited(manifest_path, what="factor manifest"))
+    manifest = read_yaml(manifest_path, "manifest").data
     frames = []
     for name in manifest["files"]:
         frames.append(_read_factor_csv(root / name, full_header=True))
@@ -242,11 +242,53 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
+#: Bounds of a factor row's numbers (``docs/limits.md``): ``(low, low included, high)``.
+#: Within them the engine cannot overflow, nor divide by a zero lifetime.
+MAX_IMPACT_PER_UNIT = 1e9
+NUMBER_BOUNDS: dict[str, tuple[float, bool, float]] = {
+    **{column: (0.0, True, MAX_IMPACT_PER_UNIT) for column in IMPACT_COLUMNS},
+    "lifetime_years": (0.01, True, 50.0),
+    "power_w": (0.0, True, 1e7),
+    "hours_per_day": (0.0, True, 24.0),
+    "days_per_year": (0.0, True, 366.0),
+    "hours_per_year": (0.0, True, 8784.0),
+    "pue": (1.0, True, 5.0),
+    "uncertainty_low": (0.0, False, 1.0),
+    "uncertainty_high": (1.0, True, 1000.0),
+}
+
+
+def _check_bounds(path: Path, column: str, cells: pd.Series, numbers: pd.Series) -> None:
+    """Non-finite numbers and numbers outside :data:`NUMBER_BOUNDS`, with their cell."""
+    import numpy as np
+
+    from ecodigital.i18n import Msg
+
+    values = numbers.to_numpy(dtype=float)
+    low, inclusive, high = NUMBER_BOUNDS[column]
+    with np.errstate(invalid="ignore"):
+        infinite = np.isinf(values)
+        outside = ~infinite & ((values < low if inclusive else values <= low) | (values > high))
+    for bad, problem in ((infinite, "input.value.not_finite"), (outside, "input.factor_bound")):
+        if bad.any():
+            row = int(bad.nonzero()[0][0])
+            words = "input.value.words.greater_than" + ("_equal" if inclusive else "")
+            raise InputError(
+                str(path),
+                f"row {row + 2}, column {column!r}",
+                Msg(
+                    problem,
+                    {"value": cells.iat[row], "low": low, "high": high, "words": Msg(words)},
+                ),
+                Msg("input.factor_bound_fix"),
+            )
+
+
 def _read_factor_csv(path: Path, *, full_header: bool) -> pd.DataFrame:
     """Read one factor CSV, check its header and cells, index it by id."""
     import pandas as pd
 
-    text = read_text_limited(path, max_bytes=MAX_FACTOR_BYTES, what="factor file")
+    text = read_input_text(path, "factors")
     if not text.strip():
         raise InputError(str(path), None, "is empty", "add a header row starting with id")
     try:
@@ -288,6 +330,7 @@ def _read_factor_csv(path: Path, *, full_header: bool) -> pd.DataFrame:
             raise InputError(
                 str(path), f"row {row + 2}, column {column!r}", "is negative", "factors are >= 0"
             )
+        _check_bounds(path, column, raw[column], numbers)
         raw[column] = numbers
     for column, allowed in (("basis", BASES), ("kind", FACTOR_KINDS)):
         if column in raw.columns:

@@ -23,6 +23,7 @@ from ecodigital.finance.model import (
     FieldProblem,
     parse_amount,
 )
+from ecodigital.i18n import Msg
 from ecodigital.vocabulary import BENEFICIARY_TYPES
 
 if TYPE_CHECKING:
@@ -41,8 +42,6 @@ __all__ = [
 RULES_FORMAT: Final = "ecodigital-finance-rules/1"
 #: File name of the default rules (in ``ecodigital/finance/rules/``).
 DEFAULT_RULES: Final = "feder-bfc-2021-2027-e-gouvernement.yaml"
-#: Largest rules file read.
-MAX_RULES_BYTES: Final = 1024 * 1024
 
 #: When VAT is an eligible cost: only when the beneficiary cannot recover it,
 #: never, or always (even when recovered).
@@ -230,7 +229,7 @@ def shipped_rules() -> list[str]:
 
 def load_rules(path: Path | None = None) -> Rules:
     """The rules in ``path``, or the default rules shipped with ecodigital."""
-    from ecodigital.fileio import read_text_limited
+    from ecodigital.fileio import read_input_text
 
     if path is None:
         from importlib import resources
@@ -240,31 +239,17 @@ def load_rules(path: Path | None = None) -> Rules:
         )
         return parse_rules_text(text, Path(DEFAULT_RULES))
     path = Path(path)
-    text = read_text_limited(path, max_bytes=MAX_RULES_BYTES, what="rules file")
-    return parse_rules_text(text, path)
+    return parse_rules_text(read_input_text(path, "rules"), path)
 
 
 def parse_rules_text(text: str, path: Path) -> Rules:
     """Validate the rules ``text``; ``path`` names it in errors."""
-    import yaml
     from pydantic import ValidationError
 
-    from ecodigital.dossier.load import _where
+    from ecodigital.yamlio import load_yaml, where
 
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise InputError(
-            where,
-            None,
-            f"YAML syntax error: {exc.problem or 'invalid YAML'}",
-            "check the indentation and quoting on that line or the one before",
-        ) from None
-    except yaml.YAMLError as exc:
-        raise InputError(str(path), None, f"YAML error: {exc}") from None
+    document = load_yaml(text, path)
+    raw, root = document.data, document.root
     if not isinstance(raw, dict):
         raise InputError(
             str(path),
@@ -274,7 +259,7 @@ def parse_rules_text(text: str, path: Path) -> Rules:
         )
     if raw.get("format") != RULES_FORMAT:
         raise InputError(
-            _where(path, root, ("format",)),
+            where(path, root, ("format",)),
             "format",
             f"unsupported format {raw.get('format')!r}" if "format" in raw else "is required",
             f'write "format: {RULES_FORMAT}" at the top of the rules file',
@@ -286,7 +271,8 @@ def parse_rules_text(text: str, path: Path) -> Rules:
 
 
 def _rules_error(exc: ValidationError, path: Path, raw: dict[str, Any], root: Any) -> InputError:
-    from ecodigital.dossier.load import _describe, _format_loc, _suggest, _where
+    from ecodigital.dossier.wording import describe, format_loc
+    from ecodigital.yamlio import suggest, where
 
     errors = exc.errors()
     # A misspelt key also makes the right key "missing": report the misspelling.
@@ -295,14 +281,13 @@ def _rules_error(exc: ValidationError, path: Path, raw: dict[str, Any], root: An
     if error["type"] == "extra_forbidden":
         allowed = _rules_keys(loc[:-1])
         name = str(loc[-1])
-        problem: str = f'unknown key "{name}"{_suggest(name, allowed)}'
-        fix: str | None = "remove it or correct its name (see docs/finance.md)"
+        problem: str | Msg = f'unknown key "{name}"{suggest(name, allowed)}'
+        fix: str | Msg | None = "remove it or correct its name (see docs/finance.md)"
     else:
-        problem, fix = _describe(error, None, loc)
+        problem, fix = describe(error, None, loc)
     if len(errors) > 1:
-        more = len(errors) - 1
-        problem = f"{problem} (and {more} more problem{'s' if more > 1 else ''})"
-    return InputError(_where(path, root, loc), _format_loc(loc) or "(rules)", problem, fix)
+        problem = Msg("input.and_more_rules", {"problem": problem, "n": len(errors) - 1})
+    return InputError(where(path, root, loc), format_loc(loc) or "(rules)", problem, fix)
 
 
 def _rules_keys(loc: tuple[str | int, ...]) -> list[str]:

@@ -56,7 +56,12 @@ class Msg:
     params: Mapping[str, object] = field(default_factory=dict)
 
     def render(self, lang: str) -> str:
-        return text(self.key, lang, **self.params)
+        """The sentence in ``lang`` (parameters that are a ``Msg`` are put in words first)."""
+        params = {
+            name: value.render(lang) if isinstance(value, Msg) else value
+            for name, value in self.params.items()
+        }
+        return text(self.key, lang, **params)
 
 
 def _flatten(tree: Mapping[str, Any], prefix: str, out: dict[str, Any]) -> None:

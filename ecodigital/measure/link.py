@@ -14,6 +14,7 @@ from hardware; otherwise it is ``estimated-by-codecarbon``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 __all__ = ["MeasuredItem", "measured_items", "override_frame"]
 
 SECONDS_PER_HOUR = 3600.0
+#: A CodeCarbon run id (a UUID), as it may appear in a sidecar's file name.
+_SAFE_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
 
 @dataclass
@@ -125,11 +128,16 @@ def override_frame(items: list[MeasuredItem]) -> pd.DataFrame:
 
 
 def _resolve(loaded: LoadedDossier, index: int, position: int, name: str) -> Path:
-    path = (loaded.path.parent / name).resolve()
+    """A measurement file named by the dossier: inside its folder (or ``--allow-outside``)."""
+    from ecodigital.fileio import confine
+
+    where = _where(loaded, ("measurements", index, "files", position))
+    field_name = f"measurements[{index}].files[{position}]"
+    path = confine(loaded.path.parent, name, where=where, field_name=field_name)
     if not path.exists():
         raise InputError(
-            _where(loaded, ("measurements", index, "files")),
-            f"measurements[{index}].files[{position}]",
+            where,
+            field_name,
             f'"{name}" not found (looked for {path})',
             "give a path relative to the dossier",
         )
@@ -216,8 +224,8 @@ def _measured_item(
 
 
 def _sidecar_of(csv_path: Path, run_id: object) -> dict[str, Any] | None:
-    if not isinstance(run_id, str) or not run_id:
-        return None
+    if not isinstance(run_id, str) or not run_id or not _SAFE_RUN_ID.fullmatch(run_id):
+        return None  # a run id that is not a plain name never leads out of the folder
     path = sidecar_path(csv_path, run_id)
     return read_sidecar(path) if path.is_file() else None
 
@@ -249,14 +257,5 @@ def _pue_included(
 
 
 def _where(loaded: LoadedDossier, loc: tuple[str | int, ...]) -> str:
-    """``dossier:line`` of a field, found again in the YAML text (only on errors)."""
-    try:
-        import yaml
-
-        from ecodigital.dossier.load import _where as where_in_yaml
-        from ecodigital.fileio import read_text_limited
-
-        root = yaml.compose(read_text_limited(loaded.path), Loader=yaml.SafeLoader)
-        return where_in_yaml(loaded.path, root, loc)
-    except Exception:
-        return str(loaded.path)
+    """``dossier:line`` of a field, found again in the dossier's YAML (only on errors)."""
+    return loaded.where(loc)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from ecodigital.errors import InputError
+from ecodigital.fileio import INPUT_LIMITS
 from ecodigital.notices import Notice
 
 if TYPE_CHECKING:
@@ -37,8 +38,9 @@ __all__ = [
     "resolve_csv_path",
 ]
 
-#: Largest CSV read (a million CodeCarbon 3.x rows take about 420 MB).
-MAX_CSV_BYTES: Final = 1024 * 1024 * 1024
+#: Largest CSV read by default (a million CodeCarbon 3.x rows take about 420 MB);
+#: ``ECODIGITAL_MAX_MEASUREMENT_MB`` raises it.
+MAX_CSV_BYTES: Final = INPUT_LIMITS["measurement"]
 REQUIRED_COLUMNS: Final = ("duration", "emissions", "energy_consumed")
 #: Text columns read, as categories (few distinct values) except the run id.
 _CATEGORY_COLUMNS: Final = (
@@ -65,6 +67,10 @@ RUN_COLUMNS: Final = (
     "codecarbon_version", "tracking_mode", "pue",
 )  # fmt: skip
 _HEAD_BYTES: Final = 64 * 1024
+#: Bounds of one run's row (``docs/limits.md``): ten years, and 10^9 kWh or kgCO2e.
+MAX_RUN_SECONDS: Final = 10 * 366 * 24 * 3600.0
+MAX_RUN_KWH: Final = 1e9
+MAX_RUN_KGCO2E: Final = 1e9
 
 
 @dataclass
@@ -105,16 +111,21 @@ def read_emissions_files(paths: list[Path]) -> Runs:
     return Runs(frame, [w for p in parts for w in p.warnings], [f for p in parts for f in p.files])
 
 
-def read_emissions_csv(path: Path, *, max_bytes: int = MAX_CSV_BYTES) -> Runs:
+def read_emissions_csv(path: Path, *, max_bytes: int | None = None) -> Runs:
     """Read one CodeCarbon CSV (2.x or 3.x, UTF-8 with or without BOM) into runs."""
+
+    from ecodigital.fileio import read_input_bytes
 
     path = resolve_csv_path(Path(path))
     name = str(path)
-    header = _read_header(path, max_bytes)
+    data = read_input_bytes(path, "measurement", max_bytes=max_bytes)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    header = _read_header(name, data)
     columns = [c.strip() for c in header.split(",")]
     _check_columns(name, columns)
     wanted = [c for c in columns if c in _TEXT_COLUMNS or c in _NUMBER_COLUMNS]
-    raw, bad_lines = _parse(path, columns, wanted)
+    raw, bad_lines = _parse(name, data, columns, wanted)
     if raw.empty and not bad_lines:
         raise InputError(
             name,
@@ -149,7 +160,9 @@ def read_emissions_csv(path: Path, *, max_bytes: int = MAX_CSV_BYTES) -> Runs:
 PARALLEL_BYTES: Final = 64 * 1024 * 1024
 
 
-def _parse(path: Path, columns: list[str], wanted: list[str]) -> tuple[pd.DataFrame, int]:
+def _parse(
+    name: str, data: bytes, columns: list[str], wanted: list[str]
+) -> tuple[pd.DataFrame, int]:
     """The wanted columns, and the count of lines pandas skipped as malformed.
 
     Only the wanted columns are parsed (the speed of ``summarize`` on big files
@@ -159,15 +172,14 @@ def _parse(path: Path, columns: list[str], wanted: list[str]) -> tuple[pd.DataFr
     """
     import pandas as pd
 
-    name = str(path)
     with py_warnings.catch_warnings(record=True) as caught:
         py_warnings.simplefilter("always", pd.errors.ParserWarning)
         try:
             raw = None
-            if path.stat().st_size > PARALLEL_BYTES:
-                raw = _parse_in_chunks(path, columns, wanted)
+            if len(data) > PARALLEL_BYTES:
+                raw = _parse_in_chunks(data, columns, wanted)
             if raw is None:
-                raw = pd.read_csv(path, encoding="utf-8-sig", **_csv_options(wanted))
+                raw = pd.read_csv(io.BytesIO(data), encoding="utf-8", **_csv_options(wanted))
         except UnicodeDecodeError as exc:
             raise InputError(
                 name, None, f"is not UTF-8 text (byte {exc.start})", "give CodeCarbon's CSV file"
@@ -192,7 +204,7 @@ def _csv_options(wanted: list[str]) -> dict[str, Any]:
     }
 
 
-def _parse_in_chunks(path: Path, columns: list[str], wanted: list[str]) -> pd.DataFrame | None:
+def _parse_in_chunks(data: bytes, columns: list[str], wanted: list[str]) -> pd.DataFrame | None:
     """Parse a big file in one chunk per CPU (at most 4), split at line ends.
 
     Returns None when a chunk does not parse on its own (a quoted field holding
@@ -204,7 +216,6 @@ def _parse_in_chunks(path: Path, columns: list[str], wanted: list[str]) -> pd.Da
     import pandas as pd
     from pandas.api.types import union_categoricals
 
-    data = path.read_bytes()
     start = data.index(b"\n") + 1  # after the header line
     workers = max(1, min(4, os.cpu_count() or 1))
     cuts = [start]
@@ -233,25 +244,9 @@ def _parse_in_chunks(path: Path, columns: list[str], wanted: list[str]) -> pd.Da
     return frame
 
 
-def _read_header(path: Path, max_bytes: int) -> str:
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            head = handle.read(_HEAD_BYTES)
-    except FileNotFoundError:
-        raise InputError(name, None, "not found", "check the path") from None
-    except OSError as exc:
-        raise InputError(name, None, f"cannot be read: {exc.strerror}") from None
-    if size > max_bytes:
-        raise InputError(
-            name,
-            None,
-            f"is {size:,} bytes, more than the limit of {max_bytes:,}",
-            "split the file, or check that it is the right one",
-        )
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:]
+def _read_header(name: str, data: bytes) -> str:
+    """The first line of the file (read already, within its size limit)."""
+    head = data[:_HEAD_BYTES]
     if not head.strip():
         raise InputError(
             name,
@@ -331,6 +326,12 @@ def _clean_rows(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[tuple[
             (int(not_number.sum()), "their duration, emissions or energy_consumed is not a number")
         )
         keep &= ~not_number
+    not_finite = keep & ~np.isfinite(frame[list(REQUIRED_COLUMNS)].to_numpy()).all(axis=1)
+    if not_finite.any():
+        skipped.append(
+            (int(not_finite.sum()), "their duration, emissions or energy_consumed is infinite")
+        )
+        keep &= ~not_finite
     duration = frame["duration"].to_numpy()
     not_positive = keep & (duration <= 0)
     if not_positive.any():
@@ -341,6 +342,20 @@ def _clean_rows(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[tuple[
     if negative.any():
         skipped.append((int(negative.sum()), "their energy or emissions is negative"))
         keep &= ~negative
+    too_large = keep & (
+        (duration > MAX_RUN_SECONDS)
+        | (energy > MAX_RUN_KWH)
+        | (frame["emissions"].to_numpy() > MAX_RUN_KGCO2E)
+    )
+    if too_large.any():
+        skipped.append(
+            (
+                int(too_large.sum()),
+                f"their duration, energy or emissions is beyond the bounds of a run "
+                f"({MAX_RUN_SECONDS:.0e} s, {MAX_RUN_KWH:.0e} kWh, {MAX_RUN_KGCO2E:.0e} kgCO2e)",
+            )
+        )
+        keep &= ~too_large
     frame = frame.loc[keep].rename(columns=_RENAMES)
     for column in RUN_COLUMNS[1:]:
         if column not in frame.columns:

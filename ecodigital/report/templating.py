@@ -6,6 +6,12 @@ context it is given and nothing else (no attribute tricks, no mutation). The
 dossier's text is only ever data in that context, never template source, so a
 project called ``{{ 7*7 }}`` is printed as written.
 
+Templates are read as inputs of the run (regular files, 1 MB at most, never
+overwritten by the note), names cannot leave their folder, and a template
+that extends, includes or imports itself, directly or through others, is a
+template error. The PDF renderer then fetches nothing but ``data:`` URIs and
+the bundled files (:mod:`ecodigital.report.pdf`).
+
 HTML templates autoescape. Markdown templates escape every printed value with
 :func:`escape_markdown` (Jinja's ``finalize`` hook), so Markdown syntax comes
 only from the template itself.
@@ -17,6 +23,9 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
+
+from ecodigital.errors import InputError
+from ecodigital.i18n import Msg
 
 __all__ = ["MarkdownSafe", "escape_markdown", "note_environment"]
 
@@ -57,15 +66,107 @@ def _escape_list_marker(match: re.Match[str]) -> str:
     return f"{indent}\\{marker}{rest}"
 
 
+class _CheckedLoader:
+    """Templates read through :func:`ecodigital.fileio.read_input_text`, extends cycles refused.
+
+    Each folder is searched in order (user folders first, then the bundled
+    one). A template name may not leave its folder, each file is read as an
+    input of the run (a regular file, 1 MB at most), and a template whose
+    ``extends``, ``include`` or ``import`` chain comes back to itself is a
+    template error, not an endless recursion.
+    """
+
+    def __init__(self, folders: Sequence[str]) -> None:
+        self.folders = list(folders)
+        self._references: dict[str, tuple[str, ...]] = {}
+
+    def source(self, environment: Any, name: str) -> tuple[str, str, Any]:
+        import os
+
+        from jinja2 import TemplateNotFound
+        from jinja2.loaders import split_template_path
+
+        from ecodigital.fileio import read_input_text
+
+        pieces = split_template_path(name)  # refuses "..": no name leaves its folder
+        for folder in self.folders:
+            path = os.path.join(folder, *pieces)
+            if not os.path.lexists(path):
+                continue  # a FIFO or a folder of that name is refused by the reader
+            text = read_input_text(path, "template")
+            mtime = os.path.getmtime(path)
+            if name.endswith(".j2"):  # templates (not note.css) may refer to others
+                self._remember(environment, name, text)
+            return text, path, lambda path=path, mtime=mtime: os.path.getmtime(path) == mtime
+        raise TemplateNotFound(name)
+
+    def _remember(self, environment: Any, name: str, text: str) -> None:
+        from jinja2.meta import find_referenced_templates
+
+        if name in self._references:
+            return
+        names = tuple(find_referenced_templates(environment.parse(text)))
+        if None in names:
+            raise InputError(
+                self._where(name), None, Msg("input.template_dynamic"), Msg("input.template_fix")
+            )
+        self._references[name] = tuple(str(n) for n in names)
+        for child in self._references[name]:
+            if child not in self._references:
+                environment.loader.get_source(environment, child)  # reads and remembers it
+        self._check_cycle(name)
+
+    def _where(self, name: str) -> str:
+        import os
+
+        return next(
+            (
+                os.path.join(folder, name)
+                for folder in self.folders
+                if os.path.lexists(os.path.join(folder, name))
+            ),
+            name,
+        )
+
+    def _check_cycle(self, start: str) -> None:
+        path = [start]
+        seen: set[str] = set()
+
+        def visit(name: str) -> None:
+            for child in self._references.get(name, ()):
+                if child == start or child in path:
+                    chain = " -> ".join([*path, child])
+                    raise InputError(
+                        self._where(start),
+                        None,
+                        Msg("input.template_cycle", {"chain": chain}),
+                        Msg("input.template_fix"),
+                    )
+                if child in seen:
+                    continue
+                seen.add(child)
+                path.append(child)
+                visit(child)
+                path.pop()
+
+        visit(start)
+
+
 def note_environment(kind: str, template_dirs: Sequence[Path] = ()) -> Any:
     """The environment for ``kind`` ("html" or "md") templates; user folders come first."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2 import BaseLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     from ecodigital.resources import data_dir
 
     folders = [str(Path(d)) for d in template_dirs] + [str(data_dir("templates") / "note")]
-    loader = ChoiceLoader([FileSystemLoader(folder) for folder in folders])
+    checked = _CheckedLoader(folders)
+
+    class Loader(BaseLoader):
+        def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
+            return checked.source(environment, template)
+
+    loader = Loader()
     if kind == "html":
         env = ImmutableSandboxedEnvironment(
             loader=loader,

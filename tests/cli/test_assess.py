@@ -111,13 +111,13 @@ def test_output_file_is_written_and_never_clobbered(tmp_path: Path) -> None:
     assert code == 0 and json.loads(out.read_text())["totals"]
     out.write_text("mine", encoding="utf-8")
     code, output = invoke("assess", str(dossier), "--format", "json", "-o", str(out))
-    assert code == 2 and "already exists" in output and "--force" in output
+    assert code == 2 and "existe déjà" in output and "--force" in output
     assert out.read_text() == "mine"
     code, _ = invoke("assess", str(dossier), "--format", "json", "-o", str(out), "--force")
     assert code == 0 and json.loads(out.read_text())["totals"]
     before = dossier.read_text()
     code, output = invoke("assess", str(dossier), "-o", str(dossier), "--force")
-    assert code == 2 and "is one of the input files" in output
+    assert code == 2 and "est une entrée de cette commande" in output
     assert dossier.read_text() == before
 
 

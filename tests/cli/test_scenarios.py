@@ -15,8 +15,8 @@ from ecodigital.cli import cli
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "guichet-mutualise" / "dossier.yaml"
 
 
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, list(args))
+def invoke(*args: str, lang: str = "fr") -> tuple[int, str]:
+    result = CliRunner(env={"ECODIGITAL_LANG": lang}).invoke(cli, list(args))
     return result.exit_code, result.output
 
 
@@ -140,7 +140,7 @@ def test_bad_scenarios_exit_2_with_the_path(
     tmp_path: Path, change: dict[str, Any], message: str
 ) -> None:
     path = dossier(tmp_path, [LAPTOPS], [{"name": "x", "changes": [change]}])
-    code, output = invoke("scenarios", str(path))
+    code, output = invoke("scenarios", str(path), lang="en")
     assert code == 2, output
     assert output.startswith(f"Error: {path}:")
     assert message in output

@@ -12,6 +12,12 @@ from support import base_dossier, write_yaml
 from ecodigital.cli import cli
 
 
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests check the English wording of the errors (French is checked in tests/hostile)."""
+    monkeypatch.setenv("ECODIGITAL_LANG", "en")
+
+
 def run_assess(dossier: Path, tmp_path: Path) -> tuple[int, str, Path]:
     out = tmp_path / "out.json"
     result = CliRunner().invoke(cli, ["assess", str(dossier), "--format", "json", "-o", str(out)])
@@ -280,7 +286,7 @@ def test_csv_outside_the_dossier_folder_is_refused(tmp_path: Path) -> None:
     path = write_yaml(folder / "d.yaml", dossier)
     code, output, out = run_assess(path, tmp_path)
     assert_one_line_error(
-        code, output, out, "inventory.csv: '../secret.csv' is outside the dossier's folder"
+        code, output, out, 'inventory.csv: "../secret.csv" is outside the dossier\'s folder'
     )
 
 

@@ -20,6 +20,11 @@ def run(*args: str | Path) -> Result:
     return CliRunner().invoke(cli, ["finance", *map(str, args)])
 
 
+def run_en(*args: str | Path) -> Result:
+    """``finance`` with its errors in English (the wording these tests check)."""
+    return CliRunner(env={"ECODIGITAL_LANG": "en"}).invoke(cli, ["finance", *map(str, args)])
+
+
 def eur(text: str) -> str:
     """A French amount as rendered: narrow no-break spaces and a euro sign."""
     return text.replace(" ", NNBSP) + f"{NNBSP}€"
@@ -112,7 +117,7 @@ def test_output_file_is_written_and_not_replaced_without_force(
     again = run(EXAMPLE, "-o", out)
     assert again.exit_code == 2
     assert again.stderr == (
-        f"Error: {out}: already exists. Fix: choose another -o path or add --force to replace it\n"
+        f"Erreur : {out}: existe déjà. Correction : choisissez un autre chemin pour -o ou ajoutez --force pour le remplacer\n"
     )
     assert run(EXAMPLE, "-o", out, "--force").exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("Contrôle du plan de financement")
@@ -249,7 +254,7 @@ def test_bad_budget_exits_2_with_file_line_field_and_fix(
 ) -> None:
     text = dossier_text(budget)
     path = write_dossier(text)
-    result = run(path)
+    result = run_en(path)
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == f"Error: d.yaml:{line_of(text, anchor)}: {field}: {message}\n"
@@ -260,7 +265,7 @@ def test_unknown_applicant_key_gets_a_suggestion(write_dossier: Callable[[str], 
         _budget("{label: A, category: prestations_externes, amount: 5}"),
         "applicant:\n  personal_data: {dpo: true, hostng_location: UE}\n",
     )
-    result = run(write_dossier(text))
+    result = run_en(write_dossier(text))
     assert result.exit_code == 2
     assert result.stderr == (
         f"Error: d.yaml:{line_of(text, 'hostng_location')}: "
@@ -298,7 +303,7 @@ def test_the_example_in_the_no_budget_message_passes_the_plan_arithmetic(
 def test_a_bad_rules_file_exits_2(tmp_path: Path) -> None:
     rules = tmp_path / "rules.yaml"
     rules.write_text("format: ecodigital-finance-rules/1\nid: x\n", encoding="utf-8")
-    result = run(EXAMPLE, "--rules", rules)
+    result = run_en(EXAMPLE, "--rules", rules)
     assert result.exit_code == 2
     assert result.stderr == (
         f"Error: {rules}: title: is required (and 6 more problems). Fix: add title\n"

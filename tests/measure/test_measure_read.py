@@ -122,7 +122,7 @@ def test_binary_file(tmp_path):
 
 def test_missing_file(tmp_path):
     path = tmp_path / "nope.csv"
-    assert _error(path) == f"{path}: not found. Fix: check the path"
+    assert _error(path) == f"{path}: measurement file not found. Fix: check the path"
 
 
 def test_folder_without_csv(tmp_path):
@@ -133,7 +133,7 @@ def test_folder_without_csv(tmp_path):
 
 
 def test_size_limit(tmp_path):
-    with pytest.raises(InputError, match="is 1,590 bytes, more than the limit of 1,000"):
+    with pytest.raises(InputError, match="is 1590 bytes, more than the limit of 1000 bytes"):
         read_emissions_csv(
             _write(tmp_path, V3_CSV.read_text(encoding="utf-8")[:1590]), max_bytes=1000
         )

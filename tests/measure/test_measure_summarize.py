@@ -83,7 +83,7 @@ def test_output_file_is_written_and_never_over_an_input(csv_file, tmp_path):
     assert result.exit_code == 2
     assert (
         result.output
-        == f"Error: {csv_file}: is one of the input files. Fix: choose another -o path\n"
+        == f"Erreur : {csv_file}: est une entrée de cette commande ({csv_file}) : elle n'est jamais écrasée, même avec --force. Correction : choisissez un autre chemin pour -o\n"
     )
 
 

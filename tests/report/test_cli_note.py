@@ -30,7 +30,7 @@ def test_note_refuses_to_overwrite_without_force(tmp_path):
     result = CliRunner().invoke(cli, ["note", str(EXAMPLE), "-o", str(out)])
     assert result.exit_code == 2
     assert result.output == (
-        f"Error: {out}: already exists. Fix: choose another -o path or add --force to replace it\n"
+        f"Erreur : {out}: existe déjà. Correction : choisissez un autre chemin pour -o ou ajoutez --force pour le remplacer\n"
     )
     assert out.read_text(encoding="utf-8") == "keep me"
     result = CliRunner().invoke(
@@ -45,7 +45,7 @@ def test_note_never_writes_over_its_dossier(tmp_path):
     dossier.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     result = CliRunner().invoke(cli, ["note", str(dossier), "-o", str(dossier), "--force"])
     assert result.exit_code == 2
-    assert "is one of the input files" in result.output
+    assert "est une entrée de cette commande" in result.output
 
 
 def test_note_format_comes_from_the_extension(tmp_path):

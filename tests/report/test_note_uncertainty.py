@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -217,7 +218,8 @@ def test_a_dossier_without_scenarios_has_no_scenario_section(tmp_path):
     text = EXAMPLE.read_text(encoding="utf-8")
     dossier = tmp_path / "dossier.yaml"
     dossier.write_text(text[: text.index("\n# --- Scénarios")] + "\n", encoding="utf-8")
-    (tmp_path / "measures").symlink_to(EXAMPLE.parent / "measures")
+    # a copy: measurement files must be inside the dossier's folder (a symlink out is refused)
+    shutil.copytree(EXAMPLE.parent / "measures", tmp_path / "measures")
     note = note_of(dossier, today=TODAY, draws=DRAWS, seed=SEED)
     assert note.context["scenarios"]["provided"]  # the standard levers are still compared
     assert not note.context["scenarios"]["has_scenarios"]

@@ -172,7 +172,7 @@ def test_compare_command_writes_only_its_output(notes, tmp_path, monkeypatch):
     data = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
     assert [set(f["code"] for f in r["flags"]) for r in data["rows"]] == list(EXPECTED.values())
     result = CliRunner().invoke(cli, ["compare", *inputs, "-o", "c.csv"])
-    assert result.exit_code == 2 and "already exists" in result.output
+    assert result.exit_code == 2 and "existe déjà" in result.output
 
 
 def test_compare_table_and_sort(notes):
