@@ -439,18 +439,51 @@ def schema(output: Path | None, force: bool) -> None:
 
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path))
+@click.option(
+    "--guided",
+    is_flag=True,
+    help="Ask a few plain questions and write the dossier from the answers.",
+)
 @LANG_OPTION
-def init(directory: Path, lang: str) -> None:
+def init(directory: Path, guided: bool, lang: str) -> None:
     """Write a commented starter dossier in DIRECTORY (never overwrites).
 
-    \b
-    Example:
-      ecodigital init mon-projet && ecodigital validate mon-projet/dossier.yaml
-    """
-    from ecodigital.dossier.starter import write_starter
+    The starter has an example of every kind of item, a financing plan, the
+    applicant's section, an RGESN block, levers and scenarios: as it is, it
+    validates, assesses, passes "ecodigital finance" and makes a note.
 
-    written = write_starter(directory, lang)
-    click.echo(f"{written}")
+    \b
+    Examples:
+      ecodigital init mon-projet && ecodigital validate mon-projet/dossier.yaml
+      ecodigital init --guided mon-projet
+      ecodigital init my-project --lang en
+    """
+    from ecodigital.dossier.starter import starter_target, write_starter
+    from ecodigital.i18n import text
+
+    answers = None
+    if guided:
+        from ecodigital.dossier.guided import ask_answers
+        from ecodigital.errors import EXIT_INTERRUPTED
+
+        starter_target(directory)  # refuse before the questions, not after them
+
+        def ask(prompt: str, default: str) -> str:
+            return str(click.prompt(prompt, default=default, show_default=True))
+
+        try:
+            answers = ask_answers(ask, click.echo, lang)
+        except (click.Abort, EOFError, KeyboardInterrupt):
+            click.echo("", err=True)
+            click.echo(text("guided.aborted", lang), err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        click.echo("")
+    written = write_starter(directory, lang, answers)
+    if guided:
+        click.echo(text("starter.written", lang, path=written))
+        click.echo(text("starter.next_steps", lang, path=written))
+    else:
+        click.echo(f"{written}")
 
 
 @cli.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
