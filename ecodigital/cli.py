@@ -486,6 +486,37 @@ def init(directory: Path, guided: bool, lang: str) -> None:
         click.echo(f"{written}")
 
 
+@cli.command()
+@click.argument("topic", required=False)
+@LANG_OPTION
+def docs(topic: str | None, lang: str) -> None:
+    """List the documentation pages, or show one (TOPIC: its name, or its start).
+
+    Pages are shown as plain text, through a pager when the output is a terminal.
+
+    \b
+    Examples:
+      ecodigital docs
+      ecodigital docs dossier
+      ecodigital docs fin          # the only page starting "fin": finance
+      ecodigital docs rgesn > rgesn.txt
+    """
+    import shutil
+
+    from ecodigital.docs import find_page, render_listing, render_page
+
+    if topic is None:
+        click.echo(render_listing(lang), nl=False)
+        return
+    page = find_page(topic)
+    width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 120))
+    text = render_page(page, width)
+    if sys.stdout.isatty():
+        click.echo_via_pager(text)
+    else:
+        click.echo(text, nl=False)
+
+
 @cli.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
 @click.option(
     "--country",

@@ -52,7 +52,9 @@ def test_init_writes_a_valid_commented_starter_and_never_overwrites(tmp_path: Pa
     assert written.read_text(encoding="utf-8").endswith("# my own note\n")
     english = runner.invoke(cli, ["init", str(tmp_path / "en"), "--lang", "en"])
     assert english.exit_code == 0
-    assert "Online services portal" in (tmp_path / "en" / "dossier.yaml").read_text(encoding="utf-8")
+    assert "Online services portal" in (tmp_path / "en" / "dossier.yaml").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_every_command_has_help_with_an_example_and_is_documented() -> None:
