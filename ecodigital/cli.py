@@ -752,23 +752,21 @@ def note(
 @click.option(
     "--export",
     "export",
-    nargs=2,
-    type=(click.Choice(["csv"]), click.Path(path_type=Path)),
-    help="Write every criterion and its answer to a CSV file: --export csv FILE.",
+    type=click.Path(path_type=Path),
+    help="Write every criterion and its answer to FILE (.csv, .xlsx or .ods).",
 )
 @click.option(
     "--import",
     "import_",
-    nargs=2,
-    type=(click.Choice(["csv"]), click.Path(path_type=Path)),
-    help="Write the answers of a CSV file into the dossier: --import csv FILE.",
+    type=click.Path(path_type=Path),
+    help="Write the answers of FILE (.csv, .xlsx or .ods) that changed into the dossier.",
 )
 @click.option("--force", is_flag=True, help="Replace the exported file if it exists.")
 @LANG_OPTION
 def rgesn(
     dossier: Path,
-    export: tuple[str, Path] | None,
-    import_: tuple[str, Path] | None,
+    export: Path | None,
+    import_: Path | None,
     force: bool,
     lang: str,
 ) -> None:
@@ -776,34 +774,65 @@ def rgesn(
 
     Answers are written back into the dossier, keeping its comments and
     layout. Already answered criteria are skipped, so you can stop and resume.
+    A spreadsheet export (French headers, ";" and UTF-8 for Excel and
+    LibreOffice, or English with --lang en) can be filled in by a team and
+    imported back: only the answers that changed are written.
 
     \b
     Examples:
       ecodigital rgesn dossier.yaml
-      ecodigital rgesn dossier.yaml --export csv rgesn.csv
-      ecodigital rgesn dossier.yaml --import csv rgesn.csv
+      ecodigital rgesn dossier.yaml --export rgesn.csv
+      ecodigital rgesn dossier.yaml --export rgesn.xlsx --lang en
+      ecodigital rgesn dossier.yaml --import rgesn.ods
     """
     from ecodigital.errors import InputError
+    from ecodigital.i18n import Msg, text
 
     if export and import_:
-        raise InputError(None, "--export/--import", "choose one", "run the command twice")
+        raise InputError(
+            None, "--export/--import", Msg("rgesn.cli.both"), Msg("rgesn.cli.both_fix")
+        )
     if export:
-        from ecodigital.rgesn.csvio import export_csv
+        from ecodigital.dossier.files import save_file
+        from ecodigital.rgesn.csvio import export_answers
+        from ecodigital.rgesn.sheets import sheet_format
 
-        _write_output(export[1], export_csv(dossier, lang), force, (dossier,))
-        click.echo(f"{export[1]}")
+        fmt = sheet_format(export)
+        if export.resolve() == dossier.resolve():
+            raise InputError(
+                str(export), None, Msg("rgesn.cli.is_dossier"), Msg("rgesn.cli.other_path")
+            )
+        if os.path.lexists(export) and not force:
+            raise InputError(
+                str(export), None, Msg("rgesn.cli.exists"), Msg("rgesn.cli.exists_fix")
+            )
+        save_file(export, export_answers(dossier, fmt, lang), exclusive=not force)
+        click.echo(f"{export}")
         return
     if import_:
-        from ecodigital.rgesn.csvio import import_csv
+        from ecodigital.rgesn.csvio import import_answers
 
-        count = import_csv(dossier, import_[1])
-        click.echo(f"{dossier}: {count} answers imported")
+        result = import_answers(dossier, import_, lang)
+        if result.changed:
+            message = text(
+                "rgesn.cli.imported",
+                lang,
+                path=dossier,
+                n=len(result.changed),
+                ids=", ".join(result.changed),
+                unchanged=result.unchanged,
+            )
+        else:
+            message = text(
+                "rgesn.cli.imported_none", lang, path=dossier, unchanged=result.unchanged
+            )
+        click.echo(message)
         return
     from ecodigital.rgesn.questionnaire import run_questionnaire
 
     def ask(prompt: str, choices: Sequence[str] | None, default: str | None) -> str:
         kind = click.Choice(list(choices)) if choices else click.STRING
-        return str(click.prompt(prompt, type=kind, default=default, show_choices=False))
+        return str(click.prompt(prompt, type=kind, default=default, show_default=False))
 
     run_questionnaire(dossier, ask, click.echo, lang)
 
