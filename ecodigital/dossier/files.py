@@ -26,7 +26,7 @@ from pathlib import Path
 from ecodigital.errors import InputError, OutputError
 from ecodigital.i18n import Msg
 
-__all__ = ["current_umask", "save_file"]
+__all__ = ["current_umask", "read_regular_file", "save_file"]
 
 
 def current_umask() -> int:
@@ -126,6 +126,34 @@ def _link_new(tmp_name: str, target: Path, payload: bytes, mode: int) -> None:
 _NO_HARD_LINKS = frozenset(
     {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK}
 )
+
+
+def read_regular_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of the regular file at ``path``, refused past ``max_bytes`` (before reading)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(
+            str(path), None, Msg("rgesn.file.not_found"), Msg("rgesn.file.not_found_fix")
+        ) from None
+    except OSError as exc:
+        raise InputError(str(path), None, Msg("starter.cannot_read", {"why": _why(exc)})) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(str(path), None, Msg("starter.not_a_file"), Msg("starter.not_a_file_fix"))
+    if info.st_size > max_bytes:
+        raise InputError(
+            str(path), None, Msg("rgesn.file.too_large", {"size": info.st_size, "limit": max_bytes})
+        )
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(str(path), None, Msg("starter.cannot_read", {"why": _why(exc)})) from None
+    if len(data) > max_bytes:  # it grew since
+        raise InputError(
+            str(path), None, Msg("rgesn.file.too_large", {"size": len(data), "limit": max_bytes})
+        )
+    return data
 
 
 def _exists(path: Path) -> InputError:

@@ -24,7 +24,6 @@ import datetime as dt
 import difflib
 import io
 import re
-import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -69,27 +68,10 @@ def _split_lines(text: str) -> list[str]:
 
 def _read_dossier(path: Path) -> tuple[str, bool]:
     """The dossier's text as written (line endings kept) and whether it starts with a BOM."""
+    from ecodigital.dossier.files import read_regular_file
     from ecodigital.dossier.load import MAX_DOSSIER_BYTES
 
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise InputError(
-            str(path), None, Msg("rgesn.file.not_found"), Msg("rgesn.file.not_found_fix")
-        ) from None
-    except OSError as exc:
-        raise InputError(
-            str(path), None, Msg("rgesn.file.unreadable", {"why": exc.strerror})
-        ) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(str(path), None, Msg("starter.not_a_file"), Msg("starter.not_a_file_fix"))
-    if info.st_size > MAX_DOSSIER_BYTES:
-        raise InputError(
-            str(path),
-            None,
-            Msg("rgesn.file.too_large", {"size": info.st_size, "limit": MAX_DOSSIER_BYTES}),
-        )
-    data = path.read_bytes()[: MAX_DOSSIER_BYTES + 1]
+    data = read_regular_file(path, MAX_DOSSIER_BYTES)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

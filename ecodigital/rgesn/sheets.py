@@ -27,7 +27,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import stat
 import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
@@ -200,34 +199,14 @@ def _write_ods(header: Sequence[str], rows: Sequence[Sequence[Cell]], sheet_name
 # --------------------------------------------------------------------------- reading
 
 
-def _regular_size(path: Path) -> int:
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise InputError(
-            str(path), None, Msg("rgesn.file.not_found"), Msg("rgesn.file.not_found_fix")
-        ) from None
-    except OSError as exc:
-        raise InputError(
-            str(path), None, Msg("rgesn.file.unreadable", {"why": exc.strerror})
-        ) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(str(path), None, Msg("starter.not_a_file"), Msg("starter.not_a_file_fix"))
-    if info.st_size > MAX_SHEET_BYTES:
-        raise InputError(
-            str(path),
-            None,
-            Msg("rgesn.file.too_large", {"size": info.st_size, "limit": MAX_SHEET_BYTES}),
-        )
-    return info.st_size
-
-
 def read_table(path: Path) -> list[list[Cell]]:
     """The first sheet of the CSV, XLSX or ODS file at ``path``, as rows of values."""
+    from ecodigital.dossier.files import read_regular_file
+
     fmt = sheet_format(path)
-    _regular_size(path)
+    data = read_regular_file(path, MAX_SHEET_BYTES)
     if fmt == "csv":
-        return _read_csv(path)
+        return _read_csv(path, data)
     _check_package(path, fmt)
     rows = _read_xlsx(path) if fmt == "xlsx" else _read_ods(path)
     while rows and all(v is None or v == "" for v in rows[-1]):
@@ -235,8 +214,7 @@ def read_table(path: Path) -> list[list[Cell]]:
     return rows
 
 
-def _read_csv(path: Path) -> list[list[Cell]]:
-    data = path.read_bytes()[: MAX_SHEET_BYTES + 1]
+def _read_csv(path: Path, data: bytes) -> list[list[Cell]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
