@@ -101,5 +101,5 @@ def test_new_commands_are_documented():
     ):  # fmt: skip
         assert option in note_doc
     assert "ecodigital demo" in note_doc
-    for option in ("--export csv", "--import csv"):
+    for option in ("--export FILE", "--import FILE", ".xlsx", ".ods"):
         assert option in rgesn_doc
