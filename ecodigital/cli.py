@@ -516,18 +516,82 @@ def schema(of_results: bool, output: Path | None, force: bool) -> None:
 
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path))
+@click.option(
+    "--guided",
+    is_flag=True,
+    help="Ask a few plain questions and write the dossier from the answers.",
+)
 @LANG_OPTION
-def init(directory: Path, lang: str) -> None:
+def init(directory: Path, guided: bool, lang: str) -> None:
     """Write a commented starter dossier in DIRECTORY (never overwrites).
 
-    \b
-    Example:
-      ecodigital init mon-projet && ecodigital validate mon-projet/dossier.yaml
-    """
-    from ecodigital.dossier.starter import write_starter
+    The starter has an example of every kind of item, a financing plan, the
+    applicant's section, an RGESN block, levers and scenarios: as it is, it
+    validates, assesses, passes "ecodigital finance" and makes a note.
 
-    written = write_starter(directory, lang)
-    click.echo(f"{written}")
+    \b
+    Examples:
+      ecodigital init mon-projet && ecodigital validate mon-projet/dossier.yaml
+      ecodigital init --guided mon-projet
+      ecodigital init my-project --lang en
+    """
+    from ecodigital.dossier.starter import starter_target, write_starter
+    from ecodigital.i18n import text
+
+    answers = None
+    if guided:
+        from ecodigital.dossier.guided import ask_answers
+        from ecodigital.errors import EXIT_INTERRUPTED
+
+        starter_target(directory)  # refuse before the questions, not after them
+
+        def ask(prompt: str, default: str) -> str:
+            return str(click.prompt(prompt, default=default, show_default=True))
+
+        try:
+            answers = ask_answers(ask, click.echo, lang)
+        except (click.Abort, EOFError, KeyboardInterrupt):
+            click.echo("", err=True)
+            click.echo(text("guided.aborted", lang), err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        click.echo("")
+    written = write_starter(directory, lang, answers)
+    if guided:
+        click.echo(text("starter.written", lang, path=written))
+        click.echo(text("starter.next_steps", lang, path=written))
+    else:
+        click.echo(f"{written}")
+
+
+@cli.command()
+@click.argument("topic", required=False)
+@LANG_OPTION
+def docs(topic: str | None, lang: str) -> None:
+    """List the documentation pages, or show one (TOPIC: its name, or its start).
+
+    Pages are shown as plain text, through a pager when the output is a terminal.
+
+    \b
+    Examples:
+      ecodigital docs
+      ecodigital docs dossier
+      ecodigital docs fin          # the only page starting "fin": finance
+      ecodigital docs rgesn > rgesn.txt
+    """
+    import shutil
+
+    from ecodigital.docs import find_page, render_listing, render_page
+
+    if topic is None:
+        click.echo(render_listing(lang), nl=False)
+        return
+    page = find_page(topic)
+    width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 120))
+    text = render_page(page, width)
+    if sys.stdout.isatty():
+        click.echo_via_pager(text)
+    else:
+        click.echo(text, nl=False)
 
 
 @cli.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
@@ -774,23 +838,21 @@ def note(
 @click.option(
     "--export",
     "export",
-    nargs=2,
-    type=(click.Choice(["csv"]), click.Path(path_type=Path)),
-    help="Write every criterion and its answer to a CSV file: --export csv FILE.",
+    type=click.Path(path_type=Path),
+    help="Write every criterion and its answer to FILE (.csv, .xlsx or .ods).",
 )
 @click.option(
     "--import",
     "import_",
-    nargs=2,
-    type=(click.Choice(["csv"]), click.Path(path_type=Path)),
-    help="Write the answers of a CSV file into the dossier: --import csv FILE.",
+    type=click.Path(path_type=Path),
+    help="Write the answers of FILE (.csv, .xlsx or .ods) that changed into the dossier.",
 )
 @click.option("--force", is_flag=True, help="Replace the exported file if it exists.")
 @LANG_OPTION
 def rgesn(
     dossier: Path,
-    export: tuple[str, Path] | None,
-    import_: tuple[str, Path] | None,
+    export: Path | None,
+    import_: Path | None,
     force: bool,
     lang: str,
 ) -> None:
@@ -798,34 +860,58 @@ def rgesn(
 
     Answers are written back into the dossier, keeping its comments and
     layout. Already answered criteria are skipped, so you can stop and resume.
+    A spreadsheet export (French headers, ";" and UTF-8 for Excel and
+    LibreOffice, or English with --lang en) can be filled in by a team and
+    imported back: only the answers that changed are written.
 
     \b
     Examples:
       ecodigital rgesn dossier.yaml
-      ecodigital rgesn dossier.yaml --export csv rgesn.csv
-      ecodigital rgesn dossier.yaml --import csv rgesn.csv
+      ecodigital rgesn dossier.yaml --export rgesn.csv
+      ecodigital rgesn dossier.yaml --export rgesn.xlsx --lang en
+      ecodigital rgesn dossier.yaml --import rgesn.ods
     """
     from ecodigital.errors import InputError
+    from ecodigital.i18n import Msg, text
 
     if export and import_:
-        raise InputError(None, "--export/--import", "choose one", "run the command twice")
+        raise InputError(
+            None, "--export/--import", Msg("rgesn.cli.both"), Msg("rgesn.cli.both_fix")
+        )
     if export:
-        from ecodigital.rgesn.csvio import export_csv
+        from ecodigital.fileio import check_output
+        from ecodigital.rgesn.csvio import export_answers
+        from ecodigital.rgesn.sheets import sheet_format
 
-        _write_output(export[1], export_csv(dossier, lang), force, (dossier,))
-        click.echo(f"{export[1]}")
+        check_output(export, force, (dossier,))  # never over the dossier, --force included
+        fmt = sheet_format(export)
+        _write_output(export, export_answers(dossier, fmt, lang), force, (dossier,))
+        click.echo(f"{export}")
         return
     if import_:
-        from ecodigital.rgesn.csvio import import_csv
+        from ecodigital.rgesn.csvio import import_answers
 
-        count = import_csv(dossier, import_[1])
-        click.echo(f"{dossier}: {count} answers imported")
+        result = import_answers(dossier, import_, lang)
+        if result.changed:
+            message = text(
+                "rgesn.cli.imported",
+                lang,
+                path=dossier,
+                n=len(result.changed),
+                ids=", ".join(result.changed),
+                unchanged=result.unchanged,
+            )
+        else:
+            message = text(
+                "rgesn.cli.imported_none", lang, path=dossier, unchanged=result.unchanged
+            )
+        click.echo(message)
         return
     from ecodigital.rgesn.questionnaire import run_questionnaire
 
     def ask(prompt: str, choices: Sequence[str] | None, default: str | None) -> str:
         kind = click.Choice(list(choices)) if choices else click.STRING
-        return str(click.prompt(prompt, type=kind, default=default, show_choices=False))
+        return str(click.prompt(prompt, type=kind, default=default, show_default=False))
 
     run_questionnaire(dossier, ask, click.echo, lang)
 

@@ -538,14 +538,19 @@ def _write_error(path: Path, exc: OSError) -> OutputError:
     return OutputError(str(path), None, Msg(key), Msg(f"{key}_fix"))
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
+def write_atomic(path: Path, data: str | bytes, *, exclusive: bool = False) -> None:
     """Write ``data`` over ``path`` through a temporary file in the same folder.
 
     A symlink stays a symlink (its target is replaced) and an existing file
     keeps its mode; a new file gets ``0666`` less the umask. This does not
     check that ``path`` may be replaced: :func:`write_output` does.
+    ``exclusive`` never replaces anything, even a file another process creates
+    meanwhile: the finished temporary file is hard-linked into place, which
+    fails if the name is taken (:class:`OutputError`).
     """
     path = Path(path)
+    if exclusive and os.path.lexists(path):
+        raise OutputError(str(path), None, Msg("output.exists"), Msg("output.exists_new_fix"))
     target = Path(os.path.realpath(path)) if os.path.islink(path) else path
     folder = target.parent if str(target.parent) else Path(".")
     payload = data if isinstance(data, bytes) else data.encode("utf-8")
@@ -579,7 +584,15 @@ def write_atomic(path: Path, data: str | bytes) -> None:
                         os.fchown(fd, existing.st_uid, existing.st_gid)
             finally:
                 os.close(fd)
-            os.replace(tmp, target)
+            if exclusive:
+                _link_new(tmp, target, payload, mode)
+                os.unlink(tmp)
+            else:
+                os.replace(tmp, target)
+        except OutputError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
         except OSError as exc:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
@@ -591,3 +604,32 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         finally:
             with _TEMPS_LOCK:
                 _TEMPS.discard(tmp)
+
+
+#: Errors of a file system that cannot make hard links (FAT, some network shares).
+_NO_HARD_LINKS: Final = frozenset(
+    {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK}
+)
+
+
+def _link_new(tmp: str, target: Path, payload: bytes, mode: int) -> None:
+    """Put the finished temporary file at ``target``, which must not exist."""
+    try:
+        os.link(tmp, target)
+        return
+    except FileExistsError:
+        raise OutputError(
+            str(target), None, Msg("output.exists"), Msg("output.exists_new_fix")
+        ) from None
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+    # no hard links here: O_EXCL still never replaces a file
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    except FileExistsError:
+        raise OutputError(
+            str(target), None, Msg("output.exists"), Msg("output.exists_new_fix")
+        ) from None
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(payload)

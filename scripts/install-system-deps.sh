@@ -5,10 +5,11 @@
 #             fonts-dejavu-core                 the notes' font, same in PDF, HTML and charts
 #   --test    poppler-utils                     pdftoppm renders a PDF page to PNG in a test
 #             chromium                          headless browser tests of the HTML outputs
+#             libreoffice-calc-nogui            headless soffice opens the RGESN spreadsheets in a test
 set -eu
 PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
 if [ "${1:-}" = "--test" ]; then
-    PACKAGES="$PACKAGES poppler-utils chromium"
+    PACKAGES="$PACKAGES poppler-utils chromium libreoffice-calc-nogui"
 elif [ -n "${1:-}" ]; then
     echo "usage: $0 [--test]" >&2
     exit 2

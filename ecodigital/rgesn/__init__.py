@@ -1,4 +1,4 @@
-"""The RGESN 2024 self-assessment: criteria metadata, progress score, questionnaire, CSV."""
+"""The RGESN 2024 self-assessment: criteria, progress score, questionnaire, spreadsheets."""
 
 from ecodigital.rgesn.criteria import FAMILIES, Criterion, load_criteria
 from ecodigital.rgesn.score import FamilyScore, RgesnScore, score_answers

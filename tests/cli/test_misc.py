@@ -48,11 +48,13 @@ def test_init_writes_a_valid_commented_starter_and_never_overwrites(tmp_path: Pa
     written.write_text(text + "# my own note\n", encoding="utf-8")
     again = runner.invoke(cli, ["init", str(target)])
     assert again.exit_code == 2
-    assert "already exists; init never overwrites a dossier" in again.output
+    assert "existe déjà ; ecodigital init ne remplace jamais un fichier" in again.output
     assert written.read_text(encoding="utf-8").endswith("# my own note\n")
     english = runner.invoke(cli, ["init", str(tmp_path / "en"), "--lang", "en"])
     assert english.exit_code == 0
-    assert "Project name" in (tmp_path / "en" / "dossier.yaml").read_text(encoding="utf-8")
+    assert "Online services portal" in (tmp_path / "en" / "dossier.yaml").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_every_command_has_help_with_an_example_and_is_documented() -> None:

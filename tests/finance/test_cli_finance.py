@@ -117,7 +117,7 @@ def test_output_file_is_written_and_not_replaced_without_force(
     again = run(EXAMPLE, "-o", out)
     assert again.exit_code == 2
     assert again.stderr == (
-        f"Erreur : {out}: existe déjà. Correction : choisissez un autre chemin pour -o ou ajoutez --force pour le remplacer\n"
+        f"Erreur : {out}: existe déjà. Correction : choisissez un autre chemin ou ajoutez --force pour le remplacer\n"
     )
     assert run(EXAMPLE, "-o", out, "--force").exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("Contrôle du plan de financement")

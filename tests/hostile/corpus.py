@@ -423,7 +423,7 @@ case(
 )
 case(
     "rgesn-import-fifo",
-    ("rgesn", "d.yaml", "--import", "csv", "answers.csv"),
+    ("rgesn", "d.yaml", "--import", "answers.csv"),
     fifo("answers.csv", a_dossier),
     2,
     "answers.csv: est un tube nommé",
@@ -1025,7 +1025,7 @@ case(
 )
 case(
     "rgesn-export-over-dossier",
-    ("rgesn", "d.yaml", "--export", "csv", "d.yaml", "--force"),
+    ("rgesn", "d.yaml", "--export", "d.yaml", "--force"),
     a_dossier,
     2,
     "d.yaml: est une entrée de cette commande",

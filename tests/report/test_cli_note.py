@@ -30,7 +30,7 @@ def test_note_refuses_to_overwrite_without_force(tmp_path):
     result = CliRunner().invoke(cli, ["note", str(EXAMPLE), "-o", str(out)])
     assert result.exit_code == 2
     assert result.output == (
-        f"Erreur : {out}: existe déjà. Correction : choisissez un autre chemin pour -o ou ajoutez --force pour le remplacer\n"
+        f"Erreur : {out}: existe déjà. Correction : choisissez un autre chemin ou ajoutez --force pour le remplacer\n"
     )
     assert out.read_text(encoding="utf-8") == "keep me"
     result = CliRunner().invoke(
@@ -103,5 +103,5 @@ def test_new_commands_are_documented():
     ):  # fmt: skip
         assert option in note_doc
     assert "ecodigital demo" in note_doc
-    for option in ("--export csv", "--import csv"):
+    for option in ("--export FILE", "--import FILE", ".xlsx", ".ods"):
         assert option in rgesn_doc
