@@ -988,7 +988,11 @@ def import_(
     target = output or into
     if target is not None:
         _check_output(target, force or into is not None, (file,))
-    result = read_import(file, ImportOptions(fmt, mapping, views_per_year, access, item_id))
+    from ecodigital.connectors.dossier import target_start_year
+
+    start_year = target_start_year(target, into is not None, lang)
+    options = ImportOptions(fmt, mapping, views_per_year, access, item_id, start_year)
+    result = read_import(file, options)
     if result.page_weight:
         from ecodigital.connectors.har import page_weight_csv, page_weight_lines
 
@@ -1033,10 +1037,21 @@ def import_(
     help="The file to write (numecoeval: a folder for its CSV files).",
 )
 @FACTORS_OPTION
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path),
+    help="numecoeval, boavizta: a YAML file over the bundled mapping (types, archetypes).",
+)
 @FORCE_OPTION
 @LANG_OPTION
 def export(
-    source: Path, fmt: str, output: Path, factors_path: Path | None, force: bool, lang: str
+    source: Path,
+    fmt: str,
+    output: Path,
+    factors_path: Path | None,
+    mapping: Path | None,
+    force: bool,
+    lang: str,
 ) -> None:
     """Export a dossier, or a note's payload, in another tool's format.
 
@@ -1057,7 +1072,7 @@ def export(
 
     if fmt != "numecoeval":
         _check_output(output, force, (source,))  # before the work, not after it
-    result = export_files(source, fmt, output.name, factors_path)
+    result = export_files(source, fmt, output.name, factors_path, mapping)
     if result.folder:
         if output.exists() and not output.is_dir():
             _fail(text("connectors.export.not_a_folder", lang, path=str(output)), 2)

@@ -55,6 +55,8 @@ class ImportOptions:
     views_per_year: float | None = None
     access: str = "fixed"
     item_id: str | None = None
+    #: First year of the dossier the items go into (NumEcoEval's dates to active years).
+    start_year: int | None = None
 
 
 def read_import(path: Path, options: ImportOptions) -> ImportResult:
@@ -67,7 +69,7 @@ def read_import(path: Path, options: ImportOptions) -> ImportResult:
     if fmt == "numecoeval":
         from ecodigital.connectors.numecoeval import read_numecoeval
 
-        return read_numecoeval(path, options.mapping)
+        return read_numecoeval(path, options.mapping, options.start_year)
     if fmt == "boavizta":
         from ecodigital.connectors.boavizta import read_boavizta
 
@@ -93,7 +95,11 @@ class Export:
 
 
 def export_files(
-    source: Path, fmt: str, output_name: str, factors_path: Path | None = None
+    source: Path,
+    fmt: str,
+    output_name: str,
+    factors_path: Path | None = None,
+    mapping: Path | None = None,
 ) -> Export:
     """The files of ``source`` (a dossier or a note) in ``fmt``; ``output_name`` names one file."""
     from ecodigital.connectors.results import load_results
@@ -119,11 +125,11 @@ def export_files(
     if fmt == "numecoeval":
         from ecodigital.connectors.numecoeval import export_csvs
 
-        files, left = export_csvs(figures)
+        files, left = export_csvs(figures, mapping)
         return Export(files, folder=True, left_out=left)
     if fmt == "boavizta":
         from ecodigital.connectors.boavizta import export_requests
 
-        text, left = export_requests(figures)
+        text, left = export_requests(figures, mapping)
         return Export({output_name: text}, folder=False, left_out=left)
     raise ValueError(f"unknown export format {fmt!r}")

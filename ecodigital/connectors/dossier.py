@@ -24,7 +24,7 @@ from ecodigital.errors import InputError
 if TYPE_CHECKING:
     from ecodigital.connectors.model import ImportResult
 
-__all__ = ["dossier_with_imports"]
+__all__ = ["dossier_with_imports", "target_start_year"]
 
 
 def _yaml() -> Any:
@@ -145,3 +145,24 @@ def _project_hints(document: Any, results: list[ImportResult]) -> None:
             project["beneficiary"]["name"] = str(hints["beneficiary"])
         if hints.get("country"):
             project["country"] = str(hints["country"])
+
+
+def target_start_year(target: Path | None, into: bool, lang: str = "fr") -> int | None:
+    """The first year of the dossier the items will go into (read, not validated)."""
+    import yaml
+
+    from ecodigital.resources import data_dir
+
+    if target is None:
+        return None
+    try:
+        if into:
+            text = target.read_text(encoding="utf-8-sig")
+        else:
+            text = (data_dir("templates") / "starter" / f"dossier.{lang}.yaml").read_text(
+                encoding="utf-8"
+            )
+        year = (yaml.safe_load(text) or {}).get("project", {}).get("start_year")
+    except (OSError, yaml.YAMLError, AttributeError):
+        return None  # the dossier's own checks will say what is wrong
+    return year if isinstance(year, int) else None
