@@ -991,6 +991,11 @@ def import_(
     from ecodigital.connectors.dossier import target_start_year
 
     start_year = target_start_year(target, into is not None, lang)
+    if fmt == "har" and views_per_year is None and target is not None:
+        from ecodigital.i18n import Msg
+
+        raise InputError(str(file), "--views-per-year", Msg("connectors.har.needs_views"),
+                         Msg("connectors.har.needs_views_fix"))  # fmt: skip
     options = ImportOptions(fmt, mapping, views_per_year, access, item_id, start_year)
     result = read_import(file, options)
     if result.page_weight:

@@ -248,6 +248,11 @@ class NetworkItem(_ItemBase):
         description="Data transferred a year, GB."
     )
     access: Literal["fixed", "mobile"] = Field("fixed", description="Access network.")
+    quality: Literal["measured", "declared"] | None = Field(
+        None,
+        description="How gb_per_year was obtained: measured (a HAR file, traffic logs) or "
+        "declared; default: an estimate, so the figure is modelled.",
+    )
 
 
 class CustomItem(_ItemBase):
