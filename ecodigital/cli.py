@@ -173,8 +173,8 @@ def cli() -> None:
     \b
     By role:
       applicants   init, validate, assess, scenarios, finance, rgesn, note
-      IT teams     measure, measurements summarize
-      instructors  compare, verify
+      IT teams     measure, measurements summarize, import
+      instructors  compare, verify, export
     Every command answers in French by default (--lang en, or ECODIGITAL_LANG=en).
     """
 
@@ -898,7 +898,7 @@ def verify(note: Path, dataset_version: str | None, lang: str) -> None:
 
 # --------------------------------------------------------------------------- connectors
 
-_IMPORT_FORMATS = ("numecoeval", "boavizta", "glpi", "ocs", "har", "boamps")
+_IMPORT_FORMATS = ("numecoeval", "boavizta", "glpi", "ocs", "har")
 _EXPORT_FORMATS = ("numecoeval", "pcr-si", "impact-framework", "boavizta")
 
 
@@ -933,7 +933,7 @@ _EXPORT_FORMATS = ("numecoeval", "pcr-si", "impact-framework", "boavizta")
     show_default=True,
     help="HAR: the access network of the visitors.",
 )
-@click.option("--id", "item_id", help="HAR, BoAmps: id of the item written (default from the file).")
+@click.option("--id", "item_id", help="HAR: id of the item written (default from the file name).")
 @click.option(
     "--page-weight",
     type=click.Path(path_type=Path),
@@ -970,7 +970,7 @@ def import_(
       ecodigital import --show-mapping glpi
       ecodigital import portail.har --from har --views-per-year 120000 --into dossier.yaml
       ecodigital import numecoeval/ --from numecoeval --into dossier.yaml
-      ecodigital import rapport-boamps.json --from boamps --into dossier.yaml
+      ecodigital import requetes-boavizta.json --from boavizta --into dossier.yaml
     """
     from ecodigital.connectors import ImportOptions, read_import
     from ecodigital.errors import CheckFailed, InputError
@@ -1013,15 +1013,18 @@ def import_(
     if target is not None and (result.items or result.measurements):
         from ecodigital.connectors.dossier import dossier_with_imports
 
-        written = dossier_with_imports([result], target, into=into is not None,
-                                       replace=replace, lang=lang)  # fmt: skip
+        written = dossier_with_imports(
+            [result], target, into=into is not None, replace=replace, lang=lang
+        )
         _write_output(target, written, force=True, inputs=(file,))
-        click.echo(text("connectors.import.written", lang, path=str(target),
-                        n=len(result.items), source=result.source, rows=result.rows_read))  # fmt: skip
+        counts = {"n": len(result.items), "source": result.source, "rows": result.rows_read}
+        click.echo(text("connectors.import.written", lang, path=str(target), **counts))
     elif target is None and result.items:
         for imported in result.items:
-            click.echo(f"{imported.fields['id']}: {imported.fields['kind']} "
-                       f"x{imported.fields.get('quantity', 1):g} ({imported.trace.describe(lang)})")  # fmt: skip
+            fields = imported.fields
+            quantity = f"x{fields.get('quantity', 1):g}"
+            trace = imported.trace.describe(lang)
+            click.echo(f"{fields['id']}: {fields['kind']} {quantity} ({trace})")
     for unmapped in result.unmapped:
         click.echo(unmapped.describe(lang), err=True)
     if result.unmapped:

@@ -13,7 +13,6 @@ format                    import  export  module
 ``boavizta``              yes     yes     :mod:`~ecodigital.connectors.boavizta`
 ``glpi``, ``ocs``         yes             :mod:`~ecodigital.connectors.inventory`
 ``har``                   yes             :mod:`~ecodigital.connectors.har`
-``boamps``                yes             :mod:`~ecodigital.connectors.boamps`
 ``pcr-si``                        yes     :mod:`~ecodigital.connectors.pcrsi`
 ``impact-framework``              yes     :mod:`~ecodigital.connectors.impact_framework`
 ========================  ======  ======  ==========================================
@@ -42,7 +41,7 @@ __all__ = [
     "read_import",
 ]
 
-IMPORT_FORMATS: Final = ("numecoeval", "boavizta", "glpi", "ocs", "har", "boamps")
+IMPORT_FORMATS: Final = ("numecoeval", "boavizta", "glpi", "ocs", "har")
 EXPORT_FORMATS: Final = ("numecoeval", "pcr-si", "impact-framework", "boavizta")
 
 
@@ -78,10 +77,6 @@ def read_import(path: Path, options: ImportOptions) -> ImportResult:
         from ecodigital.connectors.har import read_har
 
         return read_har(path, options.views_per_year, options.access, options.item_id)
-    if fmt == "boamps":
-        from ecodigital.connectors.boamps import read_boamps
-
-        return read_boamps(path, options.item_id)
     raise ValueError(f"unknown import format {fmt!r}")
 
 
@@ -111,8 +106,8 @@ def export_files(
 
         return Export({output_name: manifest_yaml(figures)}, folder=False)
     if fmt == "pcr-si":
-        from ecodigital.connectors.pcrsi import response_json
         from ecodigital.connectors.pcrsi import omitted as pcr_omitted
+        from ecodigital.connectors.pcrsi import response_json
 
         left = [
             Msg(

@@ -202,7 +202,8 @@ def _fields(
     if not isinstance(body, Mapping):
         raise InputError(file, f"{where}.body" if where else None, "is not a request body",
                          "give a server or cloud instance request")  # fmt: skip
-    usage = body.get("usage") if isinstance(body.get("usage"), Mapping) else {}
+    found = body.get("usage")
+    usage: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     fields: dict[str, Any] = {}
     if "provider" in body or "instance_type" in body:
         provider = str(body.get("provider") or "").lower()
@@ -221,8 +222,8 @@ def _fields(
                        "memory_gb": float(size[1]), "provider": provider})  # fmt: skip
     else:
         fields["kind"] = "server"
-        model = body.get("model") if isinstance(body.get("model"), Mapping) else {}
-        archetype = model.get("archetype")
+        model = body.get("model")
+        archetype = model.get("archetype") if isinstance(model, Mapping) else None
         factor = next((f for f, a in mapping["archetypes"].items() if a == archetype), None)
         if factor:
             fields["factor"] = factor

@@ -9,9 +9,9 @@ A browser's HAR file lists every request of the pages it recorded
   response's ``headersSize`` + ``bodySize``; fields at ``-1`` (unknown) count
   for nothing and are reported;
 - **requests**, **cached requests** (status 304, ``_fromCache``, or a
-  ``bodySize`` of 0 for a body that has a size, as HAR 1.2 writes a cache hit), **third-party requests** (another
-  host than the page's first request) and the **content bytes** (the
-  uncompressed ``content.size``).
+  ``bodySize`` of 0 for a body that has a size, as HAR 1.2 writes a cache
+  hit), **third-party requests** (another host than the page's first
+  request) and the **content bytes** (the uncompressed ``content.size``).
 
 With a number of page views a year, the mean bytes per view give a network
 item: ``gb_per_year = bytes per view x views per year / 10^9`` (decimal GB,
@@ -118,8 +118,18 @@ def page_weights(data: Any, where: str) -> tuple[list[PageWeight], int]:
                 cached += 1
             if _host(entry) != first_host:
                 third += 1
-        weights.append(PageWeight(page_id or "page", titles.get(page_id, page_id or "page"),
-                                  len(page_entries), transferred, content, cached, third))  # fmt: skip
+        name = page_id or "page"
+        weights.append(
+            PageWeight(
+                name,
+                titles.get(page_id, name),
+                len(page_entries),
+                transferred,
+                content,
+                cached,
+                third,
+            )
+        )
     return weights, unknown
 
 

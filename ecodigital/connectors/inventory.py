@@ -36,7 +36,9 @@ def map_inventory(table: CsvTable, fmt: str, mapping: Mapping[str, Any]) -> Impo
     type_col = table.column(list(columns.get("type", [])))
     maker_col = table.column(list(columns.get("manufacturer", [])))
     if model_col is None and type_col is None:
-        expected = ", ".join(f'"{n}"' for n in [*columns.get("model", []), *columns.get("type", [])])
+        expected = ", ".join(
+            f'"{n}"' for n in [*columns.get("model", []), *columns.get("type", [])]
+        )
         raise InputError(
             str(table.path),
             "row 1",

@@ -134,9 +134,7 @@ def _read_user_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def _rule(
-    entry: Any, file: str, key: str, index: int, origin: str = "bundled"
-) -> Rule:
+def _rule(entry: Any, file: str, key: str, index: int, origin: str = "bundled") -> Rule:
     from ecodigital.vocabulary import ITEM_KINDS
 
     if isinstance(entry, Rule):
@@ -169,8 +167,16 @@ def mapping_yaml(fmt: str, user_file: str | Path | None = None) -> str:
             continue
         elif key in _RULE_LISTS:
             shown[key] = [
-                {k: v for k, v in (("match", r.match), ("kind", r.kind), ("factor", r.factor),
-                                   ("from", r.origin)) if v is not None}  # fmt: skip
+                {
+                    k: v
+                    for k, v in (
+                        ("match", r.match),
+                        ("kind", r.kind),
+                        ("factor", r.factor),
+                        ("from", r.origin),
+                    )
+                    if v is not None
+                }
                 for r in value
             ]
         else:

@@ -44,10 +44,14 @@ class Trace:
         parts = [self.file]
         if self.lines:
             parts.append(
-                text("connectors.trace.lines", lang, n=len(self.lines), lines=line_ranges(self.lines))
+                text(
+                    "connectors.trace.lines", lang, n=len(self.lines), lines=line_ranges(self.lines)
+                )
             )
         if self.fields:
-            names = ", ".join(f"« {name} »" if lang == "fr" else f'"{name}"' for name in self.fields)
+            names = ", ".join(
+                f"« {name} »" if lang == "fr" else f'"{name}"' for name in self.fields
+            )
             parts.append(text("connectors.trace.fields", lang, n=len(self.fields), fields=names))
         if self.value is not None:
             parts.append(text("connectors.trace.value", lang, value=self.value))
@@ -71,9 +75,7 @@ class Unmapped:
     fix: Msg
 
     def describe(self, lang: str) -> str:
-        where = self.trace.file + (
-            f":{line_ranges(self.trace.lines)}" if self.trace.lines else ""
-        )
+        where = self.trace.file + (f":{line_ranges(self.trace.lines)}" if self.trace.lines else "")
         return (
             f"{where}: {self.problem.render(lang)}. "
             f"{text('error.fix', lang)} {self.fix.render(lang)}"

@@ -239,9 +239,7 @@ def read_numecoeval(
         )
     mapping = load_mapping("numecoeval", mapping_file)
     pue_by_centre = {
-        row["nomCourtDatacenter"]: row.get("pue", "")
-        for table in centres
-        for row in table.rows
+        row["nomCourtDatacenter"]: row.get("pue", "") for table in centres for row in table.rows
     }
     result = ImportResult(fmt="numecoeval", source=equipment[0].path.name)
     names: list[str] = []

@@ -25,11 +25,11 @@ read from the result (:mod:`ecodigital.connectors.results`), over the horizon.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final
 
-from ecodigital import __version__
 from ecodigital.vocabulary import CRITERIA, PHASES, TIERS
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ def _selected(figures: ResultFigures, phase: str, criterion: str, where: dict[st
     )
 
 
-def _quality(shares: dict[str, float], levels: dict[str, str]) -> dict[str, float]:
+def _quality(shares: Mapping[str, float], levels: Mapping[str, str]) -> dict[str, float]:
     result = {"high": 0.0, "medium": 0.0, "low": 0.0}
     for quality, share in shares.items():
         result[levels[quality]] += share
@@ -159,7 +159,6 @@ def response_json(figures: ResultFigures, now: dt.datetime | None = None) -> str
 
     data, _ = response(figures, now)
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
 
 
 def omitted(figures: ResultFigures) -> list[Omission]:

@@ -232,7 +232,9 @@ def _figures(data: Mapping[str, Any], loaded: LoadedDossier, source: str) -> Res
 
 def _read(data: Mapping[str, Any], loaded: LoadedDossier, source: str) -> ResultFigures:
     totals = {
-        str(criterion): Figure(_number(figure["value"]), str(figure["unit"]), bool(figure["complete"]))
+        str(criterion): Figure(
+            _number(figure["value"]), str(figure["unit"]), bool(figure["complete"])
+        )
         for criterion, figure in data["totals"].items()
     }
     sci = data["per_functional_unit"]["sci"]
@@ -299,7 +301,7 @@ def _items(
     horizon = loaded.horizon_years
     result = []
     for position, record in enumerate(items.to_dict(orient="records")):
-        values = {key: _clean(value) for key, value in record.items()}
+        values = {str(key): _clean(value) for key, value in record.items()}
         kind = str(values["kind"])
         factor_id = str(factor_ids.iat[position])
         basis = str((factors_used.get(factor_id) or {}).get("basis", ""))

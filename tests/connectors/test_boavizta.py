@@ -25,7 +25,9 @@ def totals(dossier: Path) -> dict[str, float | None]:
 
 def test_request_bodies_use_only_the_fields_of_boaviztas_models(tmp_path: Path) -> None:
     output = tmp_path / "boavizta.json"
-    result = CliRunner().invoke(cli, ["export", str(EXAMPLE), "--to", "boavizta", "-o", str(output)])
+    result = CliRunner().invoke(
+        cli, ["export", str(EXAMPLE), "--to", "boavizta", "-o", str(output)]
+    )
     assert result.exit_code == 0, result.output
     envelope = json.loads(output.read_text(encoding="utf-8"))
     assert envelope["format"] == "ecodigital-boavizta-requests/1"
@@ -35,7 +37,9 @@ def test_request_bodies_use_only_the_fields_of_boaviztas_models(tmp_path: Path) 
         body = request["body"]
         model = "Cloud" if request["path"] == "/v1/cloud/instance" else "Server"
         assert set(body) <= set(MODELS[model])
-        assert set(body["usage"]) <= set(MODELS["UsageCloud" if model == "Cloud" else "UsageServer"])
+        assert set(body["usage"]) <= set(
+            MODELS["UsageCloud" if model == "Cloud" else "UsageServer"]
+        )
         assert set(body["usage"]["elec_factors"]) <= set(MODELS["ElecFactors"])
         assert set(body.get("model", {})) <= set(MODELS["ModelServer"])
     server = requests["app-servers"]["body"]
@@ -53,21 +57,30 @@ def test_request_bodies_use_only_the_fields_of_boaviztas_models(tmp_path: Path) 
 def test_import_of_the_export_gives_the_same_footprint(which: str, tmp_path: Path) -> None:
     source = EXAMPLE if which == "example" else write_dossier(tmp_path, CLOUD_DOSSIER, "c.yaml")
     output = tmp_path / "boavizta.json"
-    assert CliRunner().invoke(
-        cli, ["export", str(source), "--to", "boavizta", "-o", str(output)]
-    ).exit_code == 0
+    assert (
+        CliRunner()
+        .invoke(cli, ["export", str(source), "--to", "boavizta", "-o", str(output)])
+        .exit_code
+        == 0
+    )
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
     kept = copy.deepcopy(data)
-    kept["inventory"] = [i for i in data["inventory"] if i["kind"] not in ("server", "cloud_instance")]
+    kept["inventory"] = [
+        i for i in data["inventory"] if i["kind"] not in ("server", "cloud_instance")
+    ]
     kept["measurements"] = []
     target = write_dossier(tmp_path, kept, "roundtrip.yaml")
-    result = CliRunner().invoke(cli, ["import", str(output), "--from", "boavizta", "--into", str(target)])
+    result = CliRunner().invoke(
+        cli, ["import", str(output), "--from", "boavizta", "--into", str(target)]
+    )
     assert result.exit_code == 0, result.output
     mine = totals(source if which == "cloud" else _without_measurements(source, tmp_path))
     back = totals(target)
     for criterion, value in mine.items():
         assert (value is None and back[criterion] is None) or math.isclose(
-            back[criterion], value, rel_tol=1e-9  # type: ignore[arg-type]
+            back[criterion],
+            value,
+            rel_tol=1e-9,  # type: ignore[arg-type]
         ), criterion
 
 
@@ -87,7 +100,9 @@ def test_a_bare_boavizta_request_body_becomes_a_server_item(tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     assert "server: server x1 (source : dell-r740.json, champ « body »)" in result.output
     unknown = tmp_path / "cloud.json"
-    unknown.write_text(json.dumps({"provider": "aws", "instance_type": "x9.huge"}), encoding="utf-8")
+    unknown.write_text(
+        json.dumps({"provider": "aws", "instance_type": "x9.huge"}), encoding="utf-8"
+    )
     result = CliRunner().invoke(cli, ["import", str(unknown), "--from", "boavizta", "--lang", "en"])
     assert result.exit_code == 1
     assert 'instance type "x9.huge" of "aws" is not in the mapping' in result.output

@@ -65,7 +65,9 @@ def test_if_run_on_the_exported_manifest_gives_the_assessment_totals(
     g_per_kg = 1000.0
     use = next(r for r in ours["by_phase"] if r["phase"] == "use" and r["criterion"] == "gwp")
     embodied = sum(
-        r["value"] or 0.0 for r in ours["by_phase"] if r["phase"] != "use" and r["criterion"] == "gwp"
+        r["value"] or 0.0
+        for r in ours["by_phase"]
+        if r["phase"] != "use" and r["criterion"] == "gwp"
     )
     assert close(root["carbon"], ours["totals"]["gwp"]["value"] * g_per_kg)
     assert close(root["carbon-operational"], use["value"] * g_per_kg)
@@ -85,9 +87,14 @@ def test_the_manifest_uses_only_standard_builtins_and_reads_inputs_from_the_resu
     tmp_path: Path, onprem_dossier: Path
 ) -> None:
     manifest = tmp_path / "m.yaml"
-    assert CliRunner().invoke(
-        cli, ["export", str(onprem_dossier), "--to", "impact-framework", "-o", str(manifest)]
-    ).exit_code == 0
+    assert (
+        CliRunner()
+        .invoke(
+            cli, ["export", str(onprem_dossier), "--to", "impact-framework", "-o", str(manifest)]
+        )
+        .exit_code
+        == 0
+    )
     data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
     plugins = data["initialize"]["plugins"]
     assert {p["path"] for p in plugins.values()} == {"builtin"}

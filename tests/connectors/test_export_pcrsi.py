@@ -42,8 +42,9 @@ def test_the_exported_response_is_valid_and_carries_the_result(
     data = json.loads(output.read_text(encoding="utf-8"))
     assert list(validator().iter_errors(data)) == []
     ours = json.loads(
-        CliRunner().invoke(cli, ["assess", str(dossier), "--format", "json",
-                                 "--deterministic"]).output  # fmt: skip
+        CliRunner()
+        .invoke(cli, ["assess", str(dossier), "--format", "json", "--deterministic"])
+        .output
     )
     by_phase = {(r["phase"], r["criterion"]): r for r in ours["by_phase"]}
     steps = {"manufacturing": "BLD", "distribution": "DIS", "use": "USE", "end_of_life": "EOL"}
@@ -69,9 +70,12 @@ def yaml_items(dossier: Path) -> list[dict]:  # type: ignore[type-arg]
 
 def test_the_example_response_by_hand(tmp_path: Path) -> None:
     output = tmp_path / "pcr-si.json"
-    assert CliRunner().invoke(
-        cli, ["export", str(EXAMPLE), "--to", "pcr-si", "-o", str(output)]
-    ).exit_code == 0
+    assert (
+        CliRunner()
+        .invoke(cli, ["export", str(EXAMPLE), "--to", "pcr-si", "-o", str(output)])
+        .exit_code
+        == 0
+    )
     data = json.loads(output.read_text(encoding="utf-8"))
     laptops = data["details"]["agents-laptops"]
     # 40 laptops x 0.25 over 5 years: 170 kgCO2e to make each, so 40 x 0.25 x 170 / 5 = 340 a

@@ -35,7 +35,7 @@ SITE = {
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -104,8 +104,19 @@ def test_a_har_recorded_by_chromium_becomes_a_measured_network_item(
     assert CliRunner().invoke(cli, ["init", str(tmp_path)]).exit_code == 0
     table = tmp_path / "poids-des-pages.csv"
     result = CliRunner().invoke(
-        cli, ["import", str(har_path), "--from", "har", "--views-per-year", str(views_per_year),
-              "--into", str(dossier), "--page-weight", str(table)],  # fmt: skip
+        cli,
+        [
+            "import",
+            str(har_path),
+            "--from",
+            "har",
+            "--views-per-year",
+            str(views_per_year),
+            "--into",
+            str(dossier),
+            "--page-weight",
+            str(table),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "Poids des pages (2 pages vues, fichier HAR)" in result.output
@@ -125,7 +136,9 @@ def test_a_har_recorded_by_chromium_becomes_a_measured_network_item(
     # the assessment shows the traffic's use phase as measured
     out = CliRunner().invoke(cli, ["assess", str(dossier), "--format", "json", "--deterministic"])
     data = json.loads(out.output)
-    qualities = {r["quality"] for r in data["rows"] if r["item"] == "trafic-portail" and r["phase"] == "use"}
+    qualities = {
+        r["quality"] for r in data["rows"] if r["item"] == "trafic-portail" and r["phase"] == "use"
+    }
     assert qualities == {"measured"}
 
 
@@ -140,7 +153,9 @@ def test_a_har_file_without_sizes_is_a_lower_bound_and_says_so(tmp_path: Path) -
             {"pageref": "p1", "request": {"url": "https://portail.example/b.css", "headersSize": 350, "bodySize": 0},
              "response": {"status": 304, "headersSize": 200, "bodySize": 0, "content": {"size": 2_000}}},
         ]}}), encoding="utf-8")  # fmt: skip
-    result = CliRunner().invoke(cli, ["import", str(har), "--from", "har", "--views-per-year", "1000000"])
+    result = CliRunner().invoke(
+        cli, ["import", str(har), "--from", "har", "--views-per-year", "1000000"]
+    )
     assert result.exit_code == 0, result.output
     # (400 + 300 + 10,000) + 0 (unknown) + (350 + 200) = 11,250 bytes a view; x 10^6 / 10^9
     assert "trafic-sans-taille: network x1" in result.output
@@ -152,6 +167,8 @@ def test_a_har_file_without_sizes_is_a_lower_bound_and_says_so(tmp_path: Path) -
     page = imported.page_weight[0]
     assert (page.requests, page.cached_requests, page.third_party_requests) == (3, 1, 1)
     assert page.content_bytes == 37_000
-    needs = CliRunner().invoke(cli, ["import", str(har), "--from", "har", "-o", str(tmp_path / "d.yaml")])
+    needs = CliRunner().invoke(
+        cli, ["import", str(har), "--from", "har", "-o", str(tmp_path / "d.yaml")]
+    )
     assert needs.exit_code == 2
     assert "--views-per-year" in needs.output

@@ -57,7 +57,10 @@ def test_glpi_export_of_300_assets_lists_the_20_unknown_models_and_writes_the_ot
     for model, line in zip(UNKNOWN, listed, strict=True):
         number = lines[model][0]
         assert line.startswith(f"parc-glpi.csv:{number}: modèle « {model} »"), line
-        assert f'Correction : ajoutez à un fichier --mapping la règle « models: [{{match: "{model}", kind: laptop}}] »' in line
+        assert (
+            f'Correction : ajoutez à un fichier --mapping la règle « models: [{{match: "{model}", kind: laptop}}] »'
+            in line
+        )
     assert "20 valeurs non reconnues (20 lignes)" in result.output
 
     text = target.read_text(encoding="utf-8")
@@ -90,8 +93,19 @@ def test_a_mapping_file_maps_what_the_bundled_one_does_not(tmp_path: Path) -> No
     rules.write_text('models:\n  - {match: "station zx-*", kind: desktop}\n', encoding="utf-8")
     target = tmp_path / "dossier.yaml"
     result = CliRunner().invoke(
-        cli, ["import", str(export), "--from", "glpi", "--mapping", str(rules), "-o", str(target),
-              "--lang", "en"],  # fmt: skip
+        cli,
+        [
+            "import",
+            str(export),
+            "--from",
+            "glpi",
+            "--mapping",
+            str(rules),
+            "-o",
+            str(target),
+            "--lang",
+            "en",
+        ],
     )
     assert result.exit_code == 0, result.output
     # 8 known models and the 20 models of the rule: one item per model
@@ -135,13 +149,16 @@ def test_ocs_export_with_bios_field_names_and_into_keeps_the_dossier_comments(
     start = CliRunner().invoke(cli, ["init", str(tmp_path)])
     assert start.exit_code == 0
     before = target.read_text(encoding="utf-8")
-    result = CliRunner().invoke(cli, ["import", str(export), "--from", "ocs", "--into", str(target)])
+    result = CliRunner().invoke(
+        cli, ["import", str(export), "--from", "ocs", "--into", str(target)]
+    )
     assert result.exit_code == 0, result.output
     after = target.read_text(encoding="utf-8")
     # every comment line of the starter is still there
     assert [line for line in before.splitlines() if line.lstrip().startswith("#")] == [
-        line for line in after.splitlines() if line.lstrip().startswith("#")
-        and "source :" not in line
+        line
+        for line in after.splitlines()
+        if line.lstrip().startswith("#") and "source :" not in line
     ]
     items = yaml.safe_load(after)["inventory"]
     # the model rule knows ThinkPads; the third row's model is unknown but its type says laptop

@@ -73,15 +73,21 @@ def test_the_exported_files_have_those_headers_and_the_dossier_figures(tmp_path:
             reader = csv.reader(handle, delimiter=";")
             assert next(reader) == published[name], path.name  # header by header
             rows[name] = [dict(zip(published[name], r, strict=True)) for r in reader]
-    laptops = next(r for r in rows["EquipementPhysique"] if r["nomEquipementPhysique"] == "agents-laptops")
+    laptops = next(
+        r for r in rows["EquipementPhysique"] if r["nomEquipementPhysique"] == "agents-laptops"
+    )
     # 40 laptops x allocation 0.25 = 10 units; 26.5 W x 7 h x 220 days = 40.81 kWh a year each
     assert float(laptops["quantite"]) == 10.0
     assert float(laptops["consoElecAnnuelle"]) == pytest.approx(40.81)
     assert laptops["type"] == "Laptop" and laptops["modele"] == "laptop"
     assert laptops["paysDUtilisation"] == "France" and laptops["qualite"] == "MOYENNE"
-    kiosks = next(r for r in rows["EquipementPhysique"] if r["nomEquipementPhysique"] == "kiosk-tablets")
+    kiosks = next(
+        r for r in rows["EquipementPhysique"] if r["nomEquipementPhysique"] == "kiosk-tablets"
+    )
     assert (kiosks["dateAchat"], kiosks["dateRetrait"]) == ("2027-01-01", "2030-12-31")
-    servers = next(r for r in rows["EquipementPhysique"] if r["nomEquipementPhysique"] == "app-servers")
+    servers = next(
+        r for r in rows["EquipementPhysique"] if r["nomEquipementPhysique"] == "app-servers"
+    )
     assert servers["nomCourtDatacenter"] == "dc-fra-pue-1.5"
     assert rows["DataCenter"][0]["pue"] == "1.5"
     # what the files cannot carry is listed
@@ -100,9 +106,12 @@ def totals(dossier: Path) -> dict[str, float | None]:
 def test_import_of_the_export_gives_the_same_footprint(which: str, tmp_path: Path) -> None:
     source = EXAMPLE if which == "example" else write_dossier(tmp_path, ONPREM_DOSSIER, "d.yaml")
     folder = tmp_path / "ne"
-    assert CliRunner().invoke(
-        cli, ["export", str(source), "--to", "numecoeval", "-o", str(folder)]
-    ).exit_code == 0
+    assert (
+        CliRunner()
+        .invoke(cli, ["export", str(source), "--to", "numecoeval", "-o", str(folder)])
+        .exit_code
+        == 0
+    )
     # the dossier without the items NumEcoEval carries (terminals and servers) ...
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
     carried = {"laptop", "monitor", "tablet", "smartphone", "server", "desktop"}
