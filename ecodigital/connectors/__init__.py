@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from ecodigital.connectors.model import ImportResult
+    from ecodigital.connectors.results import ResultFigures
     from ecodigital.i18n import Msg
 
 __all__ = [
@@ -101,6 +102,15 @@ def export_files(
     from ecodigital.i18n import Msg
 
     figures = load_results(source, factors_path)
+    export = _export(figures, fmt, output_name, mapping)
+    if figures.digest_ok is False:
+        export.left_out.insert(0, Msg("connectors.export.digest_mismatch", {"source": str(source)}))
+    return export
+
+
+def _export(figures: ResultFigures, fmt: str, output_name: str, mapping: Path | None) -> Export:
+    from ecodigital.i18n import Msg
+
     if fmt == "impact-framework":
         from ecodigital.connectors.impact_framework import manifest_yaml
 

@@ -108,6 +108,8 @@ class ResultFigures:
     factors_used: Mapping[str, Mapping[str, Any]]
     quality_shares: Mapping[str, Mapping[str, float]]
     warnings: tuple[Mapping[str, Any], ...] = field(default=())
+    #: For a note: whether its SHA-256 digest matches its data (``None`` for a dossier).
+    digest_ok: bool | None = None
 
     @property
     def horizon_years(self) -> int:
@@ -214,8 +216,12 @@ def results_from_payload(payload: Mapping[str, Any], source: str) -> ResultFigur
             "the note carries no long table of results",
             "write the note again with ecodigital note, or export its dossier",
         )
+    from dataclasses import replace
+
+    from ecodigital.report.payload import verify_digest
+
     loaded = loaded_from_payload(dossier, Path(f"{source} (embedded dossier)"))
-    return _figures(results, loaded, source)
+    return replace(_figures(results, loaded, source), digest_ok=verify_digest(payload))
 
 
 def _figures(data: Mapping[str, Any], loaded: LoadedDossier, source: str) -> ResultFigures:
