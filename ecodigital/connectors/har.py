@@ -79,9 +79,9 @@ def read_har(
         "access": access,
         "gb_per_year": gb_per_year,
         "quality": "measured",
-        "description": f"HAR {path.name}: {per_view:.0f} B/view x {views_per_year:g} views/year",
     }
-    trace = Trace(path.name, (), _FIELDS, f"{per_view:.0f} B/view, {len(pages)} page(s)")
+    # bytes a view (the mean of the views recorded) x views a year, for the trace
+    trace = Trace(path.name, (), _FIELDS, f"{per_view:.0f} B x {views_per_year:g}")
     result.items.append(ImportedItem(fields, trace))
     return result
 

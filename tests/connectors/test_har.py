@@ -26,11 +26,15 @@ SITE = {
     "index.html": (
         "<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>Portail</title>"
         "<link rel='stylesheet' href='style.css'><script src='app.js' defer></script></head>"
-        "<body><h1>Démarches en ligne</h1><img src='logo.png' alt='logo'></body></html>"
+        "<body><h1>Démarches en ligne</h1><img src='logo.svg' alt='logo'></body></html>"
     ).encode(),
     "style.css": b"body { font-family: sans-serif; }\n" * 300,
     "app.js": b"document.body.dataset.ready = 'yes';\n" + b"// " + b"x" * 20_000 + b"\n",
-    "logo.png": bytes(range(256)) * 160,  # 40,960 bytes the browser cannot decode: no matter
+    # a valid image (one that fails to decode may be cancelled half-way, a size by chance)
+    "logo.svg": (
+        b"<svg xmlns='http://www.w3.org/2000/svg' width='40' height='40'>"
+        b"<rect width='40' height='40' fill='#2a6'/><!-- " + b"x" * 40_000 + b" --></svg>"
+    ),
 }
 
 
