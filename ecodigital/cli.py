@@ -898,7 +898,7 @@ def verify(note: Path, dataset_version: str | None, lang: str) -> None:
 
 # --------------------------------------------------------------------------- connectors
 
-_IMPORT_FORMATS = ("numecoeval", "boavizta", "glpi", "ocs", "har")
+_IMPORT_FORMATS = ("numecoeval", "boavizta", "glpi", "ocs", "har", "boamps")
 _EXPORT_FORMATS = ("numecoeval", "pcr-si", "impact-framework", "boavizta")
 
 
@@ -933,7 +933,14 @@ _EXPORT_FORMATS = ("numecoeval", "pcr-si", "impact-framework", "boavizta")
     show_default=True,
     help="HAR: the access network of the visitors.",
 )
-@click.option("--id", "item_id", help="HAR: id of the item written (default from the file name).")
+@click.option(
+    "--runs-per-year",
+    type=click.FloatRange(min=0, min_open=True),
+    help="BoAmps: runs of the measured task a year.",
+)
+@click.option(
+    "--id", "item_id", help="HAR, BoAmps: id of the item written (default from the file)."
+)
 @click.option(
     "--page-weight",
     type=click.Path(path_type=Path),
@@ -951,6 +958,7 @@ def import_(
     show_mapping: str | None,
     views_per_year: float | None,
     access: str,
+    runs_per_year: float | None,
     item_id: str | None,
     page_weight: Path | None,
     force: bool,
@@ -971,6 +979,7 @@ def import_(
       ecodigital import portail.har --from har --views-per-year 120000 --into dossier.yaml
       ecodigital import numecoeval/ --from numecoeval --into dossier.yaml
       ecodigital import requetes-boavizta.json --from boavizta --into dossier.yaml
+      ecodigital import rapport-boamps.json --from boamps --runs-per-year 50000 --into dossier.yaml
     """
     from ecodigital.connectors import ImportOptions, read_import
     from ecodigital.errors import CheckFailed, InputError
@@ -996,7 +1005,9 @@ def import_(
 
         raise InputError(str(file), "--views-per-year", Msg("connectors.har.needs_views"),
                          Msg("connectors.har.needs_views_fix"))  # fmt: skip
-    options = ImportOptions(fmt, mapping, views_per_year, access, item_id, start_year)
+    options = ImportOptions(
+        fmt, mapping, views_per_year, access, item_id, start_year, runs_per_year
+    )
     result = read_import(file, options)
     if result.page_weight:
         from ecodigital.connectors.har import page_weight_csv, page_weight_lines

@@ -13,6 +13,7 @@ format                    import  export  module
 ``boavizta``              yes     yes     :mod:`~ecodigital.connectors.boavizta`
 ``glpi``, ``ocs``         yes             :mod:`~ecodigital.connectors.inventory`
 ``har``                   yes             :mod:`~ecodigital.connectors.har`
+``boamps``                yes             :mod:`~ecodigital.connectors.boamps`
 ``pcr-si``                        yes     :mod:`~ecodigital.connectors.pcrsi`
 ``impact-framework``              yes     :mod:`~ecodigital.connectors.impact_framework`
 ========================  ======  ======  ==========================================
@@ -42,7 +43,7 @@ __all__ = [
     "read_import",
 ]
 
-IMPORT_FORMATS: Final = ("numecoeval", "boavizta", "glpi", "ocs", "har")
+IMPORT_FORMATS: Final = ("numecoeval", "boavizta", "glpi", "ocs", "har", "boamps")
 EXPORT_FORMATS: Final = ("numecoeval", "pcr-si", "impact-framework", "boavizta")
 
 
@@ -57,6 +58,8 @@ class ImportOptions:
     item_id: str | None = None
     #: First year of the dossier the items go into (NumEcoEval's dates to active years).
     start_year: int | None = None
+    #: BoAmps: runs of the measured task a year.
+    runs_per_year: float | None = None
 
 
 def read_import(path: Path, options: ImportOptions) -> ImportResult:
@@ -78,6 +81,10 @@ def read_import(path: Path, options: ImportOptions) -> ImportResult:
         from ecodigital.connectors.har import read_har
 
         return read_har(path, options.views_per_year, options.access, options.item_id)
+    if fmt == "boamps":
+        from ecodigital.connectors.boamps import read_boamps
+
+        return read_boamps(path, options.runs_per_year, options.item_id)
     raise ValueError(f"unknown import format {fmt!r}")
 
 

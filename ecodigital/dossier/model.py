@@ -295,7 +295,12 @@ class MeasurementSummary(_Strict):
     runs: int = Field(ge=1)
     duration_h: float = Field(ge=0)
     energy_kwh: float = Field(ge=0, description="Energy of all runs, kWh.")
-    emissions_kgco2e: float = Field(ge=0, description="CodeCarbon's emissions of all runs.")
+    emissions_kgco2e: float | None = Field(
+        None,
+        ge=0,
+        description="CodeCarbon's emissions of all runs (unknown for a measure made otherwise, "
+        "e.g. read from a BoAmps report that does not give them).",
+    )
     cpu_methods: list[Annotated[str, StringConstraints(max_length=100)]] = Field(
         default_factory=list, max_length=20
     )
