@@ -202,8 +202,8 @@ def cli() -> None:
     \b
     By role:
       applicants   init, validate, assess, scenarios, finance, rgesn, note
-      IT teams     measure, measurements summarize
-      instructors  compare, verify
+      IT teams     measure, measurements summarize, import
+      instructors  compare, verify, export
     Every command answers in French by default (--lang en, or ECODIGITAL_LANG=en).
     """
 
@@ -1067,6 +1067,224 @@ def verify(note: Path, dataset_version: str | None, lang: str) -> None:
         click.echo(line)
     if not report.holds:
         sys.exit(1)
+
+
+# --------------------------------------------------------------------------- connectors
+
+_IMPORT_FORMATS = ("numecoeval", "boavizta", "glpi", "ocs", "har", "boamps")
+_EXPORT_FORMATS = ("numecoeval", "pcr-si", "impact-framework", "boavizta")
+
+
+@cli.command("import")
+@click.argument("file", required=False, type=click.Path(path_type=Path))
+@click.option("--from", "fmt", type=click.Choice(_IMPORT_FORMATS), help="Format of FILE.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write a new dossier.")
+@click.option(
+    "--into", type=click.Path(path_type=Path), help="Add the items to this dossier (comments kept)."
+)
+@click.option("--replace", is_flag=True, help="With --into: replace items that have the same id.")
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path),
+    help="A YAML file of rules layered over the bundled mapping (its rules win).",
+)
+@click.option(
+    "--show-mapping",
+    "show_mapping",
+    type=click.Choice(["glpi", "ocs", "numecoeval", "boavizta"]),
+    help="Print the mapping of models and types to kinds and factors, and stop.",
+)
+@click.option(
+    "--views-per-year",
+    type=click.FloatRange(min=0, min_open=True),
+    help="HAR: page views a year, to turn bytes per view into a network item.",
+)
+@click.option(
+    "--access",
+    type=click.Choice(["fixed", "mobile"]),
+    default="fixed",
+    show_default=True,
+    help="HAR: the access network of the visitors.",
+)
+@click.option(
+    "--runs-per-year",
+    type=click.FloatRange(min=0, min_open=True),
+    help="BoAmps: runs of the measured task a year.",
+)
+@click.option(
+    "--id", "item_id", help="HAR, BoAmps: id of the item written (default from the file)."
+)
+@click.option(
+    "--page-weight",
+    type=click.Path(path_type=Path),
+    help="HAR: write the page-weight table (CSV) for the note's eco-design section.",
+)
+@FORCE_OPTION
+@LANG_OPTION
+def import_(
+    file: Path | None,
+    fmt: str | None,
+    output: Path | None,
+    into: Path | None,
+    replace: bool,
+    mapping: Path | None,
+    show_mapping: str | None,
+    views_per_year: float | None,
+    access: str,
+    runs_per_year: float | None,
+    item_id: str | None,
+    page_weight: Path | None,
+    force: bool,
+    lang: str,
+) -> None:
+    """Import another tool's file as dossier items, each with its trace (file, line, field).
+
+    Rows that cannot be mapped are listed with their fix; the mapped ones are
+    still written and the exit code is then 1. The mapping of model names
+    and types to kinds and factors is data: --show-mapping prints it,
+    --mapping FILE overrides it. See docs/formats.md.
+
+    \b
+    Examples:
+      ecodigital import parc-glpi.csv --from glpi -o dossier.yaml
+      ecodigital import parc-ocs.csv --from ocs --into dossier.yaml --mapping modeles.yaml
+      ecodigital import --show-mapping glpi
+      ecodigital import portail.har --from har --views-per-year 120000 --into dossier.yaml
+      ecodigital import numecoeval/ --from numecoeval --into dossier.yaml
+      ecodigital import requetes-boavizta.json --from boavizta --into dossier.yaml
+      ecodigital import rapport-boamps.json --from boamps --runs-per-year 50000 --into dossier.yaml
+    """
+    from ecodigital.connectors import ImportOptions, read_import
+    from ecodigital.errors import CheckFailed, InputError
+    from ecodigital.i18n import text
+
+    if show_mapping is not None:
+        from ecodigital.connectors.mapping import mapping_yaml
+
+        click.echo(mapping_yaml(show_mapping, mapping), nl=False)
+        return
+    if file is None or fmt is None:
+        raise click.UsageError("give FILE and --from FORMAT (or --show-mapping FORMAT)")
+    if output is not None and into is not None:
+        raise InputError(None, "-o/--into", "choose one", "-o writes a new dossier, --into adds")
+    target = output or into
+    if target is not None:
+        _check_output(target, force or into is not None, (file,))
+    from ecodigital.connectors.dossier import target_start_year
+
+    start_year = target_start_year(target, into is not None, lang)
+    if fmt == "har" and views_per_year is None and target is not None:
+        from ecodigital.i18n import Msg
+
+        raise InputError(str(file), "--views-per-year", Msg("connectors.har.needs_views"),
+                         Msg("connectors.har.needs_views_fix"))  # fmt: skip
+    options = ImportOptions(
+        fmt, mapping, views_per_year, access, item_id, start_year, runs_per_year
+    )
+    result = read_import(file, options)
+    if result.page_weight:
+        from ecodigital.connectors.har import page_weight_csv, page_weight_lines
+
+        for line in page_weight_lines(result.page_weight, lang):
+            click.echo(line)
+        if page_weight is not None:
+            _write_output(page_weight, page_weight_csv(result.page_weight), force, (file,))
+            click.echo(f"{page_weight}", err=True)
+    for notice in result.notices:
+        from ecodigital.i18n import warning_text
+
+        click.echo(f"[{notice.code}] {warning_text(notice.code, notice.params, lang)}", err=True)
+    if target is not None and (result.items or result.measurements):
+        from ecodigital.connectors.dossier import dossier_with_imports
+
+        written = dossier_with_imports(
+            [result], target, into=into is not None, replace=replace, lang=lang
+        )
+        if into is not None:
+            # the dossier edited in place (checked above): it keeps its mode and its link
+            from ecodigital.fileio import write_atomic
+
+            write_atomic(into, written)
+        else:
+            _write_output(target, written, force=True, inputs=(file,))
+        counts = {"n": len(result.items), "source": result.source, "rows": result.rows_read}
+        click.echo(text("connectors.import.written", lang, path=str(target), **counts))
+    elif target is None and result.items:
+        for imported in result.items:
+            fields = imported.fields
+            quantity = f"x{fields.get('quantity', 1):g}"
+            trace = imported.trace.describe(lang)
+            click.echo(f"{fields['id']}: {fields['kind']} {quantity} ({trace})")
+    for unmapped in result.unmapped:
+        click.echo(unmapped.describe(lang), err=True)
+    if result.unmapped:
+        rows = sum(len(u.trace.lines) or 1 for u in result.unmapped)
+        raise CheckFailed(
+            text("connectors.import.unmapped", lang, n=len(result.unmapped), rows=rows)
+        )
+
+
+@cli.command("export")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--to", "fmt", required=True, type=click.Choice(_EXPORT_FORMATS), help="Format.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The file to write (numecoeval: a folder for its CSV files).",
+)
+@FACTORS_OPTION
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path),
+    help="numecoeval, boavizta: a YAML file over the bundled mapping (types, archetypes).",
+)
+@FORCE_OPTION
+@LANG_OPTION
+def export(
+    source: Path,
+    fmt: str,
+    output: Path,
+    factors_path: Path | None,
+    mapping: Path | None,
+    force: bool,
+    lang: str,
+) -> None:
+    """Export a dossier, or a note's payload, in another tool's format.
+
+    SOURCE is a dossier (assessed now) or a note (PDF, HTML, ODT, Markdown
+    with its .json), whose embedded results are exported as they are. What
+    a format cannot carry is listed. See docs/formats.md.
+
+    \b
+    Examples:
+      ecodigital export dossier.yaml --to impact-framework -o manifest.yaml
+      ecodigital export dossier.yaml --to pcr-si -o pcr-si.json
+      ecodigital export dossier.yaml --to numecoeval -o numecoeval/
+      ecodigital export dossier.yaml --to boavizta -o boavizta-requests.json
+      ecodigital export depot/note.pdf --to pcr-si -o note-pcr-si.json
+    """
+    from ecodigital.connectors import export_files
+    from ecodigital.i18n import text
+
+    if fmt != "numecoeval":
+        _check_output(output, force, (source,))  # before the work, not after it
+    result = export_files(source, fmt, output.name, factors_path, mapping)
+    if result.folder:
+        if output.exists() and not output.is_dir():
+            _fail(text("connectors.export.not_a_folder", lang, path=str(output)), 2)
+        for name in result.files:
+            _check_output(output / name, force, (source,))
+        for name, content in result.files.items():
+            _write_output(output / name, content, force=True, inputs=(source,))
+            click.echo(f"{output / name}")
+    else:
+        for content in result.files.values():
+            _write_output(output, content, force, (source,))
+        click.echo(f"{output}")
+    for message in result.left_out:
+        click.echo(message.render(lang), err=True)
 
 
 def main() -> None:

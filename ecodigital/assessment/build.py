@@ -392,7 +392,7 @@ def _measurements(assessed: Assessment) -> tuple[MeasurementResult, ...]:
                 runs=int(record["runs"]),
                 duration_h=float(record["duration_h"]),
                 energy_kwh=float(record["energy_kwh"]),
-                emissions_kgco2e=float(record["emissions_kgco2e"]),
+                emissions_kgco2e=_number(record["emissions_kgco2e"]),
                 energy_kwh_per_unit=float(record["energy_kwh_per_unit"]),
                 units_per_year=float(record["units_per_year"]),
                 pue_included=bool(record["pue_included"]),

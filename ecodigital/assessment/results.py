@@ -243,7 +243,7 @@ class MeasurementResult:
     runs: int
     duration_h: float
     energy_kwh: float
-    emissions_kgco2e: float
+    emissions_kgco2e: float | None
     energy_kwh_per_unit: float
     units_per_year: float
     pue_included: bool

@@ -64,7 +64,9 @@ NUMERIC_ITEM_COLUMNS = (
     "first_year",
     "last_year",
 )
-TEXT_ITEM_COLUMNS = ("id", "kind", "location", "factor", "media", "access", "tier", "provider")
+TEXT_ITEM_COLUMNS = (
+    "id", "kind", "location", "factor", "media", "access", "tier", "provider", "quality",
+)  # fmt: skip
 ITEM_COLUMNS = TEXT_ITEM_COLUMNS + NUMERIC_ITEM_COLUMNS
 #: CSV columns giving the P5 and P95 of a field (``hours_per_day_low``, ``hours_per_day_high``).
 RANGE_CSV_COLUMNS = tuple(

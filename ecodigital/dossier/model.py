@@ -261,6 +261,11 @@ class NetworkItem(_ItemBase):
         description="Data transferred a year, GB (at most 10^12)."
     )
     access: Literal["fixed", "mobile"] = Field("fixed", description="Access network.")
+    quality: Literal["measured", "declared"] | None = Field(
+        None,
+        description="How gb_per_year was obtained: measured (a HAR file, traffic logs) or "
+        "declared; default: an estimate, so the figure is modelled.",
+    )
 
 
 class CustomItem(_ItemBase):
@@ -319,8 +324,12 @@ class MeasurementSummary(_Strict):
     runs: int = Field(ge=1, le=1_000_000_000)
     duration_h: float = Field(ge=0, le=1e9)
     energy_kwh: float = Field(ge=0, le=MAX_KWH, description="Energy of all runs, kWh.")
-    emissions_kgco2e: float = Field(
-        ge=0, le=MAX_KGCO2E, description="CodeCarbon's emissions of all runs."
+    emissions_kgco2e: float | None = Field(
+        None,
+        ge=0,
+        le=MAX_KGCO2E,
+        description="CodeCarbon's emissions of all runs (unknown for a measure made otherwise, "
+        "e.g. read from a BoAmps report that does not give them).",
     )
     cpu_methods: list[Annotated[str, StringConstraints(max_length=100)]] = Field(
         default_factory=list, max_length=20

@@ -178,6 +178,11 @@ def compute_impacts(
     components["modelled_energy_kwh_per_year"] = energy
     quality = np.where(components["origin"].to_numpy() == "user", "declared", "modelled")
     quality_by_phase = np.repeat(quality[:, None], len(PHASES), axis=1).astype(object)
+    if "quality" in components.columns:
+        # measured (or declared) data volumes make the per-GB use figure measured (or declared)
+        given = components["quality"].to_numpy(dtype=object)
+        stated = pd.notna(given) & model.direct_use
+        quality_by_phase[stated, _USE] = given[stated]
     if use_energy_override is not None and len(use_energy_override):
         energy, quality_by_phase = _apply_measured(
             components, energy, quality_by_phase, use_energy_override, warnings

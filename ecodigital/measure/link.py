@@ -14,6 +14,7 @@ from hardware; otherwise it is ``estimated-by-codecarbon``.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,7 +90,9 @@ def _summarised_item(measurement: Measurement) -> MeasuredItem:
     assert summary is not None
     units = measurement.runs_per_year or measurement.hours_per_year or 0.0
     per_unit = summary.runs if measurement.per == "run" else summary.duration_h
-    emissions_per_unit = summary.emissions_kgco2e / per_unit if per_unit else 0.0
+    # CodeCarbon's own emissions are unknown when the energy came from another report (NaN)
+    emissions = math.nan if summary.emissions_kgco2e is None else summary.emissions_kgco2e
+    emissions_per_unit = emissions / per_unit if per_unit else 0.0
     return MeasuredItem(
         item=measurement.item,
         per=measurement.per,
@@ -97,7 +100,7 @@ def _summarised_item(measurement: Measurement) -> MeasuredItem:
         runs=summary.runs,
         duration_h=summary.duration_h,
         energy_kwh=summary.energy_kwh,
-        emissions_kgco2e=summary.emissions_kgco2e,
+        emissions_kgco2e=emissions,
         energy_kwh_per_unit=summary.energy_kwh_per_unit,
         emissions_kgco2e_per_unit=emissions_per_unit,
         energy_kwh_per_year=summary.energy_kwh_per_unit * units,

@@ -68,7 +68,7 @@ def build_payload(results: Results) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "format": PAYLOAD_FORMAT,
         "dossier": jsonable(results.inputs.standalone),
-        "results": results.to_json(),
+        "results": results.to_json(rows=True),
         "factors_dataset": {"name": dataset.name, "version": dataset.version, "date": dataset.date},
         "tool": {"name": results.tool.name, "version": results.tool.version},
     }

@@ -245,7 +245,7 @@ def verify_note(
     )
     recomputed = run(loaded, options)
     skipped = []
-    recomputed_json = recomputed.to_json()
+    recomputed_json = recomputed.to_json(rows="rows" in payload["results"])
     note_json = dict(payload["results"])
     if (
         note.finance is not None

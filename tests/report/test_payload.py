@@ -70,7 +70,7 @@ def test_payload_holds_dossier_results_dataset_and_tool(prepared):
     payload = prepared.payload
     assert payload["dossier"]["project"]["name"] == "Guichet numérique mutualisé du Haut-Doubs"
     assert payload["dossier"]["rgesn"]["answers"]["8.3"]["due"] == "2027-03-31"
-    assert payload["results"] == prepared.results.to_json()
+    assert payload["results"] == prepared.results.to_json(rows=True)
     assert payload["factors_dataset"] == {
         "name": "ecodigital-reference-factors",
         "version": prepared.results.factors_dataset.version,
