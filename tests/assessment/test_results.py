@@ -33,9 +33,9 @@ def ranged_dossier(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("ranged")
     shutil.copytree(EXAMPLE.parent / "measures", folder / "measures")
     text = EXAMPLE.read_text(encoding="utf-8")
-    text = text.replace(
-        "    quantity: 14\n", "    quantity: {low: 10, high: 18}\n", 1
-    ).replace("    lifetime_years: 4\n", "    lifetime_years: {low: 3, mode: 4, high: 6}\n", 1)
+    text = text.replace("    quantity: 14\n", "    quantity: {low: 10, high: 18}\n", 1).replace(
+        "    lifetime_years: 4\n", "    lifetime_years: {low: 3, mode: 4, high: 6}\n", 1
+    )
     path = folder / "dossier.yaml"
     path.write_text(text, encoding="utf-8")
     return path
