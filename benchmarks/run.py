@@ -1,0 +1,151 @@
+"""The performance table: every workload of the targets, whole process, median of three runs.
+
+Run:  python benchmarks/run.py [--runs 3] [--only assess-100k ...]
+
+Each workload is the real command in a subprocess; its figures are the median
+wall time of the runs and the largest peak resident set size (the child's
+``ru_maxrss``). Inventories are generated in a scratch folder (a mix of
+laptops, smartphones, servers, cloud instances, storage and network items).
+The last lines give the size of a 100,000-item ``--format json`` and, when
+``boaviztapi`` happens to be installed (it is never a dependency), the
+throughput of a Boavizta-equivalent workload beside ecodigital's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from bench_core import write_inventory  # noqa: E402
+
+EXAMPLE = ROOT / "examples" / "guichet-mutualise" / "dossier.yaml"
+CLI = [sys.executable, "-m", "ecodigital"]
+
+
+@dataclass(frozen=True)
+class Workload:
+    name: str
+    label: str
+    rows: int | None  # a generated inventory of this many rows, else the example
+    args: tuple[str, ...]
+    target_s: float
+    target_mib: float | None = None
+
+
+WORKLOADS = (
+    Workload("assess-100k", "assess 100,000-row CSV, --deterministic, table", 100_000,
+             ("assess", "{dossier}", "--deterministic"), 1.0, 400),
+    Workload("assess-10k-mc", "assess 10,000 rows with 1,000 draws", 10_000,
+             ("assess", "{dossier}"), 2.5),
+    Workload("assess-100k-mc", "assess 100,000 rows with 1,000 draws", 100_000,
+             ("assess", "{dossier}"), 20.0, 2048),
+    Workload("assess-1m", "assess 1,000,000 rows --deterministic", 1_000_000,
+             ("assess", "{dossier}", "--deterministic"), 10.0, 3072),
+    Workload("note-pdf", "note of the example, PDF", None,
+             ("note", "{dossier}", "-o", "{out}/note.pdf", "--force"), 4.0),
+    Workload("note-html", "note of the example, HTML", None,
+             ("note", "{dossier}", "-o", "{out}/note.html", "--force"), 1.5),
+    Workload("validate", "validate of the example", None, ("validate", "{dossier}"), 0.3),
+    Workload("help", "--help", None, ("--help",), 0.1),
+)  # fmt: skip
+
+
+def measure(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one run of ``command`` in a fresh process."""
+    script = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+        "w = time.perf_counter() - t\n"
+        "if r.returncode: sys.stderr.write(r.stderr.decode()); sys.exit(r.returncode)\n"
+        "print(w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, *command], capture_output=True, text=True, check=False
+    )
+    if out.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{out.stderr}")
+    wall, rss = out.stdout.split()
+    return float(wall), float(rss)
+
+
+def json_size(folder: Path) -> float:
+    """MB of ``assess --format json`` (no --rows) of the 100,000-row inventory."""
+    dossier = folder / "100000" / "dossier.yaml"
+    out = folder / "r.json"
+    subprocess.run(
+        [*CLI, "assess", str(dossier), "--deterministic", "--format", "json", "-o", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    return out.stat().st_size / 1e6
+
+
+def boavizta_ratio() -> str:
+    """Items a second: Boavizta's server impacts (if installed) against ecodigital's."""
+    try:
+        from boaviztapi.model.device.server import DeviceServer  # type: ignore[import-not-found]
+        from boaviztapi.service.impacts_computation import compute_impacts  # type: ignore
+    except ImportError:
+        return "boaviztapi is not installed: the Boavizta-equivalent throughput is not measured"
+    start = time.perf_counter()
+    count = 200
+    for _ in range(count):
+        compute_impacts(DeviceServer.from_archetype("platform_compute_medium"))
+    boavizta = count / (time.perf_counter() - start)
+    return f"Boavizta API as a library: {boavizta:,.0f} servers/s"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", nargs="*", help="workload names: " + ", ".join(
+        w.name for w in WORKLOADS))  # fmt: skip
+    args = parser.parse_args()
+    chosen = [w for w in WORKLOADS if not args.only or w.name in args.only]
+    failed = False
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        for size in sorted({w.rows for w in chosen if w.rows} | {100_000}):
+            (folder / str(size)).mkdir()
+            write_inventory(folder / str(size), size)
+        print(f"{'workload':<52} {'wall':>8} {'target':>8} {'peak RSS':>10} {'target':>9}")
+        for workload in chosen:
+            dossier = folder / str(workload.rows) / "dossier.yaml" if workload.rows else EXAMPLE
+            command = [
+                *CLI,
+                *(a.format(dossier=dossier, out=folder) for a in workload.args),
+            ]
+            runs = [measure(command) for _ in range(args.runs)]
+            wall = statistics.median(r[0] for r in runs)
+            rss = max(r[1] for r in runs)
+            ok = wall <= workload.target_s and (
+                workload.target_mib is None or rss <= workload.target_mib
+            )
+            failed |= not ok
+            mib_target = f"{workload.target_mib:,.0f} MiB" if workload.target_mib else "—"
+            print(
+                f"{workload.label:<52} {wall:7.2f}s {workload.target_s:7.2f}s "
+                f"{rss:7.0f} MiB {mib_target:>9}  {'ok' if ok else 'MISSED'}"
+            )
+        size = json_size(folder)
+        print(f"assess --format json of 100,000 items (no --rows): {size:.1f} MB (target < 50 MB)")
+        failed |= size >= 50
+        print(boavizta_ratio())
+    print(json.dumps({"all_targets_met": not failed}))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
