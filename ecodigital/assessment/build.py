@@ -11,7 +11,7 @@ the count of unknown parts; a sum with no known part is ``None``.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -514,7 +514,7 @@ def build_results(
     drivers: dict[str, Any] | None = None,
     scenarios: Scenarios | None = None,
     finance: FinanceReport | None = None,
-    standalone: dict[str, Any] | None = None,
+    standalone: Callable[[], dict[str, Any]] | None = None,
     files: Sequence[str] = (),
 ) -> Results:
     """Every figure of the assessment, its ranges when ``propagation`` is given."""
@@ -616,7 +616,7 @@ def build_results(
         inputs=Inputs(
             path=str(assessed.dossier.path),
             dossier=model,
-            standalone=standalone if standalone is not None else {},
+            make_standalone=standalone if standalone is not None else dict,
             files=tuple(files),
             table=LongTable(assessed.rows),
         ),

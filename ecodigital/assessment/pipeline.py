@@ -111,6 +111,6 @@ def run(dossier: str | Path | LoadedDossier, options: Options | None = None) -> 
         drivers=ranked,
         scenarios=scenarios,
         finance=finance,
-        standalone=standalone_dossier(assessed),
+        standalone=lambda: standalone_dossier(assessed),
         files=files,
     )

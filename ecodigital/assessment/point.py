@@ -194,7 +194,10 @@ def standalone_dossier(assessed: Assessment) -> dict[str, Any]:
     loaded = assessed.dossier
     dossier: dict[str, Any] = jsonable(loaded.raw)
     if loaded.inventory_path is not None:
-        records = jsonable(loaded.items.to_dict(orient="records"))
+        import json
+
+        # pandas writes the records in C (NaN as null): fast for a large inventory
+        records = json.loads(loaded.items.to_json(orient="records", double_precision=15))
         inventory = [
             {key: value for key, value in record.items() if value is not None} for record in records
         ]

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -573,14 +573,20 @@ class Inputs:
 
     ``standalone`` is the dossier as a note embeds it: its CSV inventory
     inlined and its measurement files replaced by what they said, so that it
-    can be assessed again with no other file. ``files`` are every file read.
+    can be assessed again with no other file; it is made when first asked for
+    (a large inventory costs time, and only a note needs it). ``files`` are
+    every file read.
     """
 
     path: str
     dossier: Dossier
-    standalone: dict[str, Any]
+    make_standalone: Callable[[], dict[str, Any]]
     files: tuple[str, ...]
     table: LongTable
+
+    @cached_property
+    def standalone(self) -> dict[str, Any]:
+        return self.make_standalone()
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
