@@ -50,7 +50,9 @@ def test_topic_by_prefix_and_with_suggestions():
     )
     vague = runner.invoke(cli, ["docs", "m", "--lang", "en"])  # measure or methodology?
     assert vague.exit_code == 2
-    assert '"m" is not a documentation page. Fix: choose among cli, dossier, factors' in vague.output
+    assert (
+        '"m" is not a documentation page. Fix: choose among cli, dossier, factors' in vague.output
+    )
     assert "measure, methodology" in vague.output
 
 
