@@ -13,6 +13,10 @@ __all__ = [
     "CRITERIA",
     "CRITERION_UNITS",
     "DATACENTER_KINDS",
+    "DEFAULT_DRAWS",
+    "DEFAULT_SEED",
+    "EMBODIED_PHASES",
+    "HOURS_PER_YEAR",
     "ITEM_KINDS",
     "PHASES",
     "QUALITIES",
@@ -38,6 +42,13 @@ ITEM_KINDS: Final = (*TERMINAL_KINDS, *DATACENTER_KINDS, "network", "custom")
 TIERS: Final = ("terminals", "network", "datacenter")
 #: The four life-cycle phases.
 PHASES: Final = ("manufacturing", "distribution", "use", "end_of_life")
+#: The phases of a device's embodied impact, shared over its lifetime.
+EMBODIED_PHASES: Final = tuple(phase for phase in PHASES if phase != "use")
+#: Hours in a (non-leap) year: what an always-on device runs.
+HOURS_PER_YEAR: Final = 8760.0
+#: Monte Carlo draws and seed when none are given: the same dossier gives the same ranges.
+DEFAULT_DRAWS: Final = 1000
+DEFAULT_SEED: Final = 0
 #: Impact criteria and their units.
 CRITERION_UNITS: Final = {"gwp": "kgCO2e", "adpe": "kgSbeq", "pe": "MJ", "water": "m3"}
 CRITERIA: Final = tuple(CRITERION_UNITS)

@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
+
+from ecodigital.vocabulary import DEFAULT_DRAWS, DEFAULT_SEED
 
 if TYPE_CHECKING:
     from ecodigital.assessment.results import Results
@@ -22,9 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_DRAWS", "DEFAULT_SEED", "Options", "run"]
 
-#: Monte Carlo draws and seed when none are given: the same dossier gives the same ranges.
-DEFAULT_DRAWS: Final = 1000
-DEFAULT_SEED: Final = 0
 
 Progress = Callable[[int, int], None]
 

@@ -32,6 +32,7 @@ from ecodigital.connectors.mapping import load_mapping
 from ecodigital.connectors.model import ImportedItem, ImportResult, Trace, Unmapped, unique_ids
 from ecodigital.errors import InputError
 from ecodigital.i18n import Msg
+from ecodigital.vocabulary import HOURS_PER_YEAR
 
 if TYPE_CHECKING:
     from ecodigital.connectors.results import ItemInputs, ResultFigures
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
 __all__ = ["ENVELOPE_FORMAT", "export_requests", "read_boavizta"]
 
 ENVELOPE_FORMAT: Final = "ecodigital-boavizta-requests/1"
-HOURS_PER_YEAR: Final = 8760.0
 _CARRIED: Final = (
     "kind", "quantity", "allocation", "lifetime_years", "location", "factor", "power_w",
     "hours_per_year", "pue", "vcpu", "memory_gb", "provider",

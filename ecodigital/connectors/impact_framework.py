@@ -32,7 +32,7 @@ import calendar
 from typing import TYPE_CHECKING, Any, Final
 
 from ecodigital import __version__
-from ecodigital.connectors.results import EMBODIED_PHASES
+from ecodigital.vocabulary import EMBODIED_PHASES
 
 if TYPE_CHECKING:
     from ecodigital.connectors.results import ItemInputs, ResultFigures

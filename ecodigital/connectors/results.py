@@ -24,7 +24,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from ecodigital.errors import InputError
 
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from ecodigital.dossier.load import LoadedDossier
 
 __all__ = [
-    "EMBODIED_PHASES",
     "Figure",
     "ItemInputs",
     "ResultFigures",
@@ -40,10 +39,6 @@ __all__ = [
     "load_results",
     "results_from_payload",
 ]
-
-EMBODIED_PHASES: Final = ("manufacturing", "distribution", "end_of_life")
-#: Suffixes a note's file may have; anything else is read as a dossier.
-_NOTE_SUFFIXES: Final = (".pdf", ".html", ".htm", ".odt", ".md", ".markdown", ".json")
 
 
 @dataclass(frozen=True)
@@ -178,9 +173,9 @@ def _matches(row: ResultRow, where: Mapping[str, Any]) -> bool:
 def load_results(path: str | Path, factors_path: str | Path | None = None) -> ResultFigures:
     """The figures of a dossier (assessed now) or of a note (read from its payload)."""
     path = Path(path)
-    if path.suffix.lower() in _NOTE_SUFFIXES:
-        from ecodigital.review.readers import read_note_payload
+    from ecodigital.review.readers import DOSSIER_SUFFIXES, read_note_payload
 
+    if path.suffix.lower() not in DOSSIER_SUFFIXES:
         if factors_path is not None:
             raise InputError(
                 None,

@@ -34,7 +34,9 @@ from ecodigital.notices import Notice
 from ecodigital.vocabulary import (
     CRITERIA,
     CRITERION_UNITS,
+    EMBODIED_PHASES,
     EU27,
+    HOURS_PER_YEAR,
     ITEM_KINDS,
     PHASES,
     QUALITIES,
@@ -45,7 +47,6 @@ from ecodigital.vocabulary import (
 
 __all__ = [
     "DEFAULT_PUE_FACTOR",
-    "HOURS_PER_YEAR",
     "KWH_PER_WH",
     "LONG_COLUMNS",
     "EngineResult",
@@ -55,7 +56,6 @@ __all__ = [
 ]
 
 KWH_PER_WH: Final = 1 / 1000
-HOURS_PER_YEAR: Final = 8760.0
 #: Factor row giving the default PUE of servers and storage.
 DEFAULT_PUE_FACTOR: Final = "datacenter-pue-fra"
 #: Factor row giving the default PUE of cloud instances (the former when absent).
@@ -70,7 +70,6 @@ LONG_COLUMNS: Final = (
     "item", "kind", "tier", "phase", "criterion", "year", "value", "unit", "quality",
 )  # fmt: skip
 
-EMBODIED_PHASES: Final = ("manufacturing", "distribution", "end_of_life")
 _USE = PHASES.index("use")
 
 #: Bases each kind accepts.

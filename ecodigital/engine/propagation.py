@@ -44,14 +44,19 @@ from ecodigital.engine.compute import (
     use_energy_kwh,
 )
 from ecodigital.notices import Notice
-from ecodigital.vocabulary import CRITERIA, PHASES, TIER_BY_KIND, TIERS
+from ecodigital.vocabulary import (
+    CRITERIA,
+    DEFAULT_DRAWS,
+    DEFAULT_SEED,
+    PHASES,
+    TIER_BY_KIND,
+    TIERS,
+)
 
 __all__ = [
-    "DEFAULT_DRAWS",
     "DEFAULT_FACTOR_SPREAD",
     "DEFAULT_GRID_SPREAD",
     "DEFAULT_PARAMETER_SPREADS",
-    "DEFAULT_SEED",
     "MAX_DRAWS_BYTES",
     "Z95",
     "Plan",
@@ -72,9 +77,6 @@ __all__ = [
 
 #: Standard normal quantile of 0.95: P5 and P95 are mu -/+ Z95 sigma.
 Z95: Final = 1.6448536269514722
-DEFAULT_DRAWS: Final = 1000
-#: The seed used when none is given, so that the same dossier gives the same ranges.
-DEFAULT_SEED: Final = 0
 #: P5/P95 ratios of a country's grid factor when no factor row gives its own.
 DEFAULT_GRID_SPREAD: Final = (0.8, 1.2)
 #: P5/P95 ratios of a factor row that gives none (docs/factors.md, "weak data").

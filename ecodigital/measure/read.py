@@ -431,10 +431,3 @@ def _mixed(frame: pd.DataFrame, name: str) -> list[Notice]:
             )
         )
     return found
-
-
-def runs_to_csv_text(frame: pd.DataFrame) -> str:
-    """The runs table as CSV text (used by tests and the benchmark)."""
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False)
-    return buffer.getvalue()
