@@ -74,8 +74,12 @@ NUMERIC_ITEM_COLUMNS = (
     "gb_per_year",
     "first_year",
     "last_year",
+    "quantity_per_user",
+    "drive_capacity_tb",
 )
-TEXT_ITEM_COLUMNS = ("id", "kind", "location", "factor", "media", "access", "tier", "provider")
+TEXT_ITEM_COLUMNS = (
+    "id", "kind", "location", "factor", "media", "access", "tier", "provider", "hosting", "billing",
+)  # fmt: skip
 ITEM_COLUMNS = TEXT_ITEM_COLUMNS + NUMERIC_ITEM_COLUMNS
 #: CSV columns giving the P5 and P95 of a field (``hours_per_day_low``, ``hours_per_day_high``).
 RANGE_CSV_COLUMNS = tuple(
@@ -379,6 +383,17 @@ def _read_inventory_csv(
     _check_kinds(path, frame)
     frame, ranges = _csv_ranges(path, frame)
     _check_csv_rows(path, frame)
+    if "quantity_per_user" in frame.columns and "quantity" in frame.columns:
+        both = (frame["quantity_per_user"].notna() & frame["quantity"].notna()).to_numpy()
+        if both.any():
+            row = int(both.nonzero()[0][0])
+            raise InputError(
+                str(path),
+                f"row {row + 2}, column 'quantity_per_user'",
+                "is given with quantity",
+                "leave quantity empty: a per-user item's quantity each year is "
+                "users_per_year x quantity_per_user",
+            )
 
     duplicated = frame["id"].duplicated()
     if duplicated.any():

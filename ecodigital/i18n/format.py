@@ -59,6 +59,10 @@ _PER_UNIT: Final = {
 }
 #: Units as they are printed.
 _SHOWN_UNIT: Final = {"m3": "m³"}
+#: Units whose words are translated.
+_UNIT_WORDS: Final = {
+    "disease incidence": {"fr": "incidence de maladie", "en": "disease incidence"}
+}
 
 
 def format_quantity(value: float | None, unit: str, lang: str = "fr", digits: int = 3) -> str:
@@ -71,7 +75,7 @@ def format_quantity(value: float | None, unit: str, lang: str = "fr", digits: in
         if abs(value) >= factor:
             value, base = value / factor, larger
     per = _PER_UNIT.get(per, {}).get(lang, per)
-    base = _SHOWN_UNIT.get(base, base)
+    base = _UNIT_WORDS.get(base, {}).get(lang, _SHOWN_UNIT.get(base, base))
     shown = f"{base}/{per}" if per else base
     return f"{format_number(value, lang, digits)} {shown}"
 

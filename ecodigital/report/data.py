@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ecodigital import __version__
-from ecodigital.vocabulary import TIER_BY_KIND
+from ecodigital.vocabulary import CRITERIA, CRITERION_COLUMN_SUFFIXES, PHASES, TIER_BY_KIND
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -180,12 +180,16 @@ def _electricity(assessment: Assessment) -> list[dict[str, Any]]:
 def _factors_used(assessment: Assessment) -> list[dict[str, Any]]:
     components = assessment.result.components
     ids = sorted(set(components["factor_id"].astype(str)))
-    if components["pue"].notna().any():  # data-centre items: the PUE rows
-        ids.extend(
-            i
-            for i in ("datacenter-pue-fra", "datacenter-pue-cloud")
-            if i in assessment.factors.frame.index and i not in ids
+    # the PUE rows that gave data-centre items their default PUE
+    ids.extend(
+        sorted(
+            {
+                str(i)
+                for i in components["pue_from_factor"]
+                if isinstance(i, str) and i in assessment.factors.frame.index and i not in ids
+            }
         )
+    )
     ids.extend(
         i for i in assessment.grid.get("factor_id", []) if isinstance(i, str) and i not in ids
     )
@@ -195,7 +199,8 @@ def _factors_used(assessment: Assessment) -> list[dict[str, Any]]:
         "source_year", "licence", "origin",
     ]  # fmt: skip
     records = _records(frame, columns)
-    impacts = [c for c in frame.columns if c.split("_")[0] in ("gwp", "adpe", "pe", "water")]
+    wanted = {f"{c}_{p}_{CRITERION_COLUMN_SUFFIXES[c]}" for c in CRITERIA for p in PHASES}
+    impacts = [c for c in frame.columns if c in wanted]
     for record, (_, row) in zip(records, frame.iterrows(), strict=True):
         record["values"] = {c: _clean(row[c]) for c in impacts if _clean(row[c]) is not None}
         for parameter in (

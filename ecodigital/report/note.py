@@ -34,7 +34,13 @@ from ecodigital.i18n.format import (
     format_share,
 )
 from ecodigital.report.data import uncertainty_stats
-from ecodigital.vocabulary import CRITERIA, CRITERION_UNITS, PHASES, TIERS
+from ecodigital.vocabulary import (
+    CRITERIA,
+    CRITERION_COLUMN_SUFFIXES,
+    CRITERION_UNITS,
+    PHASES,
+    TIERS,
+)
 
 if TYPE_CHECKING:
     from ecodigital.assessment import Assessment
@@ -1046,17 +1052,21 @@ def _limits(data: Mapping[str, Any], t: Mapping[str, Any], lang: str) -> dict[st
     return {"warnings": warnings, "limits": list(t["limits"])}
 
 
+#: The factor columns of impacts: (criterion, phase) by column name (``gwp_use_kgco2e``).
+_IMPACT_COLUMNS: Final = {
+    f"{c}_{p}_{CRITERION_COLUMN_SUFFIXES[c]}": (c, p) for c in CRITERIA for p in PHASES
+}
+
+
 def _annex(data: Mapping[str, Any], t: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
     rows = []
     for factor in data["factors_used"]:
         values = []
         for key, value in factor.get("values", {}).items():
-            criterion, _, rest = key.partition("_")
-            phase, _, unit = rest.rpartition("_")
-            unit_text = {"kgco2e": "kgCO2e", "kgsbeq": "kgSbeq", "mj": "MJ", "m3": "m³"}.get(
-                unit, unit
-            )
-            amount = f"{format_number(value, lang)} {unit_text}"
+            if key not in _IMPACT_COLUMNS:
+                continue
+            criterion, phase = _IMPACT_COLUMNS[key]
+            amount = format_quantity(value, CRITERION_UNITS[criterion], lang)
             name = t.get(f"short_{criterion}", criterion)
             values.append(f"{name} {label(phase, lang).lower()} {amount}")
         for parameter, unit in (

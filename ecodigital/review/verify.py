@@ -159,22 +159,25 @@ def verify_note(
     limits: ReadLimits = DEFAULT_LIMITS,
 ) -> VerifyReport:
     """Check a note's digest and recompute its results from its embedded dossier."""
-    from ecodigital.factors.database import load_reference_factors
+    from ecodigital.factors.database import load_reference_factors, reference_versions
     from ecodigital.review.flags import digest_mismatch
 
     path = Path(path)
     kind, payload = read_note_payload(path, limits)
-    reference = load_reference_factors()
     declared = payload["factors_dataset"]
     declared_version = str(declared.get("version"))[:40]
-    if dataset_version is not None and dataset_version != reference.version:
+    versions = reference_versions()
+    if dataset_version is not None and dataset_version not in versions:
         raise InputError(
             "--factors-dataset",
             None,
             f"version {dataset_version!r} is not shipped with this ecodigital "
-            f"(it ships {reference.version})",
-            f"use --factors-dataset {reference.version} or leave it out",
+            f"(it ships {', '.join(versions)})",
+            f"use --factors-dataset {versions[-1]} or leave it out",
         )
+    # recompute with the dataset the note names when this ecodigital still ships it
+    chosen = dataset_version or (declared_version if declared_version in versions else None)
+    reference = load_reference_factors(chosen)
     shipped = declared.get("name") == reference.name and declared_version == reference.version
     where = Path(f"{path} (embedded dossier)")
     loaded = loaded_from_payload(payload["dossier"], where)
@@ -193,7 +196,7 @@ def verify_note(
     dataset = results.get("factors_dataset")
     overrides = dataset.get("overrides") if isinstance(dataset, Mapping) else None
     if differences and overrides:
-        bent = load_reference_factors()
+        bent = load_reference_factors(reference.version)
         report.declared_overrides = _with_overrides(bent, overrides)
         again, _ = compare_results(results, _recompute(loaded, bent), tolerance)
         report.overrides_explain = not again

@@ -88,8 +88,8 @@ def test_csv_is_the_long_table(tmp_path: Path) -> None:
         "unit",
         "quality",
     ]
-    # 2 items x 3 years x 4 phases x 4 criteria
-    assert len(rows) == 2 * 3 * 4 * 4
+    # 2 items x 3 years x 4 phases x 8 criteria
+    assert len(rows) == 2 * 3 * 4 * 8
     # unknown values are empty cells, never 0
     adpe_network = [r for r in rows if r["item"] == "traffic" and r["criterion"] == "water"]
     assert {r["value"] for r in adpe_network if r["phase"] == "use"} == {""}

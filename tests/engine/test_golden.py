@@ -201,9 +201,10 @@ def test_long_table_shape_and_columns() -> None:
     result = run([{"id": "a", "kind": "laptop"}, {"id": "b", "kind": "server"}], horizon=3)
     rows = result.rows
     assert tuple(rows.columns) == LONG_COLUMNS
-    # 2 items x 3 years x 4 phases x 4 criteria
-    assert len(rows) == 2 * 3 * 4 * 4
+    # 2 items x 3 years x 4 phases x 8 criteria
+    assert len(rows) == 2 * 3 * 4 * 8
     assert set(rows["tier"].astype(str)) == {"terminals", "datacenter"}
     assert dict(zip(rows["criterion"].astype(str), rows["unit"].astype(str), strict=True)) == {
-        "gwp": "kgCO2e", "adpe": "kgSbeq", "pe": "MJ", "water": "m3",
+        "gwp": "kgCO2e", "adpe": "kgSbeq", "pe": "MJ", "water": "m3", "ap": "mol H+ eq",
+        "pm": "disease incidence", "ir": "kBq U235 eq", "water_consumption": "m3",
     }  # fmt: skip
