@@ -170,7 +170,7 @@ def test_factors_commands() -> None:
     shown = runner.invoke(cli, ["factors", "show", "server-medium"])
     assert shown.exit_code == 0
     assert (
-        "gwp_manufacturing_kgco2e: 900" in shown.output and "source_url: https://" in shown.output
+        "gwp_manufacturing_kgco2e: 947.8" in shown.output and "source_url: https://" in shown.output
     )
     found = runner.invoke(cli, ["factors", "search", "mobile"])
     assert "network-mobile-fra-gb" in found.output

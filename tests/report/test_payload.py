@@ -74,8 +74,8 @@ def test_payload_holds_dossier_results_dataset_and_tool(prepared):
     assert payload["results"]["totals"] == prepared.data["totals"]
     assert payload["factors_dataset"] == {
         "name": "ecodigital-reference-factors",
-        "version": "2026.1",
-        "date": "2026-11-28",
+        "version": "2026.2",
+        "date": "2026-12-01",
     }
     assert payload["tool"]["name"] == "ecodigital"
 
