@@ -634,14 +634,13 @@ def provider_key(provider: Any) -> str | None:
 def hosting_of(components: pd.DataFrame) -> np.ndarray:
     """Each component's hosting type: given, else cloud for cloud instances and items with a
     provider, colocation otherwise."""
-    given = components["hosting"].to_numpy(dtype=object)
-    provider = components["provider"].to_numpy(dtype=object)
-    has_provider = np.array([isinstance(p, str) and bool(p.strip()) for p in provider], dtype=bool)
+    provider = components["provider"]
+    has_provider = (provider.notna() & (provider.astype(str).str.strip() != "")).to_numpy()
     cloud = (components["kind"] == "cloud_instance").to_numpy() | has_provider
-    default = np.where(cloud, "cloud", "colocation")
-    return np.array(
-        [g if isinstance(g, str) else d for g, d in zip(given, default, strict=True)], dtype=object
-    )
+    default = np.where(cloud, "cloud", "colocation").astype(object)
+    given = components["hosting"]
+    result: np.ndarray = np.where(given.notna().to_numpy(), given.to_numpy(dtype=object), default)
+    return result
 
 
 def pue_rows(components: pd.DataFrame, factors: pd.DataFrame) -> np.ndarray:
@@ -654,22 +653,28 @@ def pue_rows(components: pd.DataFrame, factors: pd.DataFrame) -> np.ndarray:
     and last ``datacenter-pue-fra`` (the only PUE row of dataset 2026.1 but cloud's).
     """
     has_pue = set(factors.index[factors["pue"].notna()]) if "pue" in factors else set()
-    hosting = hosting_of(components)
-    providers = [provider_key(p) for p in components["provider"].to_numpy(dtype=object)]
-    locations = components["location"].astype(str).to_numpy()
-    chosen = np.empty(len(components), dtype=object)
-    cache: dict[tuple[str, str | None, str], str | None] = {}
-    for i, key in enumerate(zip(hosting, providers, locations, strict=True)):
-        if key not in cache:
-            place, provider, iso3 = key
-            colocation = [f"datacenter-pue-{iso3.lower()}", COLOCATION_PUE_FACTOR]
-            candidates = {
-                "cloud": [f"datacenter-pue-cloud-{provider}", DEFAULT_CLOUD_PUE_FACTOR],
-                "on_premises": [ON_PREMISES_PUE_FACTOR, *colocation],
-            }.get(place, colocation)
-            cache[key] = next((c for c in (*candidates, DEFAULT_PUE_FACTOR) if c in has_pue), None)
-        chosen[i] = cache[key]
-    return chosen
+    # one choice per distinct (hosting, provider, location): few, whatever the inventory
+    columns = (
+        hosting_of(components),
+        components["provider"].fillna("").to_numpy(dtype=object),
+        components["location"].astype(str).to_numpy(dtype=object),
+    )
+    combined = np.zeros(len(components), dtype=np.int64)
+    for column in columns:
+        column_codes, uniques = pd.factorize(column)
+        combined = combined * (len(uniques) + 1) + column_codes
+    _, first, codes = np.unique(combined, return_index=True, return_inverse=True)
+    chosen = []
+    for place, provider_text, iso3 in zip(*(c[first] for c in columns), strict=True):
+        provider = provider_key(provider_text)
+        colocation = [f"datacenter-pue-{iso3.lower()}", COLOCATION_PUE_FACTOR]
+        candidates = {
+            "cloud": [f"datacenter-pue-cloud-{provider}", DEFAULT_CLOUD_PUE_FACTOR],
+            "on_premises": [ON_PREMISES_PUE_FACTOR, *colocation],
+        }.get(place, colocation)
+        chosen.append(next((c for c in (*candidates, DEFAULT_PUE_FACTOR) if c in has_pue), None))
+    result: np.ndarray = np.array(chosen, dtype=object)[codes]
+    return result
 
 
 def _apply_default_pue(
@@ -685,8 +690,10 @@ def _apply_default_pue(
     custom = (kinds == "custom").to_numpy()
     pue_given = components["pue"].to_numpy(dtype=float)
     missing_pue = datacenter & energy_based & np.isnan(pue_given)
-    pue_row = np.where(missing_pue, pue_rows(components, factors), _NONE)
-    pue_row = np.where(np.array([isinstance(r, str) for r in pue_row]), pue_row, _NONE)
+    pue_row = np.full(len(components), None, dtype=object)
+    if missing_pue.any():
+        needed = components.loc[missing_pue, ["kind", "hosting", "provider", "location"]]
+        pue_row[missing_pue] = pue_rows(needed, factors)
     default_pue = factors["pue"].reindex(pue_row).to_numpy(dtype=float)
     keep = datacenter | (custom & ~np.isnan(pue_given))
     components["pue"] = np.where(keep, np.where(missing_pue, default_pue, pue_given), np.nan)
@@ -696,7 +703,7 @@ def _apply_default_pue(
         "use_power_unknown"
     ].to_numpy(dtype=bool)
     ids = components["id"].to_numpy()
-    for row_id in dict.fromkeys(r for r in pue_row[primary] if isinstance(r, str)):
+    for row_id in pd.unique(pue_row[primary & pd.notna(pue_row)]):
         reported = primary & (pue_row == row_id)
         value = float(cast(float, factors.at[row_id, "pue"]))
         warnings.append(
@@ -873,7 +880,7 @@ def _long_table(
             "criterion": _categorical(criterion_codes, CRITERIA),
             "year": np.repeat((year_k + 1).astype(np.int16), n_pc),
             "value": value,
-            "unit": _categorical(_UNIT_CODES[criterion_codes], _UNITS),
+            "unit": _categorical(np.tile(_UNIT_CODES, len(PHASES) * k), _UNITS),
             "quality": _categorical(quality_k, QUALITIES),
         },
         copy=False,
