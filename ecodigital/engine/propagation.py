@@ -648,8 +648,11 @@ def evaluate(
         if values.shape[0] != draws or values.ndim != 4:
             values = np.broadcast_to(values, (draws, hi - lo, *values.shape[-2:])).copy()
         unknown = np.isnan(values[0])
-        # unknown values are left out of the sums, as in the point figures
-        values = np.nan_to_num(values, copy=False, nan=0.0).reshape(draws, hi - lo, n_pc)
+        # unknown values are left out of the sums, as in the point figures; a value is
+        # unknown for a missing factor cell or grid figure, the same in every draw
+        values = values.reshape(draws, hi - lo, n_pc)
+        if unknown.any():
+            values[:, unknown.reshape(hi - lo, n_pc)] = 0.0
         # group of each component: (tier, active year); an item counts once per active year
         item = plan.comp_item[lo:hi]
         by_tier_year = np.zeros((hi - lo, n_tiers, horizon))
