@@ -74,6 +74,7 @@ INPUT_LIMITS: Final[dict[str, int]] = {
     "inventory": 200 * MIB,
     "factors": 20 * MIB,
     "manifest": 1 * MIB,
+    "grid": 5 * MIB,
     "rules": 1 * MIB,
     "template": 1 * MIB,
     "measurement": 1000 * MIB,

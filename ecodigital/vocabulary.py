@@ -11,11 +11,13 @@ from typing import Final
 __all__ = [
     "BENEFICIARY_TYPES",
     "CRITERIA",
+    "CRITERION_COLUMN_SUFFIXES",
     "CRITERION_UNITS",
     "DATACENTER_KINDS",
     "DEFAULT_DRAWS",
     "DEFAULT_SEED",
     "EMBODIED_PHASES",
+    "HOSTING_TYPES",
     "HOURS_PER_YEAR",
     "ITEM_KINDS",
     "PHASES",
@@ -49,11 +51,38 @@ HOURS_PER_YEAR: Final = 8760.0
 #: Monte Carlo draws and seed when none are given: the same dossier gives the same ranges.
 DEFAULT_DRAWS: Final = 1000
 DEFAULT_SEED: Final = 0
-#: Impact criteria and their units.
-CRITERION_UNITS: Final = {"gwp": "kgCO2e", "adpe": "kgSbeq", "pe": "MJ", "water": "m3"}
+#: Impact criteria and their units. ``gwp``, ``adpe``, ``ap``, ``pm`` and ``ir``
+#: are the indicators the ADEME method for digital services requires (EF 3.0
+#: characterisation); ``water`` is the water indicator of ADEME's terminal data
+#: and ``water_consumption`` the physical water consumed (withdrawn and not
+#: returned), two methods that are never added together (docs/methodology.md).
+CRITERION_UNITS: Final = {
+    "gwp": "kgCO2e",
+    "adpe": "kgSbeq",
+    "pe": "MJ",
+    "water": "m3",
+    "ap": "mol H+ eq",
+    "pm": "disease incidence",
+    "ir": "kBq U235 eq",
+    "water_consumption": "m3",
+}
 CRITERIA: Final = tuple(CRITERION_UNITS)
+#: The unit of each criterion as it ends a column name (``gwp_use_kgco2e``).
+CRITERION_COLUMN_SUFFIXES: Final = {
+    "gwp": "kgco2e",
+    "adpe": "kgsbeq",
+    "pe": "mj",
+    "water": "m3",
+    "ap": "molhpeq",
+    "pm": "disease_incidence",
+    "ir": "kbqu235eq",
+    "water_consumption": "m3",
+}
 #: How a figure was obtained.
 QUALITIES: Final = ("measured", "estimated-by-codecarbon", "modelled", "declared")
+
+#: Where a data-centre item runs: the choice of its default PUE.
+HOSTING_TYPES: Final = ("on_premises", "colocation", "cloud")
 
 TIER_BY_KIND: Final = {
     **dict.fromkeys(TERMINAL_KINDS, "terminals"),

@@ -101,3 +101,25 @@ def payload_of(path: Path) -> dict[str, Any]:
     from ecodigital.review.readers import read_note_payload
 
     return read_note_payload(path)[1]
+
+
+#: Shares of manufacturing dataset 2026.2 gives data-centre items for distribution and end
+#: of life (medians of HPE ProLiant footprints, docs/factors.md).
+DISTRIBUTION_SHARE = 0.05055643879173291
+END_OF_LIFE_SHARE = 0.02738970588235294
+_LIFE_CYCLE = 1 + DISTRIBUTION_SHARE + END_OF_LIFE_SHARE
+#: What dataset 2026.2 adds to the example's climate change over its 5 years, by hand, from
+#: the data-centre items' new factors (every other item's factors are unchanged):
+#:   app-servers: 2 x 0.5 x 947.7654064206043 / 4 years x 5 (was 900 / 4: 1 125 kgCO2e)
+#:   backups: 2 TB x 3 copies / 15 TB a drive x 31.11 / 3 years x 5 (was 12.444)
+#:   documents-storage: 0.5 TB x 2 copies x 41.66938818565401 / 3 years x 5 (was 42.5)
+#:   database-vm: (4 x 8.137624460933535e-05 + 16 x 3.674080947926702e-05) x 8760 h x 5
+#:       (was 40.203144)
+#: each times (1 + distribution share + end-of-life share).
+_APP_SERVERS = 2 * 0.5 * 947.7654064206043 / 4 * 5 * _LIFE_CYCLE - 1125
+_BACKUPS = 2 * 3 / 15 * 31.11 / 3 * 5 * _LIFE_CYCLE - 12.444
+_DOCUMENTS = 0.5 * 2 * 41.66938818565401 / 3 * 5 * _LIFE_CYCLE - 42.5
+_DATABASE_VM = (
+    4 * 8.137624460933535e-05 + 16 * 3.674080947926702e-05
+) * 8760 * 5 * _LIFE_CYCLE - 40.203144
+EXAMPLE_DATACENTRE_ADDED_KG = _APP_SERVERS + _BACKUPS + _DOCUMENTS + _DATABASE_VM

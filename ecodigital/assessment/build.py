@@ -323,15 +323,9 @@ def _electricity(assessed: Assessment) -> tuple[Electricity, ...]:
     return tuple(records)
 
 
-_FACTOR_PARAMETERS: Final = (
-    "lifetime_years", "power_w", "hours_per_day", "days_per_year", "hours_per_year", "pue",
-    "uncertainty_low", "uncertainty_high",
-)  # fmt: skip
-
-
 def _factors_used(assessed: Assessment) -> tuple[FactorUsed, ...]:
     """The factor rows the figures used: the items', the default PUE rows applied, the grids'."""
-    from ecodigital.vocabulary import CRITERIA as criteria
+    from ecodigital.factors.database import IMPACT_COLUMNS, PARAMETER_COLUMNS
 
     components = assessed.result.components
     ids = list(dict.fromkeys(sorted(components["factor_id"].astype(str))))
@@ -342,7 +336,7 @@ def _factors_used(assessed: Assessment) -> tuple[FactorUsed, ...]:
     if "factor_id" in assessed.grid.columns:
         ids += [i for i in assessed.grid["factor_id"] if isinstance(i, str) and i not in ids]
     frame = assessed.factors.frame
-    impact_columns = [c for c in frame.columns if c.split("_")[0] in criteria]
+    impact_columns = [c for c in IMPACT_COLUMNS if c in frame.columns]
     out = []
     for factor_id in ids:
         row = frame.loc[factor_id]
@@ -360,7 +354,7 @@ def _factors_used(assessed: Assessment) -> tuple[FactorUsed, ...]:
                 licence=str(row["licence"]),
                 origin=str(row["origin"]),
                 values=values,
-                **{name: _number(row[name]) for name in _FACTOR_PARAMETERS},
+                **{name: _number(row[name]) for name in PARAMETER_COLUMNS if name in row.index},
             )
         )
     return tuple(out)

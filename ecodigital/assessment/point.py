@@ -84,6 +84,7 @@ def assess_loaded(loaded: LoadedDossier, factors: FactorTable) -> Assessment:
         grid,
         horizon_years=loaded.horizon_years,
         use_energy_override=override,
+        users_per_year=loaded.model.project.users_per_year,
     )
     records, reconcile_warnings = reconcile(measured, result.components, grid)
     warnings = [*result.warnings, *grid_warnings, *measure_warnings, *reconcile_warnings]
@@ -110,7 +111,8 @@ def _read_measurements(
     from ecodigital.engine.compute import default_factor_ids
     from ecodigital.measure.link import measured_items
 
-    bases = factors.frame["basis"].reindex(default_factor_ids(loaded.items).to_numpy())
+    chosen = default_factor_ids(loaded.items, factors.frame.index)
+    bases = factors.frame["basis"].reindex(chosen.to_numpy())
     basis_by_id = dict(zip(loaded.items["id"].astype(str), bases, strict=True))
     for index, measurement in enumerate(loaded.model.measurements):
         basis = basis_by_id.get(measurement.item)
@@ -134,7 +136,7 @@ def check_factor_ids(loaded: LoadedDossier, factors: FactorTable) -> None:
     )
 
     items = loaded.items
-    chosen = default_factor_ids(items)
+    chosen = default_factor_ids(items, factors.frame.index)
     known = chosen.isin(factors.frame.index)
     for position in (~known).to_numpy().nonzero()[0].tolist():
         factor_id = chosen.iat[position]

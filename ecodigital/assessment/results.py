@@ -206,12 +206,16 @@ class FactorUsed:
     licence: str
     origin: str
     values: dict[str, float]
+    # the row's parameters: factors.database.PARAMETER_COLUMNS, in its order
     lifetime_years: float | None = None
     power_w: float | None = None
+    power_w_low: float | None = None
+    power_w_high: float | None = None
     hours_per_day: float | None = None
     days_per_year: float | None = None
     hours_per_year: float | None = None
     pue: float | None = None
+    drive_capacity_tb: float | None = None
     uncertainty_low: float | None = None
     uncertainty_high: float | None = None
 

@@ -152,11 +152,6 @@ def _number(value: Any, file: str, field: str) -> float:
 
 
 def _iso3(name: Any) -> str | None:
-    from ecodigital.factors.grid import codecarbon_mix
+    from ecodigital.factors.grid import country_code
 
-    if not isinstance(name, str) or not name.strip():
-        return None
-    mixes = codecarbon_mix()
-    if name.strip().upper() in mixes:
-        return name.strip().upper()
-    return {mix.name.casefold(): iso3 for iso3, mix in mixes.items()}.get(name.strip().casefold())
+    return country_code(name) if isinstance(name, str) else None

@@ -191,10 +191,9 @@ def _use_quality(figures: ResultFigures, item_id: str) -> str:
 
 
 def _country_name(iso3: str) -> str:
-    from ecodigital.factors.grid import codecarbon_mix
+    from ecodigital.factors.grid import country_names
 
-    mix = codecarbon_mix().get(iso3)
-    return mix.name if mix is not None else iso3
+    return country_names().get(iso3, iso3)
 
 
 def _number(value: float | None) -> str:
@@ -313,16 +312,9 @@ def _is_factor(name: str) -> bool:
 
 
 def _iso3(name: str) -> str | None:
-    from ecodigital.factors.grid import codecarbon_mix
+    from ecodigital.factors.grid import country_code
 
-    cleaned = name.strip()
-    if not cleaned:
-        return None
-    mixes = codecarbon_mix()
-    if cleaned.upper() in mixes:
-        return cleaned.upper()
-    by_name = {mix.name.casefold(): iso3 for iso3, mix in mixes.items()}
-    return by_name.get(cleaned.casefold())
+    return country_code(name)
 
 
 def _float(text: str | None, where: str, column: str) -> float | None:

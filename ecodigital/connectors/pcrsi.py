@@ -83,6 +83,7 @@ def response(
                     "unit": words["indicators"][criterion]["unit"],
                 }
                 for criterion in CRITERIA
+                if criterion in words["indicators"]
             ],
         },
         "total_impact": _impact(figures, {}, "total_impact", omitted),
@@ -116,6 +117,8 @@ def _impact(
     for phase in PHASES:
         step: dict[str, float] = {}
         for criterion in CRITERIA:
+            if criterion not in words["indicators"]:
+                continue  # no indicator of the format measures it (docs/formats.md)
             figure = figures.sum(phase=phase, criterion=criterion, **where)
             if figure.value is not None and figure.complete:
                 step[words["indicators"][criterion]["code"]] = figure.value

@@ -101,6 +101,17 @@ def read_inventory_csv(path: Path, horizon: int, country: str) -> tuple[pd.DataF
     _check_kinds(path, frame)
     frame, ranges = _csv_ranges(path, frame)
     _check_csv_rows(path, frame)
+    if "quantity_per_user" in frame.columns and "quantity" in frame.columns:
+        both = (frame["quantity_per_user"].notna() & frame["quantity"].notna()).to_numpy()
+        if both.any():
+            row = int(both.nonzero()[0][0])
+            raise InputError(
+                str(path),
+                f"row {row + 2}, column 'quantity_per_user'",
+                "is given with quantity",
+                "leave quantity empty: a per-user item's quantity each year is "
+                "users_per_year x quantity_per_user",
+            )
 
     duplicated = frame["id"].duplicated()
     if duplicated.any():

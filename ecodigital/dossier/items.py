@@ -63,9 +63,12 @@ NUMERIC_ITEM_COLUMNS = (
     "gb_per_year",
     "first_year",
     "last_year",
+    "quantity_per_user",
+    "drive_capacity_tb",
 )
 TEXT_ITEM_COLUMNS = (
-    "id", "kind", "location", "factor", "media", "access", "tier", "provider", "quality",
+    "id", "kind", "location", "factor", "media", "access", "tier", "provider", "hosting",
+    "billing", "quality",
 )  # fmt: skip
 ITEM_COLUMNS = TEXT_ITEM_COLUMNS + NUMERIC_ITEM_COLUMNS
 #: CSV columns giving the P5 and P95 of a field (``hours_per_day_low``, ``hours_per_day_high``).

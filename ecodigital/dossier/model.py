@@ -27,7 +27,7 @@ from pydantic import (
 
 from ecodigital.dossier.uncertain import RANGE_FIELDS, Range, Scenario, check_range_bounds
 from ecodigital.finance.model import Applicant, Budget
-from ecodigital.vocabulary import BENEFICIARY_TYPES, PHASES, TIERS
+from ecodigital.vocabulary import BENEFICIARY_TYPES, HOSTING_TYPES, PHASES, TIERS
 
 __all__ = [
     "FORMAT",
@@ -85,6 +85,8 @@ FactorId = Annotated[
     Field(description="Id of a factor row (see `ecodigital factors list`)."),
 ]
 Text = Annotated[str, StringConstraints(max_length=10_000)]
+Hosting = Literal[HOSTING_TYPES]  # type: ignore[valid-type]
+ProviderName = Annotated[str, StringConstraints(max_length=200)]
 
 
 #: Largest values of the open-ended fields (``docs/limits.md``): within them no
@@ -154,6 +156,11 @@ class _ItemBase(_Strict):
     quantity: Annotated[float, at.Gt(0), at.Le(MAX_QUANTITY)] | Range = Field(
         1, description="How many such items (> 0, at most 10^9)."
     )
+    quantity_per_user: Annotated[float, at.Gt(0), at.Le(1_000_000)] | None = Field(
+        None,
+        description="Items per user of the year, in place of quantity: the item's quantity "
+        "each year is users_per_year x quantity_per_user (citizens' devices, per-user traffic).",
+    )
     allocation: Annotated[float, at.Ge(0), at.Le(1)] | Range = Field(
         1,
         description="Share of the item attributable to the project (0..1): time share x "
@@ -181,6 +188,11 @@ class _ItemBase(_Strict):
 
     @model_validator(mode="after")
     def _check_years(self) -> _ItemBase:
+        if self.quantity_per_user is not None and "quantity" in self.model_fields_set:
+            raise ValueError(
+                "give quantity or quantity_per_user, not both: a per-user item's quantity "
+                "each year is users_per_year x quantity_per_user"
+            )
         if self.years is not None:
             first, last = self.years
             if first < 1 or last < first:
@@ -216,7 +228,15 @@ class ServerItem(_ItemBase):
         None, description="Hours powered a year (default 8760)."
     )
     pue: Annotated[float, at.Ge(1), at.Le(5)] | Range | None = Field(
-        None, description="Power usage effectiveness."
+        None, description="Power usage effectiveness; default from hosting and location."
+    )
+    hosting: Hosting | None = Field(
+        None,
+        description="on_premises (a room of the applicant), colocation (default) or cloud "
+        "(a provider's dedicated server): chooses the default PUE.",
+    )
+    provider: ProviderName | None = Field(
+        None, description="Hosting provider (free text; aws, gcp, azure, ovhcloud are recognised)."
     )
 
 
@@ -232,10 +252,15 @@ class CloudItem(_ItemBase):
         None, description="Hours running a year (default 8760)."
     )
     pue: Annotated[float, at.Ge(1), at.Le(5)] | Range | None = Field(
-        None, description="Power usage effectiveness."
+        None, description="Power usage effectiveness; default from the provider."
     )
-    provider: Annotated[str, StringConstraints(max_length=200)] | None = Field(
-        None, description="Provider name (free text)."
+    provider: ProviderName | None = Field(
+        None, description="Provider name (free text; aws, gcp, azure, ovhcloud are recognised)."
+    )
+    billing: Literal["on_demand", "reserved", "dedicated"] | None = Field(
+        None,
+        description="on_demand (default): embodied impact for the running hours only; "
+        "reserved or dedicated: for all 8760 hours of the year.",
     )
 
 
@@ -248,8 +273,19 @@ class StorageItem(_ItemBase):
     )
     replicas: int = Field(1, ge=1, le=100, description="Copies kept (backups, replication).")
     media: Literal["ssd", "hdd"] = Field("ssd", description="Storage media.")
+    drive_capacity_tb: Annotated[float, at.Gt(0), at.Le(1_000)] | None = Field(
+        None, description="Capacity of one drive, TB, for factors counted per drive (HDD)."
+    )
     pue: Annotated[float, at.Ge(1), at.Le(5)] | Range | None = Field(
-        None, description="Power usage effectiveness."
+        None, description="Power usage effectiveness; default from hosting and location."
+    )
+    hosting: Hosting | None = Field(
+        None,
+        description="on_premises, colocation or cloud: where the storage sits, for its "
+        "default PUE (cloud when a provider is given, else colocation).",
+    )
+    provider: ProviderName | None = Field(
+        None, description="Hosting provider (free text; aws, gcp, azure, ovhcloud are recognised)."
     )
 
 
@@ -275,9 +311,22 @@ class CustomItem(_ItemBase):
     factor: FactorId = Field(description="Factor id (required for custom items).")
     tier: Literal[TIERS] = Field(description="Tier the item belongs to.")  # type: ignore[valid-type]
     power_w: Annotated[float, at.Ge(0), at.Le(MAX_CUSTOM_POWER_W)] | Range | None = Field(
-        None, description="Average power, W (device factors)."
+        None, description="Average power, W (factors counted per device, hour, TB or drive)."
     )
-    hours_per_year: Annotated[float, at.Ge(0), at.Le(HOURS_PER_LEAP_YEAR)] | Range | None = None
+    hours_per_year: Annotated[float, at.Ge(0), at.Le(HOURS_PER_LEAP_YEAR)] | Range | None = Field(
+        None, description="Hours powered a year (default 8760)."
+    )
+    pue: Annotated[float, at.Ge(1), at.Le(5)] | Range | None = Field(
+        None,
+        description="Power usage effectiveness; default from hosting and location for the "
+        "data-centre tier, none (1) elsewhere.",
+    )
+    hosting: Hosting | None = Field(
+        None, description="on_premises, colocation or cloud (data-centre tier): the default PUE."
+    )
+    provider: ProviderName | None = Field(
+        None, description="Hosting provider (free text; aws, gcp, azure, ovhcloud are recognised)."
+    )
 
 
 Item = Annotated[
@@ -489,3 +538,16 @@ class Dossier(_Strict):
         default_factory=list,
         description="What-if variants compared by `ecodigital scenarios` (changes to items).",
     )
+
+    @model_validator(mode="after")
+    def _check_measured_items(self) -> Dossier:
+        """A measurement gives an item's whole yearly energy: not one per user."""
+        if isinstance(self.inventory, list):
+            per_user = {i.id for i in self.inventory if i.quantity_per_user is not None}
+            for measurement in self.measurements:
+                if measurement.item in per_user:
+                    raise ValueError(
+                        f'item "{measurement.item}" is declared per user (quantity_per_user) '
+                        "and measured: give it a quantity, since a measurement covers all units"
+                    )
+        return self

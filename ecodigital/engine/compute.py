@@ -8,22 +8,32 @@ Method (per item, per active horizon year; ``units = quantity × allocation ×``
 the item's own size, e.g. vCPUs or TB × replicas):
 
 * embodied phases (manufacturing, distribution, end of life):
-  - ``device`` factors (whole-life impacts per device): ``units × F / lifetime_years``;
-  - ``hour`` factors (per vCPU-hour or per GB-of-RAM-hour): ``units × F × hours_per_year``;
+  - ``device`` factors (whole-life impacts per device) and ``tb`` factors
+    (whole-life impacts per TB): ``units × F / lifetime_years``;
+  - ``drive`` factors (whole-life impacts per drive): ``units / drive_capacity_tb
+    × F / lifetime_years``, ``units`` being TB;
+  - ``hour`` factors (per vCPU-hour or per GB-of-RAM-hour): ``units × F × h``,
+    ``h`` the running ``hours_per_year``, or all 8760 calendar hours for a
+    cloud instance billed ``reserved`` or ``dedicated``;
   - ``tb_year``, ``gb`` and ``year`` factors: ``units × F``;
 * use phase:
   - terminals: ``units × power_w × hours_per_day × days_per_year / 1000`` kWh;
-  - servers: ``units × power_w × hours_per_year / 1000 × pue`` kWh;
+  - servers and custom items: ``units × power_w × hours_per_year / 1000 × pue`` kWh;
   - cloud: ``units × power_w (per vCPU or per GB) × hours_per_year / 1000 × pue`` kWh;
   - storage: ``units × power_w (per TB) × 8760 / 1000 × pue`` kWh;
   - energy × the grid factor of the item's location (per criterion);
   - ``gb`` and ``year`` factors give the use phase directly: ``units × F_use``.
+
+An item declared per user (``quantity_per_user``) has, each year, ``users ×
+quantity_per_user`` units (``users`` from ``users_per_year``); every other item
+the same units every active year.
 
 A factor cell left blank is unknown: the value is NaN, never zero.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
@@ -33,6 +43,7 @@ import pandas as pd
 from ecodigital.notices import Notice
 from ecodigital.vocabulary import (
     CRITERIA,
+    CRITERION_COLUMN_SUFFIXES,
     CRITERION_UNITS,
     EMBODIED_PHASES,
     EU27,
@@ -46,20 +57,38 @@ from ecodigital.vocabulary import (
 )
 
 __all__ = [
+    "CLOUD_BILLINGS",
     "DEFAULT_PUE_FACTOR",
     "KWH_PER_WH",
     "LONG_COLUMNS",
     "EngineResult",
     "compute_impacts",
     "default_factor_ids",
+    "provider_key",
+    "pue_rows",
     "required_bases",
 ]
 
 KWH_PER_WH: Final = 1 / 1000
-#: Factor row giving the default PUE of servers and storage.
+#: Factor row giving the default PUE when no row for the place and hosting type exists.
 DEFAULT_PUE_FACTOR: Final = "datacenter-pue-fra"
-#: Factor row giving the default PUE of cloud instances (the former when absent).
+#: Factor row giving the default PUE of cloud hosting (the former when absent).
 DEFAULT_CLOUD_PUE_FACTOR: Final = "datacenter-pue-cloud"
+#: Factor row giving the default PUE of colocation outside the countries with their own row.
+COLOCATION_PUE_FACTOR: Final = "datacenter-pue-colocation"
+#: Factor row giving the default PUE of an on-premises server room.
+ON_PREMISES_PUE_FACTOR: Final = "datacenter-pue-on-premises"
+#: Cloud providers with a PUE row ``datacenter-pue-cloud-<key>``, and the words naming them.
+PROVIDER_ALIASES: Final = {
+    "aws": ("aws", "amazon"),
+    "gcp": ("gcp", "google"),
+    "azure": ("azure", "microsoft"),
+    "ovhcloud": ("ovh", "ovhcloud"),
+}
+#: How a cloud instance is billed: per running hour, or reserved for all hours.
+CLOUD_BILLINGS: Final = ("on_demand", "reserved", "dedicated")
+#: Billings whose embodied impact is amortised over every calendar hour.
+_CALENDAR_BILLINGS: Final = ("reserved", "dedicated")
 #: Factor row giving the memory part of a cloud instance.
 CLOUD_MEMORY_FACTOR: Final = "cloud-memory-gb-hour"
 DEFAULT_SERVER_FACTOR: Final = "server-medium"
@@ -77,10 +106,12 @@ _BASES_BY_KIND: Final = {
     **dict.fromkeys(TERMINAL_KINDS, ("device",)),
     "server": ("device",),
     "cloud_instance": ("hour",),
-    "storage": ("tb_year",),
+    "storage": ("tb_year", "tb", "drive"),
     "network": ("gb",),
-    "custom": ("device", "year", "gb", "hour", "tb_year"),
+    "custom": ("device", "year", "gb", "hour", "tb_year", "tb", "drive"),
 }
+#: Bases whose use phase is electricity a storage medium draws all year.
+_STORAGE_BASES: Final = ("tb_year", "tb", "drive")
 
 
 #: ``None`` as a numpy object scalar, for ``np.where`` on object arrays.
@@ -94,16 +125,27 @@ def required_bases(kind: str) -> tuple[str, ...]:
 
 @dataclass
 class EngineResult:
-    """What the engine returns: the long table and how it got there."""
+    """What the engine returns: the long table and how it got there.
+
+    ``year_weights`` (items × horizon years) multiplies each item's annual
+    values: 1 in its active years, 0 outside them, and the year's users for an
+    item declared per user.
+    """
 
     rows: pd.DataFrame
     components: pd.DataFrame
     warnings: list[Notice]
     horizon_years: int
+    year_weights: np.ndarray | None = None
 
 
-def default_factor_ids(items: pd.DataFrame) -> pd.Series:
-    """The factor id each item uses when it names none (vectorised over the items)."""
+def default_factor_ids(items: pd.DataFrame, known: Any = None) -> pd.Series:
+    """The factor id each item uses when it names none (vectorised over the items).
+
+    ``known`` (the ids of the factor table) picks the storage rows of the
+    dataset: ``storage-<media>`` when it has them, ``storage-<media>-tb-year``
+    (dataset 2026.1) otherwise.
+    """
     kind = items["kind"]
     ids = pd.Series(
         np.where(kind.isin(TERMINAL_KINDS).to_numpy(), kind.to_numpy(), _NONE),
@@ -114,7 +156,10 @@ def default_factor_ids(items: pd.DataFrame) -> pd.Series:
     ids[kind == "cloud_instance"] = DEFAULT_CLOUD_FACTOR
     storage = kind == "storage"
     media = items["media"].fillna("ssd")
-    ids[storage] = "storage-" + media[storage] + "-tb-year"
+    per_medium = "storage-" + media[storage]
+    if known is None or not per_medium.isin(pd.Index(known)).all():
+        per_medium = per_medium + "-tb-year"
+    ids[storage] = per_medium
     network = kind == "network"
     access = items["access"].fillna("fixed")
     region = np.where(items["location"] == "FRA", "fra", "eu")
@@ -136,6 +181,7 @@ def compute_impacts(
     *,
     horizon_years: int,
     use_energy_override: pd.DataFrame | None = None,
+    users_per_year: Sequence[float] | None = None,
 ) -> EngineResult:
     """Compute the long table of impacts.
 
@@ -145,12 +191,15 @@ def compute_impacts(
     columns in the criterion's unit per kWh. ``use_energy_override``: optional
     measured energy per item (columns ``item``, ``energy_kwh_per_year``,
     ``pue_included``, ``quality``) that replaces the modelled use energy.
+    ``users_per_year``: the users of each horizon year, needed by items
+    declared per user (``quantity_per_user``).
     Factor ids must exist and fit the item kinds (the caller checks them with
     the dossier's file and field names).
     """
     warnings: list[Notice] = []
-    items = items.reset_index(drop=True)
-    factor_ids = default_factor_ids(items)
+    items = _with_item_columns(items.reset_index(drop=True))
+    weights = year_weights(items, horizon_years, users_per_year)
+    factor_ids = default_factor_ids(items, factors.index)
     components = _expand_components(items, factor_ids, factors)
     _apply_defaults(components, factors, warnings)
 
@@ -192,11 +241,54 @@ def compute_impacts(
     add_use_impacts(values, model, energy)
 
     item_values, item_quality = _sum_components(components, values, quality_by_phase, len(items))
-    _warn_unknown_phases(items, item_values, warnings)
-    rows = _long_table(items, item_values, item_quality, horizon_years)
+    _warn_unknown_phases(items, item_values, components, warnings)
+    rows = _long_table(items, item_values, item_quality, weights)
     return EngineResult(
-        rows=rows, components=components, warnings=warnings, horizon_years=horizon_years
+        rows=rows,
+        components=components,
+        warnings=warnings,
+        horizon_years=horizon_years,
+        year_weights=weights,
     )
+
+
+#: Item columns the engine reads that older items tables may lack (text, then numbers).
+_OPTIONAL_TEXT_COLUMNS: Final = ("hosting", "provider", "billing", "tier")
+_OPTIONAL_NUMBER_COLUMNS: Final = ("quantity_per_user", "drive_capacity_tb")
+
+
+def _with_item_columns(items: pd.DataFrame) -> pd.DataFrame:
+    """The items table with every optional column the engine reads (None or NaN)."""
+    missing = [c for c in (*_OPTIONAL_TEXT_COLUMNS, *_OPTIONAL_NUMBER_COLUMNS) if c not in items]
+    if not missing:
+        return items
+    items = items.copy()
+    for column in missing:
+        if column in _OPTIONAL_TEXT_COLUMNS:
+            items[column] = pd.Series([None] * len(items), index=items.index, dtype=object)
+        else:
+            items[column] = np.nan
+    return items
+
+
+def year_weights(
+    items: pd.DataFrame, horizon_years: int, users_per_year: Sequence[float] | None = None
+) -> np.ndarray:
+    """Items × horizon years: 1 in an item's active years (the year's users for an item
+    declared per user), 0 outside them."""
+    first = items["first_year"].fillna(1).to_numpy(dtype=np.int64)
+    last = items["last_year"].fillna(horizon_years).to_numpy(dtype=np.int64)
+    years = np.arange(1, horizon_years + 1)
+    weights = ((years[None, :] >= first[:, None]) & (years[None, :] <= last[:, None])).astype(float)
+    per_user = (
+        items["quantity_per_user"].notna().to_numpy() if "quantity_per_user" in items else None
+    )
+    if per_user is not None and per_user.any():
+        if users_per_year is None or len(users_per_year) != horizon_years:
+            raise ValueError("items declared per user need users_per_year for every horizon year")
+        users = np.asarray(users_per_year, dtype=float)
+        weights[per_user] = weights[per_user] * users[None, :]
+    return weights
 
 
 #: Item fields giving the size of a component, in the order of :func:`component_size`.
@@ -214,7 +306,10 @@ class ComponentModel:
     ``impacts`` holds the factor row's value per phase and criterion (NaN where
     the source gives none); ``included_in_use`` marks embodied phases that an
     all-phase per-GB figure already includes (counted as zero); ``intensity``
-    the grid factor of the component's location per criterion, per kWh.
+    the grid factor of the component's location per criterion, per kWh;
+    ``calendar_hours`` marks hourly factors amortised over every hour of the
+    year (reserved or dedicated cloud); ``drive_capacity_tb`` the capacity of
+    one drive for factors counted per drive (NaN otherwise).
     """
 
     kind: np.ndarray
@@ -223,6 +318,8 @@ class ComponentModel:
     included_in_use: np.ndarray
     direct_use: np.ndarray
     intensity: np.ndarray
+    calendar_hours: np.ndarray
+    drive_capacity_tb: np.ndarray
 
     def take(self, index: np.ndarray | slice) -> ComponentModel:
         """The model of a subset of the components."""
@@ -233,20 +330,30 @@ class ComponentModel:
             self.included_in_use[index],
             self.direct_use[index],
             self.intensity[index],
+            self.calendar_hours[index],
+            self.drive_capacity_tb[index],
         )
+
+
+def impact_column(criterion: str, phase: str) -> str:
+    """The factor column of ``criterion`` in ``phase``: ``gwp_use_kgco2e``."""
+    return f"{criterion}_{phase}_{CRITERION_COLUMN_SUFFIXES[criterion]}"
 
 
 def component_model(
     components: pd.DataFrame, factors: pd.DataFrame, grid: pd.DataFrame
 ) -> ComponentModel:
     """Gather the fixed inputs of the formulas from the components, factors and grid."""
-    looked_up = factors.reindex(components["factor_id"].to_numpy())
+    looked_up = factors.reindex(
+        index=components["factor_id"].to_numpy(),
+        columns=[*(impact_column(c, p) for c in CRITERIA for p in PHASES), "drive_capacity_tb"],
+    )
     basis = components["basis"].to_numpy()
     impacts = np.stack(
         [
             np.stack(
                 [
-                    looked_up[f"{criterion}_{phase}_{_suffix(criterion)}"].to_numpy(dtype=float)
+                    looked_up[impact_column(criterion, phase)].to_numpy(dtype=float)
                     for criterion in CRITERIA
                 ],
                 axis=-1,
@@ -260,14 +367,20 @@ def component_model(
     included = all_phases_in_use[:, None, None] & ~np.isnan(impacts[:, _USE : _USE + 1, :])
     included = included & (np.arange(len(PHASES)) != _USE)[None, :, None]
     grid_rows = grid.reindex(components["location"].to_numpy())
-    intensity = (
-        np.stack(
-            [grid_rows[f"{criterion}_per_kwh"].to_numpy(dtype=float) for criterion in CRITERIA],
-            axis=-1,
-        )
-        if len(grid_rows.columns)
-        else np.full((len(components), len(CRITERIA)), np.nan)
+    intensity = np.stack(
+        [
+            grid_rows[f"{criterion}_per_kwh"].to_numpy(dtype=float)
+            if f"{criterion}_per_kwh" in grid_rows.columns
+            else np.full(len(components), np.nan)
+            for criterion in CRITERIA
+        ],
+        axis=-1,
     )
+    drive = components["drive_capacity_tb"].to_numpy(dtype=float)
+    drive = np.where(np.isnan(drive), looked_up["drive_capacity_tb"].to_numpy(dtype=float), drive)
+    calendar = (components["kind"] == "cloud_instance").to_numpy() & components["billing"].isin(
+        _CALENDAR_BILLINGS
+    ).to_numpy()
     return ComponentModel(
         kind=components["kind"].to_numpy(),
         basis=basis,
@@ -275,6 +388,8 @@ def component_model(
         included_in_use=included,
         direct_use=np.isin(basis, ("gb", "year")),
         intensity=intensity,
+        calendar_hours=calendar,
+        drive_capacity_tb=np.where(basis == "drive", drive, np.nan),
     )
 
 
@@ -310,13 +425,19 @@ def embodied_values(
     and ``factor_ratio`` (a multiplier of every value of the factor row, 1 in
     the deterministic case) broadcast over a leading draws axis; the result has
     shape ``(..., n, phases, criteria)`` in each criterion's unit per year.
+    Hourly factors of reserved or dedicated cloud count all 8760 hours a year.
     """
     basis = model.basis
+    hours = np.where(model.calendar_hours, HOURS_PER_YEAR, hours_per_year)
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(
-            basis == "device",
+            np.isin(basis, ("device", "tb")),
             units / lifetime_years,
-            np.where(basis == "hour", units * hours_per_year, units),
+            np.where(
+                basis == "drive",
+                units / model.drive_capacity_tb / lifetime_years,
+                np.where(basis == "hour", units * hours, units),
+            ),
         )
     scale = scale * factor_ratio
     values: np.ndarray = model.impacts * scale[..., None, None]
@@ -352,7 +473,7 @@ def use_energy_kwh(
     operating_hours = np.where(
         is_terminal,
         hours_per_day * days_per_year,
-        np.where(model.basis == "tb_year", HOURS_PER_YEAR, hours_per_year),
+        np.where(np.isin(model.basis, _STORAGE_BASES), HOURS_PER_YEAR, hours_per_year),
     )
     energy = units * power_w * operating_hours * KWH_PER_WH * pue
     return np.where(model.direct_use, np.nan, energy)
@@ -374,15 +495,11 @@ def add_use_impacts(
 
 def _all_phases_in_use(impacts: pd.DataFrame, basis: np.ndarray) -> np.ndarray:
     """Per-GB rows whose source gives only an all-phase total (stored under ``use``)."""
-    gwp_other = [f"gwp_{phase}_kgco2e" for phase in EMBODIED_PHASES]
+    gwp_other = [impact_column("gwp", phase) for phase in EMBODIED_PHASES]
     no_split = impacts[gwp_other].isna().all(axis=1).to_numpy()
-    has_use = impacts["gwp_use_kgco2e"].notna().to_numpy()
+    has_use = impacts[impact_column("gwp", "use")].notna().to_numpy()
     result: np.ndarray = (basis == "gb") & no_split & has_use
     return result
-
-
-def _suffix(criterion: str) -> str:
-    return {"gwp": "kgco2e", "adpe": "kgsbeq", "pe": "mj", "water": "m3"}[criterion]
 
 
 def _expand_components(
@@ -394,6 +511,11 @@ def _expand_components(
     base["factor_id"] = factor_ids.to_numpy()
     kind = items["kind"].to_numpy()
     base["component"] = np.where(kind == "cloud_instance", "vcpu", "")
+    # an item declared per user counts its units per user (the year's users weigh them)
+    per_user = base["quantity_per_user"].to_numpy(dtype=float)
+    base["quantity"] = np.where(
+        np.isnan(per_user), base["quantity"], base["quantity"].to_numpy(dtype=float) * per_user
+    )
     parts = [base]
     cloud = base[kind == "cloud_instance"]
     if len(cloud):
@@ -414,13 +536,31 @@ def _expand_components(
     return components
 
 
+#: Bases priced with an energy (its use phase is electricity × the grid).
+_ENERGY_BASES: Final = ("device", "hour", *_STORAGE_BASES)
+
 _DEFAULTED_PARAMETERS: Final = {
-    # parameter: (warning code, kinds it applies to, fallback when the factor has none)
-    "lifetime_years": ("DEFAULT_LIFETIME", (*TERMINAL_KINDS, "server", "custom"), None),
-    "power_w": ("DEFAULT_POWER", (*TERMINAL_KINDS, "server", "cloud_instance", "storage"), None),
-    "hours_per_day": ("DEFAULT_USE_PROFILE", TERMINAL_KINDS, None),
-    "days_per_year": ("DEFAULT_USE_PROFILE", TERMINAL_KINDS, None),
-    "hours_per_year": ("DEFAULT_HOURS", ("server", "cloud_instance", "custom"), HOURS_PER_YEAR),
+    # parameter: (warning code, kinds it applies to, bases it applies to, fallback)
+    "lifetime_years": (
+        "DEFAULT_LIFETIME",
+        (*TERMINAL_KINDS, "server", "storage", "custom"),
+        ("device", "tb", "drive"),
+        None,
+    ),
+    "power_w": (
+        "DEFAULT_POWER",
+        (*TERMINAL_KINDS, "server", "cloud_instance", "storage", "custom"),
+        _ENERGY_BASES,
+        None,
+    ),
+    "hours_per_day": ("DEFAULT_USE_PROFILE", TERMINAL_KINDS, _ENERGY_BASES, None),
+    "days_per_year": ("DEFAULT_USE_PROFILE", TERMINAL_KINDS, _ENERGY_BASES, None),
+    "hours_per_year": (
+        "DEFAULT_HOURS",
+        ("server", "cloud_instance", "custom"),
+        _ENERGY_BASES,
+        HOURS_PER_YEAR,
+    ),
 }
 
 
@@ -430,17 +570,21 @@ def _apply_defaults(
     """Fill parameters the dossier left out from the factor rows, and say so."""
     looked_up = factors.reindex(components["factor_id"].to_numpy())
     kinds = components["kind"]
-    primary = components["component"] != "memory"
-    for parameter, (code, applies, fallback) in _DEFAULTED_PARAMETERS.items():
-        given = components[parameter]
-        applicable = kinds.isin(applies).to_numpy()
+    basis = components["basis"].to_numpy()
+    primary = (components["component"] != "memory").to_numpy()
+    ids = components["id"].to_numpy()
+    no_power = np.zeros(len(components), dtype=bool)
+    for parameter, (code, applies, bases, fallback) in _DEFAULTED_PARAMETERS.items():
+        given = components[parameter].to_numpy(dtype=float)
+        applicable = kinds.isin(applies).to_numpy() & np.isin(basis, bases)
         # power of cloud and storage components is per unit (vCPU, GB, TB): always the factor's
         per_unit = kinds.isin(("cloud_instance", "storage")).to_numpy() & (parameter == "power_w")
-        default = looked_up[parameter].to_numpy(dtype=float)
-        if fallback is not None:
-            default = np.where(np.isnan(default), fallback, default)
-        missing = applicable & (given.isna().to_numpy() | per_unit)
-        filled = np.where(missing, default, given.to_numpy(dtype=float))
+        row_value = looked_up[parameter].to_numpy(dtype=float)
+        default = (
+            row_value if fallback is None else np.where(np.isnan(row_value), fallback, row_value)
+        )
+        missing = applicable & (np.isnan(given) | per_unit)
+        filled = np.where(missing, default, given)
         offset = f"{parameter}_offset"  # a what-if's change to the default (see apply_changes)
         if offset in components.columns:
             filled = filled + np.where(
@@ -448,51 +592,160 @@ def _apply_defaults(
             )
         components[parameter] = np.where(applicable, filled, np.nan)
         # which values are the factor row's (their uncertainty is the row's default spread)
-        components[f"{parameter}_from_factor"] = missing & ~np.isnan(
-            looked_up[parameter].to_numpy(dtype=float)
-        )
-        reported = missing & ~per_unit & primary.to_numpy()
+        components[f"{parameter}_from_factor"] = missing & ~np.isnan(row_value)
+        unknown = missing & np.isnan(default)
+        if parameter == "power_w":
+            no_power = unknown & primary
+        reported = missing & ~per_unit & primary & ~unknown
         if reported.any():
-            ids = tuple(components["id"].to_numpy()[reported].tolist())
             warnings.append(
                 Notice(
                     code=code,
                     message=f"{parameter} not given: the factor row's default was used",
-                    items=ids,
+                    items=tuple(ids[reported].tolist()),
                     params={"parameter": parameter},
                 )
             )
-    datacenter = kinds.isin(("server", "cloud_instance", "storage")).to_numpy()
-    cloud = (kinds == "cloud_instance").to_numpy()
-    pue_given = components["pue"].to_numpy(dtype=float)
-    pue_row = np.where(
-        cloud & (DEFAULT_CLOUD_PUE_FACTOR in factors.index),
-        DEFAULT_CLOUD_PUE_FACTOR,
-        DEFAULT_PUE_FACTOR,
-    )
-    default_pue = factors["pue"].reindex(pue_row).to_numpy(dtype=float)
-    missing_pue = datacenter & np.isnan(pue_given)
-    components["pue"] = np.where(datacenter, np.where(missing_pue, default_pue, pue_given), np.nan)
-    components["pue_from_factor"] = np.where(np.asarray(missing_pue, dtype=bool), pue_row, _NONE)
-    primary_rows = primary.to_numpy()
-    for row_id in np.unique(pue_row[missing_pue & primary_rows]):
-        reported = missing_pue & primary_rows & (pue_row == row_id)
-        value = float(cast(float, factors.at[row_id, "pue"]))
+    if no_power.any():
         warnings.append(
             Notice(
-                code="DEFAULT_PUE",
-                message=f"pue not given: the default data-centre PUE {value:g} ({row_id}) was used",
-                items=tuple(components["id"].to_numpy()[reported].tolist()),
-                params={"pue": value, "factor": str(row_id)},
+                code="USE_POWER_UNKNOWN",
+                message="power_w not given and the factor row has none: the use phase is "
+                "unknown, not zero",
+                items=tuple(dict.fromkeys(ids[no_power].tolist())),
             )
         )
+    components["use_power_unknown"] = no_power
+    _apply_default_pue(components, factors, warnings)
+    _warn_cloud_billing(components, warnings)
     outside_eu = (kinds == "network").to_numpy() & ~components["location"].isin(EU27).to_numpy()
     if outside_eu.any():
         warnings.append(
             Notice(
                 code="NETWORK_PROXY",
                 message="no network factor for this location: the EU factor was used",
-                items=tuple(components["id"].to_numpy()[outside_eu].tolist()),
+                items=tuple(ids[outside_eu].tolist()),
+            )
+        )
+
+
+def provider_key(provider: Any) -> str | None:
+    """The key of a cloud provider named in free text (``"AWS eu-west-3"`` -> ``"aws"``)."""
+    if not isinstance(provider, str):
+        return None
+    words = set("".join(ch if ch.isalnum() else " " for ch in provider.casefold()).split())
+    for key, aliases in PROVIDER_ALIASES.items():
+        if words & set(aliases):
+            return key
+    return None
+
+
+def hosting_of(components: pd.DataFrame) -> np.ndarray:
+    """Each component's hosting type: given, else cloud for cloud instances and items with a
+    provider, colocation otherwise."""
+    provider = components["provider"]
+    has_provider = (provider.notna() & (provider.astype(str).str.strip() != "")).to_numpy()
+    cloud = (components["kind"] == "cloud_instance").to_numpy() | has_provider
+    default = np.where(cloud, "cloud", "colocation").astype(object)
+    given = components["hosting"]
+    result: np.ndarray = np.where(given.notna().to_numpy(), given.to_numpy(dtype=object), default)
+    return result
+
+
+def pue_rows(components: pd.DataFrame, factors: pd.DataFrame) -> np.ndarray:
+    """The PUE factor row of each component, from its hosting type, provider and location.
+
+    The first of these rows that the factor table has with a ``pue`` value:
+    cloud: ``datacenter-pue-cloud-<provider>``, ``datacenter-pue-cloud``;
+    colocation: ``datacenter-pue-<iso3>``, ``datacenter-pue-colocation``;
+    on premises: ``datacenter-pue-on-premises``, then the colocation rows;
+    and last ``datacenter-pue-fra`` (the only PUE row of dataset 2026.1 but cloud's).
+    """
+    has_pue = set(factors.index[factors["pue"].notna()]) if "pue" in factors else set()
+    # one choice per distinct (hosting, provider, location): few, whatever the inventory
+    columns = (
+        hosting_of(components),
+        components["provider"].fillna("").to_numpy(dtype=object),
+        components["location"].astype(str).to_numpy(dtype=object),
+    )
+    combined = np.zeros(len(components), dtype=np.int64)
+    for column in columns:
+        column_codes, uniques = pd.factorize(column)
+        combined = combined * (len(uniques) + 1) + column_codes
+    _, first, codes = np.unique(combined, return_index=True, return_inverse=True)
+    chosen = []
+    for place, provider_text, iso3 in zip(*(c[first] for c in columns), strict=True):
+        provider = provider_key(provider_text)
+        colocation = [f"datacenter-pue-{iso3.lower()}", COLOCATION_PUE_FACTOR]
+        candidates = {
+            "cloud": [f"datacenter-pue-cloud-{provider}", DEFAULT_CLOUD_PUE_FACTOR],
+            "on_premises": [ON_PREMISES_PUE_FACTOR, *colocation],
+        }.get(place, colocation)
+        chosen.append(next((c for c in (*candidates, DEFAULT_PUE_FACTOR) if c in has_pue), None))
+    result: np.ndarray = np.array(chosen, dtype=object)[codes]
+    return result
+
+
+def _apply_default_pue(
+    components: pd.DataFrame, factors: pd.DataFrame, warnings: list[Notice]
+) -> None:
+    """Give data-centre components without a PUE the one of where they are hosted."""
+    kinds = components["kind"]
+    tier = components["tier"].to_numpy(dtype=object)
+    datacenter = kinds.isin(("server", "cloud_instance", "storage")).to_numpy() | (
+        (kinds == "custom").to_numpy() & (tier == "datacenter")
+    )
+    energy_based = np.isin(components["basis"].to_numpy(), _ENERGY_BASES)
+    custom = (kinds == "custom").to_numpy()
+    pue_given = components["pue"].to_numpy(dtype=float)
+    missing_pue = datacenter & energy_based & np.isnan(pue_given)
+    pue_row = np.full(len(components), None, dtype=object)
+    if missing_pue.any():
+        needed = components.loc[missing_pue, ["kind", "hosting", "provider", "location"]]
+        pue_row[missing_pue] = pue_rows(needed, factors)
+    default_pue = factors["pue"].reindex(pue_row).to_numpy(dtype=float)
+    keep = datacenter | (custom & ~np.isnan(pue_given))
+    components["pue"] = np.where(keep, np.where(missing_pue, default_pue, pue_given), np.nan)
+    components["pue_from_factor"] = pue_row
+    # an item whose power is unknown has no use energy the PUE would change: not reported
+    primary = (components["component"] != "memory").to_numpy() & ~components[
+        "use_power_unknown"
+    ].to_numpy(dtype=bool)
+    ids = components["id"].to_numpy()
+    for row_id in pd.unique(pue_row[primary & pd.notna(pue_row)]):
+        reported = primary & (pue_row == row_id)
+        value = float(cast(float, factors.at[row_id, "pue"]))
+        warnings.append(
+            Notice(
+                code="DEFAULT_PUE",
+                message=f"pue not given: the default data-centre PUE {value:g} ({row_id}) was used",
+                items=tuple(ids[reported].tolist()),
+                params={"pue": value, "factor": str(row_id)},
+            )
+        )
+
+
+def _warn_cloud_billing(components: pd.DataFrame, warnings: list[Notice]) -> None:
+    """Name, for each cloud instance, the hours its embodied impact is charged for."""
+    cloud = (components["kind"] == "cloud_instance") & (components["component"] != "memory")
+    if not cloud.any():
+        return
+    billing = components["billing"].where(components["billing"].notna(), None)
+    ids = components["id"].to_numpy()
+    for mode in CLOUD_BILLINGS:
+        chosen = cloud.to_numpy() & (billing.fillna("on_demand") == mode).to_numpy()
+        if not chosen.any():
+            continue
+        default = bool(billing[chosen].isna().any())
+        hours = "all 8760 calendar hours" if mode in _CALENDAR_BILLINGS else "running hours only"
+        warnings.append(
+            Notice(
+                code="CLOUD_BILLING",
+                message=f"cloud embodied impact charged for {hours} (billing {mode}"
+                + (", the default" if default else "")
+                + ")",
+                items=tuple(ids[chosen].tolist()),
+                params={"billing": mode, "default": default},
             )
         )
 
@@ -562,10 +815,22 @@ def _sum_components(
     return totals, item_quality
 
 
-def _warn_unknown_phases(items: pd.DataFrame, values: np.ndarray, warnings: list[Notice]) -> None:
+def _warn_unknown_phases(
+    items: pd.DataFrame, values: np.ndarray, components: pd.DataFrame, warnings: list[Notice]
+) -> None:
+    """UNKNOWN_PHASE for every phase whose gwp the factor rows leave unknown.
+
+    An item whose use phase is unknown only because no power was given is
+    named by USE_POWER_UNKNOWN instead.
+    """
     gwp = CRITERIA.index("gwp")
+    no_power = np.zeros(len(items), dtype=bool)
+    flagged = components["item_index"].to_numpy()[components["use_power_unknown"].to_numpy()]
+    no_power[flagged] = True
     for p, phase in enumerate(PHASES):
         unknown = np.isnan(values[:, p, gwp])
+        if p == _USE:
+            unknown &= ~no_power
         if unknown.any():
             warnings.append(
                 Notice(
@@ -579,13 +844,14 @@ def _warn_unknown_phases(items: pd.DataFrame, values: np.ndarray, warnings: list
 
 
 def _long_table(
-    items: pd.DataFrame, values: np.ndarray, quality: np.ndarray, horizon_years: int
+    items: pd.DataFrame, values: np.ndarray, quality: np.ndarray, weights: np.ndarray
 ) -> pd.DataFrame:
-    """Expand (item, phase, criterion) values over each item's active years."""
+    """Expand (item, phase, criterion) values over each item's active years, times its weight."""
     n_items = len(items)
+    # a per-user item keeps its rows in a year without users (value zero, not absent)
     first = items["first_year"].fillna(1).to_numpy(dtype=np.int64)
-    last = items["last_year"].fillna(horizon_years).to_numpy(dtype=np.int64)
-    years = np.arange(1, horizon_years + 1)
+    last = items["last_year"].fillna(weights.shape[1]).to_numpy(dtype=np.int64)
+    years = np.arange(1, weights.shape[1] + 1)
     active = (years[None, :] >= first[:, None]) & (years[None, :] <= last[:, None])
     item_k, year_k = np.nonzero(active)
     item_k = item_k.astype(np.int32)
@@ -595,7 +861,11 @@ def _long_table(
     item_codes = np.repeat(item_k, n_pc)
     phase_codes = np.tile(np.repeat(np.arange(len(PHASES), dtype=np.int8), len(CRITERIA)), k)
     criterion_codes = np.tile(np.arange(len(CRITERIA), dtype=np.int8), len(PHASES) * k)
-    value = values[item_k].reshape(k * n_pc)
+    per_year = values[item_k].reshape(k, n_pc)
+    weight = weights[item_k, year_k]
+    if not np.all(weight == 1.0):
+        per_year = per_year * weight[:, None]
+    value = per_year.reshape(k * n_pc)
 
     kind_codes = pd.Categorical(items["kind"], categories=ITEM_KINDS).codes.astype(np.int8)
     tiers = items["kind"].map(TIER_BY_KIND)
@@ -619,11 +889,16 @@ def _long_table(
             "criterion": _categorical(criterion_codes, CRITERIA),
             "year": np.repeat((year_k + 1).astype(np.int16), n_pc),
             "value": value,
-            "unit": _categorical(criterion_codes, [CRITERION_UNITS[c] for c in CRITERIA]),
+            "unit": _categorical(np.tile(_UNIT_CODES, len(PHASES) * k), _UNITS),
             "quality": _categorical(quality_k, QUALITIES),
         },
         copy=False,
     )
+
+
+#: The distinct units, and the code of each criterion's unit among them.
+_UNITS: Final = tuple(dict.fromkeys(CRITERION_UNITS[c] for c in CRITERIA))
+_UNIT_CODES: Final = np.array([_UNITS.index(CRITERION_UNITS[c]) for c in CRITERIA], dtype=np.int8)
 
 
 def _categorical(codes: np.ndarray, categories: Any) -> pd.Categorical:

@@ -235,6 +235,8 @@ class Plan:
     measured_energy: np.ndarray
     tier: np.ndarray
     active: np.ndarray
+    #: Items × years multiplier of the annual values (``active``, times users per user).
+    weights: np.ndarray
     n_items: int
     shared: list[UncertainInput]
     ranges: pd.DataFrame
@@ -316,11 +318,16 @@ def make_plan(
             from_factor = components[flag].to_numpy(dtype=bool)
             for factor_id in dict.fromkeys(factor_ids[from_factor]):
                 uses = from_factor & (factor_ids == factor_id)
+                own = (
+                    _parameter_spread(factors, factor_id, parameter)
+                    if spreads.factor_rows
+                    else None
+                )
                 cols[uses] = add(
                     f"default:{factor_id}:{parameter}",
                     "default",
                     f"{factor_id} {parameter}",
-                    *spread,
+                    *(own or spread),
                     _count_items(components, uses),
                 )
         default_cols[parameter] = cols
@@ -349,6 +356,7 @@ def make_plan(
     last = items["last_year"].fillna(horizon).to_numpy(dtype=np.int64)
     years = np.arange(1, horizon + 1)
     active = (years[None, :] >= first[:, None]) & (years[None, :] <= last[:, None])
+    weights = result.year_weights if result.year_weights is not None else active.astype(float)
     tiers = items["kind"].map(TIER_BY_KIND)
     if "tier" in items.columns:
         tiers = tiers.where(items["kind"] != "custom", items["tier"])
@@ -387,6 +395,7 @@ def make_plan(
         measured_energy=components["energy_kwh_per_year"].to_numpy(dtype=float),
         tier=tier,
         active=active,
+        weights=weights,
         n_items=len(items),
         shared=shared,
         ranges=range_table,
@@ -403,6 +412,21 @@ def _row_spread(factors: pd.DataFrame, factor_id: Any) -> tuple[float, float] | 
     if math.isnan(low) or math.isnan(high) or low <= 0 or high < low:
         return None
     return low, high
+
+
+def _parameter_spread(
+    factors: pd.DataFrame, factor_id: str, parameter: str
+) -> tuple[float, float] | None:
+    """A factor row's own P5/P95 ratios for a default parameter (``power_w_low``/``_high``)."""
+    low_column, high_column = f"{parameter}_low", f"{parameter}_high"
+    if low_column not in factors.columns or high_column not in factors.columns:
+        return None
+    value = float(cast(float, factors.at[factor_id, parameter]))
+    low = float(cast(float, factors.at[factor_id, low_column]))
+    high = float(cast(float, factors.at[factor_id, high_column]))
+    if not (value > 0 and 0 < low <= value <= high):
+        return None
+    return low / value, high / value
 
 
 def _count_items(components: pd.DataFrame, uses: np.ndarray) -> int:
@@ -522,18 +546,24 @@ def evaluate(
         if values.shape[0] != draws or values.ndim != 4:
             values = np.broadcast_to(values, (draws, hi - lo, *values.shape[-2:])).copy()
         unknown = np.isnan(values[0])
-        # unknown values are left out of the sums, as in the point figures
-        values = np.nan_to_num(values, copy=False, nan=0.0).reshape(draws, hi - lo, n_pc)
+        # unknown values are left out of the sums, as in the point figures; a value is
+        # unknown for a missing factor cell or grid figure, the same in every draw
+        values = values.reshape(draws, hi - lo, n_pc)
+        if unknown.any():
+            values[:, unknown.reshape(hi - lo, n_pc)] = 0.0
         # group of each component: (tier, active year); an item counts once per active year
         item = plan.comp_item[lo:hi]
         by_tier_year = np.zeros((hi - lo, n_tiers, horizon))
-        by_tier_year[np.arange(hi - lo), plan.tier[item], :] = plan.active[item]
+        by_tier_year[np.arange(hi - lo), plan.tier[item], :] = plan.weights[item]
         groups = by_tier_year.reshape(hi - lo, n_tiers * horizon)
         cube += np.matmul(groups.T, values)
-        known += groups.T @ (~unknown).reshape(hi - lo, n_pc)
+        by_tier_year[np.arange(hi - lo), plan.tier[item], :] = plan.active[item]
+        known += by_tier_year.reshape(hi - lo, n_tiers * horizon).T @ (~unknown).reshape(
+            hi - lo, n_pc
+        )
         if gwp_items is not None:
             gwp = values.reshape(draws, hi - lo, len(PHASES), len(CRITERIA))[..., _GWP].sum(-1)
-            gwp = gwp * plan.active[item].sum(axis=1)
+            gwp = gwp * plan.weights[item].sum(axis=1)
             starts = np.flatnonzero(np.r_[True, np.diff(item) != 0])
             per_item = np.add.reduceat(gwp, starts, axis=1)
             gwp_items[:3, item[starts]] = np.quantile(per_item, (0.05, 0.5, 0.95), axis=0)

@@ -1,15 +1,20 @@
-"""The emission-factor database: the bundled, versioned dataset and user layers.
+"""The emission-factor database: the bundled, versioned datasets and user layers.
 
-The reference dataset lives in the top-level ``emission_factors/`` folder (in
-the wheel: ``ecodigital/_data/emission_factors``): CSV tables sharing one
-header, with units in the column names, and a ``manifest.yaml`` naming the
-dataset, its version and date. A user's CSV (``--factors PATH``, a file or a
-folder of files) is layered over it by id, cell by cell; every overridden cell
-is recorded so that results say which rows were bent and by what.
+The reference datasets live in the top-level ``emission_factors/`` folder (in
+the wheel: ``ecodigital/_data/emission_factors``), one subfolder per version
+(``2026.1``, ``2026.2``...): CSV tables sharing one header, with units in the
+column names, a ``manifest.yaml`` naming the dataset, its version and date, and
+the electricity snapshot of every country (``grid.csv``, see
+:mod:`ecodigital.factors.grid`). Every version keeps shipping, so that a note
+made with an older one recomputes with the figures it was made with; the
+newest is the default. A user's CSV (``--factors PATH``, a file or a folder of
+files) is layered over a dataset by id, cell by cell; every overridden cell is
+recorded so that results say which rows were bent and by what.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import io
 from dataclasses import dataclass, field
@@ -18,51 +23,63 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ecodigital.errors import InputError
+from ecodigital.factors.versions import reference_data_dir, reference_versions
 from ecodigital.fileio import INPUT_LIMITS, read_input_text
-from ecodigital.vocabulary import CRITERIA, CRITERION_UNITS, ITEM_KINDS, PHASES
+from ecodigital.vocabulary import CRITERIA, CRITERION_COLUMN_SUFFIXES, ITEM_KINDS, PHASES
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ecodigital.factors.grid import GridSnapshot
+
 __all__ = [
     "BASES",
     "FACTOR_COLUMNS",
+    "IMPACT_COLUMNS",
+    "PARAMETER_COLUMNS",
     "FactorTable",
     "Override",
     "impact_column",
     "load_factors",
     "load_reference_factors",
     "reference_data_dir",
+    "reference_versions",
     "with_rows",
 ]
 
-#: What the impact values of a row are counted per.
-BASES = ("device", "hour", "tb_year", "gb", "kwh", "year", "pue")
+#: What the impact values of a row are counted per (see docs/factors.md).
+BASES = ("device", "hour", "tb_year", "tb", "drive", "gb", "kwh", "year", "pue")
 FACTOR_KINDS = (*ITEM_KINDS, "electricity", "datacenter")
-
-_UNIT_SUFFIX = {"gwp": "kgco2e", "adpe": "kgsbeq", "pe": "mj", "water": "m3"}
-assert set(_UNIT_SUFFIX) == set(CRITERION_UNITS)
 
 
 def impact_column(criterion: str, phase: str) -> str:
     """Name of the column holding ``criterion`` for ``phase``: ``gwp_use_kgco2e``."""
-    return f"{criterion}_{phase}_{_UNIT_SUFFIX[criterion]}"
+    return f"{criterion}_{phase}_{CRITERION_COLUMN_SUFFIXES[criterion]}"
 
 
 IMPACT_COLUMNS = tuple(impact_column(c, p) for c in CRITERIA for p in PHASES)
 PARAMETER_COLUMNS = (
     "lifetime_years",
     "power_w",
+    "power_w_low",
+    "power_w_high",
     "hours_per_day",
     "days_per_year",
     "hours_per_year",
     "pue",
+    "drive_capacity_tb",
     "uncertainty_low",
     "uncertainty_high",
 )
 NUMERIC_COLUMNS = (*IMPACT_COLUMNS, *PARAMETER_COLUMNS)
 TEXT_COLUMNS = ("source", "source_title", "source_url", "source_year", "licence", "notes")
 FACTOR_COLUMNS = ("id", "kind", "label", "basis", *NUMERIC_COLUMNS, *TEXT_COLUMNS)
+
+#: Columns a bundled table may leave out: those added by a later dataset version
+#: (a column a table does not have is unknown for all its rows).
+OPTIONAL_REFERENCE_COLUMNS = frozenset(
+    {*IMPACT_COLUMNS, "power_w_low", "power_w_high", "drive_capacity_tb"}
+)
 
 #: Largest factor file read (``ECODIGITAL_MAX_FACTORS_MB`` raises it).
 MAX_FACTOR_BYTES = INPUT_LIMITS["factors"]
@@ -89,6 +106,8 @@ class FactorTable:
     date: str
     overrides: list[Override] = field(default_factory=list)
     user_files: list[str] = field(default_factory=list)
+    #: The dataset's electricity snapshot of every country (``None`` for a bare table).
+    grid: GridSnapshot | None = None
 
     def ids(self) -> list[str]:
         return [str(i) for i in self.frame.index]
@@ -99,15 +118,9 @@ class FactorTable:
         return self.frame.loc[[factor_id]].iloc[0]
 
 
-def reference_data_dir() -> Path:
-    """The bundled ``emission_factors`` folder, installed or in a checkout."""
-    from ecodigital.resources import data_dir
-
-    return data_dir("emission_factors")
-
-
 @lru_cache(maxsize=4)
 def _cached_reference(folder: str) -> FactorTable:
+    from ecodigital.factors.grid import read_grid_snapshot
     from ecodigital.yamlio import read_yaml
 
     root = Path(folder)
@@ -128,20 +141,29 @@ def _cached_reference(folder: str) -> FactorTable:
         name=str(manifest["name"]),
         version=str(manifest["version"]),
         date=str(manifest["date"]),
+        grid=read_grid_snapshot(root / str(manifest["grid"])),
     )
 
 
-def load_reference_factors() -> FactorTable:
-    """The bundled reference dataset (cached; callers receive their own copy)."""
-    cached = _cached_reference(str(reference_data_dir()))
+def load_reference_factors(version: str | None = None) -> FactorTable:
+    """A bundled dataset, the newest unless ``version`` names another one.
+
+    Cached; callers receive their own copy of the rows (the grid snapshot is
+    shared: it is never modified).
+    """
+    cached = _cached_reference(str(reference_data_dir(version)))
     return FactorTable(
-        frame=cached.frame.copy(), name=cached.name, version=cached.version, date=cached.date
+        frame=cached.frame.copy(),
+        name=cached.name,
+        version=cached.version,
+        date=cached.date,
+        grid=cached.grid,
     )
 
 
-def load_factors(user_path: str | Path | None = None) -> FactorTable:
-    """The reference dataset, with the user's rows (file or folder) layered over it."""
-    table = load_reference_factors()
+def load_factors(user_path: str | Path | None = None, version: str | None = None) -> FactorTable:
+    """A reference dataset (the newest by default), with the user's rows layered over it."""
+    table = load_reference_factors(version)
     if user_path is None:
         return table
     path = Path(user_path)
@@ -205,11 +227,9 @@ def with_rows(table: FactorTable, rows: list[dict[str, Any]], file: str) -> Fact
     as a user's factor file would be (every changed cell recorded as an override)."""
     import pandas as pd
 
-    copy = FactorTable(
+    copy = dataclasses.replace(
+        table,
         frame=table.frame.copy(),
-        name=table.name,
-        version=table.version,
-        date=table.date,
         overrides=list(table.overrides),
         user_files=list(table.user_files),
     )
@@ -249,6 +269,9 @@ NUMBER_BOUNDS: dict[str, tuple[float, bool, float]] = {
     **{column: (0.0, True, MAX_IMPACT_PER_UNIT) for column in IMPACT_COLUMNS},
     "lifetime_years": (0.01, True, 50.0),
     "power_w": (0.0, True, 1e7),
+    "power_w_low": (0.0, True, 1e7),
+    "power_w_high": (0.0, True, 1e7),
+    "drive_capacity_tb": (0.0, False, 1000.0),
     "hours_per_day": (0.0, True, 24.0),
     "days_per_year": (0.0, True, 366.0),
     "hours_per_year": (0.0, True, 8784.0),
@@ -306,8 +329,11 @@ def _read_factor_csv(path: Path, *, full_header: bool) -> pd.DataFrame:
             f"unknown column{hint}",
             "use the columns of the bundled tables (see docs/factors.md)",
         )
-    if full_header and tuple(raw.columns) != FACTOR_COLUMNS:
-        raise InputError(str(path), None, "does not have the reference header", None)
+    if full_header:
+        expected = [c for c in FACTOR_COLUMNS if c in raw.columns]
+        missing = [c for c in FACTOR_COLUMNS if c not in raw.columns]
+        if list(raw.columns) != expected or not OPTIONAL_REFERENCE_COLUMNS.issuperset(missing):
+            raise InputError(str(path), None, "does not have the reference header", None)
     if "id" not in raw.columns:
         raise InputError(str(path), "column 'id'", "is missing", "add an id column")
     raw = raw.apply(lambda column: column.str.strip())

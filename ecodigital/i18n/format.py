@@ -53,12 +53,14 @@ def _words(key: str, lang: str) -> str:
 
 def format_unit(unit: str, lang: str = "fr") -> str:
     """A unit as people read it: ``kgCO2e/user-year`` → ``kgCO2e/utilisateur-année``."""
+    words = catalogue(lang)
     base, _, per = unit.partition("/")
-    base = _SHOWN_UNIT.get(base, base)
+    # a unit made of words (``disease incidence``) is in the catalogue
+    named = "unit." + base.replace(" ", "_")
+    base = words.text(named) if named in words else _SHOWN_UNIT.get(base, base)
     if not per:
         return base
     key = f"unit.{per}"
-    words = catalogue(lang)
     return f"{base}/{words.text(key) if key in words else per}"
 
 
@@ -79,7 +81,11 @@ def format_share(share: float | None, lang: str = "fr") -> str:
     if share is None or not math.isfinite(share):
         return _words("label.not_applicable_short", lang)
     percent = share * 100
-    text = f"{percent:.0f}" if abs(percent) >= 10 or percent == 0 else f"{percent:.1f}"
+    if 0 < abs(percent) < 0.05:
+        # a share that is not nil never shows as 0 % (nor as -0 %)
+        text = ("< " if percent > 0 else "> −") + "0.1"
+    else:
+        text = f"{percent:.0f}" if abs(percent) >= 10 or percent == 0 else f"{percent:.1f}"
     if lang == "fr":
         return text.replace(".", ",") + f"{NNBSP}%"
     return text + " %"

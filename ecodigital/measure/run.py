@@ -201,6 +201,9 @@ def experiment_id_for(label: str) -> str:
 def _quiet_codecarbon() -> None:
     # CodeCarbon logs its set-up at INFO on stderr, mixed with the command's own
     # output; what matters goes to the sidecar and to our one-line summary.
+    # Importing CodeCarbon sets its logger's level: set ours after it.
+    import codecarbon  # noqa: F401
+
     level = logging.DEBUG if os.environ.get("ECODIGITAL_DEBUG") else logging.ERROR
     logging.getLogger("codecarbon").setLevel(level)
 

@@ -23,15 +23,19 @@ def wrap_width() -> int:
     return max(shutil.get_terminal_size((100, 24)).columns, 60)
 
 
-def text_table(rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
-    """Rows as aligned columns: the first left-aligned, the others right-aligned."""
+def text_table(rows: Sequence[Sequence[str]], indent: str = "  ", left: int = 1) -> list[str]:
+    """Rows as aligned columns: the first ``left`` left-aligned, the others right-aligned.
+
+    Figures of one unit are right-aligned, so that their digits line up; figures of
+    different criteria, whose units differ, are left-aligned after their names.
+    """
     if not rows:
         return []
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
         indent
         + "  ".join(
-            cell.ljust(width) if i == 0 else cell.rjust(width)
+            cell.ljust(width) if i < left else cell.rjust(width)
             for i, (cell, width) in enumerate(zip(row, widths, strict=True))
         ).rstrip()
         for row in rows
@@ -80,7 +84,7 @@ def assessment_table(results: Results, lang: str = "fr") -> str:
         label("totals", lang),
     ]
     out += text_table(
-        [(_criterion(c, lang), _full(results.totals[c], lang)) for c in results.totals]
+        [(_criterion(c, lang), _full(results.totals[c], lang)) for c in results.totals], left=2
     )
     for section, title in (
         (results.by_tier, "by_tier"),
@@ -98,7 +102,7 @@ def assessment_table(results: Results, lang: str = "fr") -> str:
         out += ["", label(title, lang), *text_table(rows)]
     out += ["", label("per_user_year", lang)]
     out += text_table(
-        [(_criterion(c, lang), _full(results.per_user_year[c], lang)) for c in CRITERIA]
+        [(_criterion(c, lang), _full(results.per_user_year[c], lang)) for c in CRITERIA], left=2
     )
     out.append(f"  {label('sci', lang)}{colon}{_full(results.sci.value, lang)}")
     if results.uncertainty is not None:

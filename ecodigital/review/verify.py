@@ -167,7 +167,7 @@ def _item_path(path: str, ids: list[str]) -> str:
 
 def _factors_for(note: Results, reference: FactorTable) -> tuple[FactorTable, int]:
     """The reference dataset with the factor values the note declares changed or added."""
-    from ecodigital.factors.database import with_rows
+    from ecodigital.factors.database import PARAMETER_COLUMNS, with_rows
 
     rows: dict[str, dict[str, Any]] = {}
     for override in note.factors_dataset.overrides:
@@ -191,10 +191,7 @@ def _factors_for(note: Results, reference: FactorTable) -> tuple[FactorTable, in
             "licence": used.licence,
             **used.values,
         }
-        for name in (
-            "lifetime_years", "power_w", "hours_per_day", "days_per_year", "hours_per_year",
-            "pue", "uncertainty_low", "uncertainty_high",
-        ):  # fmt: skip
+        for name in PARAMETER_COLUMNS:
             value = getattr(used, name)
             if value is not None:
                 row[name] = value
@@ -212,24 +209,30 @@ def verify_note(
 ) -> VerifyReport:
     """Check a note's digest and recompute all its results from its embedded dossier."""
     from ecodigital.assessment import Options, run
-    from ecodigital.factors.database import load_reference_factors
+    from ecodigital.factors.database import load_reference_factors, reference_versions
     from ecodigital.review.compare import clean_text, read_results
     from ecodigital.review.flags import digest_mismatch
 
     path = Path(path)
     kind, payload = read_note_payload(path, limits)
     note = read_results(payload, str(path))
-    reference = load_reference_factors()
     declared = payload.get("factors_dataset")
     declared = declared if isinstance(declared, Mapping) else {}
     declared_version = str(declared.get("version"))[:40]
-    if dataset_version is not None and dataset_version != reference.version:
+    versions = reference_versions()
+    if dataset_version is not None and dataset_version not in versions:
         raise InputError(
             "--factors-dataset",
             None,
-            Msg("verify.error.dataset", {"version": dataset_version, "shipped": reference.version}),
-            Msg("verify.error.dataset_fix", {"shipped": reference.version}),
+            Msg(
+                "verify.error.dataset",
+                {"version": dataset_version, "shipped": ", ".join(versions)},
+            ),
+            Msg("verify.error.dataset_fix", {"shipped": versions[-1]}),
         )
+    # recompute with the dataset the note names when this ecodigital still ships it
+    chosen = dataset_version or (declared_version if declared_version in versions else None)
+    reference = load_reference_factors(chosen)
     shipped = declared.get("name") == reference.name and declared_version == reference.version
     factors, declared_overrides = _factors_for(note, reference)
     loaded = loaded_from_payload(payload["dossier"], Path(f"{path} (embedded dossier)"))

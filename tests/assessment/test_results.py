@@ -146,12 +146,13 @@ def test_every_figure_of_the_html_note_is_its_results_field(example: Results, la
 
 def test_a_factor_file_that_adds_a_row_prices_a_custom_item(tmp_path: Path) -> None:
     # a PoE switch priced by the supplier's own row: 300 kgCO2e to make, 6 years of life
-    header = (ROOT / "emission_factors" / "terminals.csv").read_text(encoding="utf-8")
     factors = tmp_path / "fournisseur.csv"
     factors.write_text(
-        header.splitlines()[0] + "\n"
-        'switch-poe,custom,"PoE switch, 24 ports",device,300,,,,,,,,,,,,,,,,6,,,,8760,,0.7,1.4,'
-        "Supplier EPD,Supplier EPD 2025,https://example.org/epd,2025,CC-BY-4.0,declared\n",
+        "id,kind,label,basis,gwp_manufacturing_kgco2e,lifetime_years,hours_per_year,"
+        "uncertainty_low,uncertainty_high,source,source_title,source_url,source_year,licence,"
+        "notes\n"
+        'switch-poe,custom,"PoE switch, 24 ports",device,300,6,8760,0.7,1.4,Supplier EPD,'
+        "Supplier EPD 2025,https://example.org/epd,2025,CC-BY-4.0,declared\n",
         encoding="utf-8",
     )
     dossier = tmp_path / "d.yaml"

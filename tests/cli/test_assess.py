@@ -65,8 +65,10 @@ def test_json_has_the_documented_keys_and_adds_up() -> None:
     user_years = sum(data["project"]["users_per_year"])
     per_user = data["per_user_year"]["gwp"]["value"]
     assert per_user == pytest.approx(data["totals"]["gwp"]["value"] / user_years, rel=1e-12)
-    # servers have no distribution figure in their source: the total says it is partial
-    assert data["totals"]["gwp"]["complete"] is False
+    # every phase of every item has a climate-change figure (dataset 2026.2 gives data-centre
+    # items distribution and end of life); network factors give no adpe: that total is partial
+    assert data["totals"]["gwp"]["complete"] is True
+    assert data["totals"]["adpe"]["complete"] is False
     # no criterion is silently zero: water of the network tier is unknown, not 0
     assert all(f["value"] is None or f["value"] >= 0 for f in data["totals"].values())
     sources = {f["id"]: f for f in data["factors_used"]}
@@ -97,8 +99,8 @@ def test_csv_is_the_long_table(tmp_path: Path) -> None:
         "unit",
         "quality",
     ]
-    # 2 items x 3 years x 4 phases x 4 criteria
-    assert len(rows) == 2 * 3 * 4 * 4
+    # 2 items x 3 years x 4 phases x 8 criteria
+    assert len(rows) == 2 * 3 * 4 * 8
     # unknown values are empty cells, never 0
     adpe_network = [r for r in rows if r["item"] == "traffic" and r["criterion"] == "water"]
     assert {r["value"] for r in adpe_network if r["phase"] == "use"} == {""}

@@ -56,7 +56,7 @@ def test_english_note_is_complete_and_in_english():
         "## 10. Assumptions, limits and warnings", "## Annex — emission factors used",
     ):  # fmt: skip
         assert heading in text
-    assert "≥\u00a09.41 tCO2e" in text
+    assert "9.61 tCO2e" in text and "≥\u00a09.61" not in text
     assert "65 %" in text
     # No French sentence leaks into the English note (dossier text is French, by design).
     for french in ("Synthèse", "Périmètre", "non disponible", "Hypothèses", "minorant"):

@@ -126,7 +126,9 @@ def test_note_ranges_are_those_of_the_engine_draws_with_the_same_seed(markdown, 
 
 def test_every_range_shown_is_in_order_around_its_value(markdown):
     ranges = re.findall(
-        r"(≥ )?([−\d\u202f,]+) ([^\s|\[]+) \[([−\d\u202f,]+(?: %)?) – ([−\d\u202f,]+(?: %)?)\]",
+        # units may hold spaces ("mol H+ eq", "kBq U235 eq"); the value is the number before them
+        r"(≥ )?(?<![\w+])([−\d\u202f,]+) ([^\s|\[]+(?: [^\s|\[\d]\S*| U235)*) "
+        r"\[([−\d\u202f,]+(?: %)?) – ([−\d\u202f,]+(?: %)?)\]",
         markdown,
     )
     assert len(ranges) > 40
