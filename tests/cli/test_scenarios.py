@@ -275,3 +275,22 @@ def test_standard_levers_name_the_items_they_change() -> None:
     assert lever_name(replace(many, items=("a", "b", "c", "d", "e")), "en").endswith(
         "(a, b, c and 2 more)"
     )
+
+
+def test_the_fewer_terminals_lever_keeps_the_dossier_s_range_and_is_paired(
+    tmp_path: Path,
+) -> None:
+    # A terminals-only dossier whose laptop count is uncertain (10 to 40). The lever
+    # scales every terminal by 0.8: every draw of the variant is 0.8 x the same draw of
+    # the baseline, so the change is -20 % in every draw, hence exactly -20 % at P5,
+    # P50 and P95, while the totals keep the dossier's wide range.
+    laptops = {**LAPTOPS, "quantity": {"low": 10, "high": 40}}
+    path = dossier(tmp_path, [laptops, {"id": "phones", "kind": "smartphone", "quantity": 5}], [])
+    data = scenarios_json(path, "--draws", "300", "--seed", "4")
+    lever = next(v for v in data["scenarios"]["levers"] if v["lever"] == "fewer_terminals")
+    change_pct = lever["criteria"]["gwp"]["change_pct"]
+    assert change_pct["value"] == pytest.approx(-20.0, rel=1e-12)
+    for end in ("p5", "p50", "p95"):
+        assert change_pct["range"][end] == pytest.approx(-20.0, rel=1e-9), end
+    value = lever["criteria"]["gwp"]["value"]["range"]
+    assert value["p95"] / value["p5"] > 2  # the range of the quantity is still there
