@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ecodigital.errors import InputError
+from ecodigital.i18n import Msg, text
 
 __all__ = ["EXAMPLE", "example_dossier", "run_demo"]
 
@@ -50,14 +51,12 @@ def run_demo(
     if not force:
         for target in targets:
             if target.exists():
-                raise InputError(
-                    str(target), None, "already exists", "choose another -o folder or add --force"
-                )
-    yield f"1. validate: {validate_dossier(dossier)}"
+                raise InputError(str(target), None, Msg("output.exists"), Msg("demo.exists_fix"))
+    yield text("demo.validate", lang, summary=validate_dossier(dossier).render(lang))
     # one assessment (and one Monte Carlo run) for the table and the notes
     results = run(dossier, Options(draws=draws, seed=seed, deterministic=deterministic))
     note = prepare_note(results, lang=lang)
-    yield "2. assess:"
+    yield text("demo.assess", lang)
     table = assessment_table(results, lang)
     yield from ("   " + line if line else "" for line in table.splitlines()[:8])
     written = []
@@ -71,6 +70,7 @@ def run_demo(
         for path, content in files.items():
             write_output(path, content, force=True)  # existence was checked above
             written.append(path)
-    yield "3. note:"
+    yield text("demo.note", lang)
     yield from (f"   {path}" for path in written)
-    yield f"Open {written[-1]} in a browser, or {written[0]} to see the note an instructor gets."
+    if written:
+        yield text("demo.open", lang, html=written[-1], pdf=written[0])

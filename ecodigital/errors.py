@@ -17,6 +17,10 @@ is put into words in the language the user chose.
         ├── MeasureError       exit 4  CodeCarbon could not start or write its file
         └── PdfUnavailable     exit 4  WeasyPrint or the system libraries it needs are missing
 
+Inside the models' validators, :class:`FieldProblem` (a ``ValueError``, as
+pydantic wants) carries the problem and its fix; the dossier loader turns it
+into an :class:`InputError` with the file, the line and the field.
+
 Any other exception is a bug in ecodigital: the CLI reports it with exit
 code 3 (:data:`EXIT_INTERNAL_ERROR`), and shows the traceback only with
 ``ECODIGITAL_DEBUG=1``. ``ecodigital measure`` passes the measured command's
@@ -39,6 +43,7 @@ __all__ = [
     "EXIT_TOOL_UNAVAILABLE",
     "CheckFailed",
     "EcodigitalError",
+    "FieldProblem",
     "InputError",
     "MeasureError",
     "OutputError",
@@ -75,9 +80,6 @@ class EcodigitalError(Exception):
 
     def line(self, lang: str = "fr") -> str:
         """The message as the CLI prints it: ``Erreur : ...`` (``Error: ...`` in English)."""
-        # Sentences still written as English text keep the English word beside them.
-        if isinstance(self.problem, str):
-            return f"Error: {self.message(lang)}"
         from ecodigital.i18n import text
 
         return f"{text('error.prefix', lang)} {self.message(lang)}"
@@ -95,7 +97,7 @@ class InputError(EcodigitalError):
     def __init__(
         self,
         file: str | None,
-        field: str | None,
+        field: str | Msg | None,
         problem: str | Msg,
         fix: str | Msg | None = None,
     ) -> None:
@@ -106,7 +108,8 @@ class InputError(EcodigitalError):
         self.args = (self.message("en"),)
 
     def message(self, lang: str = "fr") -> str:
-        where = ": ".join(part for part in (self.file, self.field) if part)
+        field = _words(self.field, lang) if self.field is not None else None
+        where = ": ".join(part for part in (self.file, field) if part)
         problem = _words(self.problem, lang)
         text = f"{where}: {problem}" if where else problem
         if self.fix:
@@ -117,9 +120,6 @@ class InputError(EcodigitalError):
         return self.message("en")
 
     def _fix_word(self, lang: str) -> str:
-        # A fix still written as English text keeps the English word beside it.
-        if isinstance(self.fix, str):
-            return "Fix:"
         from ecodigital.i18n import text
 
         return text("error.fix", lang)
@@ -131,6 +131,22 @@ class UnreadableFile(InputError):
 
 class OutputError(InputError):
     """An output that cannot be written where asked (permission, disk full, not a file)."""
+
+
+class FieldProblem(ValueError):
+    """A validator's problem with a value, and how to fix it (read by the dossier loader)."""
+
+    def __init__(
+        self,
+        problem: str | Msg,
+        fix: str | Msg | None = None,
+        loc: tuple[str | int, ...] = (),
+    ) -> None:
+        super().__init__(_words(problem, "en"))
+        self.problem = problem
+        self.fix = fix
+        #: Where the problem is, when a model-level check finds it (pydantic gives none).
+        self.loc = loc
 
 
 class CheckFailed(EcodigitalError):

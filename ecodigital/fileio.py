@@ -334,7 +334,13 @@ def decode_text(data: bytes, file: str, kind: str = "file") -> str:
             None,
             Msg(
                 "input.not_utf8",
-                {"byte": f"0x{data[exc.start]:02X}", "line": line, "column": column},
+                {
+                    "byte": f"0x{data[exc.start]:02X}",
+                    "line": line,
+                    "column": column,
+                    # what the byte is in the encoding spreadsheets save in on Windows
+                    "char": data[exc.start : exc.start + 1].decode("cp1252", errors="replace"),
+                },
             ),
             Msg("input.utf8_fix"),
         ) from None

@@ -19,6 +19,7 @@ __all__ = [
     "EMBODIED_PHASES",
     "HOSTING_TYPES",
     "HOURS_PER_YEAR",
+    "IMPACT_COLUMN_PARTS",
     "ITEM_KINDS",
     "PHASES",
     "QUALITIES",
@@ -77,6 +78,12 @@ CRITERION_COLUMN_SUFFIXES: Final = {
     "pm": "disease_incidence",
     "ir": "kbqu235eq",
     "water_consumption": "m3",
+}
+#: The factor-table column of each criterion and phase (``gwp_use_kgco2e``), and back.
+IMPACT_COLUMN_PARTS: Final = {
+    f"{criterion}_{phase}_{suffix}": (criterion, phase)
+    for criterion, suffix in CRITERION_COLUMN_SUFFIXES.items()
+    for phase in PHASES
 }
 #: How a figure was obtained.
 QUALITIES: Final = ("measured", "estimated-by-codecarbon", "modelled", "declared")

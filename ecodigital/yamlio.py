@@ -90,9 +90,12 @@ def load_yaml(text: str, path: Path | str) -> YamlDocument:
             root = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             raise _syntax_error(path, exc) from None
-        except yaml.YAMLError as exc:
+        except yaml.YAMLError:
             raise InputError(
-                str(path), None, Msg("input.yaml.error", {"problem": str(exc)})
+                str(path),
+                None,
+                Msg("input.yaml.error", {"problem": Msg("input.yaml.problem.other")}),
+                Msg("input.yaml.syntax_fix"),
             ) from None
         if root is None:
             return YamlDocument(path, None, None)
@@ -101,25 +104,48 @@ def load_yaml(text: str, path: Path | str) -> YamlDocument:
             data = loader.construct_document(root)
         except yaml.MarkedYAMLError as exc:
             raise _syntax_error(path, exc) from None
-        except yaml.YAMLError as exc:
+        except yaml.YAMLError:
             raise InputError(
-                str(path), None, Msg("input.yaml.error", {"problem": str(exc)})
+                str(path),
+                None,
+                Msg("input.yaml.error", {"problem": Msg("input.yaml.problem.other")}),
+                Msg("input.yaml.syntax_fix"),
             ) from None
     finally:
         loader.dispose()
     return YamlDocument(path, data, root)
 
 
+#: PyYAML's problems (its words, C and Python parsers) -> the key of ours.
+_YAML_PROBLEMS: Final = (
+    ("mapping values are not allowed", "colon"),
+    ("cannot start any token", "token"),
+    ("could not find expected ':'", "missing_colon"),
+    ("did not find expected key", "indent"),
+    ("did not find expected '-' indicator", "list_indent"),
+    ("expected ',' or ']'", "bracket"),
+    ("expected ',' or '}'", "brace"),
+    ("found undefined alias", "alias"),
+    ("end of stream", "end"),
+)
+
+
 def _syntax_error(path: Path, exc: Any) -> InputError:
     mark = exc.problem_mark or exc.context_mark
     where_text = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-    problem = exc.problem or exc.context or "invalid YAML"
+    words = f"{exc.problem or ''} {exc.context or ''}"
+    name = next((key for found, key in _YAML_PROBLEMS if found in words), "other")
+    if name == "end" and "quoted" in words:
+        name = "quote"
     return InputError(
         where_text,
         None,
         Msg(
             "input.yaml.syntax",
-            {"problem": str(problem), "column": mark.column + 1 if mark is not None else "?"},
+            {
+                "problem": Msg(f"input.yaml.problem.{name}"),
+                "column": mark.column + 1 if mark is not None else "?",
+            },
         ),
         Msg("input.yaml.syntax_fix"),
     )
@@ -230,7 +256,7 @@ def closest(value: object, choices: Iterable[str]) -> str | None:
     return by_folded[matches[0]] if matches else None
 
 
-def suggest(value: object, choices: Iterable[str]) -> str:
-    """``' (did you mean "x"?)'`` for the closest choice, or an empty string."""
+def suggest(value: object, choices: Iterable[str]) -> Msg | str:
+    """`` (did you mean "x"?)`` for the closest choice (in the reader's language), or ``""``."""
     match = closest(value, choices)
-    return f' (did you mean "{match}"?)' if match else ""
+    return Msg("input.did_you_mean", {"match": match}) if match else ""

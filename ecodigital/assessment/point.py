@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ecodigital.dossier.aliases import KindName, suggest
 from ecodigital.errors import InputError
+from ecodigital.i18n import Msg
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -120,9 +122,11 @@ def _read_measurements(
             raise InputError(
                 str(loaded.path),
                 f"measurements[{index}].item",
-                f'"{measurement.item}" is priced per {basis} (its factor includes its use): '
-                "measured electricity cannot replace it",
-                "measure a server, cloud instance, storage or terminal item",
+                Msg(
+                    "assessment.input.not_measurable",
+                    {"value": measurement.item, "basis": Msg(f"factors.basis.{basis}")},
+                ),
+                Msg("assessment.input.not_measurable_fix"),
             )
     return measured_items(loaded)
 
@@ -141,43 +145,65 @@ def check_factor_ids(loaded: LoadedDossier, factors: FactorTable) -> None:
     for position in (~known).to_numpy().nonzero()[0].tolist():
         factor_id = chosen.iat[position]
         named = items["factor"].iat[position] is not None
+        kind = str(items["kind"].iat[position])
         raise InputError(
             *_item_where(loaded, position, "factor"),
-            f'"{factor_id}" is not a known factor id'
-            + ("" if named else f" (the default for kind {items['kind'].iat[position]})")
-            + _suggest(str(factor_id), factors.ids()),
-            'run "ecodigital factors list", or add the row with --factors',
+            Msg(
+                "assessment.input.unknown_factor" if named else "assessment.input.no_default",
+                {
+                    "value": str(factor_id),
+                    "kind": KindName(kind),
+                    "suggestion": suggest(str(factor_id), factors.ids()),
+                },
+            ),
+            Msg("assessment.input.unknown_factor_fix"),
         )
     bases = factors.frame["basis"].reindex(chosen.to_numpy()).to_numpy()
     for position, (kind, basis) in enumerate(zip(items["kind"], bases, strict=True)):
         if basis not in required_bases(kind):
+            needs = [Msg(f"factors.basis.{b}") for b in required_bases(kind)]
             raise InputError(
                 *_item_where(loaded, position, "factor"),
-                f'factor "{chosen.iat[position]}" is counted per {basis}, which does not fit '
-                f"an item of kind {kind} (needs {' or '.join(required_bases(kind))})",
-                "choose a factor of the right kind",
+                Msg(
+                    "assessment.input.wrong_basis",
+                    {
+                        "value": str(chosen.iat[position]),
+                        "basis": Msg(f"factors.basis.{basis}"),
+                        "kind": KindName(str(kind)),
+                        "needs": _Either("", {"parts": needs}),
+                    },
+                ),
+                Msg("assessment.input.wrong_basis_fix"),
             )
-    for needed, kind in ((CLOUD_MEMORY_FACTOR, "cloud_instance"), (DEFAULT_PUE_FACTOR, None)):
-        if (kind is None or (items["kind"] == kind).any()) and needed not in factors.frame.index:
+    for needed, needed_by in ((CLOUD_MEMORY_FACTOR, "cloud_instance"), (DEFAULT_PUE_FACTOR, None)):
+        used = needed_by is None or (items["kind"] == needed_by).any()
+        if used and needed not in factors.frame.index:
             raise InputError(
                 ", ".join(factors.user_files) or "emission_factors",
-                f"id {needed!r}",
-                "the factor table has no such row, which the method needs",
-                "restore the row",
+                Msg("factors.input.id", {"id": needed}),
+                Msg("assessment.input.needed_row"),
+                Msg("assessment.input.needed_row_fix"),
             )
 
 
-def _item_where(loaded: LoadedDossier, position: int, field_name: str) -> tuple[str, str]:
+def _item_where(loaded: LoadedDossier, position: int, field_name: str) -> tuple[str, str | Msg]:
     if loaded.inventory_path is not None:
-        return str(loaded.inventory_path), f"row {position + 2}, column {field_name!r}"
+        cell = Msg("input.cell", {"row": position + 2, "column": field_name})
+        return str(loaded.inventory_path), cell
     return str(loaded.path), f"inventory[{position}].{field_name}"
 
 
-def _suggest(value: str, choices: list[str]) -> str:
-    import difflib
+class _Either(Msg):
+    """Words joined with "or" in the reader's language."""
 
-    matches = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
-    return f' (did you mean "{matches[0]}"?)' if matches else ""
+    def render(self, lang: str) -> str:
+        from ecodigital.i18n import text
+
+        parts = self.params.get("parts", ())
+        assert isinstance(parts, list | tuple)
+        return text("assessment.input.or", lang).join(
+            part.render(lang) for part in parts if isinstance(part, Msg)
+        )
 
 
 #: What a measurement's summary keeps of its files (see dossier.model.MeasurementSummary).

@@ -8,7 +8,7 @@ from pathlib import Path
 from ecodigital.errors import InputError
 from ecodigital.i18n import Msg, text
 
-__all__ = ["validate_dossier"]
+__all__ = ["Summary", "validate_dossier"]
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,42 @@ class _Problems(Msg):
         return text("input.problems", lang, n=len(lines)) + "\n" + "\n".join(lines)
 
 
-def validate_dossier(path: Path, factors_path: Path | None = None) -> str:
+@dataclass(frozen=True)
+class Summary(Msg):
+    """A valid dossier in one line, worded in the reader's language."""
+
+    path: str = ""
+    counts: tuple[tuple[str, int], ...] = ()
+    items: int = 0
+    units: int = 0
+    horizon: int = 0
+    start_year: int = 0
+
+    def render(self, lang: str) -> str:
+        from ecodigital.i18n import label
+        from ecodigital.i18n.format import format_count
+
+        by_kind = ", ".join(
+            text(
+                "validate.kind_count",
+                lang,
+                count=format_count(count, lang),
+                kind=label(f"kind_{kind}", lang),
+            )
+            for kind, count in self.counts
+        )
+        return text(
+            "validate.ok",
+            lang,
+            path=self.path,
+            items=text("validate.items", lang, n=self.items, count=format_count(self.items, lang)),
+            kinds=by_kind,
+            units=text("validate.units", lang, n=self.units, count=format_count(self.units, lang)),
+            horizon=text("validate.horizon", lang, n=self.horizon, start=self.start_year),
+        )
+
+
+def validate_dossier(path: Path, factors_path: Path | None = None) -> Summary:
     """A one-line summary of a valid dossier; raises :class:`InputError` otherwise.
 
     Unlike the other commands, which stop at the first problem, the error of an
@@ -48,11 +83,15 @@ def validate_dossier(path: Path, factors_path: Path | None = None) -> str:
     items = loaded.items
     quantity = int(items["quantity"].sum()) if len(items) else 0
     kinds = items["kind"].value_counts()
-    by_kind = ", ".join(f"{count} {kind}" for kind, count in kinds.items())
     project = loaded.model.project
-    return (
-        f"OK: {path}: {len(items)} items ({by_kind}; {quantity:,} units), "
-        f"horizon {project.horizon_years} years from {project.start_year}"
+    return Summary(
+        "validate.ok",
+        path=str(path),
+        counts=tuple((str(kind), int(count)) for kind, count in kinds.items()),
+        items=len(items),
+        units=quantity,
+        horizon=project.horizon_years,
+        start_year=project.start_year,
     )
 
 

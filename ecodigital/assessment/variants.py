@@ -88,7 +88,11 @@ def compare_variants(
         point, drawn = run(items, ranges)
         compared = compare(lever.code, base_point, base_draws, point, drawn, user_years)
         ids = sorted({str(i) for c in lever.changes for i in loaded.items["id"][c.rows]})
-        levers.append(_variant(compared, lever.code, dict(lever.params), ids, user_years))
+        params = dict(lever.params)
+        if lever.code == "location" and _personal_data(loaded):
+            # moving personal data abroad is a sovereignty question the note must raise
+            params["personal_data"] = "yes"
+        levers.append(_variant(compared, lever.code, params, ids, user_years))
     baseline_figures = compare("baseline", base_point, base_draws, base_point, base_draws, 1.0)
     return Scenarios(
         draws=draws if propagation is not None else None,
@@ -152,6 +156,12 @@ def _variant(
         items=tuple(items),
         criteria=criteria,
     )
+
+
+def _personal_data(loaded: Any) -> bool:
+    """Whether the dossier says the service handles personal data (applicant.personal_data)."""
+    applicant = loaded.model.applicant
+    return applicant is not None and applicant.personal_data is not None
 
 
 def _lowest_carbon(factors: Any) -> str | None:

@@ -46,8 +46,8 @@ def read_boamps(
 
     report = read_json(path)
     if not isinstance(report, Mapping) or not isinstance(report.get("measures"), list):
-        raise InputError(str(path), "measures", "is not a BoAmps report (no measures)",
-                         "give the JSON report of the BoAmps format")  # fmt: skip
+        raise InputError(str(path), "measures", Msg("connectors.input.not_boamps"),
+                         Msg("connectors.input.not_boamps_fix"))  # fmt: skip
     measures = [m for m in report["measures"] if isinstance(m, Mapping)]
     result = ImportResult(fmt="boamps", source=path.name, rows_read=len(measures))
     trace = Trace(path.name, (), ("measures[].powerConsumption", "infrastructure"),
@@ -56,7 +56,9 @@ def read_boamps(
     durations = [_number(m.get("measurementDuration"), str(path), "measurementDuration")
                  for m in measures]  # fmt: skip
     if not measures:
-        raise InputError(str(path), "measures", "is empty", "measure the task first")
+        raise InputError(
+            str(path), "measures", Msg("dossier.empty"), Msg("connectors.input.measure_first")
+        )
     quality = _quality(measures)
     if quality is None:
         shown = ", ".join(sorted({str(m.get("measurementMethod")) for m in measures}))
@@ -146,12 +148,13 @@ def _get(data: Any, *keys: str) -> Any:
 
 def _number(value: Any, file: str, field: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise InputError(file, f"measures[].{field}", f"{value!r} is not a number >= 0",
-                         "give the measured value")  # fmt: skip
+        raise InputError(file, f"measures[].{field}",
+                         Msg("connectors.input.not_positive", {"value": str(value)}),
+                         Msg("connectors.input.measured_fix"))  # fmt: skip
     return float(value)
 
 
 def _iso3(name: Any) -> str | None:
-    from ecodigital.factors.grid import country_code
+    from ecodigital.countries import code_for
 
-    return country_code(name) if isinstance(name, str) else None
+    return code_for(name)

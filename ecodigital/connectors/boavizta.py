@@ -162,21 +162,33 @@ def read_boavizta(path: Path, mapping_file: Path | None = None) -> ImportResult:
     if isinstance(data, Mapping) and data.get("format") == ENVELOPE_FORMAT:
         entries = data.get("requests")
         if not isinstance(entries, list):
-            raise InputError(str(path), "requests", "must be a list", "export the file again")
+            raise InputError(
+                str(path),
+                "requests",
+                Msg("dossier.wrong_type", {"expected": Msg("dossier.expected.list"),
+                                           "got": Msg("dossier.got.other")}),
+                Msg("connectors.input.export_again"),
+            )  # fmt: skip
         pairs = [(f"requests[{i}]", e) for i, e in enumerate(entries)]
     elif isinstance(data, list):
         pairs = [(f"[{i}]", {"body": e}) for i, e in enumerate(data)]
     elif isinstance(data, Mapping):
         pairs = [("", {"body": data})]
     else:
-        raise InputError(str(path), None, "is not a Boavizta request body",
-                         "give a server or cloud instance request (JSON object)")  # fmt: skip
+        raise InputError(str(path), None, Msg("connectors.input.not_boavizta"),
+                         Msg("connectors.input.body_fix"))  # fmt: skip
     result = ImportResult(fmt="boavizta", source=path.name, rows_read=len(pairs))
     names: list[str] = []
     found: list[tuple[dict[str, Any], Trace]] = []
     for where, entry in pairs:
         if not isinstance(entry, Mapping):
-            raise InputError(str(path), where or None, "must be an object", "check the file")
+            raise InputError(
+                str(path),
+                where or None,
+                Msg("dossier.wrong_type", {"expected": Msg("dossier.expected.mapping"),
+                                           "got": Msg("dossier.got.other")}),
+                Msg("measure.input.check_file"),
+            )  # fmt: skip
         trace = Trace(path.name, (), (where or "body",), str(entry.get("item") or "") or None)
         fields = _fields(entry, mapping, str(path), where, trace, result)
         if fields is not None:
@@ -200,8 +212,9 @@ def _fields(
         return {key: carried[key] for key in (*_CARRIED, "years") if key in carried}
     body = entry.get("body")
     if not isinstance(body, Mapping):
-        raise InputError(file, f"{where}.body" if where else None, "is not a request body",
-                         "give a server or cloud instance request")  # fmt: skip
+        raise InputError(file, f"{where}.body" if where else None,
+                         Msg("connectors.input.not_body"),
+                         Msg("connectors.input.body_fix"))  # fmt: skip
     found = body.get("usage")
     usage: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     fields: dict[str, Any] = {}

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ecodigital.errors import InputError
+from ecodigital.i18n import Msg
 
 if TYPE_CHECKING:
     from ecodigital.connectors.model import ImportResult
@@ -71,8 +72,8 @@ def dossier_with_imports(
         raise InputError(
             str(target),
             "inventory",
-            "is a CSV file, not a list of items: imported items cannot be added to it",
-            "import into a new dossier (-o) and copy the items into the CSV file",
+            Msg("connectors.input.csv_inventory"),
+            Msg("connectors.input.csv_inventory_fix"),
         )
     existing = {str(item.get("id")) for item in inventory if hasattr(item, "get")}
     for result in results:
@@ -82,9 +83,9 @@ def dossier_with_imports(
                 if not replace:
                     raise InputError(
                         str(target),
-                        f"inventory: id {item_id!r}",
-                        "is already in the dossier",
-                        "add --replace to replace it, or remove it from the dossier first",
+                        Msg("connectors.input.inventory_id", {"id": item_id}),
+                        Msg("connectors.input.already_there"),
+                        Msg("connectors.input.already_there_fix"),
                     )
                 index = next(
                     i for i, item in enumerate(inventory) if str(item.get("id")) == item_id

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from ecodigital.errors import InputError
+from ecodigital.i18n import Msg
 
 __all__ = [
     "MAX_IMPORT_BYTES",
@@ -40,25 +41,38 @@ def read_bytes(path: Path, max_bytes: int = MAX_IMPORT_BYTES) -> bytes:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise InputError(str(path), None, "file not found", "check the path") from None
+        raise InputError(
+            str(path), None, Msg("rgesn.file.not_found"), Msg("rgesn.file.not_found_fix")
+        ) from None
     except OSError as exc:
-        raise InputError(str(path), None, f"cannot read the file ({exc.strerror})") from None
+        raise InputError(
+            str(path), None, Msg("connectors.input.cannot_read", {"reason": exc.strerror})
+        ) from None
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(str(path), None, "is not a regular file", "give the path of a file")
+        raise InputError(
+            str(path), None, Msg("connectors.input.not_regular"), Msg("input.not_regular_fix")
+        )
     if info.st_size > max_bytes:
         raise InputError(
             str(path),
             None,
-            f"is {info.st_size:,} bytes, more than the limit of {max_bytes:,}",
-            "split the file or check that it is the right one",
+            Msg("connectors.input.too_large", {"size": info.st_size, "limit": max_bytes}),
+            Msg("connectors.input.too_large_fix"),
         )
     try:
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise InputError(str(path), None, f"cannot read the file ({exc.strerror})") from None
+        raise InputError(
+            str(path), None, Msg("connectors.input.cannot_read", {"reason": exc.strerror})
+        ) from None
     if len(data) > max_bytes:
-        raise InputError(str(path), None, f"is more than the limit of {max_bytes:,} bytes")
+        raise InputError(
+            str(path),
+            None,
+            Msg("connectors.input.too_large", {"size": len(data), "limit": max_bytes}),
+            Msg("connectors.input.too_large_fix"),
+        )
     return data
 
 
@@ -70,7 +84,9 @@ def read_text(path: Path, max_bytes: int = MAX_IMPORT_BYTES) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError(str(path), None, "is not UTF-8 text", "save it as UTF-8")  # pragma: no cover
+    raise InputError(  # pragma: no cover
+        str(path), None, Msg("measure.input.not_utf8_header"), Msg("input.utf8_fix")
+    )
 
 
 @dataclass(frozen=True)
@@ -105,9 +121,16 @@ def read_csv(path: Path, delimiter: str | None = None) -> CsvTable:
     try:
         header = next(reader)
     except StopIteration:
-        raise InputError(str(path), None, "is empty", "export the list with its header") from None
+        raise InputError(
+            str(path), None, Msg("dossier.empty"), Msg("connectors.input.header_fix")
+        ) from None
     except csv.Error as exc:
-        raise InputError(str(path), "row 1", f"is not CSV ({exc})") from None
+        raise InputError(
+            str(path),
+            Msg("input.row", {"row": 1}),
+            Msg("dossier.csv.unreadable", {"reason": str(exc)}),
+            Msg("dossier.csv.unreadable_fix"),
+        ) from None
     header = [name.strip() for name in header]
     rows: list[dict[str, str]] = []
     lines: list[int] = []
@@ -117,13 +140,21 @@ def read_csv(path: Path, delimiter: str | None = None) -> CsvTable:
                 continue
             if len(rows) >= MAX_ROWS:
                 raise InputError(
-                    str(path), None, f"has more than {MAX_ROWS:,} rows", "split the file"
+                    str(path),
+                    None,
+                    Msg("connectors.input.too_many_rows", {"limit": MAX_ROWS}),
+                    Msg("connectors.input.split_fix"),
                 )
             rows.append({name: (cells[i].strip() if i < len(cells) else "")
                          for i, name in enumerate(header)})  # fmt: skip
             lines.append(number)
     except csv.Error as exc:
-        raise InputError(str(path), f"row {len(rows) + 2}", f"is not valid CSV ({exc})") from None
+        raise InputError(
+            str(path),
+            Msg("input.row", {"row": len(rows) + 2}),
+            Msg("dossier.csv.unreadable", {"reason": str(exc)}),
+            Msg("dossier.csv.unreadable_fix"),
+        ) from None
     return CsvTable(path, tuple(header), tuple(rows), tuple(lines), delimiter)
 
 
@@ -134,7 +165,10 @@ def read_json(path: Path, max_bytes: int = MAX_IMPORT_BYTES) -> Any:
     data = read_bytes(path, max_bytes)
     if json_depth(data) > MAX_JSON_DEPTH:
         raise InputError(
-            str(path), None, f"is nested more than {MAX_JSON_DEPTH} levels deep", "check the file"
+            str(path),
+            None,
+            Msg("input.yaml.too_deep", {"limit": MAX_JSON_DEPTH}),
+            Msg("measure.input.check_file"),
         )
 
     def refuse(name: str) -> Any:
@@ -143,6 +177,13 @@ def read_json(path: Path, max_bytes: int = MAX_IMPORT_BYTES) -> Any:
     try:
         return json.loads(data.decode("utf-8-sig"), parse_constant=refuse)
     except UnicodeDecodeError:
-        raise InputError(str(path), None, "is not UTF-8 text", "save it as UTF-8") from None
+        raise InputError(
+            str(path), None, Msg("measure.input.not_utf8_header"), Msg("input.utf8_fix")
+        ) from None
     except ValueError as exc:
-        raise InputError(str(path), None, f"is not valid JSON ({exc})", "check the file") from None
+        raise InputError(
+            str(path),
+            None,
+            Msg("connectors.input.bad_json", {"reason": str(exc)}),
+            Msg("measure.input.check_file"),
+        ) from None

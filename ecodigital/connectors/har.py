@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from ecodigital.connectors.model import ImportedItem, ImportResult, PageWeight, Trace
 from ecodigital.errors import InputError
-from ecodigital.i18n import text
+from ecodigital.i18n import Msg, text
 from ecodigital.notices import Notice
 
 __all__ = [
@@ -90,12 +90,17 @@ def page_weights(data: Any, where: str) -> tuple[list[PageWeight], int]:
     """One :class:`PageWeight` per page of a HAR document, and the requests of unknown size."""
     log = data.get("log") if isinstance(data, Mapping) else None
     if not isinstance(log, Mapping) or not isinstance(log.get("entries"), list):
-        raise InputError(where, "log.entries", "is not a HAR file (no log.entries)",
-                         "save the page's network log as HAR from the browser")  # fmt: skip
+        raise InputError(where, "log.entries", Msg("connectors.input.not_har"),
+                         Msg("connectors.input.har_fix"))  # fmt: skip
     entries = [e for e in log["entries"] if isinstance(e, Mapping)]
     pages = [p for p in log.get("pages") or [] if isinstance(p, Mapping) and "id" in p]
     if not entries:
-        raise InputError(where, "log.entries", "has no request", "record the page again")
+        raise InputError(
+            where,
+            "log.entries",
+            Msg("connectors.input.no_request"),
+            Msg("connectors.input.record_again"),
+        )
     groups: dict[str, list[Mapping[str, Any]]] = {str(p["id"]): [] for p in pages}
     for entry in entries:
         ref = str(entry.get("pageref", ""))

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from ecodigital.errors import InputError
+from ecodigital.i18n import Msg
+from ecodigital.yamlio import suggest
 
 __all__ = [
     "MAPPED_FORMATS",
@@ -95,8 +97,8 @@ def load_mapping(fmt: str, user_file: str | Path | None = None) -> dict[str, Any
     for key, value in user.items():
         if key in _RULE_LISTS:
             if not isinstance(value, list):
-                raise InputError(str(user_file), key, "must be a list of rules",
-                                 "write - {match: ..., kind: ...} lines")  # fmt: skip
+                raise InputError(str(user_file), key, Msg("connectors.input.rules_list"),
+                                 Msg("connectors.input.rules_list_fix"))  # fmt: skip
             rules = [_rule(entry, str(user_file), key, i, "user") for i, entry in enumerate(value)]
             mapping[key] = rules + list(mapping.get(key, []))
         elif key == "columns" and isinstance(value, Mapping):
@@ -122,14 +124,18 @@ def _read_user_file(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise InputError(str(path), None, f"YAML error: {exc}") from None
+        raise InputError(
+            str(path),
+            None,
+            Msg("input.yaml.error", {"problem": str(exc).splitlines()[0]}),
+            Msg("input.yaml.syntax_fix"),
+        ) from None
     if not isinstance(data, dict):
         raise InputError(
             str(path),
             None,
-            "is not a mapping file",
-            'write "models:" with a list of {match: ..., kind: ...} lines '
-            '(see "ecodigital import --show-mapping glpi")',
+            Msg("connectors.input.not_mapping"),
+            Msg("connectors.input.mapping_fix"),
         )
     return data
 
@@ -140,15 +146,18 @@ def _rule(entry: Any, file: str, key: str, index: int, origin: str = "bundled") 
     if isinstance(entry, Rule):
         return entry
     if not isinstance(entry, Mapping) or not isinstance(entry.get("match"), str):
-        raise InputError(file, f"{key}[{index}]", "must be {match: PATTERN, kind: KIND}",
-                         "give a text pattern in match")  # fmt: skip
+        raise InputError(file, f"{key}[{index}]", Msg("connectors.input.rule_shape"),
+                         Msg("connectors.input.rule_shape_fix"))  # fmt: skip
     kind = entry.get("kind")
     if kind not in ITEM_KINDS:
         raise InputError(
             file,
             f"{key}[{index}].kind",
-            f"{kind!r} is not a kind",
-            f"use one of: {', '.join(ITEM_KINDS)}",
+            Msg(
+                "dossier.unknown_kind",
+                {"value": str(kind), "suggestion": suggest(kind, ITEM_KINDS)},
+            ),
+            Msg("dossier.choices_fix", {"choices": list(ITEM_KINDS)}),
         )
     factor = entry.get("factor")
     return Rule(str(entry["match"]), str(kind), str(factor) if factor else None, origin)

@@ -191,9 +191,9 @@ def _use_quality(figures: ResultFigures, item_id: str) -> str:
 
 
 def _country_name(iso3: str) -> str:
-    from ecodigital.factors.grid import country_names
+    from ecodigital.countries import country_name
 
-    return country_names().get(iso3, iso3)
+    return country_name(iso3, "en")
 
 
 def _number(value: float | None) -> str:
@@ -222,7 +222,12 @@ def read_numecoeval(
 
     files = sorted(path.glob("*.csv")) if path.is_dir() else [path]
     if path.is_dir() and not files:
-        raise InputError(str(path), None, "has no CSV file", "give the folder of NumEcoEval's CSV")
+        raise InputError(
+            str(path),
+            None,
+            Msg("connectors.input.no_csv"),
+            Msg("connectors.input.numecoeval_folder"),
+        )
     if not path.is_dir():
         files += [p for p in sorted(path.parent.glob("*.csv")) if p != path]
     tables = [read_csv(f, delimiter=";") for f in files]
@@ -232,9 +237,8 @@ def read_numecoeval(
         raise InputError(
             str(path),
             None,
-            "has no physical equipment file (a CSV whose header has nomEquipementPhysique "
-            "and modele)",
-            "give the csvEquipementPhysique file NumEcoEval takes",
+            Msg("connectors.input.no_equipment"),
+            Msg("connectors.input.no_equipment_fix"),
         )
     mapping = load_mapping("numecoeval", mapping_file)
     pue_by_centre = {
@@ -312,9 +316,9 @@ def _is_factor(name: str) -> bool:
 
 
 def _iso3(name: str) -> str | None:
-    from ecodigital.factors.grid import country_code
+    from ecodigital.countries import code_for
 
-    return country_code(name)
+    return code_for(name)
 
 
 def _float(text: str | None, where: str, column: str) -> float | None:
@@ -323,7 +327,14 @@ def _float(text: str | None, where: str, column: str) -> float | None:
     try:
         value = float(text.strip().replace(",", "."))
     except ValueError:
-        raise InputError(where, column, f"{text!r} is not a number", "write a number") from None
+        raise InputError(
+            where, column, Msg("dossier.not_number", {"value": text}), Msg("dossier.number_fix")
+        ) from None
     if not math.isfinite(value) or value < 0:
-        raise InputError(where, column, f"{text!r} is not a number >= 0", "write a number")
+        raise InputError(
+            where,
+            column,
+            Msg("connectors.input.not_positive", {"value": text}),
+            Msg("dossier.number_fix"),
+        )
     return value

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ecodigital.errors import InputError
+from ecodigital.i18n import Msg
 
 if TYPE_CHECKING:
     from ecodigital.dossier.load import LoadedDossier
@@ -180,8 +181,8 @@ def load_results(path: str | Path, factors_path: str | Path | None = None) -> Re
             raise InputError(
                 None,
                 "--factors",
-                "a note carries its results: they are not computed again",
-                "leave out --factors, or export the dossier instead of the note",
+                Msg("connectors.input.note_factors"),
+                Msg("connectors.input.note_factors_fix"),
             )
         _, payload = read_note_payload(path)
         return results_from_payload(payload, str(path))
@@ -207,14 +208,14 @@ def results_from_payload(payload: Mapping[str, Any], source: str) -> ResultFigur
     dossier = payload.get("dossier")
     if not isinstance(results, Mapping) or not isinstance(dossier, Mapping):
         raise InputError(
-            source, "payload", "has no results or no dossier", "give a note written by ecodigital"
+            source, "payload", Msg("connectors.input.no_payload"), Msg("connectors.input.note_fix")
         )
     if not isinstance(results.get("rows"), list):
         raise InputError(
             source,
             "payload.results.rows",
-            "the note carries no long table of results",
-            "write the note again with ecodigital note, or export its dossier",
+            Msg("connectors.input.no_rows"),
+            Msg("connectors.input.no_rows_fix"),
         )
     from dataclasses import replace
 
@@ -231,8 +232,8 @@ def _figures(data: Mapping[str, Any], loaded: LoadedDossier, source: str) -> Res
         raise InputError(
             source,
             "results",
-            f"the result does not have the expected shape ({type(exc).__name__}: {exc})",
-            "write the note again with this version of ecodigital, or export its dossier",
+            Msg("connectors.input.bad_shape", {"reason": f"{type(exc).__name__}: {exc}"}),
+            Msg("connectors.input.bad_shape_fix"),
         ) from None
 
 

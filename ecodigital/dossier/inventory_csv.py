@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from ecodigital.dossier.aliases import KindName, suggest
 from ecodigital.dossier.items import (
     CSV_COLUMNS,
     ITEM_COLUMNS,
@@ -24,12 +25,11 @@ from ecodigital.dossier.items import (
     ranges_frame,
 )
 from ecodigital.dossier.uncertain import RANGE_CSV_SUFFIXES, RANGE_FIELDS, field_bounds
-from ecodigital.dossier.wording import show_value
+from ecodigital.dossier.wording import _percent_share, show_value
 from ecodigital.errors import InputError
 from ecodigital.fileio import read_input_text
 from ecodigital.i18n import Msg
 from ecodigital.vocabulary import ITEM_KINDS
-from ecodigital.yamlio import suggest
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,34 +46,43 @@ def read_inventory_csv(path: Path, horizon: int, country: str) -> tuple[pd.DataF
     text = read_input_text(path, "inventory")
     first_line = text.split("\n", 1)[0]
     if not first_line.strip():
-        raise InputError(str(path), None, "is empty", "add a header row (id,kind,quantity,...)")
+        raise InputError(str(path), None, Msg("dossier.csv.empty"), Msg("dossier.csv.empty_fix"))
     french = first_line.count(";") > first_line.count(",")
-    header = [name.strip() for name in first_line.strip().split(";" if french else ",")]
+    sep = ";" if french else ","
+    header = [name.strip() for name in first_line.strip().split(sep)]
     unknown = [column for column in header if column not in CSV_COLUMNS]
     if unknown:
         raise InputError(
             str(path),
-            f"column {unknown[0]!r}",
-            f"unknown column{suggest(unknown[0], CSV_COLUMNS)}",
-            f"use only these columns: {', '.join(CSV_COLUMNS)}",
+            _column(unknown[0]),
+            Msg(
+                "dossier.csv.unknown_column",
+                {"value": unknown[0], "suggestion": suggest(unknown[0], CSV_COLUMNS)},
+            ),
+            Msg("dossier.csv.unknown_column_fix", {"columns": list(CSV_COLUMNS)}),
         )
     for required in ("id", "kind"):
         if required not in header:
             raise InputError(
-                str(path), f"column {required!r}", "is missing", f"add a {required!r} column"
+                str(path),
+                _column(required),
+                Msg("dossier.csv.missing_column"),
+                Msg("dossier.csv.missing_column_fix", {"name": required}),
             )
+    _check_field_counts(path, text, sep, len(header))
     numeric_columns = [c for c in header if c in NUMERIC_ITEM_COLUMNS or c in RANGE_CSV_COLUMNS]
 
     def read(fast: bool) -> pd.DataFrame:
-        # fast: numbers parsed by pandas' C parser; slow: all text, to find a bad cell
+        # fast: numbers parsed by pandas' C parser; slow: all text, read as people write numbers
         frame = pd.read_csv(
             io.StringIO(text),
-            sep=";" if french else ",",
+            sep=sep,
             decimal="," if french else ".",
             dtype={c: ("float64" if fast and c in numeric_columns else object) for c in header},
             keep_default_na=False,
             na_values={c: [""] for c in numeric_columns} if fast else None,
             skipinitialspace=True,
+            index_col=False,
         )
         frame.columns = [str(column).strip() for column in frame.columns]
         return frame
@@ -82,18 +91,16 @@ def read_inventory_csv(path: Path, horizon: int, country: str) -> tuple[pd.DataF
         frame = read(fast=True)
     except ValueError:
         try:
-            slow = read(fast=False)
+            frame = read(fast=False)
         except (pd.errors.ParserError, ValueError) as exc:
-            raise InputError(str(path), None, f"is not a readable CSV file ({exc})") from None
-        if french:
-            for column in numeric_columns:
-                slow[column] = slow[column].str.strip().str.replace(",", ".", regex=False)
-        _check_csv_cells(path, slow)
-        raise InputError(str(path), None, "has a cell that is not a number") from None
+            raise _unreadable(path, exc) from None
+        _read_numbers(path, frame, numeric_columns, french)
     except pd.errors.ParserError as exc:
-        raise InputError(str(path), None, f"is not a readable CSV file ({exc})") from None
+        raise _unreadable(path, exc) from None
     if frame.empty:
-        raise InputError(str(path), None, "has no item rows", "add one row per item")
+        raise InputError(
+            str(path), None, Msg("dossier.csv.no_rows"), Msg("dossier.csv.no_rows_fix")
+        )
     for column in frame.columns:
         if column not in numeric_columns:
             frame[column] = frame[column].astype(object).fillna("")
@@ -107,10 +114,9 @@ def read_inventory_csv(path: Path, horizon: int, country: str) -> tuple[pd.DataF
             row = int(both.nonzero()[0][0])
             raise InputError(
                 str(path),
-                f"row {row + 2}, column 'quantity_per_user'",
-                "is given with quantity",
-                "leave quantity empty: a per-user item's quantity each year is "
-                "users_per_year x quantity_per_user",
+                _cell(row, "quantity_per_user"),
+                Msg("dossier.per_user_and_quantity"),
+                Msg("dossier.csv.per_user_and_quantity_fix"),
             )
 
     duplicated = frame["id"].duplicated()
@@ -118,9 +124,9 @@ def read_inventory_csv(path: Path, horizon: int, country: str) -> tuple[pd.DataF
         row = int(duplicated.to_numpy().nonzero()[0][0])
         raise InputError(
             str(path),
-            f"row {row + 2}, column 'id'",
-            f'"{frame["id"].iat[row]}" is already the id of an earlier row',
-            "give every item a unique id",
+            _cell(row, "id"),
+            Msg("dossier.csv.duplicate_id", {"value": str(frame["id"].iat[row])}),
+            Msg("dossier.duplicate_id_fix"),
         )
     items = frame.reindex(columns=list(ITEM_COLUMNS))
     for column in TEXT_ITEM_COLUMNS:
@@ -128,14 +134,104 @@ def read_inventory_csv(path: Path, horizon: int, country: str) -> tuple[pd.DataF
     late = items["last_year"] > horizon
     if late.any():
         row = int(late.to_numpy().nonzero()[0][0])
+        year = show_value(items["last_year"].to_numpy(dtype=float)[row])
         raise InputError(
             str(path),
-            f"row {row + 2}, column 'last_year'",
-            f"last active year {items['last_year'].to_numpy(dtype=float)[row]:g} is after "
-            f"the horizon ({horizon} years)",
-            f"use years between 1 and {horizon}",
+            _cell(row, "last_year"),
+            Msg("dossier.after_horizon", {"year": year, "horizon": horizon}),
+            Msg("dossier.after_horizon_fix", {"horizon": horizon}),
         )
     return normalise_items(items, country), ranges
+
+
+def _column(name: str) -> Msg:
+    return Msg("input.column", {"column": name})
+
+
+def _cell(row: int, column: str) -> Msg:
+    """Row ``row`` of the frame (0-based) as a spreadsheet numbers it: the header is row 1."""
+    return Msg("input.cell", {"row": row + 2, "column": column})
+
+
+def _unreadable(path: Path, exc: Exception) -> InputError:
+    return InputError(
+        str(path),
+        None,
+        Msg("dossier.csv.unreadable", {"reason": str(exc)}),
+        Msg("dossier.csv.unreadable_fix"),
+    )
+
+
+def _check_field_counts(path: Path, text: str, sep: str, expected: int) -> None:
+    """A row with more fields than the header: said as such, with its row (not shifted columns)."""
+    import csv
+    import io
+
+    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=sep), start=1):
+        if len(row) > expected and any(cell.strip() for cell in row[expected:]):
+            raise InputError(
+                str(path),
+                Msg("input.row", {"row": number}),
+                Msg("dossier.csv.too_many_fields", {"n": len(row), "expected": expected}),
+                Msg("dossier.csv.too_many_fields_fix", {"sep": sep}),
+            )
+
+
+def _read_numbers(path: Path, frame: pd.DataFrame, columns: list[str], french: bool) -> None:
+    """Numbers written as people write them (``2 500``, ``2,5``), in place; a bad cell refused."""
+    import pandas as pd
+
+    for column in columns:
+        cells = (
+            frame[column].astype(object).where(frame[column].notna(), "").astype(str).str.strip()
+        )
+        given = cells != ""
+        plain = cells.str.replace(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?:\D|$))", "", regex=True)
+        if not french:
+            # "2,500" in a comma-separated file: thousands (English) or decimals (French)?
+            ambiguous = given & plain.str.fullmatch(r"[-+]?\d{1,3}(?:,\d{3})+").fillna(False)
+            if ambiguous.any():
+                row = int(ambiguous.to_numpy().nonzero()[0][0])
+                raise InputError(
+                    str(path),
+                    _cell(row, column),
+                    Msg("dossier.csv.ambiguous", {"value": cells.iat[row]}),
+                    Msg("dossier.csv.ambiguous_fix"),
+                )
+        numbers = pd.to_numeric(
+            plain.str.replace(",", ".", regex=False).where(given), errors="coerce"
+        )
+        bad = given & numbers.isna()
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0])
+            raise _not_a_number(path, row, column, str(cells.iat[row]))
+        frame[column] = numbers.astype("float64")
+
+
+def _not_a_number(path: Path, row: int, column: str, cell: str) -> InputError:
+    from ecodigital.dossier.wording import SHARE_FIELDS
+    from ecodigital.i18n.numbers import read_number
+
+    written = cell.strip()
+    if written.endswith("%") and column in SHARE_FIELDS:
+        number = read_number(written.removesuffix("%"))
+        if number is not None:
+            share = show_value(round(number / 100, 6))
+            return InputError(
+                str(path),
+                _cell(row, column),
+                Msg("dossier.not_number", {"value": written}),
+                Msg(
+                    "dossier.percent_fix",
+                    {"share": share, "value": show_value(number), "name": column},
+                ),
+            )
+    return InputError(
+        str(path),
+        _cell(row, column),
+        Msg("dossier.not_number", {"value": written}),
+        Msg("dossier.csv.number_fix"),
+    )
 
 
 def _csv_ranges(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -157,9 +253,9 @@ def _csv_ranges(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
             if column not in frame.columns:
                 raise InputError(
                     str(path),
-                    f"column {column!r}",
-                    "is missing",
-                    f"give both {low_column} and {high_column} (P5 and P95)",
+                    _column(column),
+                    Msg("dossier.csv.missing_column"),
+                    Msg("dossier.csv.range_both_fix", {"low": low_column, "high": high_column}),
                 )
         low = frame.pop(low_column).to_numpy(dtype=float)
         high = frame.pop(high_column).to_numpy(dtype=float)
@@ -170,54 +266,37 @@ def _csv_ranges(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
         def fail(
             mask: Any,
             column: str,
-            problem: str,
-            fix: str | None = None,
+            key: str,
+            fix: Msg | None = None,
             low: Any = low,
             high: Any = high,
+            **params: object,
         ) -> None:
             row = int(np.asarray(mask).nonzero()[0][0])
-            raise InputError(
-                str(path),
-                f"row {row + 2}, column {column!r}",
-                problem.format(low=show_value(low[row]), high=show_value(high[row])),
-                fix,
-            )
+            ends = {"low": show_value(low[row]), "high": show_value(high[row])}
+            raise InputError(str(path), _cell(row, column), Msg(key, {**ends, **params}), fix)
 
-        fail_both = f"give both {low_column} and {high_column} (P5 and P95), or neither"
+        names = {"low_column": low_column, "high_column": high_column}
+        fail_both = Msg("dossier.csv.range_both_fix", {"low": low_column, "high": high_column})
         if (given & np.isnan(low)).any():
-            fail(
-                given & np.isnan(low),
-                low_column,
-                "is empty but " + high_column + " is not",
-                fail_both,
-            )
+            fail(given & np.isnan(low), low_column, "dossier.csv.range_half", fail_both,
+                 other=high_column)  # fmt: skip
         if (given & np.isnan(high)).any():
-            fail(
-                given & np.isnan(high),
-                high_column,
-                "is empty but " + low_column + " is not",
-                fail_both,
-            )
+            fail(given & np.isnan(high), high_column, "dossier.csv.range_half", fail_both,
+                 other=low_column)  # fmt: skip
         if name in frame.columns:
             value = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
             both = given & ~np.isnan(value)
             if both.any():
-                fail(
-                    both,
-                    name,
-                    f"is given with {low_column} and {high_column}",
-                    f"leave {name} empty: its value is the median sqrt(low x high) of the range",
-                )
+                fix = Msg("dossier.csv.range_and_value_fix", {"name": name})
+                fail(both, name, "dossier.csv.range_and_value", fix, **names)
         with np.errstate(invalid="ignore"):
             if (given & (low > high)).any():
-                fail(given & (low > high), low_column, "low ({low}) is greater than high ({high})")
+                fail(given & (low > high), low_column, "dossier.range.low_high",
+                     Msg("dossier.range.low_high_fix"))  # fmt: skip
             if (given & (low <= 0)).any():
-                fail(
-                    given & (low <= 0),
-                    low_column,
-                    "a lognormal range needs low > 0, got {low}",
-                    "give a positive P5",
-                )
+                fail(given & (low <= 0), low_column, "dossier.range.lognormal_low",
+                     Msg("dossier.csv.positive_p5_fix"))  # fmt: skip
         kinds = frame["kind"].to_numpy()
         for kind, model in MODEL_BY_KIND.items():
             info = model.model_fields.get(name)
@@ -228,8 +307,15 @@ def _csv_ranges(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
                 for test, bound, words in field_bounds(info):
                     bad = rows & ~cast(Any, test)(numbers, bound)
                     if bad.any():
-                        end = "{low}" if column == low_column else "{high}"
-                        fail(bad, column, f"must be {words} {show_value(bound)}, got {end}")
+                        row = int(np.asarray(bad).nonzero()[0][0])
+                        params = {"words": words, "bound": show_value(bound),
+                                  "value": show_value(numbers[row])}  # fmt: skip
+                        raise InputError(
+                            str(path),
+                            _cell(row, column),
+                            Msg("input.value.out_of_bounds", params),
+                            Msg("input.value.bound_fix"),
+                        )
         central = np.sqrt(low * high)
         frame[name] = np.where(
             given,
@@ -243,27 +329,6 @@ def _csv_ranges(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
     return frame, ranges_frame(found)
 
 
-def _check_csv_cells(path: Path, frame: pd.DataFrame) -> None:
-    """Vectorised checks of cell types, with the row number of the first bad cell."""
-    import pandas as pd
-
-    for column in (*NUMERIC_ITEM_COLUMNS, *RANGE_CSV_COLUMNS):
-        if column not in frame.columns:
-            continue
-        cells = frame[column]
-        given = cells != ""
-        numbers = pd.to_numeric(cells.where(given), errors="coerce")
-        bad = given & numbers.isna()
-        if bad.any():
-            row = int(bad.to_numpy().nonzero()[0][0])
-            raise InputError(
-                str(path),
-                f"row {row + 2}, column {column!r}",
-                f"{cells.iat[row]!r} is not a number",
-                "write a plain number such as 26.5 (or 26,5 in a ';'-separated file)",
-            )
-
-
 def _check_finite(path: Path, frame: pd.DataFrame, columns: list[str]) -> None:
     """``inf``, ``nan`` written out, or a number beyond 1e308: refused with its cell."""
     import numpy as np
@@ -275,7 +340,7 @@ def _check_finite(path: Path, frame: pd.DataFrame, columns: list[str]) -> None:
             row = int(bad.nonzero()[0][0])
             raise InputError(
                 str(path),
-                f"row {row + 2}, column {column!r}",
+                _cell(row, column),
                 Msg("input.value.not_finite", {"value": show_value(numbers[row])}),
                 Msg("input.value.not_finite_fix"),
             )
@@ -286,11 +351,12 @@ def _check_kinds(path: Path, frame: pd.DataFrame) -> None:
     unknown_kind = ~kinds.isin(ITEM_KINDS)
     if unknown_kind.any():
         row = int(unknown_kind.to_numpy().nonzero()[0][0])
+        value = str(kinds.iat[row])
         raise InputError(
             str(path),
-            f"row {row + 2}, column 'kind'",
-            f'"{kinds.iat[row]}" is not a known kind{suggest(kinds.iat[row], ITEM_KINDS)}',
-            'run "ecodigital factors list" to see the kinds',
+            _cell(row, "kind"),
+            Msg("dossier.unknown_kind", {"value": value, "suggestion": suggest(value, ITEM_KINDS)}),
+            Msg("dossier.kinds_fix"),
         )
 
 
@@ -304,15 +370,17 @@ def _check_csv_rows(path: Path, frame: pd.DataFrame) -> None:
     import numpy as np
     import pandas as pd
 
-    def fail(mask: Any, column: str, problem: str, fix: str | None = None) -> None:
+    def fail(mask: Any, column: str, key: str, fix: Msg | None = None, **params: object) -> None:
         row = int(np.asarray(mask).nonzero()[0][0])
         cell = frame[column].iat[row] if column in frame.columns else ""
-        raise InputError(
-            str(path),
-            f"row {row + 2}, column {column!r}",
-            problem.format(value=show_value(cell), kind=frame["kind"].iat[row]),
-            fix,
-        )
+        kind = KindName(str(frame["kind"].iat[row]))
+        if key == "input.value.out_of_bounds":
+            percent = _percent_share(column, cell)
+            if percent is not None:
+                key, fix, params = percent[0].key, percent[1], dict(percent[0].params)
+        shown = cell if isinstance(cell, str) else show_value(cell)
+        words = {"value": shown, "kind": kind, "name": column, **params}
+        raise InputError(str(path), _cell(row, column), Msg(key, words), fix)
 
     kinds = frame["kind"]
     given = {
@@ -335,8 +403,8 @@ def _check_csv_rows(path: Path, frame: pd.DataFrame) -> None:
                     fail(
                         in_model & given[column],
                         column,
-                        f'unknown key "{column}": this column does not apply to kind {{kind}}',
-                        "leave the cell empty for this row",
+                        "dossier.csv.not_for_kind",
+                        Msg("dossier.csv.not_for_kind_fix"),
                     )
                 continue
         for name, info in fields.items():
@@ -347,8 +415,8 @@ def _check_csv_rows(path: Path, frame: pd.DataFrame) -> None:
                 fail(
                     in_model & ~present,
                     name,
-                    "is required for kind {kind}",
-                    f"fill the {name} cell",
+                    "dossier.csv.required",
+                    Msg("dossier.csv.required_fix", {"name": name}),
                 )
             if name not in frame.columns:
                 continue
@@ -361,13 +429,13 @@ def _check_csv_rows(path: Path, frame: pd.DataFrame) -> None:
             years = pd.to_numeric(frame[column].where(given[column]), errors="coerce")
             bad = given[column] & ((years < 1) | (years % 1 != 0)).to_numpy()
             if bad.any():
-                fail(bad, column, "{value} is not a horizon year (1, 2, 3...)", None)
+                fail(bad, column, "dossier.csv.not_year", Msg("dossier.csv.not_year_fix"))
     if "first_year" in frame.columns and "last_year" in frame.columns:
         first = pd.to_numeric(frame["first_year"], errors="coerce")
         last = pd.to_numeric(frame["last_year"], errors="coerce")
         bad = (last < first).to_numpy()
         if bad.any():
-            fail(bad, "last_year", "last_year is before first_year", None)
+            fail(bad, "last_year", "dossier.csv.last_before_first", Msg("dossier.years_order_fix"))
 
 
 def _check_column(cells: pd.Series, checked: Any, info: Any, fail: Any, name: str) -> None:
@@ -394,8 +462,9 @@ def _check_column(cells: pd.Series, checked: Any, info: Any, fail: Any, name: st
             fail(
                 bad,
                 name,
-                f"{value!r} is not allowed{suggest(value, choices)}",
-                f"use one of: {', '.join(choices)}",
+                "dossier.not_allowed",
+                Msg("dossier.choices_fix", {"choices": choices}),
+                suggestion=suggest(value, choices),
             )
         return
     numeric = annotation in (int, float) or any(a in (int, float) for a in args)
@@ -404,44 +473,39 @@ def _check_column(cells: pd.Series, checked: Any, info: Any, fail: Any, name: st
         if annotation is int or int in args:
             bad = checked & (numbers % 1 != 0)
             if bad.any():
-                fail(bad, name, "{value} is not a whole number", "write a whole number")
+                fail(bad, name, "dossier.not_whole", Msg("dossier.number_fix"))
         # the field's bounds, also those of an ``Annotated`` member of its type
         for test, bound, words in field_bounds(info):
             with np.errstate(invalid="ignore"):
                 bad = checked & ~cast(Any, test)(numbers, bound)
             if bad.any():
-                fail(bad, name, f"must be {words} {show_value(bound)}, got {{value}}", None)
+                bounds = {"words": words, "bound": show_value(bound)}
+                fail(bad, name, "input.value.out_of_bounds", Msg("input.value.bound_fix"), **bounds)
         return
     for constraint in _string_constraints(annotation, info.metadata, StringConstraints):
         if constraint.max_length is not None:
             bad = checked & (cells.str.len() > constraint.max_length).to_numpy()
             if bad.any():
-                fail(bad, name, "is too long", None)
+                limit = constraint.max_length
+                fail(bad, name, "dossier.too_long", Msg("dossier.too_long_fix"), limit=limit)
         if constraint.pattern is not None:
             bad = checked & ~cells.str.fullmatch(constraint.pattern).fillna(False).to_numpy(
                 dtype=bool
             )
             if bad.any():
-                fail(
-                    bad,
-                    name,
-                    "{value} has characters that are not allowed",
-                    "use lower-case letters, digits, '.', '_' or '-'",
-                )
+                fail(bad, name, "dossier.bad_characters", Msg("dossier.slug_fix"))
     if name == "location":
+        from ecodigital.countries import country_problem
         from ecodigital.factors.grid import known_countries
 
-        lower = checked & (cells != cells.str.upper()).to_numpy()
-        if lower.any():
-            fail(lower, name, "country codes are upper case: write the code in capitals", None)
-        unknown = checked & ~cells.isin(known_countries()).to_numpy()
+        known = known_countries()
+        unknown = checked & ~cells.isin(known).to_numpy()
         if unknown.any():
-            fail(
-                unknown,
-                name,
-                "{value} is not a known ISO 3166-1 alpha-3 country code (e.g. FRA, DEU, BEL)",
-                None,
-            )
+            row = int(unknown.nonzero()[0][0])
+            found = country_problem(str(cells.iat[row]), known)
+            assert found is not None
+            problem, fix = found
+            fail(unknown, name, problem.key, fix, **problem.params)
 
 
 def _string_constraints(annotation: Any, metadata: list[Any], kind: type) -> list[Any]:

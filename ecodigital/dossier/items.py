@@ -68,7 +68,7 @@ NUMERIC_ITEM_COLUMNS = (
 )
 TEXT_ITEM_COLUMNS = (
     "id", "kind", "location", "factor", "media", "access", "tier", "provider", "hosting",
-    "billing", "quality",
+    "billing", "quality", "owner",
 )  # fmt: skip
 ITEM_COLUMNS = TEXT_ITEM_COLUMNS + NUMERIC_ITEM_COLUMNS
 #: CSV columns giving the P5 and P95 of a field (``hours_per_day_low``, ``hours_per_day_high``).
@@ -88,6 +88,9 @@ def normalise_items(frame: pd.DataFrame, country: str) -> pd.DataFrame:
     for column in TEXT_ITEM_COLUMNS:
         frame[column] = frame[column].astype("object").where(frame[column].notna(), None)
     frame["location"] = frame["location"].fillna(country)
+    # a terminal is the applicant's unless the dossier says it is the users' own
+    terminal = frame["kind"].isin(TERMINAL_KINDS)
+    frame["owner"] = frame["owner"].where(frame["owner"].notna() | ~terminal, "applicant")
     frame["quantity"] = frame["quantity"].fillna(1.0)
     frame["allocation"] = frame["allocation"].fillna(1.0)
     return frame.reset_index(drop=True)

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ecodigital.dossier.aliases import suggest
 from ecodigital.dossier.items import ITEM_COLUMNS, normalise_items, ranges_frame
 from ecodigital.dossier.model import Dossier
 from ecodigital.dossier.uncertain import split_ranges
 from ecodigital.errors import InputError
 from ecodigital.fileio import INPUT_LIMITS, confine, read_input_text
-from ecodigital.yamlio import MAX_EXPANDED_NODES, load_yaml, suggest, where
+from ecodigital.i18n import Msg
+from ecodigital.yamlio import MAX_EXPANDED_NODES, load_yaml, where
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -79,18 +81,17 @@ def parse_dossier_yaml(text: str, path: Path) -> tuple[dict[str, Any], Any]:
     raw, root = document.data, document.root
     if not isinstance(raw, dict):
         raise InputError(
-            str(path),
-            None,
-            "is not a dossier (expected a mapping with format, project, inventory)",
-            'start from "ecodigital init DIR"',
+            str(path), None, Msg("dossier.not_dossier"), Msg("dossier.not_dossier_fix")
         )
     fmt = raw.get("format")
     if fmt != "ecodigital/1":
         raise InputError(
             where(path, root, ("format",)),
             "format",
-            f"unsupported format {fmt!r}" if fmt is not None else "is required",
-            'write "format: ecodigital/1" at the top of the dossier',
+            Msg("input.format_unsupported", {"value": str(fmt)})
+            if fmt is not None
+            else Msg("dossier.required"),
+            Msg("dossier.format_fix"),
         )
     return raw, root
 
@@ -139,17 +140,21 @@ def _check_measurements(path: Path, root: Any, model: Dossier, items: pd.DataFra
             raise InputError(
                 where(path, root, loc),
                 f"measurements[{index}].item",
-                f'"{measurement.item}" is not the id of an inventory item'
-                + suggest(measurement.item, ids),
-                "use the id of the item the files measure",
+                Msg(
+                    "dossier.measured_unknown",
+                    {"value": measurement.item, "suggestion": suggest(measurement.item, ids)},
+                ),
+                Msg("dossier.measured_unknown_fix"),
             )
         if measurement.item in seen:
             raise InputError(
                 where(path, root, loc),
                 f"measurements[{index}].item",
-                f'"{measurement.item}" is already measured by '
-                f"measurements[{seen[measurement.item]}]",
-                "list all its files in one measurement",
+                Msg(
+                    "dossier.measured_twice",
+                    {"value": measurement.item, "other": f"measurements[{seen[measurement.item]}]"},
+                ),
+                Msg("dossier.measured_twice_fix"),
             )
         seen[measurement.item] = index
 
@@ -162,8 +167,11 @@ def _check_items(path: Path, root: Any, items: Sequence[dict[str, Any]], horizon
             raise InputError(
                 where(path, root, (*loc, "id")),
                 f"inventory[{index}].id",
-                f'"{item["id"]}" is already the id of inventory[{seen[item["id"]]}]',
-                "give every item a unique id",
+                Msg(
+                    "dossier.duplicate_id",
+                    {"value": item["id"], "other": f"inventory[{seen[item['id']]}]"},
+                ),
+                Msg("dossier.duplicate_id_fix"),
             )
         seen[item["id"]] = index
         years = item.get("years")
@@ -171,8 +179,8 @@ def _check_items(path: Path, root: Any, items: Sequence[dict[str, Any]], horizon
             raise InputError(
                 where(path, root, (*loc, "years")),
                 f"inventory[{index}].years",
-                f"last active year {years[1]} is after the horizon ({horizon} years)",
-                f"use years between 1 and {horizon}",
+                Msg("dossier.after_horizon", {"year": years[1], "horizon": horizon}),
+                Msg("dossier.after_horizon_fix", {"horizon": horizon}),
             )
 
 

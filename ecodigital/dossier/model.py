@@ -26,7 +26,9 @@ from pydantic import (
 )
 
 from ecodigital.dossier.uncertain import RANGE_FIELDS, Range, Scenario, check_range_bounds
+from ecodigital.errors import FieldProblem
 from ecodigital.finance.model import Applicant, Budget
+from ecodigital.i18n import Msg
 from ecodigital.vocabulary import BENEFICIARY_TYPES, HOSTING_TYPES, PHASES, TIERS
 
 __all__ = [
@@ -57,22 +59,24 @@ HOURS_PER_LEAP_YEAR = 8784
 
 
 def _check_country(code: str) -> str:
+    """A country of the grid data, by its alpha-3 code; a name or a 2-letter code says which."""
+    from ecodigital.countries import country_problem
     from ecodigital.factors.grid import known_countries
 
-    if code.upper() != code:
-        raise ValueError(f'country codes are upper case: write "{code.upper()}", not "{code}"')
-    if code not in known_countries():
-        raise ValueError(
-            f'"{code}" is not a known ISO 3166-1 alpha-3 country code (e.g. FRA, DEU, BEL)'
-        )
+    problem = country_problem(code, known_countries())
+    if problem is not None:
+        raise FieldProblem(*problem)
     return code
 
 
 Country = Annotated[
     str,
-    StringConstraints(min_length=3, max_length=3),
+    StringConstraints(min_length=1, max_length=100),
     AfterValidator(_check_country),
-    Field(description="ISO 3166-1 alpha-3 country code, upper case (FRA, DEU, BEL...)."),
+    Field(
+        description="ISO 3166-1 alpha-3 country code, upper case (FRA, DEU, BEL...).",
+        json_schema_extra={"pattern": "^[A-Z]{3}$"},
+    ),
 ]
 Slug = Annotated[
     str,
@@ -139,14 +143,22 @@ class Project(_Strict):
     @model_validator(mode="after")
     def _check_periods(self) -> Project:
         if self.horizon_years < self.duration_years:
-            raise ValueError(
-                f"horizon_years ({self.horizon_years}) is shorter than duration_years "
-                f"({self.duration_years}); the assessment must cover the funded project"
+            raise FieldProblem(
+                Msg(
+                    "dossier.horizon_short",
+                    {"horizon": self.horizon_years, "duration": self.duration_years},
+                ),
+                Msg("dossier.horizon_short_fix", {"duration": self.duration_years}),
+                ("horizon_years",),
             )
         if len(self.users_per_year) != self.horizon_years:
-            raise ValueError(
-                f"users_per_year has {len(self.users_per_year)} values but horizon_years is "
-                f"{self.horizon_years}; give one value per horizon year"
+            raise FieldProblem(
+                Msg(
+                    "dossier.users_count",
+                    {"n": len(self.users_per_year), "horizon": self.horizon_years},
+                ),
+                Msg("dossier.users_count_fix", {"horizon": self.horizon_years}),
+                ("users_per_year",),
             )
         return self
 
@@ -189,15 +201,18 @@ class _ItemBase(_Strict):
     @model_validator(mode="after")
     def _check_years(self) -> _ItemBase:
         if self.quantity_per_user is not None and "quantity" in self.model_fields_set:
-            raise ValueError(
-                "give quantity or quantity_per_user, not both: a per-user item's quantity "
-                "each year is users_per_year x quantity_per_user"
+            raise FieldProblem(
+                Msg("dossier.per_user_and_quantity"),
+                Msg("dossier.per_user_and_quantity_fix"),
+                ("quantity_per_user",),
             )
         if self.years is not None:
             first, last = self.years
             if first < 1 or last < first:
-                raise ValueError(
-                    f"years must be [first, last] with 1 <= first <= last, got [{first}, {last}]"
+                raise FieldProblem(
+                    Msg("dossier.years_order", {"first": first, "last": last}),
+                    Msg("dossier.years_order_fix"),
+                    ("years",),
                 )
         return self
 
@@ -206,6 +221,12 @@ class TerminalItem(_ItemBase):
     """An end-user device: its manufacture is amortised, its use from a profile."""
 
     kind: Literal["smartphone", "laptop", "desktop", "monitor", "tablet", "tv", "box", "printer"]
+    owner: Literal["applicant", "users"] = Field(
+        "applicant",
+        description="Whose device it is: the applicant's (agents' workstations, kiosks), or the "
+        "users' own (citizens' phones and computers). The standard levers change only what the "
+        "applicant controls, never the users' own devices.",
+    )
     hours_per_day: Annotated[float, at.Ge(0), at.Le(24)] | Range | None = Field(
         None, description="Hours of use a day."
     )
@@ -431,14 +452,22 @@ class Measurement(_Strict):
     @model_validator(mode="after")
     def _check_scale(self) -> Measurement:
         if (self.files is None) == (self.summary is None):
-            raise ValueError("give files (CodeCarbon CSV files or folders), or a summary, not both")
+            raise FieldProblem(Msg("dossier.files_or_summary"), Msg("dossier.files_or_summary_fix"))
         wanted, other = ("runs_per_year", "hours_per_year")
         if self.per == "hour":
             wanted, other = other, wanted
         if getattr(self, other) is not None:
-            raise ValueError(f"{other} does not go with per: {self.per}; give {wanted}")
+            raise FieldProblem(
+                Msg("dossier.per_other", {"other": other, "per": self.per}),
+                Msg("dossier.per_fix", {"wanted": wanted, "other": other}),
+                (other,),
+            )
         if getattr(self, wanted) is None:
-            raise ValueError(f"per: {self.per} needs {wanted}")
+            raise FieldProblem(
+                Msg("dossier.per_needs", {"per": self.per, "wanted": wanted}),
+                Msg("dossier.per_needs_fix", {"wanted": wanted}),
+                (wanted,),
+            )
         return self
 
 
@@ -546,8 +575,9 @@ class Dossier(_Strict):
             per_user = {i.id for i in self.inventory if i.quantity_per_user is not None}
             for measurement in self.measurements:
                 if measurement.item in per_user:
-                    raise ValueError(
-                        f'item "{measurement.item}" is declared per user (quantity_per_user) '
-                        "and measured: give it a quantity, since a measurement covers all units"
+                    raise FieldProblem(
+                        Msg("dossier.per_user_measured", {"item": measurement.item}),
+                        Msg("dossier.per_user_measured_fix"),
+                        ("measurements", self.measurements.index(measurement), "item"),
                     )
         return self

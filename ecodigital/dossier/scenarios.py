@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
+from ecodigital.dossier.aliases import KindName
 from ecodigital.dossier.uncertain import RANGE_FIELDS, Range, check_range_bounds
-from ecodigital.errors import InputError
+from ecodigital.errors import FieldProblem, InputError
 from ecodigital.i18n import Msg
 
 if TYPE_CHECKING:
@@ -46,8 +47,11 @@ def scenario_changes(loaded: LoadedDossier, index: int) -> list[Change]:
                 raise _error(
                     loaded,
                     (*loc, "item"),
-                    f'"{change.item}" is not the id of an item{_suggest(change.item, ids)}',
-                    "use the id of an inventory item",
+                    Msg(
+                        "dossier.scenario.no_item",
+                        {"value": change.item, "suggestion": _suggest(change.item, ids)},
+                    ),
+                    Msg("dossier.scenario.no_item_fix"),
                 )
         else:
             assert change.match is not None
@@ -57,16 +61,19 @@ def scenario_changes(loaded: LoadedDossier, index: int) -> list[Change]:
                     raise _error(
                         loaded,
                         (*loc, "match", key),
-                        f'"{key}" cannot be matched{_suggest(key, MATCH_FIELDS)}',
-                        f"match on one of: {', '.join(MATCH_FIELDS)}",
+                        Msg(
+                            "dossier.scenario.bad_match",
+                            {"value": key, "suggestion": _suggest(key, MATCH_FIELDS)},
+                        ),
+                        Msg("dossier.scenario.bad_match_fix", {"fields": list(MATCH_FIELDS)}),
                     )
                 rows &= (items[key].astype(str) == str(wanted)).to_numpy()
             if not rows.any():
                 raise _error(
                     loaded,
                     (*loc, "match"),
-                    f"matches no item ({_show_match(change.match)})",
-                    "check the values against the inventory",
+                    Msg("dossier.scenario.matches_none", {"match": _show_match(change.match)}),
+                    Msg("dossier.scenario.matches_none_fix"),
                 )
         for name, value in change.set.items():
             where = (*loc, "set", name)
@@ -74,11 +81,14 @@ def scenario_changes(loaded: LoadedDossier, index: int) -> list[Change]:
                 raise _error(
                     loaded,
                     where,
-                    f'"{name}" cannot be set by a scenario{_suggest(name, SETTABLE_FIELDS)}',
-                    f"set one of: {', '.join(SETTABLE_FIELDS)}",
+                    Msg(
+                        "dossier.scenario.bad_set",
+                        {"value": name, "suggestion": _suggest(name, SETTABLE_FIELDS)},
+                    ),
+                    Msg("dossier.scenario.bad_set_fix", {"fields": list(SETTABLE_FIELDS)}),
                 )
             if name not in items.columns:  # pragma: no cover - every settable field is a column
-                raise _error(loaded, where, "is not an item column")
+                raise _error(loaded, where, Msg("dossier.scenario.bad_set_fix", {"fields": []}))
             checked: Any = None
             for kind in dict.fromkeys(kinds[rows]):
                 info = MODEL_BY_KIND[kind].model_fields.get(name)
@@ -86,8 +96,8 @@ def scenario_changes(loaded: LoadedDossier, index: int) -> list[Change]:
                     raise _error(
                         loaded,
                         where,
-                        f"does not apply to items of kind {kind}",
-                        "restrict the change to items that have this field",
+                        Msg("dossier.scenario.not_for_kind", {"kind": KindName(kind)}),
+                        Msg("dossier.scenario.not_for_kind_fix"),
                     )
                 try:
                     checked = TypeAdapter(
@@ -98,8 +108,8 @@ def scenario_changes(loaded: LoadedDossier, index: int) -> list[Change]:
                 except ValidationError as exc:
                     problem, fix = describe(exc.errors()[0], None, where)
                     raise _error(loaded, where, problem, fix) from None
-                except ValueError as exc:
-                    raise _error(loaded, where, str(exc)) from None
+                except FieldProblem as exc:
+                    raise _error(loaded, where, exc.problem, exc.fix) from None
             if isinstance(checked, Range):
                 spread = (checked.shape, checked.low, _mode(checked), checked.high)
                 changes.append(Change(name, rows, checked.central, spread))
@@ -123,8 +133,8 @@ def _error(
     return InputError(loaded.where(loc), format_loc(loc), problem, fix)
 
 
-def _suggest(value: str, choices: Any) -> str:
-    from ecodigital.yamlio import suggest
+def _suggest(value: str, choices: Any) -> Msg | str:
+    from ecodigital.dossier.aliases import suggest
 
     return suggest(value, choices)
 

@@ -175,11 +175,8 @@ def _french_amount(amount: Decimal) -> str:
 
 
 def _personal_data_location(country: str) -> str:
-    from ecodigital.vocabulary import EU27
-
-    if country == "FRA":
-        return "FR"
-    return "UE" if country in EU27 else "hors_UE"
+    """Where the personal data are hosted: the hosting country's code, as everywhere else."""
+    return country
 
 
 def _context(answers: StarterAnswers, lang: str) -> dict[str, Any]:

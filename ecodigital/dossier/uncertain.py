@@ -8,7 +8,8 @@ The deterministic value of a range, used by the long table and every point
 figure, is its median for a lognormal (``sqrt(low × high)``), its mode for a
 triangular and its midpoint for a uniform distribution.
 
-This module imports only pydantic and the standard library.
+This module imports only pydantic, the standard library, and the errors and words of
+ecodigital.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from typing import Annotated, Any, Literal
 
 import annotated_types as at
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from ecodigital.errors import FieldProblem
+from ecodigital.i18n import Msg
 
 __all__ = [
     "RANGE_COLUMNS",
@@ -72,24 +76,29 @@ class Range(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> Range:
         shape = self.shape
+        ends = {"low": _show(self.low), "high": _show(self.high)}
         if not (math.isfinite(self.low) and math.isfinite(self.high)):
-            raise ValueError("low and high must be finite numbers")
+            raise FieldProblem(Msg("dossier.range.not_finite"), Msg("input.value.not_finite_fix"))
         if self.low > self.high:
-            raise ValueError(f"low ({_show(self.low)}) is greater than high ({_show(self.high)})")
+            raise FieldProblem(
+                Msg("dossier.range.low_high", ends), Msg("dossier.range.low_high_fix")
+            )
         if shape == "triangular":
             if self.mode is None:
-                raise ValueError("a triangular range needs a mode (low <= mode <= high)")
+                raise FieldProblem(Msg("dossier.range.needs_mode"), Msg("dossier.range.mode_fix"))
             if not self.low <= self.mode <= self.high:
-                raise ValueError(
-                    f"mode ({_show(self.mode)}) must be between low ({_show(self.low)}) "
-                    f"and high ({_show(self.high)})"
+                raise FieldProblem(
+                    Msg("dossier.range.mode_outside", {**ends, "mode": _show(self.mode)}),
+                    Msg("dossier.range.mode_fix"),
                 )
         elif self.mode is not None:
-            raise ValueError(f"mode applies to triangular ranges only, not {shape}")
+            raise FieldProblem(
+                Msg("dossier.range.mode_not_triangular", {"shape": shape}),
+                Msg("dossier.range.mode_not_triangular_fix"),
+            )
         if shape == "lognormal" and self.low <= 0:
-            raise ValueError(
-                f"a lognormal range needs low > 0, got {_show(self.low)}; "
-                "use distribution: uniform or a mode (triangular) for ranges starting at 0"
+            raise FieldProblem(
+                Msg("dossier.range.lognormal_low", ends), Msg("dossier.range.lognormal_low_fix")
             )
         return self
 
@@ -111,15 +120,15 @@ class Range(BaseModel):
         return (self.low + self.high) / 2
 
 
-_BOUNDS: dict[type, tuple[Callable[[float, float], bool], str, str]] = {
-    at.Gt: (operator.gt, "greater than", "gt"),
-    at.Ge: (operator.ge, "at least", "ge"),
-    at.Lt: (operator.lt, "less than", "lt"),
-    at.Le: (operator.le, "at most", "le"),
+_BOUNDS: dict[type, tuple[Callable[[float, float], bool], Msg, str]] = {
+    at.Gt: (operator.gt, Msg("input.value.words.greater_than"), "gt"),
+    at.Ge: (operator.ge, Msg("input.value.words.greater_than_equal"), "ge"),
+    at.Lt: (operator.lt, Msg("input.value.words.less_than"), "lt"),
+    at.Le: (operator.le, Msg("input.value.words.less_than_equal"), "le"),
 }
 
 
-def field_bounds(info: Any) -> list[tuple[Callable[[float, float], bool], float, str]]:
+def field_bounds(info: Any) -> list[tuple[Callable[[float, float], bool], float, Msg]]:
     """The numeric bounds of a pydantic field: ``(test, bound, words)``.
 
     Read from the field's own metadata and from that of an ``Annotated`` member
@@ -137,12 +146,15 @@ def field_bounds(info: Any) -> list[tuple[Callable[[float, float], bool], float,
 
 
 def check_range_bounds(value: Range, info: Any) -> None:
-    """Raise ``ValueError`` when a range's low or high breaks the field's bounds."""
+    """Raise :class:`FieldProblem` when a range's low or high breaks the field's bounds."""
     for end in ("low", "high"):
         number = getattr(value, end)
         for test, bound, words in field_bounds(info):
             if not test(number, bound):
-                raise ValueError(f"{end} must be {words} {_show(bound)}, got {_show(number)}")
+                params = {"end": end, "words": words, "bound": _show(bound), "value": _show(number)}
+                raise FieldProblem(
+                    Msg("dossier.range.end_bound", params), Msg("input.value.bound_fix"), (end,)
+                )
 
 
 def _show(value: float) -> str:
@@ -196,9 +208,13 @@ class ScenarioChange(BaseModel):
     @model_validator(mode="after")
     def _check_target(self) -> ScenarioChange:
         if (self.item is None) == (self.match is None):
-            raise ValueError("give either item (an item id) or match (fields to match), not both")
+            raise FieldProblem(
+                Msg("dossier.scenario.item_or_match"), Msg("dossier.scenario.item_or_match_fix")
+            )
         if self.match is not None and not self.match:
-            raise ValueError("match needs at least one field, e.g. {kind: server}")
+            raise FieldProblem(
+                Msg("dossier.scenario.empty_match"), Msg("dossier.scenario.empty_match_fix")
+            )
         return self
 
 

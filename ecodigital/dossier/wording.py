@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ecodigital.dossier.aliases import suggest
 from ecodigital.dossier.model import UNION_TAGS
 from ecodigital.dossier.uncertain import RANGE_FIELDS
-from ecodigital.errors import InputError
+from ecodigital.errors import FieldProblem, InputError
 from ecodigital.i18n import Msg
 from ecodigital.vocabulary import ITEM_KINDS
-from ecodigital.yamlio import suggest, where
+from ecodigital.yamlio import where
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -94,6 +95,9 @@ def _error_loc(error: Any) -> tuple[str | int, ...]:
     loc = _user_loc(error["loc"])
     if error["type"] in {"union_tag_invalid", "union_tag_not_found"}:
         loc = (*loc, "kind")
+    problem = (error.get("ctx") or {}).get("error")
+    if isinstance(problem, FieldProblem):  # a model's check names the field it is about
+        loc = (*loc, *problem.loc)
     return loc
 
 
@@ -128,41 +132,72 @@ def _lookup(raw: Any, loc: Sequence[str | int]) -> Any:
 
 
 _BOUND_WORDS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
+#: Fields that are a share between 0 and 1 (a user may write them in percent).
+SHARE_FIELDS = frozenset({"allocation"})
+_NUMBER_ERRORS = frozenset(
+    {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}
+)
+#: pydantic's error types that say what a value should be: the key of the words.
+_EXPECTED = {
+    "string_type": "text",
+    "bool_type": "boolean",
+    "bool_parsing": "boolean",
+    "date_type": "date",
+    "date_parsing": "date",
+    "date_from_datetime_parsing": "date",
+    "date_from_datetime_inexact": "date",
+    "list_type": "list",
+    "tuple_type": "list",
+    "set_type": "list",
+    "dict_type": "mapping",
+    "model_type": "mapping",
+    "model_attributes_type": "mapping",
+    "decimal_parsing": "number",
+    "decimal_type": "number",
+}
 
 
 def describe(
     error: Any, parent: Any, loc: Sequence[str | int]
 ) -> tuple[str | Msg, str | Msg | None]:
-    """A user's wording of one pydantic error: (problem, fix)."""
+    """A user's wording of one pydantic error: (problem, fix), never pydantic's own text."""
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
     name = str(loc[-1]) if loc else "value"
+    field = next((str(part) for part in reversed(loc) if isinstance(part, str)), name)
     if kind == "extra_forbidden":
         allowed = _allowed_keys(parent, loc)
-        doc = "docs/finance.md" if loc[:1] in {("budget",), ("applicant",)} else "docs/dossier.md"
+        topic = "finance" if loc[:1] in {("budget",), ("applicant",)} else "dossier"
         return (
-            f'unknown key "{name}"{suggest(name, allowed)}',
-            f"remove it or correct its name (see {doc})",
+            Msg("dossier.unknown_key", {"name": name, "suggestion": suggest(name, allowed)}),
+            Msg("dossier.unknown_key_fix", {"topic": topic}),
         )
     if kind == "missing":
-        return "is required", f"add {name}"
+        return Msg("dossier.required"), Msg("dossier.required_fix", {"name": name})
     if kind == "union_tag_invalid":
         tag = ctx.get("tag", value)
         return (
-            f'"{tag}" is not a known kind{suggest(tag, ITEM_KINDS)}',
-            'run "ecodigital factors list" to see the kinds',
+            Msg(
+                "dossier.unknown_kind", {"value": str(tag), "suggestion": suggest(tag, ITEM_KINDS)}
+            ),
+            Msg("dossier.kinds_fix"),
         )
     if kind == "union_tag_not_found":
-        return "has no kind", f"add kind: one of {', '.join(ITEM_KINDS)}"
+        return Msg("dossier.no_kind"), Msg("dossier.no_kind_fix", {"kinds": list(ITEM_KINDS)})
     if kind == "literal_error":
         choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         return (
-            f"{value!r} is not allowed{suggest(value, choices)}",
-            f"use one of: {', '.join(choices)}",
+            Msg(
+                "dossier.not_allowed", {"value": str(value), "suggestion": suggest(value, choices)}
+            ),
+            Msg("dossier.choices_fix", {"choices": choices}),
         )
     if kind in _BOUND_WORDS:
         bound = next(iter(ctx.values()), "?")
+        percent = _percent_share(field, value)
+        if percent is not None:
+            return percent
         words = Msg(f"input.value.words.{kind}")
         params = {"words": words, "bound": show_value(bound), "value": show_value(value)}
         return Msg("input.value.out_of_bounds", params), Msg("input.value.bound_fix")
@@ -171,30 +206,102 @@ def describe(
             Msg("input.value.not_finite", {"value": show_value(value)}),
             Msg("input.value.not_finite_fix"),
         )
-    if kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
-        return (
-            f"{value!r} is not a {'whole ' if 'int' in kind else ''}number",
-            "write a plain number",
-        )
+    if kind in _NUMBER_ERRORS:
+        return _not_a_number(field, value, whole="int" in kind)
     if kind == "string_pattern_mismatch":
         return (
-            f"{value!r} has characters that are not allowed",
-            "use lower-case letters, digits, '.', '_' or '-'",
+            Msg("dossier.bad_characters", {"value": str(value)}),
+            Msg("dossier.slug_fix"),
         )
-    if kind in {"string_too_short", "string_too_long"}:
-        return f"is too {'short' if 'short' in kind else 'long'}", None
+    if kind == "string_too_short":
+        return Msg("dossier.empty"), Msg("dossier.empty_fix")
+    if kind == "string_too_long":
+        limit = ctx.get("max_length", "?")
+        return Msg("dossier.too_long", {"limit": limit}), Msg(
+            "dossier.too_long_fix", {"limit": limit}
+        )
     if kind == "value_error":
-        message = str(error.get("msg", "")).removeprefix("Value error, ")
-        # Validators may raise a ValueError that carries its fix (finance.model.FieldProblem).
-        return message, getattr(ctx.get("error"), "fix", None)
-    if kind in {"list_type", "dict_type", "model_type", "model_attributes_type", "tuple_type"}:
-        expected = {"list_type": "a list", "tuple_type": "a list", "dict_type": "a mapping"}.get(
-            kind, "a mapping"
-        )
-        return f"must be {expected}, got {type(value).__name__}", None
-    if kind == "too_short" or kind == "too_long":
-        return str(error.get("msg", "wrong length")), None
-    return str(error.get("msg", "invalid value")), None
+        problem = ctx.get("error")
+        if isinstance(problem, FieldProblem):
+            return problem.problem, problem.fix
+        return Msg("dossier.invalid", {"value": _shown_input(value)}), Msg("dossier.invalid_fix")
+    if kind in {"too_short", "too_long"}:
+        key = "too_few" if kind == "too_short" else "too_many"
+        limit = ctx.get("min_length" if kind == "too_short" else "max_length", "?")
+        return Msg(f"dossier.{key}", {"n": limit}), None
+    if kind in _EXPECTED:
+        expected = Msg(f"dossier.expected.{_EXPECTED[kind]}")
+        got = Msg(f"dossier.got.{_type_word(value)}")
+        return Msg("dossier.wrong_type", {"expected": expected, "got": got}), _type_fix(kind)
+    return Msg("dossier.invalid", {"value": _shown_input(value)}), Msg("dossier.invalid_fix")
+
+
+def _percent_share(field: str, value: object) -> tuple[Msg, Msg] | None:
+    """``allocation: 20``: a share written in percent, and the share it means."""
+    if field not in SHARE_FIELDS or not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    if not 1 < value <= 100:
+        return None
+    share = show_value(round(value / 100, 6))
+    words = Msg("input.value.words.less_than_equal")
+    return (
+        Msg(
+            "input.value.out_of_bounds", {"words": words, "bound": "1", "value": show_value(value)}
+        ),
+        Msg("dossier.percent_fix", {"share": share, "value": show_value(value), "name": field}),
+    )
+
+
+def _not_a_number(field: str, value: object, whole: bool) -> tuple[Msg, Msg]:
+    """A value that is not a number: a percent, French notation, or something else."""
+    from ecodigital.i18n.numbers import read_number
+
+    written = str(value).strip() if isinstance(value, str) else None
+    if written is not None and written.endswith("%"):
+        number = read_number(written.removesuffix("%").strip())
+        if number is not None and field in SHARE_FIELDS:
+            share = show_value(round(number / 100, 6))
+            return (
+                Msg("dossier.not_number", {"value": written}),
+                Msg(
+                    "dossier.percent_fix",
+                    {"share": share, "value": show_value(number), "name": field},
+                ),
+            )
+    if written is not None:
+        number = read_number(written)
+        if number is not None:
+            return (
+                Msg("dossier.french_number", {"value": written}),
+                Msg("dossier.french_number_fix", {"number": show_value(number)}),
+            )
+    key = "dossier.not_whole" if whole else "dossier.not_number"
+    return Msg(key, {"value": _shown_input(value)}), Msg("dossier.number_fix")
+
+
+def _type_word(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list | tuple):
+        return "list"
+    if isinstance(value, dict):
+        return "mapping"
+    if value is None:
+        return "nothing"
+    return "other"
+
+
+def _type_fix(kind: str) -> Msg:
+    return Msg(f"dossier.expected_fix.{_EXPECTED[kind]}")
+
+
+def _shown_input(value: object) -> str:
+    shown = show_value(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def show_value(value: object) -> str:

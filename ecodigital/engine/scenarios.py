@@ -211,8 +211,16 @@ def standard_levers(
     included. Levers: terminals kept 2 years longer; data-centre items moved to
     ``lowest_carbon_country``; PUE 1.2; 30 % less data transferred; 20 % fewer
     terminals.
+
+    A lever changes only what the applicant controls: its own terminals
+    (agents' workstations, kiosks), its hosting and the data its service
+    sends. Terminals whose ``owner`` is ``users`` (citizens' own phones and
+    computers) are never changed: the applicant cannot make them last longer
+    nor have fewer of them.
     """
     kind = items["kind"].to_numpy()
+    owner = items["owner"].to_numpy() if "owner" in items.columns else np.full(len(items), None)
+    own_terminals = np.isin(kind, TERMINAL_KINDS) & (owner != "users")
     primary = components[components["component"] != "memory"].sort_values("item_index")
     effective = {name: primary[name].to_numpy(dtype=float) for name in ("lifetime_years", "pue")}
 
@@ -220,7 +228,11 @@ def standard_levers(
         return np.isin(kind, [k for k in kinds if (field_name, k) not in used])
 
     levers = []
-    terminals = unused("lifetime_years", TERMINAL_KINDS) & ~np.isnan(effective["lifetime_years"])
+    terminals = (
+        unused("lifetime_years", TERMINAL_KINDS)
+        & own_terminals
+        & ~np.isnan(effective["lifetime_years"])
+    )
     if terminals.any():
         levers.append(
             Lever(
@@ -253,7 +265,7 @@ def standard_levers(
                 {"reduction_pct": round(100 * (1 - LEVER_DATA_FACTOR))},
             )
         )
-    fewer = unused("quantity", TERMINAL_KINDS)
+    fewer = unused("quantity", TERMINAL_KINDS) & own_terminals
     if fewer.any():
         levers.append(
             Lever(

@@ -15,7 +15,6 @@ recorded so that results say which rows were bent and by what.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import io
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ecodigital.errors import InputError
 from ecodigital.factors.versions import reference_data_dir, reference_versions
 from ecodigital.fileio import INPUT_LIMITS, read_input_text
+from ecodigital.i18n import Msg
 from ecodigital.vocabulary import CRITERIA, CRITERION_COLUMN_SUFFIXES, ITEM_KINDS, PHASES
 
 if TYPE_CHECKING:
@@ -134,7 +134,12 @@ def _cached_reference(folder: str) -> FactorTable:
     frame = pd.concat(frames)
     duplicated = frame.index[frame.index.duplicated()]
     if len(duplicated):
-        raise InputError(str(root), f"id {duplicated[0]!r}", "appears in two factor files")
+        raise InputError(
+            str(root),
+            Msg("factors.input.id", {"id": str(duplicated[0])}),
+            Msg("factors.input.in_two_files"),
+            Msg("factors.input.in_two_files_fix"),
+        )
     frame["origin"] = "reference"
     return FactorTable(
         frame=frame,
@@ -170,7 +175,9 @@ def load_factors(user_path: str | Path | None = None, version: str | None = None
     if path.is_dir():
         files = sorted(path.glob("*.csv"))
         if not files:
-            raise InputError(str(path), None, "holds no .csv factor file", "give a CSV file")
+            raise InputError(
+                str(path), None, Msg("factors.input.no_csv"), Msg("factors.input.no_csv_fix")
+            )
     else:
         files = [path]
     for file in files:
@@ -200,9 +207,9 @@ def _layer(table: FactorTable, user: pd.DataFrame, file: str) -> None:
             if missing:
                 raise InputError(
                     file,
-                    f"id {factor_id!r}, column {missing[0]!r}",
-                    "is required for a new factor row",
-                    f"fill {', '.join(missing)} (or use the id of a bundled row to override it)",
+                    Msg("factors.input.id_column", {"id": factor_id, "column": missing[0]}),
+                    Msg("factors.input.new_row_needs"),
+                    Msg("factors.input.new_row_needs_fix", {"columns": missing}),
                 )
             if (
                 not any(_is_given(given.get(impact_column("gwp", p))) for p in PHASES)
@@ -210,9 +217,9 @@ def _layer(table: FactorTable, user: pd.DataFrame, file: str) -> None:
             ):
                 raise InputError(
                     file,
-                    f"id {factor_id!r}",
-                    "gives no gwp value",
-                    "fill at least one gwp_* column",
+                    Msg("factors.input.id", {"id": factor_id}),
+                    Msg("factors.input.no_gwp"),
+                    Msg("factors.input.no_gwp_fix"),
                 )
             new = pd.Series(given, name=factor_id).reindex(frame.columns)
             new["origin"] = "user"
@@ -298,7 +305,7 @@ def _check_bounds(path: Path, column: str, cells: pd.Series, numbers: pd.Series)
             words = "input.value.words.greater_than" + ("_equal" if inclusive else "")
             raise InputError(
                 str(path),
-                f"row {row + 2}, column {column!r}",
+                Msg("input.cell", {"row": row + 2, "column": column}),
                 Msg(
                     problem,
                     {"value": cells.iat[row], "low": low, "high": high, "words": Msg(words)},
@@ -313,29 +320,47 @@ def _read_factor_csv(path: Path, *, full_header: bool) -> pd.DataFrame:
 
     text = read_input_text(path, "factors")
     if not text.strip():
-        raise InputError(str(path), None, "is empty", "add a header row starting with id")
+        raise InputError(str(path), None, Msg("dossier.csv.empty"), Msg("factors.input.empty_fix"))
     try:
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, ValueError) as exc:
-        raise InputError(str(path), None, f"is not a readable CSV file ({exc})") from None
+        raise InputError(
+            str(path),
+            None,
+            Msg("dossier.csv.unreadable", {"reason": str(exc)}),
+            Msg("factors.input.unreadable_fix"),
+        ) from None
     raw.columns = [str(c).strip() for c in raw.columns]
     unknown = [c for c in raw.columns if c not in FACTOR_COLUMNS]
     if unknown:
-        guess = difflib.get_close_matches(unknown[0], FACTOR_COLUMNS, n=1)
-        hint = f' (did you mean "{guess[0]}"?)' if guess else ""
+        from ecodigital.yamlio import suggest
+
         raise InputError(
             str(path),
-            f"column {unknown[0]!r}",
-            f"unknown column{hint}",
-            "use the columns of the bundled tables (see docs/factors.md)",
+            Msg("input.column", {"column": unknown[0]}),
+            Msg(
+                "dossier.csv.unknown_column",
+                {"suggestion": suggest(unknown[0], FACTOR_COLUMNS)},
+            ),
+            Msg("factors.input.columns_fix"),
         )
     if full_header:
         expected = [c for c in FACTOR_COLUMNS if c in raw.columns]
         missing = [c for c in FACTOR_COLUMNS if c not in raw.columns]
         if list(raw.columns) != expected or not OPTIONAL_REFERENCE_COLUMNS.issuperset(missing):
-            raise InputError(str(path), None, "does not have the reference header", None)
+            raise InputError(
+                str(path),
+                None,
+                Msg("factors.input.reference_header"),
+                Msg("factors.input.columns_fix"),
+            )
     if "id" not in raw.columns:
-        raise InputError(str(path), "column 'id'", "is missing", "add an id column")
+        raise InputError(
+            str(path),
+            Msg("input.column", {"column": "id"}),
+            Msg("dossier.csv.missing_column"),
+            Msg("dossier.csv.missing_column_fix", {"name": "id"}),
+        )
     raw = raw.apply(lambda column: column.str.strip())
     for column in NUMERIC_COLUMNS:
         if column not in raw.columns:
@@ -347,14 +372,17 @@ def _read_factor_csv(path: Path, *, full_header: bool) -> pd.DataFrame:
             row = int(bad.to_numpy().nonzero()[0][0])
             raise InputError(
                 str(path),
-                f"row {row + 2}, column {column!r}",
-                f"{raw[column].iat[row]!r} is not a number",
-                "write a plain number with a '.' decimal point",
+                Msg("input.cell", {"row": row + 2, "column": column}),
+                Msg("dossier.not_number", {"value": str(raw[column].iat[row])}),
+                Msg("factors.input.number_fix"),
             )
         if (numbers < 0).any():
             row = int((numbers < 0).to_numpy().nonzero()[0][0])
             raise InputError(
-                str(path), f"row {row + 2}, column {column!r}", "is negative", "factors are >= 0"
+                str(path),
+                Msg("input.cell", {"row": row + 2, "column": column}),
+                Msg("factors.input.negative"),
+                Msg("factors.input.negative_fix"),
             )
         _check_bounds(path, column, raw[column], numbers)
         raw[column] = numbers
@@ -365,21 +393,30 @@ def _read_factor_csv(path: Path, *, full_header: bool) -> pd.DataFrame:
                 row = int(bad.to_numpy().nonzero()[0][0])
                 raise InputError(
                     str(path),
-                    f"row {row + 2}, column {column!r}",
-                    f"{raw[column].iat[row]!r} is not allowed",
-                    f"use one of: {', '.join(allowed)}",
+                    Msg("input.cell", {"row": row + 2, "column": column}),
+                    Msg(
+                        "dossier.not_allowed",
+                        {"value": str(raw[column].iat[row]), "suggestion": ""},
+                    ),
+                    Msg("dossier.choices_fix", {"choices": list(allowed)}),
                 )
     empty_id = raw["id"] == ""
     if empty_id.any():
         row = int(empty_id.to_numpy().nonzero()[0][0])
         raise InputError(
-            str(path), f"row {row + 2}, column 'id'", "is empty", "give every row an id"
+            str(path),
+            Msg("input.cell", {"row": row + 2, "column": "id"}),
+            Msg("dossier.empty"),
+            Msg("factors.input.id_fix"),
         )
     duplicated = raw["id"].duplicated()
     if duplicated.any():
         row = int(duplicated.to_numpy().nonzero()[0][0])
         raise InputError(
-            str(path), f"row {row + 2}, column 'id'", f"{raw['id'].iat[row]!r} appears twice", None
+            str(path),
+            Msg("input.cell", {"row": row + 2, "column": "id"}),
+            Msg("dossier.csv.duplicate_id", {"value": str(raw["id"].iat[row])}),
+            Msg("dossier.duplicate_id_fix"),
         )
     frame = raw.set_index("id").reindex(columns=list(FACTOR_COLUMNS[1:]))
     for column in NUMERIC_COLUMNS:

@@ -40,8 +40,6 @@ __all__ = [
     "GRID_COLUMNS",
     "GridSnapshot",
     "build_grid",
-    "country_code",
-    "country_names",
     "known_countries",
     "read_grid_snapshot",
 ]
@@ -140,8 +138,8 @@ def read_grid_snapshot(path: Path) -> GridSnapshot:
 
 
 @lru_cache(maxsize=1)
-def country_names() -> dict[str, str]:
-    """The English name of each country of the newest grid snapshot, by ISO alpha-3 code.
+def known_countries() -> frozenset[str]:
+    """ISO alpha-3 codes ecodigital can price: the countries of the newest grid snapshot.
 
     Read with the standard library only, so that checking a dossier's country
     codes is quick and imports neither CodeCarbon nor pandas.
@@ -150,24 +148,7 @@ def country_names() -> dict[str, str]:
     text = read_input_text(path, "grid")
     rows = csv.reader(io.StringIO(text))
     next(rows, None)
-    return {row[0]: row[1] for row in rows if len(row) > 1}
-
-
-def known_countries() -> frozenset[str]:
-    """ISO alpha-3 codes ecodigital can price: the countries of the newest grid snapshot."""
-    return frozenset(country_names()) | {"FRA"}
-
-
-def country_code(name: str) -> str | None:
-    """The ISO alpha-3 code a tool's file gives as a code or an English name, if known."""
-    cleaned = name.strip()
-    if not cleaned:
-        return None
-    names = country_names()
-    if cleaned.upper() in names:
-        return cleaned.upper()
-    by_name = {country.casefold(): code for code, country in names.items()}
-    return by_name.get(cleaned.casefold())
+    return frozenset(row[0] for row in rows if row) | {"FRA"}
 
 
 def build_grid(locations: list[str], factors: FactorTable) -> tuple[pd.DataFrame, list[Notice]]:

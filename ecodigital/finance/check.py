@@ -590,7 +590,7 @@ def _personal_data(applicant: Applicant | None, rules: Rules) -> RuleResult | No
     data = {"required": required, "missing": missing, "hosting_location": hosting}
     if missing:
         return _result("personal-data", "fail", data, "fail", "fix")
-    if hosting == "hors_UE":
+    if section is not None and section.hosting_zone == "hors_UE":
         return _result("personal-data", "warning", data, "outside_eu", "outside_eu_fix")
     return _result("personal-data", "pass", data, "pass")
 

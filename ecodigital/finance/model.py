@@ -34,11 +34,15 @@ from pydantic import (
     StringConstraints,
 )
 
+from ecodigital.errors import FieldProblem
+from ecodigital.i18n import Msg
+
 __all__ = [
     "CENT",
     "ELIGIBLE_BY_DEFAULT",
     "EXPENSE_CATEGORIES",
     "HORIZONTAL_PRINCIPLES",
+    "HOSTING_ZONES",
     "INELIGIBLE_BY_DEFAULT",
     "MAX_AMOUNT",
     "PERSONAL_DATA_FIELDS",
@@ -92,23 +96,15 @@ HORIZONTAL_PRINCIPLES: Final = ("gender_equality", "non_discrimination", "sustai
 PERSONAL_DATA_FIELDS: Final = ("dpo", "dpia", "hosting_location", "description")
 
 
-class FieldProblem(ValueError):
-    """A value error that also says how to fix it (read by the dossier loader)."""
-
-    def __init__(
-        self, problem: str, fix: str | None = None, loc: tuple[str | int, ...] = ()
-    ) -> None:
-        super().__init__(problem)
-        self.fix = fix
-        #: Where the problem is, when a model-level check finds it (pydantic gives none).
-        self.loc = loc
-
-
 _SPACES = " \u00a0\u202f"
 _PLAIN = re.compile(r"^(?P<int>\d+)(?:[.,](?P<dec>\d{1,2}))?$")
 _GROUPED = re.compile(rf"^(?P<int>\d{{1,3}}(?:[{_SPACES}]\d{{3}})+)(?:[.,](?P<dec>\d{{1,2}}))?$")
 _AMBIGUOUS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?$")
-_EXAMPLE_FIX = 'write a number (150000 or 150000.50) or French notation in quotes ("150 000,50")'
+_EXAMPLE_FIX = Msg("finance.input.amount_fix")
+
+
+def _amount_problem(key: str, shown: object) -> Msg:
+    return Msg(f"finance.input.{key}", {"value": str(shown)})
 
 
 def parse_amount(value: object) -> Decimal:
@@ -120,24 +116,24 @@ def parse_amount(value: object) -> Decimal:
     Decimal('74999.99')
     """
     if isinstance(value, bool):
-        raise FieldProblem(f"{str(value).lower()} is not an amount", _EXAMPLE_FIX)
+        raise FieldProblem(_amount_problem("not_amount", str(value).lower()), _EXAMPLE_FIX)
     if isinstance(value, int):
         amount = Decimal(value)
     elif isinstance(value, float):
         if not math.isfinite(value):
-            raise FieldProblem(f"{value} is not an amount", _EXAMPLE_FIX)
+            raise FieldProblem(_amount_problem("not_amount", value), _EXAMPLE_FIX)
         # repr() gives the shortest text that reads back as the same float, so
         # the YAML number 74999.99 becomes Decimal("74999.99"), not the binary
         # approximation Decimal(74999.99) = 74999.990000000005238...
         amount = Decimal(repr(value))
     elif isinstance(value, Decimal):
         if not value.is_finite():
-            raise FieldProblem(f"{value} is not an amount", _EXAMPLE_FIX)
+            raise FieldProblem(_amount_problem("not_amount", value), _EXAMPLE_FIX)
         amount = value
     elif isinstance(value, str):
         amount = _parse_amount_text(value)
     else:
-        raise FieldProblem(f"must be an amount, got {type(value).__name__}", _EXAMPLE_FIX)
+        raise FieldProblem(Msg("finance.input.not_amount_type"), _EXAMPLE_FIX)
     return _checked(amount, value)
 
 
@@ -149,16 +145,11 @@ def _parse_amount_text(text: str) -> Decimal:
     if match is None:
         if _AMBIGUOUS.match(body):
             raise FieldProblem(
-                f'"{text}" is ambiguous: a comma or point followed by three digits may separate '
-                "thousands (English) or decimals (French)",
-                'write "150 000,00" (spaces between thousands, comma before the cents) '
-                'or "150000.00"',
+                _amount_problem("ambiguous", text), Msg("finance.input.ambiguous_fix")
             )
         if re.match(r"^[\d\s\u00a0\u202f]*[.,]\d{3,}$", body):
-            raise FieldProblem(
-                f'"{text}" has more than two decimals', "give amounts to the cent (two decimals)"
-            )
-        raise FieldProblem(f'"{text}" is not an amount (amounts are in EUR)', _EXAMPLE_FIX)
+            raise FieldProblem(_amount_problem("decimals", text), Msg("finance.input.cents_fix"))
+        raise FieldProblem(_amount_problem("not_amount_text", text), _EXAMPLE_FIX)
     integer = re.sub(f"[{_SPACES}]", "", match["int"])
     decimals = match["dec"] or "0"
     amount = Decimal(f"{integer}.{decimals}")
@@ -169,23 +160,16 @@ def _checked(amount: Decimal, given: object) -> Decimal:
     shown = given if isinstance(given, str) else format(amount, "f")
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2 and amount != amount.quantize(CENT):
-        raise FieldProblem(
-            f"{shown} has more than two decimals", "give amounts to the cent (two decimals)"
-        )
+        raise FieldProblem(_amount_problem("decimals", shown), Msg("finance.input.cents_fix"))
     if amount < 0:
-        raise FieldProblem(
-            f"{shown} is negative",
-            "amounts are positive: record money received as a resource, not as a negative expense",
-        )
+        raise FieldProblem(_amount_problem("negative", shown), Msg("finance.input.negative_fix"))
     if amount >= MAX_AMOUNT:
-        raise FieldProblem(
-            f"{shown} is more than 1 000 billion EUR", "check the amount (in euros, not cents)"
-        )
+        raise FieldProblem(_amount_problem("too_large", shown), Msg("finance.input.too_large_fix"))
     try:
         # Adding zero turns -0 into 0; quantize is exact here (two decimals at most).
         return (amount + 0).quantize(CENT)
     except InvalidOperation:  # pragma: no cover - guarded by MAX_AMOUNT
-        raise FieldProblem(f"{shown} is not an amount", _EXAMPLE_FIX) from None
+        raise FieldProblem(_amount_problem("not_amount", shown), _EXAMPLE_FIX) from None
 
 
 Money = Annotated[
@@ -235,7 +219,10 @@ class Resource(_Strict):
 def _not_empty(what: str, example: str) -> AfterValidator:
     def check(lines: list[object]) -> list[object]:
         if not lines:
-            raise FieldProblem(f"has no {what}", f"list at least one, e.g. {example}")
+            raise FieldProblem(
+                Msg(f"finance.input.no_{what}"),
+                Msg("finance.input.no_lines_fix", {"example": example}),
+            )
         return lines
 
     return AfterValidator(check)
@@ -260,6 +247,31 @@ class Budget(_Strict):
     )
 
 
+#: Where personal data may be said to be hosted besides a country: in the EU, or outside it.
+HOSTING_ZONES: Final = ("UE", "hors_UE")
+
+
+def _check_hosting(value: str) -> str:
+    """An ISO 3166-1 alpha-3 code (FRA), ``UE`` or ``hors_UE``; ``FR`` is kept as France."""
+    from ecodigital.countries import code_for, countries
+
+    if value in HOSTING_ZONES or value == "FR" or value in countries():
+        return value
+    folded = value.casefold().replace("-", " ").replace("_", " ")
+    if folded in {"eu", "ue", "union europeenne", "union européenne", "european union"}:
+        suggestion = "UE"
+    elif folded in {"hors ue", "hors eu", "outside eu", "non eu"}:
+        suggestion = "hors_UE"
+    else:
+        suggestion = code_for(value) or ""
+    raise FieldProblem(
+        Msg("finance.input.hosting", {"value": value}),
+        Msg("finance.input.hosting_close", {"code": suggestion})
+        if suggestion
+        else Msg("finance.input.hosting_fix"),
+    )
+
+
 class PersonalData(_Strict):
     """How users' personal data are protected."""
 
@@ -267,10 +279,32 @@ class PersonalData(_Strict):
     dpia: Literal["done", "in_progress", "planned", "not_required"] | None = Field(
         None, description="Data protection impact assessment (GDPR Art. 35)."
     )
-    hosting_location: Literal["FR", "UE", "hors_UE"] | None = Field(
-        None, description="Where the personal data are hosted."
+    hosting_location: (
+        Annotated[
+            str, StringConstraints(min_length=1, max_length=40), AfterValidator(_check_hosting)
+        ]
+        | None
+    ) = Field(
+        None,
+        description="Where the personal data are hosted: the country's ISO 3166-1 alpha-3 code "
+        "(FRA, DEU...), as everywhere in the dossier, or UE (somewhere in the EU) or hors_UE "
+        "(outside the EU). FR is read as FRA.",
     )
     description: Text | None = Field(None, description="Measures taken, in a few sentences.")
+
+    @property
+    def hosting_zone(self) -> Literal["FRA", "UE", "hors_UE"] | None:
+        """France, elsewhere in the EU or outside it (``None`` when not said)."""
+        from ecodigital.vocabulary import EU27
+
+        where = self.hosting_location
+        if where is None:
+            return None
+        if where in ("FR", "FRA"):
+            return "FRA"
+        if where in HOSTING_ZONES:
+            return "UE" if where == "UE" else "hors_UE"
+        return "UE" if where in EU27 else "hors_UE"
 
 
 class Applicant(_Strict):

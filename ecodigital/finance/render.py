@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from ecodigital.finance.check import ExpenseLine, FinanceReport, Message, RuleResult
-from ecodigital.i18n import catalogue
+from ecodigital.i18n import catalogue, plural_form
 from ecodigital.i18n.format import format_count, format_money, format_percent
 from ecodigital.jsonio import jsonable
 
@@ -37,7 +37,13 @@ __all__ = [
 ]
 
 REPORT_FORMAT = "ecodigital-finance-report/1"
-_WIDTH = 100
+
+
+def _width() -> int:
+    """The terminal's width (100 when it cannot be told), at least 60 characters."""
+    import shutil
+
+    return max(shutil.get_terminal_size((100, 24)).columns, 60)
 
 
 def _format_number(value: Decimal | int, lang: str) -> str:
@@ -73,10 +79,20 @@ def _format_item(item: object, lang: str) -> str:
     return str(item)
 
 
+def _as_number(value: object) -> float:
+    try:
+        return float(str(value))
+    except ValueError:
+        return 0.0
+
+
 def _sentence(message: Message, lang: str, grant_name: str) -> str:
     values = {key: _format_value(key, value, lang) for key, value in message.params.items()}
     values["grant_name"] = grant_name
-    template = text("message", message.key, lang)
+    # a plural is chosen by the count the sentence is about
+    count = next((message.params[k] for k in ("count", "institutions") if k in message.params), 0)
+    entry = catalogue(lang).raw(f"finance.message.{message.key}")
+    template = str(plural_form(entry, _as_number(count), lang))
     try:
         return template.format(**values)
     except (KeyError, IndexError):  # pragma: no cover - caught by the catalogue test
@@ -161,17 +177,15 @@ def _render_table(report: FinanceReport, lang: str) -> str:
                 "",
             )
         )
-    name_width = max(len(name) for name, _, _ in rows)
-    value_width = max(len(value) for _, value, _ in rows)
-
+    colon = " : " if lang == "fr" else ": "
     out = [
-        f"{label('financing_check')} — {report.project}",
-        f"{label('rules_file')} : {report.rules_title} ({report.rules_id})"
-        if lang == "fr"
-        else f"{label('rules_file')}: {report.rules_title} ({report.rules_id})",
+        *_wrap(f"{label('financing_check')} — {report.project}", ""),
+        *_wrap(f"{label('rules_file')}{colon}{report.rules_title} ({report.rules_id})", ""),
         "",
         label("key_figures"),
     ]
+    name_width = max(len(name) for name, _, _ in rows)
+    value_width = max(len(value) for _, value, _ in rows)
     for name, value, note in rows:
         out.append(f"  {name.ljust(name_width)}  {value.rjust(value_width)}  {note}".rstrip())
     out += ["", label("rules")]
@@ -179,17 +193,21 @@ def _render_table(report: FinanceReport, lang: str) -> str:
     for result in report.results:
         out += _render_result(result, lang, grant, status_width)
     counts = {s: len(report.with_status(s)) for s in STATUSES}  # type: ignore[arg-type]
-    verdict = "verdict_pass" if report.passed else "verdict_fail"
-    out += [
-        "",
-        text("figure", verdict, lang).format(
-            n_pass=counts["pass"],
-            n_fail=counts["fail"],
-            n_warning=counts["warning"],
-            n_na=counts["not_applicable"],
-        ),
+    words = catalogue(lang)
+    counted = [
+        words.text(f"finance.figure.count_{name}", n=counts[status])
+        for name, status in (("pass", "pass"), ("warning", "warning"), ("na", "not_applicable"))
     ]
+    failed = words.text("finance.figure.count_fail", n=counts["fail"])
+    verdict = "verdict_pass" if report.passed else "verdict_fail"
+    out += ["", *_wrap(words.text(f"finance.figure.{verdict}", counts=counted, failed=failed), "")]
     return "\n".join(out) + "\n"
+
+
+def _wrap(text_: str, indent: str) -> list[str]:
+    return textwrap.wrap(
+        text_, _width(), initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+    )
 
 
 def _render_result(result: RuleResult, lang: str, grant: str, status_width: int) -> list[str]:
@@ -198,14 +216,14 @@ def _render_result(result: RuleResult, lang: str, grant: str, status_width: int)
     indent = " " * (status_width + 3)
     why = _sentence(result.why, lang, grant)
     lines += textwrap.wrap(
-        why, _WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+        why, _width(), initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
     )
     if result.fix is not None and result.status in {"fail", "warning"}:
         fix = f"{text('figure', 'fix', lang)}{' :' if lang == 'fr' else ':'} "
         fix += _sentence(result.fix, lang, grant)
         lines += textwrap.wrap(
             fix,
-            _WIDTH,
+            _width(),
             initial_indent=indent,
             subsequent_indent=indent + "  ",
             break_on_hyphens=False,

@@ -51,7 +51,10 @@ VatMode = Literal["when_not_recoverable", "never", "always"]
 def _parse_percent(value: object) -> Decimal:
     percent = parse_amount(value)
     if percent > 100:
-        raise FieldProblem(f"{percent} is more than 100", "give a percentage between 0 and 100")
+        raise FieldProblem(
+            Msg("finance.input.percent_over", {"value": str(percent)}),
+            Msg("finance.input.percent_fix"),
+        )
     return percent
 
 
@@ -178,35 +181,33 @@ class Rules(_Strict):
         both = sorted(eligible & ineligible)
         if both:
             raise FieldProblem(
-                f"{', '.join(both)} listed both as eligible and ineligible",
-                "list each category once",
+                Msg("finance.input.both_lists", {"categories": both}),
+                Msg("finance.input.both_lists_fix"),
                 ("expenses",),
             )
         missing = [c for c in EXPENSE_CATEGORIES if c not in eligible | ineligible]
         if missing:
             raise FieldProblem(
-                f"categories not classified: {', '.join(missing)}",
-                "list every category under eligible_categories or ineligible_categories",
+                Msg("finance.input.unclassified", {"categories": missing}),
+                Msg("finance.input.unclassified_fix"),
                 ("expenses",),
             )
         overheads = [c for c in self.indirect_costs.real_overhead_categories if c in eligible]
         if overheads:
             raise FieldProblem(
-                f"{', '.join(overheads)} is also an eligible category",
-                "real overheads refused by the flat rate must be ineligible categories",
+                Msg("finance.input.overheads_eligible", {"categories": overheads}),
+                Msg("finance.input.overheads_eligible_fix"),
                 ("indirect_costs", "real_overhead_categories"),
             )
         if self.grant.source not in self.public_aid.public_sources:
             raise FieldProblem(
-                f"the grant source {self.grant.source} is missing",
-                f"add {self.grant.source} to public_aid.public_sources",
+                Msg("finance.input.grant_source", {"source": self.grant.source}),
+                Msg("finance.input.grant_source_fix", {"source": self.grant.source}),
                 ("public_aid", "public_sources"),
             )
         if (self.vat.threshold_incl_vat_eur is None) != (self.vat.above_threshold is None):
             raise FieldProblem(
-                "threshold_incl_vat_eur and above_threshold go together",
-                "give both, or neither (then below_threshold applies to every operation)",
-                ("vat",),
+                Msg("finance.input.vat_threshold"), Msg("finance.input.vat_threshold_fix"), ("vat",)
             )
         return self
 
@@ -254,15 +255,18 @@ def parse_rules_text(text: str, path: Path) -> Rules:
         raise InputError(
             str(path),
             None,
-            "is not a rules file (expected a mapping)",
-            f"start from a shipped file such as {DEFAULT_RULES} (see docs/finance.md)",
+            Msg("finance.input.not_rules"),
+            Msg("finance.input.not_rules_fix", {"file": DEFAULT_RULES}),
         )
     if raw.get("format") != RULES_FORMAT:
+        given = raw.get("format")
         raise InputError(
             where(path, root, ("format",)),
             "format",
-            f"unsupported format {raw.get('format')!r}" if "format" in raw else "is required",
-            f'write "format: {RULES_FORMAT}" at the top of the rules file',
+            Msg("input.format_unsupported", {"value": str(given)})
+            if "format" in raw
+            else Msg("dossier.required"),
+            Msg("finance.input.format_fix", {"format": RULES_FORMAT}),
         )
     try:
         return Rules.model_validate(raw)
@@ -281,8 +285,10 @@ def _rules_error(exc: ValidationError, path: Path, raw: dict[str, Any], root: An
     if error["type"] == "extra_forbidden":
         allowed = _rules_keys(loc[:-1])
         name = str(loc[-1])
-        problem: str | Msg = f'unknown key "{name}"{suggest(name, allowed)}'
-        fix: str | Msg | None = "remove it or correct its name (see docs/finance.md)"
+        problem: str | Msg = Msg(
+            "dossier.unknown_key", {"name": name, "suggestion": suggest(name, allowed)}
+        )
+        fix: str | Msg | None = Msg("dossier.unknown_key_fix", {"topic": "finance"})
     else:
         problem, fix = describe(error, None, loc)
     if len(errors) > 1:

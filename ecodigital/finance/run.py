@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from ecodigital.errors import InputError
 from ecodigital.finance.check import FinanceReport, ProjectFacts, check_finance
+from ecodigital.i18n import Msg
 
 if TYPE_CHECKING:
     from ecodigital.dossier.load import LoadedDossier
 
-__all__ = ["NO_BUDGET_FIX", "check_loaded", "run_finance_check"]
+__all__ = ["NO_BUDGET", "NO_BUDGET_FIX", "check_loaded", "run_finance_check"]
 
-NO_BUDGET_FIX = (
-    "add a budget section (amounts in EUR excluding VAT), for example: "
-    'budget: {expenses: [{label: "Portail", category: prestations_externes, amount: 150000, '
-    "vat: 30000, vat_recoverable: false}], resources: [{source: feder, amount: 100000}, "
-    "{source: autofinancement, amount: 92600}]}; see docs/finance.md"
-)
+#: A dossier without ``budget``: what is wrong and how to fix it.
+NO_BUDGET: Final = Msg("finance.input.no_budget")
+NO_BUDGET_FIX: Final = Msg("finance.input.no_budget_fix")
 
 
 def run_finance_check(dossier_path: Path, rules_path: Path | None = None) -> FinanceReport:
@@ -28,7 +26,7 @@ def run_finance_check(dossier_path: Path, rules_path: Path | None = None) -> Fin
 
     loaded = load_dossier(dossier_path)
     if loaded.model.budget is None:
-        raise InputError(str(dossier_path), "budget", "is missing", NO_BUDGET_FIX)
+        raise InputError(str(dossier_path), "budget", NO_BUDGET, NO_BUDGET_FIX)
     report = check_loaded(loaded, rules_path)
     assert report is not None
     return report

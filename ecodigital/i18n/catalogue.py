@@ -25,6 +25,7 @@ __all__ = [
     "catalogue",
     "label",
     "placeholders",
+    "plural_form",
     "resolve_lang",
     "text",
     "warning_codes",
@@ -113,8 +114,16 @@ class Catalogue:
         if not isinstance(entry, str):
             raise TypeError(f"catalogue entry {key!r} is not text")
         if not params:
-            return entry
+            # a template filled later by its caller; a literal brace is written doubled
+            return entry if "{{" not in entry and "}}" not in entry else entry.format()
         return entry.format(**{name: _shown(value, self.lang) for name, value in params.items()})
+
+
+def plural_form(entry: Any, n: object, lang: str) -> Any:
+    """The form of a ``{one, other}`` entry for ``n`` in ``lang`` (any other entry as it is)."""
+    if isinstance(entry, Mapping) and _is_plural(entry):
+        return entry["one"] if _takes_singular(n, lang) else entry["other"]
+    return entry
 
 
 def _takes_singular(n: object, lang: str) -> bool:
@@ -134,13 +143,54 @@ def _shown(value: object, lang: str) -> object:
 @lru_cache(maxsize=len(LANGUAGES))
 def catalogue(lang: str) -> Catalogue:
     """The catalogue of ``lang`` (read once per process)."""
-    import yaml
-
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
-    path = Path(__file__).with_name(f"{lang}.yaml")
+    return Catalogue(lang, _read_tree(Path(__file__).with_name(f"{lang}.yaml")))
+
+
+def _read_tree(path: Path) -> Any:
+    """The YAML catalogue at ``path``, through a cache in ``__pycache__`` as Python's own.
+
+    Parsing the YAML (and importing PyYAML) is most of what ``ecodigital
+    --help`` costs; the tree is kept as JSON beside the compiled modules,
+    named by the digest of the YAML's bytes, so that an edited catalogue is
+    always read again. The cache is written only where Python would write its
+    bytecode (not with ``PYTHONDONTWRITEBYTECODE``), and a cache that cannot
+    be read or written is simply not used.
+    """
+    import hashlib
+    import json
+    import sys
+
+    data = path.read_bytes()
+    digest = hashlib.blake2b(data, digest_size=12).hexdigest()
+    cached = path.parent / "__pycache__" / f"{path.stem}.catalogue-{digest}.json"
+    try:
+        return json.loads(cached.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    import yaml
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return Catalogue(lang, yaml.load(path.read_text(encoding="utf-8"), Loader=loader))
+    tree = yaml.load(data.decode("utf-8"), Loader=loader)
+    if not sys.dont_write_bytecode:
+        _write_cache(cached, tree)
+    return tree
+
+
+def _write_cache(cached: Path, tree: Any) -> None:
+    import contextlib
+    import json
+    import tempfile
+
+    with contextlib.suppress(OSError, TypeError, ValueError):
+        cached.parent.mkdir(exist_ok=True)
+        for old in cached.parent.glob(cached.name.split("-", 1)[0] + "-*.json"):
+            old.unlink(missing_ok=True)  # the caches of earlier versions of the catalogue
+        handle, name = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(tree, out, ensure_ascii=False)
+        os.replace(name, cached)
 
 
 def text(key: str, lang: str, /, **params: object) -> str:
@@ -175,9 +225,14 @@ def and_more(n: int, lang: str = DEFAULT_LANG) -> str:
 def warning_text(code: str, params: Mapping[str, object], lang: str = DEFAULT_LANG) -> str:
     """A warning's sentence in ``lang``, filled with its parameters (phases in words)."""
     values = dict(params)
+    entries = catalogue(lang)
+    if "n" not in values and isinstance(values.get("count"), int):
+        values["n"] = values["count"]  # a warning's count chooses its plural
     if "phase" in values:
         values["phase"] = label(str(values["phase"]), lang).lower()
-    entries = catalogue(lang)
+    # a reason given by its code (``not_number``) is put in words
+    if isinstance(values.get("reason"), str) and f"reason.{values['reason']}" in entries:
+        values["reason"] = entries.text(f"reason.{values['reason']}")
     key = f"warning.{code}"
     if key not in entries:
         raise KeyError(f"warning code {code!r} has no sentence in the {lang} catalogue")

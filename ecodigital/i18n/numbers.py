@@ -9,6 +9,7 @@ catalogue (units, dates, "not available").
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Final
@@ -24,6 +25,7 @@ __all__ = [
     "format_number",
     "format_percent",
     "format_range",
+    "read_number",
 ]
 
 #: Larger units used when a value is big enough: (unit, factor, larger unit).
@@ -34,6 +36,30 @@ SCALES: Final = {
 }
 #: Narrow no-break space: the French thousands separator and the space before % and €.
 NNBSP: Final = "\u202f"
+#: A number as people write it: thousands grouped by spaces (French), a comma or a point
+#: before the decimals. ``2 500``, ``2 500,5``, ``2,5``, ``-0.25``, ``1e3``.
+_WRITTEN_NUMBER: Final = re.compile(
+    r"^(?P<sign>[-+]?)(?P<int>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)?"
+    r"(?:[.,](?P<dec>\d+))?(?P<exp>[eE][-+]?\d+)?$"
+)
+
+
+def read_number(text: str) -> float | None:
+    """The number ``text`` writes, in French or English notation; ``None`` if it is not one.
+
+    >>> read_number("2 500"), read_number("2,5"), read_number("1\u202f234,5"), read_number("2.5")
+    (2500.0, 2.5, 1234.5, 2.5)
+    >>> read_number("1.234,5") is None, read_number("abc") is None
+    (True, True)
+    """
+    match = _WRITTEN_NUMBER.match(text.strip())
+    if match is None or (match["int"] is None and match["dec"] is None):
+        return None
+    digits = re.sub(r"[ \u00a0\u202f]", "", match["int"] or "0")
+    number = float(f"{match['sign']}{digits}.{match['dec'] or '0'}{match['exp'] or ''}")
+    return number if math.isfinite(number) else None
+
+
 #: Beyond this power of ten a number is written with its exponent (no 300-digit figures).
 _LARGEST_PLAIN: Final = 15
 

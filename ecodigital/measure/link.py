@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ecodigital.errors import InputError
+from ecodigital.i18n import Msg
 from ecodigital.measure.read import read_emissions_files, resolve_csv_path
 from ecodigital.measure.sidecar import quality_of, read_sidecar, sidecar_path
 from ecodigital.notices import Notice
@@ -141,8 +142,8 @@ def _resolve(loaded: LoadedDossier, index: int, position: int, name: str) -> Pat
         raise InputError(
             where,
             field_name,
-            f'"{name}" not found (looked for {path})',
-            "give a path relative to the dossier",
+            Msg("measure.input.file_not_found", {"name": name, "path": str(path)}),
+            Msg("measure.input.relative_fix"),
         )
     return resolve_csv_path(path)
 
@@ -253,8 +254,8 @@ def _pue_included(
         raise InputError(
             _where(loaded, ("measurements", index)),
             f"measurements[{index}].pue_included",
-            "some runs include a PUE and others do not",
-            "measure again with one --pue setting, or set pue_included",
+            Msg("measure.input.mixed_pue"),
+            Msg("measure.input.mixed_pue_fix"),
         )
     return values.pop()
 

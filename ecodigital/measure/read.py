@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ecodigital.errors import InputError
 from ecodigital.fileio import INPUT_LIMITS
+from ecodigital.i18n import Msg, text
 from ecodigital.notices import Notice
 
 if TYPE_CHECKING:
@@ -88,10 +89,7 @@ def resolve_csv_path(path: Path) -> Path:
         inner = path / "emissions.csv"
         if not inner.is_file():
             raise InputError(
-                str(path),
-                None,
-                "is a folder without an emissions.csv",
-                'give the CSV file, or the folder "ecodigital measure -o" wrote',
+                str(path), None, Msg("measure.input.folder_no_csv"), Msg("measure.input.csv_fix")
             )
         return inner
     return path
@@ -127,25 +125,28 @@ def read_emissions_csv(path: Path, *, max_bytes: int | None = None) -> Runs:
     wanted = [c for c in columns if c in _TEXT_COLUMNS or c in _NUMBER_COLUMNS]
     raw, bad_lines = _parse(name, data, columns, wanted)
     if raw.empty and not bad_lines:
+        raise InputError(name, None, Msg("measure.input.no_rows"), Msg("measure.input.no_rows_fix"))
+    frame, skipped = _clean_rows(raw, name)
+    if bad_lines:
+        skipped.insert(0, (bad_lines, "wrong_fields"))
+    total = len(raw) + bad_lines
+    if frame.empty:
+        reasons = [Msg("measure.input.skipped", {"n": n, "reason": Msg(f"reason.{why}")})
+                   for n, why in skipped]  # fmt: skip
         raise InputError(
             name,
             None,
-            "has a header but no rows",
-            "CodeCarbon writes a row at each flush and at the end of a run: measure again",
-        )
-    frame, skipped = _clean_rows(raw, name)
-    if bad_lines:
-        skipped.insert(0, (bad_lines, "they have the wrong number of fields (cut or edited?)"))
-    total = len(raw) + bad_lines
-    if frame.empty:
-        reasons = "; ".join(f"{n} because {why}" for n, why in skipped)
-        raise InputError(
-            name, None, f"has no usable row: {total} rows skipped ({reasons})", "check the file"
+            Msg(
+                "measure.input.no_usable_row",
+                {"total": total, "n": total, "reasons": _Joined("", {"parts": reasons})},
+            ),
+            Msg("measure.input.check_file"),
         )
     warnings = [
         Notice(
             code="MEASURE_ROWS_SKIPPED",
-            message=f"{name}: {count} of {total} rows skipped because {reason}",
+            message=f"{name}: {count} of {total} rows skipped because "
+            + text(f"reason.{reason}", "en"),
             params={"file": name, "count": count, "total": total, "reason": reason},
         )
         for count, reason in skipped
@@ -182,11 +183,19 @@ def _parse(
                 raw = pd.read_csv(io.BytesIO(data), encoding="utf-8", **_csv_options(wanted))
         except UnicodeDecodeError as exc:
             raise InputError(
-                name, None, f"is not UTF-8 text (byte {exc.start})", "give CodeCarbon's CSV file"
+                name,
+                None,
+                Msg("measure.input.not_utf8", {"byte": exc.start}),
+                Msg("measure.input.csv_fix"),
             ) from None
         except (pd.errors.ParserError, ValueError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise InputError(name, None, f"is not a readable CSV file ({first})") from None
+            raise InputError(
+                name,
+                None,
+                Msg("dossier.csv.unreadable", {"reason": first}),
+                Msg("measure.input.csv_fix"),
+            ) from None
     return raw, sum(str(w.message).count("Skipping line") for w in caught)
 
 
@@ -248,22 +257,15 @@ def _read_header(name: str, data: bytes) -> str:
     """The first line of the file (read already, within its size limit)."""
     head = data[:_HEAD_BYTES]
     if not head.strip():
-        raise InputError(
-            name,
-            None,
-            "is empty",
-            "CodeCarbon writes its file at the first flush: measure again, or give another file",
-        )
+        raise InputError(name, None, Msg("dossier.empty"), Msg("measure.input.empty_fix"))
     if b"\x00" in head:
-        raise InputError(
-            name, None, "is not a CSV file (it holds binary data)", "give CodeCarbon's CSV file"
-        )
+        raise InputError(name, None, Msg("measure.input.binary"), Msg("measure.input.csv_fix"))
     first = head.split(b"\n", 1)[0].rstrip(b"\r")
     try:
         return first.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(
-            name, None, "is not UTF-8 text", "give CodeCarbon's emissions.csv"
+            name, None, Msg("measure.input.not_utf8_header"), Msg("measure.input.csv_fix")
         ) from None
 
 
@@ -272,29 +274,37 @@ def _check_columns(name: str, columns: list[str]) -> None:
     if duplicated:
         raise InputError(
             name,
-            f"column {duplicated[0]!r}",
-            "appears twice in the header",
-            "keep the header CodeCarbon wrote",
+            Msg("input.column", {"column": str(duplicated[0])}),
+            Msg("measure.input.twice"),
+            Msg("measure.input.header_fix"),
         )
     present = [c for c in REQUIRED_COLUMNS if c in columns]
     if not present:
         raise InputError(
             name,
             None,
-            "is not a CodeCarbon CSV file (its first line has no duration, emissions "
-            "and energy_consumed columns)",
-            "give the emissions.csv written by CodeCarbon or ecodigital measure",
+            Msg("measure.input.not_codecarbon"),
+            Msg("measure.input.csv_fix"),
         )
     for column in REQUIRED_COLUMNS:
         if column not in columns:
             close = difflib.get_close_matches(column, columns, n=1, cutoff=0.6)
-            hint = f' (found "{close[0]}": renamed?)' if close else ""
+            hint = Msg("measure.input.renamed", {"found": close[0]}) if close else ""
             raise InputError(
                 name,
-                f"column {column!r}",
-                f"is missing{hint}",
-                f'restore the column "{column}" as CodeCarbon wrote it',
+                Msg("input.column", {"column": column}),
+                Msg("measure.input.column_missing", {"hint": hint}),
+                Msg("measure.input.restore_fix", {"column": column}),
             )
+
+
+class _Joined(Msg):
+    """Sentences joined with "; " in the reader's language."""
+
+    def render(self, lang: str) -> str:
+        parts = self.params.get("parts", ())
+        assert isinstance(parts, list | tuple)
+        return "; ".join(part.render(lang) for part in parts if isinstance(part, Msg))
 
 
 def _clean_rows(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
@@ -312,7 +322,7 @@ def _clean_rows(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[tuple[
         )
         if repeated.any():
             _check_repeated_headers(frame.loc[repeated], name)
-            skipped.append((int(repeated.sum()), "they repeat the header line (files joined?)"))
+            skipped.append((int(repeated.sum()), "header_repeated"))
             keep &= ~repeated
     for column in _NUMBER_COLUMNS:
         if column in frame.columns and frame[column].dtype.kind not in "fiu":
@@ -322,25 +332,21 @@ def _clean_rows(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[tuple[
     required = frame[list(REQUIRED_COLUMNS)].to_numpy()
     not_number = np.isnan(required).any(axis=1) & keep
     if not_number.any():
-        skipped.append(
-            (int(not_number.sum()), "their duration, emissions or energy_consumed is not a number")
-        )
+        skipped.append((int(not_number.sum()), "not_number"))
         keep &= ~not_number
     not_finite = keep & ~np.isfinite(frame[list(REQUIRED_COLUMNS)].to_numpy()).all(axis=1)
     if not_finite.any():
-        skipped.append(
-            (int(not_finite.sum()), "their duration, emissions or energy_consumed is infinite")
-        )
+        skipped.append((int(not_finite.sum()), "not_finite"))
         keep &= ~not_finite
     duration = frame["duration"].to_numpy()
     not_positive = keep & (duration <= 0)
     if not_positive.any():
-        skipped.append((int(not_positive.sum()), "their duration is zero or negative"))
+        skipped.append((int(not_positive.sum()), "not_positive"))
         keep &= ~not_positive
     energy = frame["energy_consumed"].to_numpy()
     negative = keep & ((energy < 0) | (frame["emissions"].to_numpy() < 0))
     if negative.any():
-        skipped.append((int(negative.sum()), "their energy or emissions is negative"))
+        skipped.append((int(negative.sum()), "negative"))
         keep &= ~negative
     too_large = keep & (
         (duration > MAX_RUN_SECONDS)
@@ -348,13 +354,7 @@ def _clean_rows(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[tuple[
         | (frame["emissions"].to_numpy() > MAX_RUN_KGCO2E)
     )
     if too_large.any():
-        skipped.append(
-            (
-                int(too_large.sum()),
-                f"their duration, energy or emissions is beyond the bounds of a run "
-                f"({MAX_RUN_SECONDS:.0e} s, {MAX_RUN_KWH:.0e} kWh, {MAX_RUN_KGCO2E:.0e} kgCO2e)",
-            )
-        )
+        skipped.append((int(too_large.sum()), "too_large"))
         keep &= ~too_large
     frame = frame.loc[keep].rename(columns=_RENAMES)
     for column in RUN_COLUMNS[1:]:
@@ -374,10 +374,9 @@ def _check_repeated_headers(headers: pd.DataFrame, name: str) -> None:
         if any(str(row[c]).strip() != c for c in headers.columns):
             raise InputError(
                 name,
-                f"line {int(str(index)) + 2}",
-                "is a header line with other columns than the first line: files of "
-                "different CodeCarbon versions were joined, and their columns do not line up",
-                "split the file at that line, and give both files",
+                Msg("input.line", {"line": int(str(index)) + 2}),
+                Msg("measure.input.other_header"),
+                Msg("measure.input.other_header_fix"),
             )
         if position > 100:  # the same header over and over: the first ones tell
             return

@@ -36,6 +36,7 @@ from typing import Any, Final
 
 from ecodigital import __version__
 from ecodigital.errors import InputError, MeasureError
+from ecodigital.i18n import Msg, catalogue
 from ecodigital.measure.sidecar import describe_hardware, quality_of, sidecar_path, write_sidecar
 
 __all__ = [
@@ -91,23 +92,13 @@ class MeasureOutcome:
 
 def check_country(code: str) -> str:
     """The ISO alpha-3 code if CodeCarbon can price it; an :class:`InputError` otherwise."""
+    from ecodigital.countries import country_problem
     from ecodigital.factors.grid import known_countries
 
-    if code.upper() != code:
-        raise InputError(
-            None,
-            "--country",
-            f'country codes are upper case: "{code}" would be ignored by CodeCarbon',
-            f"write --country {code.upper()}",
-        )
-    if code not in known_countries():
-        raise InputError(
-            None,
-            "--country",
-            f'"{code}" is not an ISO 3166-1 alpha-3 code known to CodeCarbon '
-            "(it would silently use the world average)",
-            "use a code such as FRA, DEU or BEL",
-        )
+    # CodeCarbon would silently use the world average for a code it does not know
+    problem = country_problem(code, known_countries())
+    if problem is not None:
+        raise InputError(None, "--country", *problem)
     return code
 
 
@@ -133,8 +124,8 @@ def parse_duration(text: str) -> float:
         raise InputError(
             None,
             "--duration",
-            f"{text!r} is not a duration between 1 second and 366 days",
-            "write it like 2h, 90m, 1h30m or 45s",
+            Msg("measure.input.duration", {"value": text}),
+            Msg("measure.input.duration_fix"),
         )
     return seconds
 
@@ -144,53 +135,72 @@ def _check_options(options: MeasureOptions) -> None:
     if bool(options.command) == (options.duration_s is not None):
         raise InputError(
             None,
-            "COMMAND",
-            "give either a command to run (after --) or --duration, not both"
-            if options.command
-            else "nothing to measure",
-            'write "ecodigital measure -- COMMAND ARGS" or "ecodigital measure --duration 2h"',
+            Msg("cli.metavar.COMMAND"),
+            Msg("measure.input.both" if options.command else "measure.input.nothing"),
+            Msg("measure.input.what_fix"),
         )
     if not MIN_INTERVAL_S <= options.interval_s <= MAX_INTERVAL_S:
         raise InputError(
             None,
             "--interval",
-            f"must be between {MIN_INTERVAL_S:g} and {MAX_INTERVAL_S:g} seconds, "
-            f"got {options.interval_s:g}",
+            Msg(
+                "measure.input.between_seconds",
+                {"low": MIN_INTERVAL_S, "high": MAX_INTERVAL_S, "value": options.interval_s},
+            ),
+            Msg("measure.input.interval_fix"),
         )
     if options.pue is not None and not 1.0 <= options.pue <= 5.0:
-        raise InputError(None, "--pue", f"must be between 1 and 5, got {options.pue:g}")
+        raise InputError(
+            None,
+            "--pue",
+            Msg("measure.input.between", {"low": 1.0, "high": 5.0, "value": options.pue}),
+            Msg("measure.input.pue_fix"),
+        )
     if not _LABEL_PATTERN.match(options.label):
         raise InputError(
             None,
             "--label",
-            f"{options.label!r} is not a usable label",
-            "use 1 to 80 letters, digits, spaces, '.', '_' or '-', starting with a letter or digit",
+            Msg("measure.input.label", {"value": options.label}),
+            Msg("measure.input.label_fix"),
         )
     if options.tracking_mode not in ("machine", "process"):
-        raise InputError(None, "--tracking-mode", "must be machine or process")
+        raise InputError(
+            None,
+            "--tracking-mode",
+            Msg("dossier.not_allowed", {"value": options.tracking_mode, "suggestion": ""}),
+            Msg("dossier.choices_fix", {"choices": ["machine", "process"]}),
+        )
     if options.duration_s is not None and options.tracking_mode == "process":
         raise InputError(
             None,
             "--tracking-mode",
-            "process tracking follows a command; with --duration there is none",
-            "use --tracking-mode machine, or give a command",
+            Msg("measure.input.process_duration"),
+            Msg("measure.input.process_duration_fix"),
         )
     if options.experiment_id is not None:
         try:
             uuid.UUID(options.experiment_id)
         except ValueError:
             raise InputError(
-                None, "--experiment-id", f"{options.experiment_id!r} is not a UUID"
+                None,
+                "--experiment-id",
+                Msg("measure.input.uuid", {"value": options.experiment_id}),
+                Msg("measure.input.uuid_fix"),
             ) from None
     if options.command and shutil.which(options.command[0]) is None:
         raise InputError(
             None,
-            "COMMAND",
-            f'"{options.command[0]}" was not found or is not executable',
-            "check the name, or give its full path",
+            Msg("cli.metavar.COMMAND"),
+            Msg("measure.input.not_found", {"value": options.command[0]}),
+            Msg("measure.input.not_found_fix"),
         )
     if options.output_dir.exists() and not options.output_dir.is_dir():
-        raise InputError(str(options.output_dir), None, "is a file", "give a folder to -o")
+        raise InputError(
+            str(options.output_dir),
+            None,
+            Msg("measure.input.is_file"),
+            Msg("measure.input.folder_fix"),
+        )
 
 
 def experiment_id_for(label: str) -> str:
@@ -301,9 +311,7 @@ def measure(
         started_at = _now()
         started = time.monotonic()
         if getattr(tracker, "_start_time", None) is None:
-            raise MeasureError(
-                "CodeCarbon's tracker did not start; run again with ECODIGITAL_DEBUG=1 to see why"
-            )
+            raise MeasureError(Msg("measure.error.not_started"))
         sidecar: dict[str, Any] = {
             "format": "ecodigital-measure/1",
             "run_id": run_id,
@@ -357,9 +365,7 @@ def measure(
             )
             write_sidecar(side_path, sidecar)
     if final is None or not csv_path.exists():
-        raise MeasureError(
-            f"CodeCarbon did not write {csv_path}; run again with ECODIGITAL_DEBUG=1 to see why"
-        )
+        raise MeasureError(Msg("measure.error.not_written", {"path": str(csv_path)}))
     return MeasureOutcome(
         exit_code=exit_code,
         csv_path=csv_path,
@@ -383,7 +389,10 @@ def _run_command(options: MeasureOptions, tracker: Any, signals: _Signals) -> in
         child = subprocess.Popen(list(options.command), process_group=0)
     except OSError as exc:
         raise InputError(
-            None, "COMMAND", f'cannot run "{options.command[0]}": {exc.strerror}'
+            None,
+            Msg("cli.metavar.COMMAND"),
+            Msg("measure.input.cannot_run", {"value": options.command[0], "reason": exc.strerror}),
+            Msg("measure.input.not_found_fix"),
         ) from None
     signals.child = child
     if signals.received:  # a signal arrived while the command was starting
@@ -423,12 +432,16 @@ def _watch(
         time.sleep(max(min(deadline, next_flush, now + 0.5) - time.monotonic(), 0.0))
 
 
-def format_progress(elapsed_s: float, total_s: float, energy_kwh: float | None) -> str:
+def format_progress(
+    elapsed_s: float, total_s: float, energy_kwh: float | None, lang: str = "fr"
+) -> str:
     """One line of progress: bar, elapsed and total time, energy so far."""
+    from ecodigital.i18n.format import format_quantity
+
     share = min(elapsed_s / total_s, 1.0) if total_s else 1.0
     width = 24
     filled = int(share * width)
-    energy = f"  {energy_kwh:.4g} kWh" if energy_kwh is not None else ""
+    energy = f"  {format_quantity(energy_kwh, 'kWh', lang)}" if energy_kwh is not None else ""
     return (
         f"[{'#' * filled}{'.' * (width - filled)}] {share * 100:3.0f} %  "
         f"{_clock(elapsed_s)} / {_clock(total_s)}{energy}"
@@ -440,16 +453,36 @@ def _clock(seconds: float) -> str:
     return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
-def describe_outcome(outcome: MeasureOutcome) -> str:
+def describe_outcome(outcome: MeasureOutcome, lang: str = "fr") -> str:
     """The one-line summary ``ecodigital measure`` prints on stderr."""
+    from ecodigital.i18n import label, text
+    from ecodigital.i18n.format import format_quantity
+
     cpu = outcome.sidecar.get("cpu", {})
-    energy = f"{outcome.energy_kwh:.4g} kWh" if outcome.energy_kwh is not None else "? kWh"
-    how = "measured" if outcome.sidecar.get("quality") == "measured" else "estimated by CodeCarbon"
-    ended = f", ended by {outcome.sidecar['signal']}" if outcome.sidecar.get("signal") else ""
-    return (
-        f"{outcome.csv_path}: run {outcome.run_id[:8]}, {_clock(outcome.duration_s)}, "
-        f"{energy} ({how}: CPU {cpu.get('description', 'unknown')}){ended}, "
-        f"exit code {outcome.exit_code}; details in {outcome.sidecar_path.name}"
+    energy = (
+        format_quantity(outcome.energy_kwh, "kWh", lang)
+        if outcome.energy_kwh is not None
+        else text("label.unknown", lang)
+    )
+    quality = (
+        "measured" if outcome.sidecar.get("quality") == "measured" else "estimated-by-codecarbon"
+    )
+    signal_name = outcome.sidecar.get("signal")
+    ended = text("measure.outcome.ended_by", lang, signal=signal_name) if signal_name else ""
+    return text(
+        "measure.outcome.line",
+        lang,
+        path=str(outcome.csv_path),
+        run=outcome.run_id[:8],
+        duration=_clock(outcome.duration_s),
+        energy=energy,
+        quality=label(quality, lang),
+        cpu=text(f"measure.cpu_method.{cpu.get('method', 'unknown')}", lang)
+        if f"measure.cpu_method.{cpu.get('method', 'unknown')}" in catalogue(lang)
+        else str(cpu.get("description", "")),
+        ended=ended,
+        code=outcome.exit_code,
+        sidecar=outcome.sidecar_path.name,
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from ecodigital.errors import InputError
 from ecodigital.fileio import read_text_limited, write_atomic
+from ecodigital.i18n import Msg
 
 __all__ = [
     "CPU_METHODS",
@@ -160,13 +161,16 @@ def read_sidecar(path: Path) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
-            str(path), None, f"is not valid JSON (line {exc.lineno})", "delete it or measure again"
+            str(path),
+            None,
+            Msg("measure.input.bad_json", {"line": exc.lineno}),
+            Msg("measure.input.sidecar_fix"),
         ) from None
     if not isinstance(data, dict) or data.get("format") != SIDECAR_FORMAT:
         raise InputError(
             str(path),
             "format",
-            f'is not an ecodigital measure sidecar (expected "format": "{SIDECAR_FORMAT}")',
-            "delete it or measure again",
+            Msg("measure.input.not_sidecar", {"format": SIDECAR_FORMAT}),
+            Msg("measure.input.sidecar_fix"),
         )
     return data

@@ -78,7 +78,7 @@ def _joined(pairs: pd.DataFrame, column: str) -> pd.Series:
     )
 
 
-def render_summary(runs: Runs, output_format: str) -> str:
+def render_summary(runs: Runs, output_format: str, lang: str = "fr") -> str:
     """The summary as a readable table, CSV or JSON (with the reading warnings)."""
     summary = summarize_runs(runs.frame)
     if output_format == "csv":
@@ -100,7 +100,7 @@ def render_summary(runs: Runs, output_format: str) -> str:
             "warnings": [w.as_dict() for w in runs.warnings],
         }
         return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
-    return _table(summary, runs)
+    return _table(summary, runs, lang)
 
 
 def _json_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -114,26 +114,71 @@ def _json_row(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _table(summary: pd.DataFrame, runs: Runs) -> str:
+def _table(summary: pd.DataFrame, runs: Runs, lang: str) -> str:
+    from ecodigital.i18n import text, warning_text
+    from ecodigital.i18n.format import format_count
+
+    def g(value: Any) -> str:
+        return _g(value, lang)
+
     lines: list[str] = []
     row: Any
     for row in summary.itertuples(index=False):
-        experiment = f" · experiment {row.experiment_id}" if row.experiment_id else ""
+        experiment = (
+            text("measure.summary.experiment", lang, id=row.experiment_id)
+            if row.experiment_id
+            else ""
+        )
+        per_run = (row.energy_kwh_per_run_min, row.energy_kwh_per_run_median,
+                   row.energy_kwh_per_run_max)  # fmt: skip
+        per_hour = (row.energy_kwh_per_hour_min, row.energy_kwh_per_hour_median,
+                    row.energy_kwh_per_hour_max)  # fmt: skip
+        runs_words = text(
+            "measure.summary.runs", lang, n=int(row.runs), count=format_count(int(row.runs), lang)
+        )
+        totals = text(
+            "measure.summary.totals",
+            lang,
+            runs=runs_words,
+            hours=g(row.duration_h),
+            energy=g(row.energy_kwh),
+            emissions=g(row.emissions_kgco2e),
+            countries=row.countries,
+            versions=row.codecarbon_versions,
+        )
         lines += [
-            f"{row.project or '(no project name)'}{experiment}",
-            f"  runs {row.runs:,} · {_g(row.duration_h)} h · {_g(row.energy_kwh)} kWh · "
-            f"CodeCarbon {_g(row.emissions_kgco2e)} kgCO2e · {row.countries} · "
-            f"CodeCarbon {row.codecarbon_versions}",
-            f"  kWh per run    min {_g(row.energy_kwh_per_run_min)}  "
-            f"median {_g(row.energy_kwh_per_run_median)}  max {_g(row.energy_kwh_per_run_max)}",
-            f"  kWh per hour   min {_g(row.energy_kwh_per_hour_min)}  "
-            f"median {_g(row.energy_kwh_per_hour_median)}  max {_g(row.energy_kwh_per_hour_max)}",
+            *_fit(f"{row.project or text('measure.summary.no_project', lang)}{experiment}", ""),
+            *_fit(totals, "  "),
+            *_fit(_spread("measure.summary.per_run", per_run, lang), "  "),
+            *_fit(_spread("measure.summary.per_hour", per_hour, lang), "  "),
             "",
         ]
     for warning in runs.warnings:
-        lines.append(f"Warning [{warning.code}] {warning.message}")
+        words = warning_text(warning.code, warning.params, lang)
+        lines += _fit(text("cli.warning", lang, code=warning.code, message=words), "")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _g(value: Any) -> str:
-    return f"{value:.4g}"
+def _fit(line: str, indent: str) -> list[str]:
+    """A line wrapped to the terminal's width (the measure package needs no renderer)."""
+    import textwrap
+
+    from ecodigital.terminal import wrap_width
+
+    return textwrap.wrap(
+        line, wrap_width(), initial_indent=indent, subsequent_indent=indent + "  ",
+        break_on_hyphens=False, break_long_words=False,
+    )  # fmt: skip
+
+
+def _spread(key: str, values: tuple[Any, Any, Any], lang: str) -> str:
+    from ecodigital.i18n import text
+
+    low, median, high = (_g(value, lang) for value in values)
+    return text(key, lang, low=low, median=median, high=high)
+
+
+def _g(value: Any, lang: str) -> str:
+    from ecodigital.i18n.format import format_number
+
+    return format_number(float(value), lang, 4, trim=True)

@@ -17,7 +17,7 @@ from ecodigital.assessment.results import Results
 from ecodigital.errors import InputError
 from ecodigital.i18n import Msg
 
-__all__ = ["FORMATS", "PreparedNote", "note_format", "prepare_note", "render_note"]
+__all__ = ["FORMATS", "PreparedNote", "note_format", "note_gaps", "prepare_note", "render_note"]
 
 FORMATS: Final = ("pdf", "html", "odt", "md")
 _NO_CHARTS: Final = {"tier_phase": None, "year_tier": None, "rgesn": None, "tornado": None}
@@ -132,6 +132,32 @@ def _render(note: PreparedNote, fmt: str, output: Path) -> dict[Path, str | byte
         Msg("note.error.format", {"format": fmt}),
         Msg("note.error.format_fix", {"formats": ", ".join(FORMATS)}),
     )
+
+
+def note_gaps(results: Results) -> list[Msg]:
+    """What the note cannot say because the dossier leaves it out, or a financing that fails.
+
+    The note is still written (a draft is useful); ``ecodigital note`` says each
+    gap on the terminal, and ``--strict`` makes them an error.
+    """
+    dossier = results.inputs.dossier if results.inputs is not None else None
+    if dossier is None:
+        return []
+    gaps: list[Msg] = []
+    if dossier.budget is None:
+        gaps.append(Msg("note.gap.budget"))
+    elif results.finance is not None and not results.finance.report.passed:
+        failed = [result.id for result in results.finance.report.failed]
+        gaps.append(Msg("note.gap.finance_failed", {"n": len(failed), "rules": failed}))
+    if dossier.applicant is None:
+        gaps.append(Msg("note.gap.applicant"))
+    if dossier.rgesn is None:
+        gaps.append(Msg("note.gap.rgesn"))
+    if not dossier.levers:
+        gaps.append(Msg("note.gap.levers"))
+    if dossier.project.institutions is None:
+        gaps.append(Msg("note.gap.institutions"))
+    return gaps
 
 
 def note_inputs(results: Results) -> Sequence[Path]:

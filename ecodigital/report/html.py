@@ -57,7 +57,9 @@ def render_html(
     env = note_environment("html", template_dirs)
     css = env.loader.get_source(env, "note.css")[0]
     safe_charts = {
-        name: Chart(Markup(chart.svg), chart.title, chart.alt) if chart is not None else None
+        name: Chart(Markup(_titled(chart.svg, chart.alt)), chart.title, chart.alt)
+        if chart is not None
+        else None
         for name, chart in charts.items()
     }
     template = env.get_template("note.html.j2")
@@ -69,3 +71,14 @@ def render_html(
             payload_block=Markup(payload_block),
         )
     )
+
+
+def _titled(svg: str, alt: str) -> str:
+    """The SVG with its alternative text as its <title>: the PDF's tag of the figure reads it."""
+    import re
+    from html import escape
+
+    opening = re.search(r"<svg\b[^>]*>", svg)
+    if opening is None:
+        return svg
+    return f"{svg[: opening.end()]}<title>{escape(alt)}</title>{svg[opening.end() :]}"

@@ -1,8 +1,12 @@
-"""The PDF note: the HTML note laid out by WeasyPrint as a PDF/A-3b document.
+"""The PDF note: the HTML note laid out by WeasyPrint as a tagged PDF/A-3a document.
 
 PDF/A-3 allows embedded files: the payload is attached as
 ``ecodigital-payload.json`` (relationship "Data"), so the figures travel
-with the document an instructor receives.
+with the document an instructor receives. Level A ("accessible") makes the
+PDF tagged: its structure tree gives headings, paragraphs, lists, tables
+with their header cells and figures with their alternative text (each
+chart's description), and the document's language, so that a screen reader
+reads the note in order (the structure PDF/UA asks for).
 
 The sandbox of the templates goes up to the PDF: WeasyPrint fetches only
 ``data:`` URIs and the package's own template files (never the network, never
@@ -28,11 +32,9 @@ def _weasyprint() -> Any:
         import weasyprint
     except (ImportError, OSError) as exc:
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise PdfUnavailable(
-            f"cannot write PDF: WeasyPrint or a system library it needs is missing ({first_line}). "
-            "Install Pango (Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0) "
-            "or use --format html"
-        ) from None
+        from ecodigital.i18n import Msg
+
+        raise PdfUnavailable(Msg("note.error.no_pdf", {"reason": first_line})) from None
     return weasyprint
 
 
@@ -76,7 +78,7 @@ def _fetcher(weasyprint: Any) -> Any:
 
 
 def render_pdf(html: str, payload: Mapping[str, Any], context: Mapping[str, Any]) -> bytes:
-    """The PDF/A-3b bytes of ``html``, with the payload as its one embedded file."""
+    """The tagged PDF/A-3a bytes of ``html``, with the payload as its one embedded file."""
     import logging
 
     from ecodigital.report.payload import PDF_ATTACHMENT, canonical_json
@@ -98,7 +100,7 @@ def render_pdf(html: str, payload: Mapping[str, Any], context: Mapping[str, Any]
         for page in rendered.pages:
             page.links = [link for link in page.links if link[0] != "attachment"]
         pdf: bytes = rendered.write_pdf(
-            pdf_variant="pdf/a-3b",
+            pdf_variant="pdf/a-3a",
             attachments=[attachment],
             custom_metadata=True,
         )

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from ecodigital.assessment.results import Results, Variant
 from ecodigital.i18n import catalogue, label
 from ecodigital.i18n.format import format_count
 from ecodigital.report.note.scenarios import lever_name
-from ecodigital.report.table import text_table
 from ecodigital.report.views import render
+from ecodigital.terminal import text_table, wrap_width
 from ecodigital.vocabulary import CRITERIA
 
 __all__ = ["SCENARIOS_FORMAT", "render_scenarios"]
@@ -90,10 +91,8 @@ def _table_text(results: Results, lang: str) -> str:
             rows += [(lever_name(lever, lang), *row[1:]) for row in _rows(lever, ["gwp"], lang)]
         out += text_table(rows)
     if scenarios.draws:
-        out += [
-            "",
-            label("ranges_note", lang).format(
-                draws=format_count(scenarios.draws, lang), seed=scenarios.seed
-            ),
-        ]
+        note = label("ranges_note", lang).format(
+            draws=format_count(scenarios.draws, lang), seed=scenarios.seed
+        )
+        out += ["", *textwrap.wrap(note, wrap_width(), break_on_hyphens=False)]
     return "\n".join(out) + "\n"

@@ -2,44 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 import textwrap
-from collections.abc import Sequence
 
 from ecodigital.assessment.results import Drivers, Figure, Results
 from ecodigital.i18n import and_more, catalogue, label, warning_text
 from ecodigital.i18n.format import format_count, format_number, format_quantity, format_range
 from ecodigital.report.views import quality_text, render
+from ecodigital.terminal import text_table, wrap_width
 from ecodigital.vocabulary import CRITERIA
 
 __all__ = ["assessment_table", "text_table", "wrap_width"]
 
 #: Items in "largest contributors" and items named in a warning, at most.
 MAX_ITEMS_LISTED = 5
-
-
-def wrap_width() -> int:
-    """The terminal's width (80 when it cannot be told), for long lines."""
-    return max(shutil.get_terminal_size((100, 24)).columns, 60)
-
-
-def text_table(rows: Sequence[Sequence[str]], indent: str = "  ", left: int = 1) -> list[str]:
-    """Rows as aligned columns: the first ``left`` left-aligned, the others right-aligned.
-
-    Figures of one unit are right-aligned, so that their digits line up; figures of
-    different criteria, whose units differ, are left-aligned after their names.
-    """
-    if not rows:
-        return []
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return [
-        indent
-        + "  ".join(
-            cell.ljust(width) if i < left else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
-        ).rstrip()
-        for row in rows
-    ]
 
 
 def _plain(text: str) -> str:
@@ -75,16 +50,24 @@ def assessment_table(results: Results, lang: str = "fr") -> str:
     first, last = project.years[0], project.years[-1]
     beneficiary = project.beneficiary
     out = [
-        f"{project.name} — {beneficiary.name} ({label('beneficiary_' + beneficiary.type, lang)})",
-        f"{label('horizon', lang)}{colon}{project.horizon_years} {label('years', lang)}"
-        f" ({first}-{last})"
-        f" · {format_quantity(results.user_years, label('user_years', lang), lang)}"
-        f" · {label('factors', lang)} {dataset.name} {dataset.version}",
+        *_wrapped(
+            f"{project.name} — {beneficiary.name} "
+            f"({label('beneficiary_' + beneficiary.type, lang)})",
+            "",
+        ),
+        *_wrapped(
+            f"{label('horizon', lang)}{colon}{project.horizon_years} {label('years', lang)}"
+            f" ({first}-{last})"
+            f" · {format_quantity(results.user_years, label('user_years', lang), lang)}"
+            f" · {label('factors', lang)} {dataset.name} {dataset.version}",
+            "",
+        ),
         "",
         label("totals", lang),
     ]
     out += text_table(
-        [(_criterion(c, lang), _full(results.totals[c], lang)) for c in results.totals], left=2
+        [(_criterion(c, lang), _full(results.totals[c], lang)) for c in results.totals],
+        left_columns=2,
     )
     for section, title in (
         (results.by_tier, "by_tier"),
@@ -102,15 +85,24 @@ def assessment_table(results: Results, lang: str = "fr") -> str:
         out += ["", label(title, lang), *text_table(rows)]
     out += ["", label("per_user_year", lang)]
     out += text_table(
-        [(_criterion(c, lang), _full(results.per_user_year[c], lang)) for c in CRITERIA], left=2
+        [(_criterion(c, lang), _full(results.per_user_year[c], lang)) for c in CRITERIA],
+        left_columns=2,
     )
-    out.append(f"  {label('sci', lang)}{colon}{_full(results.sci.value, lang)}")
+    sci = _full(results.sci.value, lang)
+    if sci == _full(results.per_user_year["gwp"], lang):
+        # the same figure: said once, not a second row
+        out += _wrapped(label("sci_same", lang))
+    else:
+        out += _wrapped(f"{label('sci', lang)}{colon}{sci}")
     if results.uncertainty is not None:
         ranges = results.uncertainty
         out += [
             "",
-            label("ranges_note", lang).format(
-                draws=format_count(ranges.draws, lang), seed=ranges.seed
+            *_wrapped(
+                label("ranges_note", lang).format(
+                    draws=format_count(ranges.draws, lang), seed=ranges.seed
+                ),
+                "",
             ),
         ]
     if results.drivers is not None:
@@ -156,7 +148,7 @@ def assessment_table(results: Results, lang: str = "fr") -> str:
                 f" · {words.text('label.runs_count', n=m.runs)}"
             )
     if any(f.lower_bound for f in results.totals.values()):
-        out += ["", label("partial_note", lang)]
+        out += ["", *_wrapped(label("partial_note", lang), "")]
     out += ["", label("warnings", lang)]
     if not results.warnings:
         out.append(f"  {label('none', lang)}")
@@ -200,7 +192,7 @@ def _drivers_table(drivers: Drivers, lang: str) -> list[str]:
             )
         )
     shown_unit = format_quantity(reference, unit, lang).split(" ", 1)[-1] if reference else unit
-    lines = [label("drivers", lang).format(unit=shown_unit), *text_table(rows)]
+    lines = [*_wrapped(label("drivers", lang).format(unit=shown_unit), ""), *text_table(rows)]
     if drivers.unranked_item_inputs:
         lines.append(
             "  "

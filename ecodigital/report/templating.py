@@ -198,6 +198,7 @@ def read_template_messages(folder: Path, lang: str) -> dict[str, Any]:
 
     from ecodigital.errors import InputError
     from ecodigital.fileio import read_text_limited
+    from ecodigital.i18n import Msg
 
     path = folder / "messages" / f"{lang}.yaml"
     if not path.is_file():
@@ -206,7 +207,14 @@ def read_template_messages(folder: Path, lang: str) -> dict[str, Any]:
     try:
         extra = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        raise InputError(str(path), None, f"is not valid YAML ({exc})") from None
+        raise InputError(
+            str(path),
+            None,
+            Msg("input.yaml.error", {"problem": str(exc).splitlines()[0]}),
+            Msg("input.yaml.syntax_fix"),
+        ) from None
     if not isinstance(extra, dict):
-        raise InputError(str(path), None, "is not a mapping of message keys to text")
+        raise InputError(
+            str(path), None, Msg("note.error.messages"), Msg("note.error.messages_fix")
+        )
     return {str(key): value for key, value in extra.items()}

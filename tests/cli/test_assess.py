@@ -80,7 +80,7 @@ def test_json_leaves_the_long_table_out_unless_asked() -> None:
     assert code == 0
     assert "rows" not in json.loads(output)
     code, output = invoke("assess", str(EXAMPLE), "--rows")
-    assert code == 2 and "--rows adds the long table to --format json" in output
+    assert code == 2 and "--rows ajoute la table longue à --format json" in output
 
 
 def test_csv_is_the_long_table(tmp_path: Path) -> None:
@@ -148,7 +148,14 @@ def test_csv_inventory_gives_the_same_result_as_yaml(tmp_path: Path) -> None:
 
 
 def test_validate_ok_line() -> None:
+    # 40 + 40 + 14 + 2 + 1 + 1 + 1 + 1 + 1 + 8000 + 4000 = 12 101 units in 11 items
     code, output = invoke("validate", str(EXAMPLE))
     assert code == 0
-    assert output.startswith(f"OK: {EXAMPLE}: 11 items (")
-    assert "horizon 5 years from 2026" in output
+    assert output == (
+        f"OK : {EXAMPLE} : 11 éléments (ordinateur portable × 2, stockage × 2, réseau × 2, "
+        "écran × 1, tablette × 1, serveur × 1, instance cloud × 1, smartphone × 1 ; "
+        "12\u202f101 unités), horizon de 5 ans à partir de 2026\n"
+    )
+    code, output = invoke("validate", str(EXAMPLE), "--lang", "en")
+    assert output.startswith(f"OK: {EXAMPLE}: 11 items (laptop × 2, storage × 2")
+    assert output.endswith("; 12,101 units), horizon 5 years from 2026\n")

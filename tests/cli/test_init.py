@@ -83,7 +83,7 @@ def test_init_note_finance_as_it_is(tmp_path):
     runner = CliRunner()
     path = _init(tmp_path)
     pdf = tmp_path / "n.pdf"
-    note = runner.invoke(cli, ["note", str(path), "-o", str(pdf), "--draws", "200"])
+    note = runner.invoke(cli, ["note", str(path), "-o", str(pdf), "--draws", "200", "--strict"])
     assert note.exit_code == 0, note.output
     assert note.stderr == ""  # no warning of any kind, a missing section included
     assert pdf.read_bytes().startswith(b"%PDF-")
@@ -156,7 +156,9 @@ def test_guided_without_agents_and_cloud_only(tmp_path):
     assert "server" not in kinds and "monitor" not in kinds and kinds.count("laptop") == 1
     cloud = next(item for item in model.inventory if item.kind == "cloud_instance")
     assert cloud.location == "BEL"
-    assert model.applicant.personal_data.hosting_location == "UE"
+    # one country convention: the hosting country's code, in the EU
+    assert model.applicant.personal_data.hosting_location == "BEL"
+    assert model.applicant.personal_data.hosting_zone == "UE"
     assert [s.name for s in model.scenarios] == ["Hébergement à PUE 1,2"]
     finance = CliRunner().invoke(cli, ["finance", str(path)])
     assert finance.exit_code == 0, finance.output

@@ -7,12 +7,14 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 from click.testing import CliRunner
 
 import ecodigital
 from ecodigital.cli import cli
+from ecodigital.cliwords import speaking
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "guichet-mutualise" / "dossier.yaml"
@@ -69,9 +71,45 @@ def test_every_command_has_help_with_an_example_and_is_documented() -> None:
             yield full, command
 
     for name, command in commands(cli, "ecodigital"):
-        help_text = command.help or ""
-        assert "Example" in help_text or hasattr(command, "commands"), f"{name} has no example"
+        for lang, example in (("fr", "Exemple"), ("en", "Example")):
+            with speaking(lang):
+                help_text = command.help or ""
+            assert example in help_text or hasattr(command, "commands"), f"{name} has no example"
         assert name in readme or name in docs, f"{name} is not documented"
+
+
+def test_every_command_and_option_has_its_words_in_the_catalogue() -> None:
+    """Help texts live in the catalogues (cli.*), not in the code: none is missing."""
+    import click
+
+    from ecodigital.cliwords import Argument, Option
+
+    def walk(command: click.Command) -> Any:
+        yield command
+        for sub in getattr(command, "commands", {}).values():
+            yield from walk(sub)
+
+    for lang in ("fr", "en"):
+        with speaking(lang):
+            for command in walk(cli):
+                assert command.help, command.name
+                for param in command.params:
+                    if isinstance(param, Option | Argument):
+                        assert param.help, f"{command.name} {param.name} has no help in {lang}"
+
+
+def test_click_messages_translated_are_click_messages() -> None:
+    """Each English entry of cli.click is click's message as click writes it."""
+    from ecodigital.cliwords import CLICK_MESSAGES
+    from ecodigital.i18n import catalogue
+
+    english = catalogue("en")
+    for message, name in CLICK_MESSAGES.items():
+        entry = english.raw(f"cli.click.{name}")
+        assert (entry["one"] if isinstance(entry, dict) else entry) == message
+    assert sorted(CLICK_MESSAGES.values()) == sorted(
+        key.removeprefix("cli.click.") for key in english if key.startswith("cli.click.")
+    )
 
 
 def test_help_does_not_import_heavy_libraries() -> None:
@@ -146,3 +184,30 @@ def test_readme_test_command_is_the_one_ci_runs() -> None:
     command = 'python3 -m venv .venv && .venv/bin/pip install -q -e ".[test]" && .venv/bin/python -m pytest'
     assert "sh scripts/install-system-deps.sh --test && " + command in ci
     assert "sh scripts/install-system-deps.sh --test && " + command.replace(" -q", "") in readme
+
+
+def test_the_readme_shows_validate_and_its_errors_as_they_are_printed(tmp_path: Path) -> None:
+    """The README's validate samples are the real output, in French and in English."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("$ ecodigital validate examples/") :]
+    block = block[: block.index("```")]
+    runner = CliRunner(env={"ECODIGITAL_LANG": None})
+    samples = re.findall(r"^\$ ecodigital (validate .*)\n(.*)$", block, re.M)
+    assert len(samples) == 3
+    bad = tmp_path / "dossier.yaml"
+    bad.write_text(
+        "format: ecodigital/1\nproject:\n  name: X\n  beneficiary: {name: X, type: commune}\n"
+        "  start_year: 2026\n  duration_years: 1\n  horizon_years: 1\n  users_per_year: [10]\n"
+        "inventory:\n  - {id: postes, kind: ordinateur portable}\n",
+        encoding="utf-8",
+    )
+    for command, shown in samples:
+        args = command.split()
+        args[1] = str(EXAMPLE) if args[1].startswith("examples/") else str(bad)
+        result = runner.invoke(cli, args)
+        printed = result.output.strip()
+        printed = printed.replace(str(EXAMPLE), "examples/guichet-mutualise/dossier.yaml")
+        printed = printed.replace(str(bad), "dossier.yaml")
+        assert printed == shown

@@ -78,5 +78,5 @@ def test_a_note_is_not_assessed_again_with_other_factors(tmp_path: Path) -> None
         ],
     )
     assert result.exit_code == 2
-    assert "a note carries its results: they are not computed again" in result.output
+    assert "une note porte ses résultats : ils ne sont pas recalculés" in result.output
     assert not (tmp_path / "x.json").exists()

@@ -165,7 +165,7 @@ def test_a_har_file_without_sizes_is_a_lower_bound_and_says_so(tmp_path: Path) -
     assert result.exit_code == 0, result.output
     # (400 + 300 + 10,000) + 0 (unknown) + (350 + 200) = 11,250 bytes a view; x 10^6 / 10^9
     assert "trafic-sans-taille: network x1" in result.output
-    assert "[HAR_SIZE_UNKNOWN] sans-taille.har : 1 requête(s) sans taille connue" in result.output
+    assert "[HAR_SIZE_UNKNOWN] sans-taille.har : 1 requête sans taille connue" in result.output
     from ecodigital.connectors.har import read_har
 
     imported = read_har(har, 1_000_000)

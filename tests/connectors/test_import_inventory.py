@@ -131,7 +131,10 @@ def test_a_bad_mapping_rule_is_refused_with_its_place(tmp_path: Path) -> None:
     rules.write_text('models:\n  - {match: "zx*", kind: laptob}\n', encoding="utf-8")
     shown = CliRunner().invoke(cli, ["import", "--show-mapping", "glpi", "--mapping", str(rules)])
     assert shown.exit_code == 2
-    assert f"Error: {rules}: models[0].kind: 'laptob' is not a kind" in shown.output
+    assert (
+        f"Erreur : {rules}: models[0].kind: « laptob » n'est pas un type d'élément connu (vouliez-vous dire « laptop » ?)"
+        in shown.output
+    )
 
 
 def test_ocs_export_with_bios_field_names_and_into_keeps_the_dossier_comments(
@@ -169,5 +172,5 @@ def test_ocs_export_with_bios_field_names_and_into_keeps_the_dossier_comments(
     assert "champ « TYPE », valeur « Notebook »" in after
     again = CliRunner().invoke(cli, ["import", str(export), "--from", "ocs", "--into", str(target)])
     assert again.exit_code == 2
-    assert "'laptop-thinkpad-t14-gen-2': is already in the dossier" in again.output
+    assert "inventory : id « laptop-thinkpad-t14-gen-2 »: est déjà dans le dossier" in again.output
     assert target.read_text(encoding="utf-8") == after

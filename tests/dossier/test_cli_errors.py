@@ -57,7 +57,7 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
     [
         (
             {"kind": "latop"},
-            ['inventory[0].kind: "latop" is not a known kind (did you mean "laptop"?)', "ecodigital factors list"],
+            ['inventory[0].kind: "latop" is not a known kind of item (did you mean "laptop"?)', "ecodigital factors list"],
         ),
         (
             {"quntity": 3},
@@ -69,9 +69,9 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
         ({"allocation": -0.1}, ["inventory[0].allocation: must be at least 0, got -0.1"]),
         (
             {"location": "XYZ"},
-            ['inventory[0].location: "XYZ" is not a known ISO 3166-1 alpha-3 country code'],
+            ['inventory[0].location: "XYZ" is not a known country code', "Fix: write the ISO 3166-1 alpha-3 code"],
         ),
-        ({"location": "fra"}, ['inventory[0].location: country codes are upper case: write "FRA"']),
+        ({"location": "fra"}, ['inventory[0].location: "fra" is not an ISO 3166-1 alpha-3 country code', "Fix: write FRA (France)"]),
         (
             {"factor": "laptopp"},
             ['inventory[0].factor: "laptopp" is not a known factor id (did you mean "laptop"?)',
@@ -79,7 +79,7 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
         ),
         (
             {"factor": "server-medium", "kind": "storage", "capacity_tb": 1},
-            ['inventory[0].factor: factor "server-medium" is counted per device, which does not fit'],
+            ['inventory[0].factor: factor "server-medium" is counted per device over its whole life, which does not fit an item of kind storage (it needs a factor counted per TB-year or per TB over its whole life or per drive over its whole life)'],
         ),
     ],
 )  # fmt: skip
@@ -103,17 +103,17 @@ def test_error_points_at_the_yaml_line(tmp_path: Path) -> None:
     [
         (
             {"horizon_years": 2, "duration_years": 3, "users_per_year": [1, 2]},
-            ["project: horizon_years (2) is shorter than duration_years (3)"],
+            ["project.horizon_years: the horizon (2 years) is shorter than the funded operation (3 years)", "Fix: make horizon_years at least 3"],
         ),
         (
             {"users_per_year": [1, 2]},
-            ["project: users_per_year has 2 values but horizon_years is 3; give one value per horizon year"],
+            ["project.users_per_year: users_per_year has 2 values for a horizon of 3 years", "Fix: give one value per horizon year"],
         ),
         ({"country": "FRANCE"}, ["project.country:"]),
-        ({"country": "ZZZ"}, ['project.country: "ZZZ" is not a known ISO 3166-1 alpha-3 country code']),
+        ({"country": "ZZZ"}, ['project.country: "ZZZ" is not a known country code']),
         (
             {"beneficiary": {"name": "X", "type": "comune"}},
-            ["project.beneficiary.type: 'comune' is not allowed (did you mean \"commune\"?)", "Fix: use one of: commune, epci"],
+            ['project.beneficiary.type: "comune" is not allowed (did you mean "commune"?)', "Fix: use one of: commune, epci"],
         ),
     ],
 )  # fmt: skip
@@ -133,7 +133,11 @@ def test_not_a_dossier(tmp_path: Path) -> None:
     path.write_text("- just\n- a list\n", encoding="utf-8")
     code, output, out = run_assess(path, tmp_path)
     assert_one_line_error(
-        code, output, out, "is not a dossier", 'Fix: start from "ecodigital init DIR"'
+        code,
+        output,
+        out,
+        "is not a dossier",
+        'Fix: start from the starter dossier of "ecodigital init',
     )
 
 
@@ -142,7 +146,7 @@ def test_wrong_format_version(tmp_path: Path) -> None:
     dossier["format"] = "ecodigital/9"
     path = write_yaml(tmp_path / "d.yaml", dossier)
     code, output, out = run_assess(path, tmp_path)
-    assert_one_line_error(code, output, out, "format: unsupported format 'ecodigital/9'")
+    assert_one_line_error(code, output, out, 'format: unsupported format "ecodigital/9"')
 
 
 def test_duplicate_ids(tmp_path: Path) -> None:
@@ -159,7 +163,10 @@ def test_years_after_horizon(tmp_path: Path) -> None:
     path = write_yaml(tmp_path / "d.yaml", with_item(years=[1, 9]))
     code, output, out = run_assess(path, tmp_path)
     assert_one_line_error(
-        code, output, out, "inventory[0].years: last active year 9 is after the horizon (3 years)"
+        code,
+        output,
+        out,
+        "inventory[0].years: the last active year, 9, is after the horizon (3 years)",
     )
 
 
@@ -177,7 +184,7 @@ def test_csv_missing_column(tmp_path: Path) -> None:
     path = csv_dossier(tmp_path, "id,quantity\na,1\n")
     code, output, out = run_assess(path, tmp_path)
     assert_one_line_error(
-        code, output, out, "inventory.csv: column 'kind': is missing. Fix: add a 'kind' column"
+        code, output, out, 'inventory.csv: column "kind": is missing. Fix: add a "kind" column'
     )
 
 
@@ -185,7 +192,7 @@ def test_csv_non_numeric_cell_names_its_row(tmp_path: Path) -> None:
     path = csv_dossier(tmp_path, "id,kind,quantity\na,laptop,2\nb,laptop,deux\n")
     code, output, out = run_assess(path, tmp_path)
     assert_one_line_error(
-        code, output, out, "inventory.csv: row 3, column 'quantity': 'deux' is not a number"
+        code, output, out, 'inventory.csv: row 3, column "quantity": "deux" is not a number'
     )
 
 
@@ -196,7 +203,7 @@ def test_csv_unknown_column_suggests(tmp_path: Path) -> None:
         code,
         output,
         out,
-        "inventory.csv: column 'quantiy': unknown column (did you mean \"quantity\"?)",
+        'inventory.csv: column "quantiy": unknown column (did you mean "quantity"?)',
     )
 
 
@@ -207,14 +214,14 @@ def test_csv_unknown_kind_names_its_row(tmp_path: Path) -> None:
         code,
         output,
         out,
-        'row 3, column \'kind\': "serveur" is not a known kind (did you mean "server"?)',
+        'row 3, column "kind": "serveur" is not a known kind of item (did you mean "server"?)',
     )
 
 
 def test_csv_range_error_names_its_row(tmp_path: Path) -> None:
     path = csv_dossier(tmp_path, "id,kind,allocation\na,laptop,0.5\nb,laptop,2\n")
     code, output, out = run_assess(path, tmp_path)
-    assert_one_line_error(code, output, out, "row 3, column 'allocation': must be at most 1, got")
+    assert_one_line_error(code, output, out, 'row 3, column "allocation": must be at most 1, got 2')
 
 
 def test_csv_field_of_another_kind(tmp_path: Path) -> None:
@@ -224,7 +231,7 @@ def test_csv_field_of_another_kind(tmp_path: Path) -> None:
         code,
         output,
         out,
-        "row 2, column 'vcpu': unknown key \"vcpu\": this column does not apply to kind laptop",
+        'row 2, column "vcpu": the vcpu column does not apply to kind laptop',
     )
 
 
@@ -252,7 +259,7 @@ def test_csv_factor_error_names_row(tmp_path: Path) -> None:
     path = csv_dossier(tmp_path, "id,kind,factor\na,laptop,\nb,laptop,nope\n")
     code, output, out = run_assess(path, tmp_path)
     assert_one_line_error(
-        code, output, out, "row 3, column 'factor': \"nope\" is not a known factor id"
+        code, output, out, 'row 3, column "factor": "nope" is not a known factor id'
     )
 
 

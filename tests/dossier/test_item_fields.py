@@ -26,7 +26,7 @@ def dossier_with(tmp_path: Path, items: list[dict[str, Any]], **project: Any) ->
 
 def one_line_error(code: int, output: str, *expected: str) -> None:
     assert code == 2, output
-    assert output.startswith("Error: ") and output.count("\n") == 1, output
+    assert output.startswith(("Erreur : ", "Error: ")) and output.count("\n") == 1, output
     for fragment in expected:
         assert fragment in output, output
 
@@ -59,8 +59,16 @@ def test_quantity_and_quantity_per_user_exclude_each_other(tmp_path: Path) -> No
     )
     one_line_error(
         *invoke("validate", str(path)),
-        "inventory[0]",
-        "give quantity or quantity_per_user, not both",
+        "Erreur : ",
+        "inventory[0].quantity_per_user",
+        "quantity et quantity_per_user sont donnés tous deux",
+        "retirez quantity",
+    )
+    one_line_error(
+        *invoke("validate", str(path), "--lang", "en"),
+        "Error: ",
+        "quantity and quantity_per_user are both given",
+        "leave quantity out",
     )
 
 
@@ -74,7 +82,12 @@ def test_a_measured_item_cannot_be_per_user(tmp_path: Path) -> None:
         }, "per": "hour", "hours_per_year": 8760}
     ]  # fmt: skip
     path = write_yaml(tmp_path / "d.yaml", data)
-    one_line_error(*invoke("validate", str(path)), "is declared per user", "give it a quantity")
+    one_line_error(
+        *invoke("validate", str(path)),
+        "measurements[0].item",
+        "est compté par usager",
+        "donnez-lui une quantity",
+    )
 
 
 @pytest.mark.parametrize(
@@ -127,6 +140,6 @@ def test_csv_row_with_quantity_and_quantity_per_user_is_an_error(tmp_path: Path)
     path = write_yaml(tmp_path / "d.yaml", data)
     one_line_error(
         *invoke("assess", str(path)),
-        "inventaire.csv: row 2, column 'quantity_per_user'",
-        "leave quantity empty",
+        "inventaire.csv: ligne 2, colonne « quantity_per_user »",
+        "laissez vide la cellule quantity",
     )

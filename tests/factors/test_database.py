@@ -115,7 +115,7 @@ def test_user_factor_file_errors(tmp_path: Path) -> None:
         load_factors(bad)
     bad.write_text("id,gwp_manufacturing_kgco2e\nlaptop,abc\n", encoding="utf-8")
     with pytest.raises(
-        InputError, match="row 2, column 'gwp_manufacturing_kgco2e': 'abc' is not a number"
+        InputError, match='row 2, column "gwp_manufacturing_kgco2e": "abc" is not a number'
     ):
         load_factors(bad)
     bad.write_text("id,gwp_manufacturing_kgco2e\nlaptop,-3\n", encoding="utf-8")
@@ -169,9 +169,29 @@ def test_factors_commands() -> None:
     assert "network-mobile-fra-gb" in found.output
     missing = runner.invoke(cli, ["factors", "show", "laptp"])
     assert missing.exit_code == 2
-    assert (
-        missing.output
-        == 'Error: "laptp" is not a factor id (did you mean "laptop"?). Fix: run "ecodigital factors list"\n'
+    assert missing.output == (
+        "Erreur : « laptp » n'est pas l'id d'une ligne de facteur (vouliez-vous dire « laptop » ?). "
+        "Correction : lancez « ecodigital factors list » pour voir les ids\n"
     )
     bad_kind = runner.invoke(cli, ["factors", "list", "--kind", "latop"])
-    assert bad_kind.exit_code == 2 and 'did you mean "laptop"' in bad_kind.output
+    assert bad_kind.exit_code == 2 and "vouliez-vous dire « laptop »" in bad_kind.output
+    # French words for kinds are understood: "ordinateur portable" is a laptop
+    french = runner.invoke(cli, ["factors", "list", "--kind", "ordinateur portable"])
+    assert french.exit_code == 2 and "vouliez-vous dire « laptop »" in french.output
+    # labels are in the reader's language, and French words find the row
+    assert (
+        "Ordinateur portable (14,6 pouces"
+        in runner.invoke(cli, ["factors", "show", "laptop"]).output
+    )
+    assert "laptop " in runner.invoke(cli, ["factors", "search", "ordinateur portable"]).output
+
+
+def test_a_users_row_keeps_its_own_label_over_the_catalogues(tmp_path: Path) -> None:
+    from ecodigital.factors.labels import factor_label
+
+    assert (
+        factor_label("laptop", "Laptop", "fr")
+        == "Ordinateur portable (14,6 pouces, 11 Go de RAM, SSD de 497 Go)"
+    )
+    assert factor_label("laptop", "Portable de la DSI", "fr", user=True) == "Portable de la DSI"
+    assert factor_label("my-row", "Mon serveur", "fr") == "Mon serveur"

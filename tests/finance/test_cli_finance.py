@@ -17,7 +17,8 @@ NNBSP = "\u202f"
 
 
 def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, ["finance", *map(str, args)])
+    # wide enough that no line wraps (tests/cli/test_terminal_width.py checks the wrapping)
+    return CliRunner(env={"COLUMNS": "200"}).invoke(cli, ["finance", *map(str, args)])
 
 
 def run_en(*args: str | Path) -> Result:
@@ -65,7 +66,7 @@ def test_example_dossier_in_english() -> None:
     assert "  Largest FEDER this budget allows  €172,094.52\n" in result.stdout
     assert "  [pass]    FEDER grant rate · grant-rate\n" in result.stdout
     assert result.stdout.endswith(
-        "Verdict: the plan meets the rules (15 pass, 1 warnings, 0 n/a).\n"
+        "Verdict: the plan meets the rules (15 pass, 1 warning, 0 n/a).\n"
     )
 
 
@@ -140,8 +141,11 @@ def test_a_failed_rule_exits_1_with_the_report(write_dossier: Callable[[str], Pa
     result = run(path)
     assert result.exit_code == 1
     assert "[NON CONFORME] Subvention FEDER minimale · grant-floor" in result.stdout
-    assert "Verdict : 1 règle(s) non respectée(s)" in result.stdout
-    assert result.stderr == "Error: 1 financing rule(s) not met: grant-floor\n"
+    assert (
+        "Verdict : 1 règle non respectée (14 conformes, 1 à vérifier, 0 sans objet)."
+        in result.stdout
+    )
+    assert result.stderr == "Erreur : 1 règle de financement non respectée : grant-floor\n"
 
 
 def test_french_notation_and_a_balanced_plan_pass(write_dossier: Callable[[str], Path]) -> None:
@@ -163,15 +167,13 @@ def _budget(expense: str, resource: str = "{source: feder, amount: 100000}") -> 
             _budget("{label: A, category: prestations_externes, amount: -5}"),
             "amount: -5",
             "budget.expenses[0].amount",
-            "-5 is negative. Fix: amounts are positive: record money received as a resource, "
-            "not as a negative expense",
+            "-5 is negative. Fix: amounts are positive: money received is a resource, not a negative expense",
         ),
         (
             _budget('{label: A, category: prestations_externes, amount: "-150 000,00"}'),
             "-150 000,00",
             "budget.expenses[0].amount",
-            "-150 000,00 is negative. Fix: amounts are positive: record money received as a "
-            "resource, not as a negative expense",
+            "-150 000,00 is negative. Fix: amounts are positive: money received is a resource, not a negative expense",
         ),
         (
             _budget(
@@ -180,14 +182,13 @@ def _budget(expense: str, resource: str = "{source: feder, amount: 100000}") -> 
             ),
             "amount: -1",
             "budget.resources[0].amount",
-            "-1 is negative. Fix: amounts are positive: record money received as a resource, "
-            "not as a negative expense",
+            "-1 is negative. Fix: amounts are positive: money received is a resource, not a negative expense",
         ),
         (
             _budget("{label: A, category: prestation_externe, amount: 5}"),
             "prestation_externe",
             "budget.expenses[0].category",
-            "'prestation_externe' is not allowed (did you mean \"prestations_externes\"?). "
+            '"prestation_externe" is not allowed (did you mean "prestations_externes"?). '
             "Fix: use one of: investissement_materiel, investissement_immateriel, "
             "prestations_externes, maintenance_hebergement_stockage, abonnements, communication, "
             "personnel, immobilier, frais_generaux, numerisation_isolee",
@@ -196,9 +197,9 @@ def _budget(expense: str, resource: str = "{source: feder, amount: 100000}") -> 
             _budget('{label: A, category: prestations_externes, amount: "150,000"}'),
             "150,000",
             "budget.expenses[0].amount",
-            '"150,000" is ambiguous: a comma or point followed by three digits may separate '
+            '"150,000" is ambiguous: a comma or point followed by three digits separates '
             'thousands (English) or decimals (French). Fix: write "150 000,00" (spaces between '
-            'thousands, comma before the cents) or "150000.00"',
+            'thousands, a comma before the cents) or "150000.00"',
         ),
         (
             _budget(
@@ -207,7 +208,7 @@ def _budget(expense: str, resource: str = "{source: feder, amount: 100000}") -> 
             ),
             "FEDER",
             "budget.resources[0].source",
-            "'FEDER' is not allowed (did you mean \"feder\"?). Fix: use one of: feder, etat, "
+            '"FEDER" is not allowed (did you mean "feder"?). Fix: use one of: feder, etat, '
             "region, departement, commune, epci, autre_public, prive, autofinancement",
         ),
         (
@@ -217,7 +218,7 @@ def _budget(expense: str, resource: str = "{source: feder, amount: 100000}") -> 
             ),
             "banque",
             "budget.resources[0].source",
-            "'banque' is not allowed. Fix: use one of: feder, etat, region, departement, commune, "
+            '"banque" is not allowed. Fix: use one of: feder, etat, region, departement, commune, '
             "epci, autre_public, prive, autofinancement",
         ),
         (
@@ -225,13 +226,14 @@ def _budget(expense: str, resource: str = "{source: feder, amount: 100000}") -> 
             "amout",
             "budget.expenses[0].amout",
             'unknown key "amout" (did you mean "amount"?) (and 1 more; run '
-            "'ecodigital validate' to list them). Fix: remove it or correct its name (see docs/finance.md)",
+            "'ecodigital validate' to list them). Fix: remove it or correct its name (keys are in "
+            "English; see ecodigital docs finance)",
         ),
         (
             "budget:\n  expenses: []\n  resources:\n    - {source: feder, amount: 1}\n",
             "expenses: []",
             "budget.expenses",
-            'has no expense. Fix: list at least one, e.g. - {label: "Développement", '
+            'has no expense. Fix: give at least one, for example - {label: "Développement", '
             "category: prestations_externes, amount: 150000}",
         ),
         (
@@ -245,7 +247,7 @@ def _budget(expense: str, resource: str = "{source: feder, amount: 100000}") -> 
             "  resources: []\n",
             "resources: []",
             "budget.resources",
-            "has no resource. Fix: list at least one, e.g. - {source: feder, amount: 100000}",
+            "has no resource. Fix: give at least one, for example - {source: feder, amount: 100000}",
         ),
     ],
 )
@@ -271,7 +273,7 @@ def test_unknown_applicant_key_gets_a_suggestion(write_dossier: Callable[[str], 
         f"Error: d.yaml:{line_of(text, 'hostng_location')}: "
         'applicant.personal_data.hostng_location: unknown key "hostng_location" '
         '(did you mean "hosting_location"?). Fix: remove it or correct its name '
-        "(see docs/finance.md)\n"
+        "(keys are in English; see ecodigital docs finance)\n"
     )
 
 
@@ -282,15 +284,13 @@ def test_a_dossier_without_budget_says_to_add_one(
     result = run(write_dossier(HEAD + budget))
     assert result.exit_code == 2
     assert result.stderr == (
-        "Error: d.yaml: budget: is missing. Fix: add a budget section (amounts in EUR "
-        'excluding VAT), for example: budget: {expenses: [{label: "Portail", category: '
-        "prestations_externes, amount: 150000, vat: 30000, vat_recoverable: false}], "
-        "resources: [{source: feder, amount: 100000}, {source: autofinancement, amount: "
-        "92600}]}; see docs/finance.md\n"
+        "Erreur : d.yaml: budget: manque. Correction : ajoutez une section budget (dépenses en "
+        "euros HT, avec leur TVA, et ressources) : voir l'exemple du dossier de départ de "
+        "ecodigital init et ecodigital docs finance\n"
     )
 
 
-def test_the_example_in_the_no_budget_message_passes_the_plan_arithmetic(
+def test_the_balanced_example_passes_the_plan_arithmetic(
     write_dossier: Callable[[str], Path],
 ) -> None:
     # 150 000 + 30 000 VAT (not recoverable) + 7 % of 180 000 = 192 600 = 100 000 + 92 600
@@ -314,7 +314,9 @@ def test_help_shows_examples_and_exit_codes() -> None:
     result = CliRunner().invoke(cli, ["finance", "--help"])
     assert result.exit_code == 0
     assert "ecodigital finance dossier.yaml --rules autre-appel.yaml" in result.stdout
-    assert "Exit code 0 when every rule passes (warnings allowed), 1 when a rule" in result.stdout
+    assert "Code de sortie 0 quand toutes les règles sont respectées" in result.stdout
+    english = CliRunner().invoke(cli, ["finance", "--help", "--lang", "en"])
+    assert "Exit code 0 when every rule passes (warnings allowed), 1 when a rule" in english.stdout
 
 
 def test_the_budget_example_in_the_docs_passes(write_dossier: Callable[[str], Path]) -> None:

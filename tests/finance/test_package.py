@@ -107,7 +107,7 @@ def test_the_dossier_schema_includes_budget_and_applicant() -> None:
 def test_validate_still_accepts_the_example() -> None:
     result = CliRunner().invoke(cli, ["validate", str(EXAMPLE)])
     assert result.exit_code == 0
-    assert result.stdout.startswith(f"OK: {EXAMPLE}: 11 items")
+    assert result.stdout.startswith(f"OK : {EXAMPLE} : 11 éléments")
 
 
 def test_rules_and_data_files_are_inside_the_package() -> None:

@@ -53,29 +53,30 @@ def _broken(old: str, new: str) -> str:
             "max_rate_percent: 60 ",
             "max_rat_percent: 60 ",
             "grant.max_rat_percent",
-            'unknown key "max_rat_percent" (did you mean "max_rate_percent"?) '
-            "(and 1 more problem). "
-            "Fix: remove it or correct its name (see docs/finance.md)",
+            "clé « max_rat_percent » inconnue (vouliez-vous dire « max_rate_percent » ?) "
+            "(et 1 autre problème). Correction : retirez-la ou corrigez son nom (les clés sont "
+            "en anglais ; voir ecodigital docs finance)",
         ),
         (
             "max_rate_percent: 60 ",
             "max_rate_percent: 160 ",
             "grant.max_rate_percent",
-            "160.00 is more than 100. Fix: give a percentage between 0 and 100",
+            "160.00 dépasse 100. Correction : donnez un pourcentage entre 0 et 100",
         ),
         (
             "min_eur: 75000 ",
             'min_eur: "75,000" ',
             "grant.min_eur",
-            '"75,000" is ambiguous: a comma or point followed by three digits may separate '
-            'thousands (English) or decimals (French). Fix: write "150 000,00" (spaces between '
-            'thousands, comma before the cents) or "150000.00"',
+            "« 75,000 » est ambigu : une virgule ou un point suivi de trois chiffres sépare des "
+            "milliers (anglais) ou des décimales (français). Correction : écrivez "
+            '"150 000,00" (espaces entre les milliers, virgule avant les centimes) ou "150000.00"',
         ),
         (
             "    - communication\n",
             "    - comunication\n",
             "expenses.eligible_categories[5]",
-            "'comunication' is not allowed (did you mean \"communication\"?). Fix: use one of: "
+            "« comunication » n'est pas une valeur possible (vouliez-vous dire « communication » ?). "
+            "Correction : écrivez l'une de : "
             "investissement_materiel, investissement_immateriel, prestations_externes, "
             "maintenance_hebergement_stockage, abonnements, communication, personnel, "
             "immobilier, frais_generaux, numerisation_isolee",
@@ -84,20 +85,22 @@ def _broken(old: str, new: str) -> str:
             "    - personnel\n",
             "",
             "expenses",
-            "categories not classified: personnel. Fix: list every category under "
-            "eligible_categories or ineligible_categories",
+            "catégories non classées : personnel. Correction : classez chaque catégorie sous "
+            "eligible_categories ou ineligible_categories",
         ),
         (
             "below_threshold: when_not_recoverable",
             "below_threshold: sometimes",
             "vat.below_threshold",
-            "'sometimes' is not allowed. Fix: use one of: when_not_recoverable, never, always",
+            "« sometimes » n'est pas une valeur possible. Correction : écrivez l'une de : "
+            "when_not_recoverable, never, always",
         ),
         (
             "public_sources: [feder, ",
             "public_sources: [",
             "public_aid.public_sources",
-            "the grant source feder is missing. Fix: add feder to public_aid.public_sources",
+            "la source de la subvention, feder, manque. Correction : ajoutez feder à "
+            "public_aid.public_sources",
         ),
     ],
 )
@@ -112,7 +115,8 @@ def test_a_rules_file_that_does_not_match_its_schema_is_refused(
     expected_line = line_of(text, anchor) if new.strip() else line_of(text, "expenses:")
     with pytest.raises(InputError) as caught:
         load_rules(path)
-    assert str(caught.value) == f"{path}:{expected_line}: {field}: {message}"
+    # the rules file's errors, in French (the default language)
+    assert caught.value.message("fr") == f"{path}:{expected_line}: {field}: {message}"
     assert caught.value.exit_code == 2
 
 

@@ -646,7 +646,13 @@ case(
     "erreur de syntaxe YAML",
     "vérifiez l'indentation",
 )
-case("yaml-not-a-mapping", ("validate", "d.yaml"), raw_dossier("- 1\n- 2\n"), 2, "is not a dossier")
+case(
+    "yaml-not-a-mapping",
+    ("validate", "d.yaml"),
+    raw_dossier("- 1\n- 2\n"),
+    2,
+    "n'est pas un dossier",
+)
 
 # E. numbers: non-finite refused everywhere, bounds documented
 case(
@@ -716,7 +722,7 @@ case(
     (*ASSESS, "d.yaml"),
     csv_dossier("id,kind,quantity\na,laptop,inf\n"),
     2,
-    "row 2, column 'quantity'",
+    "ligne 2, colonne « quantity »",
     "doit être un nombre fini, reçu inf",
 )
 case(
@@ -724,7 +730,7 @@ case(
     (*ASSESS, "d.yaml"),
     csv_dossier("id;kind;gb_per_year\nn;network;1e400\n"),
     2,
-    "row 2, column 'gb_per_year'",
+    "ligne 2, colonne « gb_per_year »",
     "nombre fini",
 )
 case(
@@ -732,15 +738,15 @@ case(
     (*ASSESS, "d.yaml"),
     csv_dossier("id,kind,gb_per_year\nn,network,1.7e308\n"),
     2,
-    "row 2, column 'gb_per_year'",
-    "must be at most 1e+12",
+    "ligne 2, colonne « gb_per_year »",
+    "doit être au plus 1e+12",
 )
 case(
     "factor-lifetime-zero",
     (*ASSESS, "d.yaml", "--factors", "f.csv"),
     factors("laptop,,,,0,,"),
     2,
-    "f.csv: row 2, column 'lifetime_years'",
+    "f.csv: ligne 2, colonne « lifetime_years »",
     "0 est hors des bornes",
 )
 case(
@@ -748,7 +754,7 @@ case(
     (*ASSESS, "d.yaml", "--factors", "f.csv"),
     factors("laptop,,,inf,,,"),
     2,
-    "column 'gwp_manufacturing_kgco2e'",
+    "colonne « gwp_manufacturing_kgco2e »",
     "nombre fini, reçu inf",
 )
 case(
@@ -756,7 +762,7 @@ case(
     (*ASSESS, "d.yaml", "--factors", "f.csv"),
     factors("laptop,,,1e300,,,"),
     2,
-    "column 'gwp_manufacturing_kgco2e'",
+    "colonne « gwp_manufacturing_kgco2e »",
     "hors des bornes",
 )
 case(
@@ -764,7 +770,7 @@ case(
     (*ASSESS, "d.yaml", "--factors", "f.csv"),
     factors("laptop,,,,,0.5,"),
     2,
-    "column 'uncertainty_high'",
+    "colonne « uncertainty_high »",
     "hors des bornes",
 )
 case(
@@ -772,24 +778,24 @@ case(
     ("measurements", "summarize", "emissions.csv"),
     emissions([{"duration": 10, "emissions": 0.1, "energy": "inf"}]),
     2,
-    "emissions.csv: has no usable row",
-    "infinite",
+    "emissions.csv: n'a aucune ligne utilisable",
+    "sont infinies",
 )
 case(
     "emissions-inf-duration",
     ("measurements", "summarize", "emissions.csv"),
     emissions([{"duration": "inf", "emissions": 0.1, "energy": 1}]),
     2,
-    "has no usable row",
-    "infinite",
+    "n'a aucune ligne utilisable",
+    "sont infinies",
 )
 case(
     "emissions-huge-energy",
     ("measurements", "summarize", "emissions.csv"),
     emissions([{"duration": 10, "emissions": 0.1, "energy": "1e300"}]),
     2,
-    "has no usable row",
-    "beyond the bounds of a run",
+    "n'a aucune ligne utilisable",
+    "dépassent les bornes d'une mesure",
 )
 case(
     "measurement-summary-inf",
@@ -849,7 +855,7 @@ case(
         w, rgesn={"answers": {"1.1": {"status": "conforme", "justification": "x" * 200_000}}}
     ),
     2,
-    "rgesn.answers.1.1.justification: is too long",
+    "rgesn.answers.1.1.justification: est trop long",
 )
 
 # F. outputs: never over an input, never over a non-regular file, errors on one line

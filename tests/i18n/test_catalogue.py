@@ -51,3 +51,26 @@ def test_language_comes_from_the_option_then_the_environment(
     monkeypatch.setenv("ECODIGITAL_LANG", "en")
     assert resolve_lang(None) == "en"
     assert resolve_lang("fr") == "fr"
+
+
+def test_the_catalogue_cache_follows_the_yaml(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parsed tree is cached beside the bytecode; an edited catalogue is read again."""
+    import sys
+
+    from ecodigital.i18n.catalogue import _read_tree
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    path = tmp_path / "fr.yaml"
+    path.write_text("a: un\n", encoding="utf-8")
+    assert _read_tree(path) == {"a": "un"}
+    [cached] = (tmp_path / "__pycache__").glob("fr.catalogue-*.json")
+    assert _read_tree(path) == {"a": "un"}  # from the cache
+    path.write_text("a: deux\n", encoding="utf-8")
+    assert _read_tree(path) == {"a": "deux"}
+    assert not cached.exists()  # the stale cache is replaced
+    [second] = (tmp_path / "__pycache__").glob("fr.catalogue-*.json")
+    # PYTHONDONTWRITEBYTECODE: read, never written
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    path.write_text("a: trois\n", encoding="utf-8")
+    assert _read_tree(path) == {"a": "trois"}
+    assert list((tmp_path / "__pycache__").glob("fr.catalogue-*.json")) == [second]

@@ -111,68 +111,94 @@ def _wait_for_rows(path: Path, rows: int, timeout_s: float = 15.0) -> None:
     [
         (
             ["--country", "fra", "--", "true"],
-            'Error: --country: country codes are upper case: "fra" would be ignored by '
-            "CodeCarbon. Fix: write --country FRA",
+            "Erreur : --country: « fra » n'est pas un code pays ISO 3166-1 alpha-3 (le code à "
+            "3 lettres, en majuscules). Correction : écrivez FRA (France)",
+        ),
+        (
+            ["--country", "France", "--", "true"],
+            "Erreur : --country: « France » n'est pas un code pays ISO 3166-1 alpha-3 (le code à "
+            "3 lettres, en majuscules). Correction : écrivez FRA (France)",
         ),
         (
             ["--country", "XYZ", "--", "true"],
-            'Error: --country: "XYZ" is not an ISO 3166-1 alpha-3 code known to CodeCarbon (it '
-            "would silently use the world average). Fix: use a code such as FRA, DEU or BEL",
+            "Erreur : --country: « XYZ » n'est pas un code pays connu. Correction : écrivez le "
+            "code ISO 3166-1 alpha-3 du pays, par exemple FRA, BEL ou DEU",
         ),
         (
             [],
-            'Error: COMMAND: nothing to measure. Fix: write "ecodigital measure -- COMMAND ARGS" '
-            'or "ecodigital measure --duration 2h"',
+            "Erreur : COMMANDE: rien à mesurer. Correction : écrivez « ecodigital measure -- "
+            "COMMANDE ARGUMENTS » ou « ecodigital measure --duration 2h »",
         ),
         (
             ["--duration", "1h", "--", "true"],
-            "Error: COMMAND: give either a command to run (after --) or --duration, not both. "
-            'Fix: write "ecodigital measure -- COMMAND ARGS" or "ecodigital measure --duration 2h"',
+            "Erreur : COMMANDE: donnez soit une commande à lancer (après --), soit --duration, "
+            "pas les deux. Correction : écrivez « ecodigital measure -- COMMANDE ARGUMENTS » ou "
+            "« ecodigital measure --duration 2h »",
         ),
         (
             ["--duration", "2 hours"],
-            "Error: --duration: '2 hours' is not a duration between 1 second and 366 days. "
-            "Fix: write it like 2h, 90m, 1h30m or 45s",
+            "Erreur : --duration: « 2 hours » n'est pas une durée entre 1 seconde et 366 jours. "
+            "Correction : écrivez-la comme 2h, 90m, 1h30m ou 45s",
         ),
         (
             ["--interval", "0", "--", "true"],
-            "Error: --interval: must be between 0.5 and 3600 seconds, got 0",
+            "Erreur : --interval: doit être entre 0,5 et 3\u202f600 secondes, reçu 0. "
+            "Correction : donnez un intervalle en secondes, par exemple 15",
         ),
-        (["--pue", "0.9", "--", "true"], "Error: --pue: must be between 1 and 5, got 0.9"),
+        (
+            ["--pue", "0.9", "--", "true"],
+            "Erreur : --pue: doit être entre 1 et 5, reçu 0,9. Correction : donnez le PUE de "
+            "l'hébergeur, par exemple 1.5",
+        ),
         (
             ["--label", "a/b", "--", "true"],
-            "Error: --label: 'a/b' is not a usable label. Fix: use 1 to 80 letters, digits, "
-            "spaces, '.', '_' or '-', starting with a letter or digit",
+            "Erreur : --label: « a/b » n'est pas un nom utilisable. Correction : utilisez de 1 à "
+            "80 lettres, chiffres, espaces, « . », « _ » ou « - », en commençant par une lettre "
+            "ou un chiffre",
         ),
         (
             ["--tracking-mode", "process", "--duration", "1m"],
-            "Error: --tracking-mode: process tracking follows a command; with --duration there "
-            "is none. Fix: use --tracking-mode machine, or give a command",
+            "Erreur : --tracking-mode: le suivi par processus suit une commande ; avec "
+            "--duration il n'y en a pas. Correction : utilisez --tracking-mode machine, ou "
+            "donnez une commande",
         ),
         (
             ["--experiment-id", "nightly", "--", "true"],
-            "Error: --experiment-id: 'nightly' is not a UUID",
+            "Erreur : --experiment-id: « nightly » n'est pas un UUID. Correction : donnez un UUID "
+            "(par exemple 6f1c0b6e-8d0e-4f51-9c53-2f3a1b2c4d5e), ou omettez l'option",
         ),
         (
             ["--", "no-such-command-xyz"],
-            'Error: COMMAND: "no-such-command-xyz" was not found or is not executable. '
-            "Fix: check the name, or give its full path",
+            "Erreur : COMMANDE: « no-such-command-xyz » est introuvable ou n'est pas exécutable. "
+            "Correction : vérifiez le nom, ou donnez son chemin complet",
         ),
     ],
 )
 def test_bad_input_is_one_line_before_anything_runs(tmp_path, args, message):
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["measure", "-o", str(out), *args])
+    result = CliRunner(env={"ECODIGITAL_LANG": None}).invoke(
+        cli, ["measure", "-o", str(out), *args]
+    )
     assert result.exit_code == 2
     assert result.output == message + "\n"
     assert not out.exists()
+
+
+def test_bad_input_in_english(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["measure", "--lang", "en", "-o", str(out), "--country", "FR"])
+    assert result.exit_code == 2
+    assert result.output == (
+        'Error: --country: "FR" is not an ISO 3166-1 alpha-3 country code (the 3-letter code, '
+        "in capitals). Fix: write FRA (France)\n"
+    )
 
 
 def test_help_has_examples():
     for command in (["measure"], ["measurements", "summarize"]):
         result = CliRunner().invoke(cli, [*command, "--help"])
         assert result.exit_code == 0
-        assert "Example" in result.output
+        assert "Exemples :" in result.output
 
 
 def test_duration_parsing():
@@ -234,8 +260,8 @@ def test_a_real_command_is_measured_offline_and_its_exit_code_passed_through(tmp
     assert sidecar["cpu"]["measured"] is (sidecar["quality"] == "measured")
     assert sidecar["ram"]["method"] in {"model", "rapl-dram"}
     assert sidecar["gpu"]["method"] in {"absent", "nvml", "amdsmi"}
-    assert result.stderr.startswith(f"{out / 'emissions.csv'}: run {run['run_id'][:8]}, ")
-    assert "exit code 7" in result.stderr
+    assert result.stderr.startswith(f"{out / 'emissions.csv'} : mesure {run['run_id'][:8]}, ")
+    assert "code de sortie 7" in result.stderr
     log = _network_log(tmp_path)
     assert any("guard loaded" in line for line in log)  # the guard was active
     assert [line for line in log if "guard loaded" not in line] == []  # and saw no attempt
@@ -283,7 +309,7 @@ def test_sigterm_and_sigint_end_the_run_with_its_final_row(tmp_path, signum):
     assert sidecar["signal"] == signal.Signals(signum).name
     [run] = read_emissions_csv(csv).frame.to_dict(orient="records")
     assert sidecar["energy_kwh"] == pytest.approx(run["energy_kwh"])
-    assert f"ended by {signal.Signals(signum).name}" in stderr
+    assert f"arrêtée par {signal.Signals(signum).name}" in stderr
 
 
 @pytest.mark.slow

@@ -176,13 +176,17 @@ def test_item_measured_twice(tmp_path):
 
 def test_per_run_needs_runs_per_year(tmp_path):
     path = _dossier(tmp_path, MEASURED.replace("    runs_per_year: 365\n", ""))
-    assert _error(path) == f"{path}:15: measurements[0]: per: run needs runs_per_year"
+    assert _error(path) == (
+        f"{path}:15: measurements[0].runs_per_year: per: run needs runs_per_year. "
+        "Fix: add runs_per_year"
+    )
 
 
 def test_hours_do_not_go_with_runs(tmp_path):
     path = _dossier(tmp_path, MEASURED + "    hours_per_year: 10\n")
     assert _error(path) == (
-        f"{path}:15: measurements[0]: hours_per_year does not go with per: run; give runs_per_year"
+        f"{path}:19: measurements[0].hours_per_year: hours_per_year does not go with per: run. "
+        "Fix: give runs_per_year instead of hours_per_year"
     )
 
 
@@ -206,8 +210,8 @@ def test_missing_file(tmp_path):
 def test_an_item_priced_per_gb_cannot_be_measured(tmp_path):
     path = _dossier(tmp_path, MEASURED.replace("item: job-server", "item: traffic"))
     assert _error(path) == (
-        f'{path}: measurements[0].item: "traffic" is priced per gb (its factor includes its '
-        "use): measured electricity cannot replace it. "
+        f'{path}: measurements[0].item: "traffic" is counted per GB transferred (its factor '
+        "includes its use): measured electricity cannot replace it. "
         "Fix: measure a server, cloud instance, storage or terminal item"
     )
 
@@ -219,7 +223,7 @@ def test_errors_in_a_measured_file_name_the_file(tmp_path):
 
 
 def test_the_example_shows_measured_and_modelled_figures_and_labels():
-    result = CliRunner().invoke(cli, ["assess", str(EXAMPLE), "--lang", "en"])
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(cli, ["assess", str(EXAMPLE), "--lang", "en"])
     assert result.exit_code == 0, result.output
     section = result.output.split("Measured and modelled (use-phase electricity, per year)\n")[1]
     line = section.splitlines()[0]
@@ -274,6 +278,6 @@ def test_files_or_summary_not_both(tmp_path):
     )
     path = _dossier(tmp_path, both)
     assert _error(path) == (
-        f"{path}:15: measurements[0]: give files (CodeCarbon CSV files or folders), "
-        "or a summary, not both"
+        f"{path}:15: measurements[0]: give files (CodeCarbon files or folders) or a summary, "
+        "not both. Fix: keep files: [measures] for a measurement made with ecodigital measure"
     )

@@ -90,7 +90,7 @@ def test_header_only(tmp_path, v3_header):
 def test_missing_column(tmp_path):
     path = _write(tmp_path, "duration,emissions\n1,2\n")
     assert _error(path) == (
-        f"{path}: column 'energy_consumed': is missing. "
+        f'{path}: column "energy_consumed": is missing. '
         'Fix: restore the column "energy_consumed" as CodeCarbon wrote it'
     )
 
@@ -98,7 +98,7 @@ def test_missing_column(tmp_path):
 def test_renamed_column(tmp_path):
     path = _write(tmp_path, "duration,emissions,energy_consumed_kwh\n1,2,3\n")
     assert _error(path) == (
-        f"{path}: column 'energy_consumed': is missing "
+        f'{path}: column "energy_consumed": is missing '
         '(found "energy_consumed_kwh": renamed?). '
         'Fix: restore the column "energy_consumed" as CodeCarbon wrote it'
     )
@@ -108,15 +108,16 @@ def test_not_a_csv(tmp_path):
     path = _write(tmp_path, '{"format": "ecodigital-measure/1"}\n', name="emissions.json")
     assert _error(path) == (
         f"{path}: is not a CodeCarbon CSV file (its first line has no duration, emissions and "
-        "energy_consumed columns). Fix: give the emissions.csv written by CodeCarbon or "
-        "ecodigital measure"
+        "energy_consumed columns). Fix: give the emissions.csv written by CodeCarbon, or the "
+        'folder "ecodigital measure -o" wrote'
     )
 
 
 def test_binary_file(tmp_path):
     path = _write(tmp_path, b"PK\x03\x04\x00\x00binary")
     assert _error(path) == (
-        f"{path}: is not a CSV file (it holds binary data). Fix: give CodeCarbon's CSV file"
+        f"{path}: is not a CSV file (it holds binary data). Fix: give the emissions.csv written "
+        'by CodeCarbon, or the folder "ecodigital measure -o" wrote'
     )
 
 
@@ -127,8 +128,8 @@ def test_missing_file(tmp_path):
 
 def test_folder_without_csv(tmp_path):
     assert _error(tmp_path) == (
-        f"{tmp_path}: is a folder without an emissions.csv. "
-        'Fix: give the CSV file, or the folder "ecodigital measure -o" wrote'
+        f"{tmp_path}: is a folder without an emissions.csv. Fix: give the emissions.csv "
+        'written by CodeCarbon, or the folder "ecodigital measure -o" wrote'
     )
 
 
@@ -202,7 +203,7 @@ def test_joined_files_of_two_versions_are_refused(tmp_path, v3_header, v3_rows):
 def test_a_duplicated_column_is_refused(tmp_path):
     path = _write(tmp_path, "duration,emissions,energy_consumed,duration\n1,2,3,4\n")
     assert _error(path) == (
-        f"{path}: column 'duration': appears twice in the header. "
+        f'{path}: column "duration": appears twice in the header. '
         "Fix: keep the header CodeCarbon wrote"
     )
 

@@ -62,13 +62,22 @@ def test_json_summary(csv_file):
 
 
 def test_table_summary_of_the_real_fixture():
-    result = CliRunner().invoke(cli, ["measurements", "summarize", str(DATA / "v3")])
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(
+        cli, ["measurements", "summarize", str(DATA / "v3")]
+    )
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0] == "nightly-export · experiment 4e77ca67-cea7-54a3-9c77-11cd7a9a8a19"
-    assert lines[1].startswith("  runs 2 · ")
+    assert lines[0] == "nightly-export · expérience 4e77ca67-cea7-54a3-9c77-11cd7a9a8a19"
+    assert lines[1].startswith("  2 mesures · ")
     assert lines[1].endswith(" · FRA · CodeCarbon 3.3.2")
-    assert lines[2] == "  kWh per run    min 2.332e-05  median 2.338e-05  max 2.345e-05"
+    assert lines[2] == "  kWh par mesure   min 2,332 × 10⁻⁵  médiane 2,338 × 10⁻⁵  max 2,345 × 10⁻⁵"
+    english = CliRunner().invoke(
+        cli, ["measurements", "summarize", str(DATA / "v3"), "--lang", "en"]
+    )
+    lines = english.output.splitlines()
+    assert lines[0] == "nightly-export · experiment 4e77ca67-cea7-54a3-9c77-11cd7a9a8a19"
+    assert lines[1].startswith("  2 runs · ")
+    assert lines[2] == "  kWh per run    min 2.332 × 10⁻⁵  median 2.338 × 10⁻⁵  max 2.345 × 10⁻⁵"
 
 
 def test_output_file_is_written_and_never_over_an_input(csv_file, tmp_path):
@@ -93,6 +102,6 @@ def test_bad_file_is_one_line(tmp_path):
     result = CliRunner().invoke(cli, ["measurements", "summarize", str(path)])
     assert result.exit_code == 2
     assert result.output == (
-        f"Error: {path}: is empty. Fix: CodeCarbon writes its file at the first flush: "
-        "measure again, or give another file\n"
+        f"Erreur : {path}: est vide. Correction : CodeCarbon écrit son fichier au premier "
+        "relevé : mesurez de nouveau, ou donnez un autre fichier\n"
     )

@@ -65,7 +65,7 @@ def test_demo_writes_pdf_and_html_and_says_where(tmp_path):
     args = ["demo", "-o", str(tmp_path / "demo"), "--draws", "200", "--seed", "2"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("1. validate: OK:")
+    assert result.output.startswith("1. validation : OK :")
     assert f"   {tmp_path / 'demo' / 'note.pdf'}\n" in result.output
     assert f"   {tmp_path / 'demo' / 'note.html'}\n" in result.output
     payload = payload_of(tmp_path / "demo" / "note.pdf")

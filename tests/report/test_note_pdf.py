@@ -68,7 +68,7 @@ def test_pdf_is_pdfa3_with_the_payload_embedded(prepared, pdf):
     metadata = reader.xmp_metadata
     assert metadata is not None
     xml = metadata.stream.get_data().decode()
-    assert 'pdfaid:part="3" pdfaid:conformance="B"' in xml
+    assert 'pdfaid:part="3" pdfaid:conformance="A"' in xml
     payload = payload_of(pdf)
     assert verify_digest(payload)
     assert payload == json.loads(canonical_json(prepared.payload))

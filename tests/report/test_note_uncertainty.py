@@ -107,15 +107,20 @@ def test_note_ranges_are_those_of_the_engine_draws_with_the_same_seed(markdown, 
         "Changement climatique par utilisateur-année": interval(
             per_user, "kgCO2e/user-year", "kgCO2e/utilisateur-année", 0.25
         ),
-        "SCI par utilisateur-année (ISO/IEC 21031)": interval(
-            sci, "kgCO2e/user-year", "kgCO2e/utilisateur-année", 0.25
-        ),
     }
     for label, expected in rows.items():
         assert _row(markdown, label)[2] == expected
+    # SCI equals the footprint per user-year: no row of its own, one sentence with its range
+    assert "| SCI par utilisateur-année" not in markdown
+    sci_range = interval(sci, "kgCO2e/user-year", "kgCO2e/utilisateur-année", 0.25)
+    sci_sentence = next(line for line in markdown.splitlines() if "Le score SCI" in line)
+    low, high = sci_range.split(" kgCO2e")[0].split(" – ")
+    assert f"[{low} –" in sci_sentence.replace("\u2060", "") and f"{high}]" in sci_sentence
     # the results tables: a tier, a phase and a year, from the same data
     network = reference["network"]
-    assert _row(markdown, "Réseaux", containing="kgCO2e [")[1].endswith(
+    # criteria down, tiers across: the climate row's second tier column is the network
+    by_tier = markdown.split("### Par tiers", 1)[1]
+    assert _row(by_tier, "Climat")[2].endswith(
         format_range(network["p5"], network["p95"], "kgCO2e", 324.0, "fr")
     )
     sentence = (
@@ -180,7 +185,8 @@ def test_drivers_table_and_tornado_chart(reference):
     assert [r["at_p5_kgco2e"] for r in drivers["rows"]] == [r["output_at_p5"] for r in expected]
     assert len(drivers["rows"]) == 5
     names = [r["input"] for r in drivers["rows"]]
-    assert "Emission factor laptop" in names
+    # the factor named by its label in the note's language, not by its id
+    assert 'Emission factor "Laptop"' in names
     chart = build_charts(note.context, note.results)["tornado"]
     assert chart.svg.startswith('<svg aria-hidden="true"')
     assert chart.title.startswith("Total over the horizon with each input at its P5")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from ecodigital.i18n import label
+from ecodigital.factors.labels import factor_label
+from ecodigital.i18n import catalogue, label
 from ecodigital.i18n.format import format_count, format_number, format_unit
 from ecodigital.report.note.common import Page
-from ecodigital.vocabulary import CRITERION_UNITS
+from ecodigital.vocabulary import CRITERION_UNITS, IMPACT_COLUMN_PARTS
 
 __all__ = ["annex_section"]
 
@@ -16,8 +17,9 @@ def annex_section(page: Page) -> list[dict[str, str]]:
     for factor in page.results.factors_used:
         values = []
         for column, value in factor.values.items():
-            criterion, _, rest = column.partition("_")
-            phase = rest.rpartition("_")[0]
+            if column not in IMPACT_COLUMN_PARTS:
+                continue
+            criterion, phase = IMPACT_COLUMN_PARTS[column]
             unit = format_unit(CRITERION_UNITS.get(criterion, ""), lang)
             name = page.t.get(f"short_{criterion}", criterion)
             values.append(
@@ -36,8 +38,8 @@ def annex_section(page: Page) -> list[dict[str, str]]:
         rows.append(
             {
                 "id": factor.id,
-                "label": factor.label,
-                "basis": page.words(f"basis_{factor.basis}"),
+                "label": factor_label(factor.id, factor.label, lang, user=factor.origin == "user"),
+                "basis": catalogue(lang).text(f"factors.basis.{factor.basis}"),
                 "values": " · ".join(values) or "—",
                 "source": factor.source_title or factor.source,
                 "url": factor.source_url or "",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecodigital.report.note.common import Page
+
+if TYPE_CHECKING:
+    from ecodigital.finance.model import PersonalData
 
 __all__ = ["applicant_section"]
 
@@ -38,13 +41,7 @@ def applicant_section(page: Page) -> dict[str, Any]:
         if personal.dpia:
             details.append(str(page.fill("pd_dpia", answer=page.words(f"pd_dpia_{personal.dpia}"))))
         if personal.hosting_location:
-            details.append(
-                str(
-                    page.fill(
-                        "pd_hosting", answer=page.words(f"pd_hosting_{personal.hosting_location}")
-                    )
-                )
-            )
+            details.append(str(page.fill("pd_hosting", answer=_hosting(page, personal))))
         if personal.description:
             details.append(personal.description)
     standards = ", ".join(applicant.open_standards or [])
@@ -65,3 +62,15 @@ def applicant_section(page: Page) -> dict[str, Any]:
             {"label": page.words(k), "text": technical[k] or missing} for k in _TECHNICAL
         ],
     }
+
+
+def _hosting(page: Page, personal: PersonalData) -> str:
+    """Where the data are hosted: the country's name, and the EU zone when not France."""
+    from ecodigital.countries import country_name
+
+    where, zone = personal.hosting_location, personal.hosting_zone
+    if where in ("UE", "hors_UE") or zone is None or where is None:
+        return str(page.words(f"pd_hosting_{zone}"))
+    if zone == "FRA":
+        return country_name("FRA", page.lang)
+    return f"{country_name(where, page.lang)} ({page.words(f'pd_hosting_{zone}')})"

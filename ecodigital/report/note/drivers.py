@@ -36,22 +36,19 @@ def driver_name(record: Driver, lang: str) -> str:
 
 
 def _factor_name(factor_id: str, lang: str) -> str:
-    """A factor row named for people: a bundled kind's word, else its id in quotes."""
-    key = f"label.kind_{factor_id}"
+    """A factor row named for people: its label's words in ``lang``, else its id, in quotes."""
+    from ecodigital.factors.labels import factor_label
+
     words = catalogue(lang)
-    return (
-        words.text(key)
-        if key in words
-        else f"« {factor_id} »"
-        if lang == "fr"
-        else f'"{factor_id}"'
-    )
+    named = f"factor_label.{factor_id}" in words
+    name = factor_label(factor_id, None, lang).split(" (")[0] if named else factor_id
+    return f"« {name} »" if lang == "fr" else f'"{name}"'
 
 
 def _country(code: str, lang: str) -> str:
-    key = f"country.{code}"
-    words = catalogue(lang)
-    return words.text(key) if key in words else code
+    from ecodigital.countries import country_name
+
+    return country_name(code, lang)
 
 
 def drivers_section(page: Page) -> dict[str, Any]:

@@ -24,15 +24,20 @@ def figures_section(page: Page) -> dict[str, Any]:
     results = page.results
     lang = page.lang
 
-    def table(section: str, groups: dict[str, Any]) -> list[dict[str, Any]]:
-        return [
-            {
-                "name": label(key, lang),
-                "cells": [page.fig(f"{section}.{key}.{c}", "full") for c in CRITERIA],
-                "share": page.fig(f"{section}.{key}.gwp", "share"),
-            }
-            for key in groups
-        ]
+    def table(section: str, groups: dict[str, Any]) -> dict[str, Any]:
+        # criteria down, tiers or phases across: eight criteria do not fit across a page
+        keys = list(groups)
+        return {
+            "columns": [label(key, lang) for key in keys],
+            "rows": [
+                {
+                    "name": page.words(f"short_{c}"),
+                    "cells": [page.fig(f"{section}.{key}.{c}", "full") for key in keys],
+                }
+                for c in CRITERIA
+            ],
+            "share": [page.fig(f"{section}.{key}.gwp", "share") for key in keys],
+        }
 
     years = []
     for y, year in enumerate(results.project.years):
@@ -51,7 +56,6 @@ def figures_section(page: Page) -> dict[str, Any]:
             }
         )
     return {
-        "criteria_columns": [page.words(f"short_{c}") for c in CRITERIA],
         "criteria": [
             {
                 "label": label(c, lang),

@@ -26,7 +26,7 @@ def measurements_section(page: Page) -> dict[str, Any]:
                 else f"{format_number(m.duration_h * 60, lang, 2)} min"
             )
             period = f"{page.value(m.runs, 'count')} {page.words('runs_word')}, {span}"
-        cpu = ", ".join(m.cpu_methods)
+        cpu = ", ".join(_cpu_method(method, lang) for method in m.cpu_methods)
         method = page.words("measured_with")
         if cpu:
             method += str(page.fill("measured_cpu", methods=cpu))
@@ -46,3 +46,12 @@ def measurements_section(page: Page) -> dict[str, Any]:
             }
         )
     return {"provided": True, "rows": rows}
+
+
+def _cpu_method(method: str, lang: str) -> str:
+    """How CodeCarbon obtained the CPU power, in words (its code when it has none)."""
+    from ecodigital.i18n import catalogue
+
+    entries = catalogue(lang)
+    key = f"measure.cpu_method.{method}"
+    return entries.text(key) if key in entries else method

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ecodigital.countries import country_name
 from ecodigital.i18n import label
 from ecodigital.i18n.format import format_date, format_share
 from ecodigital.report.note.common import Page
@@ -33,7 +34,9 @@ def method_section(page: Page) -> dict[str, Any]:
         "formulas": list(page.t["formulas"]),
         "electricity": [
             {
-                "country": row.country,
+                "country": f"{country_name(row.country, lang)} ({row.country})"
+                if country_name(row.country, lang) != row.country
+                else row.country,
                 "factor": page.fig(f"electricity[{i}].per_kwh.gwp"),
                 "source": row.source,
                 "year": row.year,

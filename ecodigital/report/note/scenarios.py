@@ -21,12 +21,16 @@ def lever_name(variant: Variant, lang: str) -> str:
     params: dict[str, Any] = {}
     for key, value in variant.params.items():
         if key == "country" and isinstance(value, str):
-            params[key] = words.text(f"country.{value}") if f"country.{value}" in words else value
+            from ecodigital.countries import country_name
+
+            params[key] = country_name(value, lang)
         elif isinstance(value, float):
             params[key] = format_number(value, lang, trim=True)
         else:
             params[key] = value
     name = words.text(f"label.lever_{variant.lever}", **params)
+    if variant.params.get("personal_data") == "yes":
+        name += words.text("label.lever_sovereignty")
     items = list(variant.items)
     if not items:
         return name

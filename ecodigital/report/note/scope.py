@@ -30,7 +30,8 @@ def scope_section(page: Page) -> dict[str, Any]:
         by_tier[items.tiers[i]].append(
             {
                 "id": item_id,
-                "kind": label("kind_" + items.kinds[i], lang),
+                "kind": label("kind_" + items.kinds[i], lang)
+                + (page.words("owned_by_users") if record.get("owner") == "users" else ""),
                 "quantity": _declared(page, record.get("quantity", 1), "count"),
                 "allocation": _declared(page, record.get("allocation", 1), "allocation"),
                 "lifetime": (
