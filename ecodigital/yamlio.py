@@ -91,12 +91,7 @@ def load_yaml(text: str, path: Path | str) -> YamlDocument:
         except yaml.MarkedYAMLError as exc:
             raise _syntax_error(path, exc) from None
         except yaml.YAMLError:
-            raise InputError(
-                str(path),
-                None,
-                Msg("input.yaml.error", {"problem": Msg("input.yaml.problem.other")}),
-                Msg("input.yaml.syntax_fix"),
-            ) from None
+            raise _other_error(path) from None
         if root is None:
             return YamlDocument(path, None, None)
         _check_nodes(path, root)
@@ -105,12 +100,7 @@ def load_yaml(text: str, path: Path | str) -> YamlDocument:
         except yaml.MarkedYAMLError as exc:
             raise _syntax_error(path, exc) from None
         except yaml.YAMLError:
-            raise InputError(
-                str(path),
-                None,
-                Msg("input.yaml.error", {"problem": Msg("input.yaml.problem.other")}),
-                Msg("input.yaml.syntax_fix"),
-            ) from None
+            raise _other_error(path) from None
     finally:
         loader.dispose()
     return YamlDocument(path, data, root)
@@ -128,6 +118,15 @@ _YAML_PROBLEMS: Final = (
     ("found undefined alias", "alias"),
     ("end of stream", "end"),
 )
+
+
+def _other_error(path: Path) -> InputError:
+    return InputError(
+        str(path),
+        None,
+        Msg("input.yaml.error", {"problem": Msg("input.yaml.problem.other")}),
+        Msg("input.yaml.syntax_fix"),
+    )
 
 
 def _syntax_error(path: Path, exc: Any) -> InputError:

@@ -153,18 +153,19 @@ def _project_hints(document: Any, results: list[ImportResult]) -> None:
 
 def target_start_year(target: Path | None, into: bool, lang: str = "fr") -> int | None:
     """The first year of the dossier the items will go into (read, not validated)."""
-    import yaml
+    from ecodigital.fileio import read_input_text
+    from ecodigital.yamlio import load_yaml
 
     if target is None:
         return None
     try:
         if into:
-            text = target.read_text(encoding="utf-8-sig")
+            text = read_input_text(target, "dossier")
         else:
             from ecodigital.dossier.starter import render_starter
 
             text = render_starter(None, lang)
-        year = (yaml.safe_load(text) or {}).get("project", {}).get("start_year")
-    except (OSError, yaml.YAMLError, AttributeError):
+        year = (load_yaml(text, target).data or {}).get("project", {}).get("start_year")
+    except (OSError, InputError, AttributeError):
         return None  # the dossier's own checks will say what is wrong
     return year if isinstance(year, int) else None

@@ -116,20 +116,12 @@ def load_mapping(fmt: str, user_file: str | Path | None = None) -> dict[str, Any
 
 
 def _read_user_file(path: Path) -> dict[str, Any]:
-    import yaml
-
     from ecodigital.fileio import read_text_limited
+    from ecodigital.yamlio import load_yaml
 
     text = read_text_limited(path, max_bytes=MAX_MAPPING_BYTES, what="mapping file")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(
-            str(path),
-            None,
-            Msg("input.yaml.error", {"problem": str(exc).splitlines()[0]}),
-            Msg("input.yaml.syntax_fix"),
-        ) from None
+    # a user's file: the guarded loader (depth, aliases, duplicate keys)
+    data = load_yaml(text, path).data
     if not isinstance(data, dict):
         raise InputError(
             str(path),

@@ -79,10 +79,10 @@ class GridSnapshot:
 
 def read_grid_snapshot(path: Path) -> GridSnapshot:
     """Read and check a dataset's ``grid.csv`` and the ``grid.yaml`` beside it."""
-    import yaml
+    from ecodigital.yamlio import read_yaml
 
     text = read_input_text(path, "grid")
-    meta = yaml.safe_load(read_input_text(path.with_suffix(".yaml"), "grid"))
+    meta = read_yaml(path.with_suffix(".yaml"), "grid").data
     info = meta.get("sources") if isinstance(meta, dict) else None
     if not isinstance(info, dict) or not info:
         raise InputError(str(path.with_suffix(".yaml")), "sources", "is missing or empty")

@@ -194,25 +194,17 @@ MAX_MESSAGES_BYTES: Final = 1024 * 1024
 
 def read_template_messages(folder: Path, lang: str) -> dict[str, Any]:
     """The note words a user template folder overrides (``messages/<lang>.yaml``), if any."""
-    import yaml
-
     from ecodigital.errors import InputError
     from ecodigital.fileio import read_text_limited
     from ecodigital.i18n import Msg
+    from ecodigital.yamlio import load_yaml
 
     path = folder / "messages" / f"{lang}.yaml"
     if not path.is_file():
         return {}
     text = read_text_limited(path, max_bytes=MAX_MESSAGES_BYTES, what="messages file")
-    try:
-        extra = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(
-            str(path),
-            None,
-            Msg("input.yaml.error", {"problem": str(exc).splitlines()[0]}),
-            Msg("input.yaml.syntax_fix"),
-        ) from None
+    # a user template is hostile: the guarded loader (depth, aliases, duplicate keys)
+    extra = load_yaml(text, path).data or {}
     if not isinstance(extra, dict):
         raise InputError(
             str(path), None, Msg("note.error.messages"), Msg("note.error.messages_fix")

@@ -580,6 +580,31 @@ case(
     "« name » apparaît deux fois",
 )
 case(
+    "yaml-duplicate-template-messages",
+    ("note", "d.yaml", "-o", "n.html", "--deterministic", "--template-dir", "tpl"),
+    both(
+        templates({}),
+        lambda w: (w / "tpl" / "messages").mkdir(),
+        lambda w: (w / "tpl" / "messages" / "fr.yaml").write_text(
+            "title: a\ntitle: b\n", encoding="utf-8"
+        ),
+    ),
+    2,
+    "fr.yaml:2:",
+    "« title » apparaît deux fois",
+)
+case(
+    "yaml-alias-bomb-template-messages",
+    ("note", "d.yaml", "-o", "n.html", "--deterministic", "--template-dir", "tpl"),
+    both(
+        templates({}),
+        lambda w: (w / "tpl" / "messages").mkdir(),
+        lambda w: (w / "tpl" / "messages" / "fr.yaml").write_text(alias_bomb(), encoding="utf-8"),
+    ),
+    2,
+    "ancres et alias YAML",
+)
+case(
     "yaml-alias-bomb-validate",
     ("validate", "d.yaml"),
     raw_dossier(alias_bomb()),
