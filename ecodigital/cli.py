@@ -31,6 +31,7 @@ from ecodigital.cliwords import (
     speaking,
 )
 from ecodigital.i18n import text
+from ecodigital.vocabulary import DEFAULT_DRAWS, DEFAULT_SEED
 
 __all__ = ["cli", "main"]
 
@@ -43,8 +44,10 @@ LANG_OPTION = option(
 OUTPUT_OPTION = option("-o", "--output", type=click.Path(path_type=Path))
 FORCE_OPTION = option("--force", is_flag=True)
 FACTORS_OPTION = option("--factors", "factors_path", type=click.Path(path_type=Path))
-DRAWS_OPTION = option("--draws", type=click.IntRange(1, 1_000_000), default=1000, show_default=True)
-SEED_OPTION = option("--seed", type=click.IntRange(0), default=0, show_default=True)
+DRAWS_OPTION = option(
+    "--draws", type=click.IntRange(1, 1_000_000), default=DEFAULT_DRAWS, show_default=True
+)
+SEED_OPTION = option("--seed", type=click.IntRange(0), default=DEFAULT_SEED, show_default=True)
 DETERMINISTIC_OPTION = option("--deterministic", is_flag=True)
 DOSSIER_ARGUMENT = argument("dossier", type=click.Path(path_type=Path))
 

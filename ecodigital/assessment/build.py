@@ -46,6 +46,7 @@ from ecodigital.assessment.results import (
     SciYear,
     Tool,
     Uncertainty,
+    Variant,
 )
 from ecodigital.vocabulary import (
     CRITERIA,
@@ -581,6 +582,8 @@ def build_results(
     warnings = list(assessed.warnings)
     if propagation is not None:
         warnings += propagation.warnings
+    if scenarios is not None:
+        scenarios = _baseline_is_totals(scenarios, totals)
     return Results(
         format=RESULTS_FORMAT,
         tool=Tool("ecodigital", __version__),
@@ -615,3 +618,51 @@ def build_results(
             table=LongTable(assessed.rows),
         ),
     )
+
+
+def _baseline_is_totals(scenarios: Scenarios, totals: dict[str, Figure]) -> Scenarios:
+    """The scenarios' baseline is the results' totals: one figure, with its quality.
+
+    The variants computed the same sums on the same draws; taking the totals
+    themselves gives the baseline the quality shares and unknown counts the
+    variants' comparison does not carry.
+    """
+    from dataclasses import replace
+
+    for criterion, figure in scenarios.baseline.items():
+        # the same sums on the same draws, to the last bits of summation order
+        if _numbers(figure) != _where_close(figure, totals[criterion]):
+            raise AssertionError(f"scenario baseline of {criterion} is not the total")
+    return replace(
+        scenarios,
+        baseline=dict(totals),
+        scenarios=tuple(_with_baseline(v, totals) for v in scenarios.scenarios),
+        levers=tuple(_with_baseline(v, totals) for v in scenarios.levers),
+    )
+
+
+def _with_baseline(variant: Variant, totals: dict[str, Figure]) -> Variant:
+    from dataclasses import replace
+
+    return replace(
+        variant,
+        criteria={c: replace(gap, baseline=totals[c]) for c, gap in variant.criteria.items()},
+    )
+
+
+def _numbers(figure: Figure) -> tuple[float | None, ...]:
+    r = figure.range
+    return (figure.value, *((r.p5, r.p50, r.p95, r.mean) if r is not None else (None,) * 4))
+
+
+def _where_close(figure: Figure, total: Figure) -> tuple[float | None, ...]:
+    """``figure``'s numbers where ``total``'s are the same to 1e-12, else ``total``'s."""
+    import math
+
+    out: list[float | None] = []
+    for mine, theirs in zip(_numbers(figure), _numbers(total), strict=True):
+        close = (
+            mine is not None and theirs is not None and math.isclose(mine, theirs, rel_tol=1e-12)
+        )
+        out.append(mine if close else theirs)
+    return tuple(out)

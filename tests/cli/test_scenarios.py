@@ -296,3 +296,21 @@ def test_the_fewer_terminals_lever_keeps_the_dossier_s_range_and_is_paired(
         assert change_pct["range"][end] == pytest.approx(-20.0, rel=1e-9), end
     value = lever["criteria"]["gwp"]["value"]["range"]
     assert value["p95"] / value["p5"] > 2  # the range of the quantity is still there
+
+
+def test_the_baseline_is_the_total_with_its_quality() -> None:
+    """The scenarios' baseline and every gap's baseline are the assessment's totals, not a
+    second sum: the same value, range, completeness and quality shares as ``assess`` gives."""
+    code, output = invoke("scenarios", str(EXAMPLE), "--format", "json", "--draws", "200")
+    assert code == 0, output
+    data = json.loads(output)
+    code, assessed = invoke("assess", str(EXAMPLE), "--format", "json", "--draws", "200")
+    assert code == 0, assessed
+    totals = json.loads(assessed)["totals"]
+    scenarios = data["scenarios"]
+    assert scenarios["baseline"] == totals
+    # the example's climate total is modelled, with a CodeCarbon-estimated share
+    assert set(totals["gwp"]["quality"]) == {"modelled", "estimated-by-codecarbon"}
+    for variant in (*scenarios["scenarios"], *scenarios["levers"]):
+        for criterion, gap in variant["criteria"].items():
+            assert gap["baseline"] == totals[criterion], (variant["name"], criterion)
