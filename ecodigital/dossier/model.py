@@ -611,9 +611,10 @@ class Dossier(_Strict):
         """Members need a key, and the key needs its value on every member."""
         if self.allocation_key is not None and not self.members:
             raise FieldProblem(
-                Msg("mutual.key_without_members"), Msg("mutual.key_without_members_fix"),
+                Msg("mutual.key_without_members"),
+                Msg("mutual.key_without_members_fix"),
                 ("allocation_key",),
-            )  # fmt: skip
+            )
         if not self.members:
             return self
         key = self.allocation_key

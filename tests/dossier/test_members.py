@@ -46,7 +46,7 @@ def validate(tmp_path: Path, data: dict[str, Any], *args: str) -> tuple[int, str
             {
                 "members": [COMMUNES[0], {"name": "Commune B", "type": "commune"}],
                 "allocation_key": "population",
-            },  # fmt: skip
+            },
             "members[1].population: le membre « Commune B » n'a pas de population, que la clé "
             "« population » demande. Correction : donnez population à chaque membre",
         ),
@@ -63,7 +63,7 @@ def validate(tmp_path: Path, data: dict[str, Any], *args: str) -> tuple[int, str
             {
                 "members": [COMMUNES[0], {**COMMUNES[1], "name": "commune a"}],
                 "allocation_key": "equal",
-            },  # fmt: skip
+            },
             "members[1].name: le membre « commune a » figure deux fois",
         ),
     ],
@@ -104,8 +104,8 @@ def test_shares_by_each_key(tmp_path: Path) -> None:
         "explicit": [0.3, 0.7],
     }
     for key, shares in expected.items():
-        path = write_yaml(tmp_path / f"{key}.yaml", dossier_with(members=COMMUNES,
-                                                                 allocation_key=key))  # fmt: skip
+        data = dossier_with(members=COMMUNES, allocation_key=key)
+        path = write_yaml(tmp_path / f"{key}.yaml", data)
         mutual = run(path, Options(deterministic=True)).mutualisation
         assert mutual is not None
         assert [m.share for m in mutual.members] == pytest.approx(shares, rel=1e-15)
