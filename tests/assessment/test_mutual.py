@@ -142,3 +142,31 @@ def test_markdown_note_and_assess_show_the_members(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Mutualisation : part de chaque membre" in result.output
     assert "Commune d'Essai-la-Côte" in result.output
+
+
+def test_verify_holds_on_a_note_with_members_and_catches_a_changed_share(tmp_path: Path) -> None:
+    from support import payload_of
+
+    note = tmp_path / "note.html"
+    result = CliRunner().invoke(cli, ["note", str(EXAMPLE), "-o", str(note), "--draws", "100"])
+    assert result.exit_code == 0, result.output
+    assert payload_of(note)["results"]["mutualisation"]["members"][3]["cost"] == "21044.76"
+    result = CliRunner().invoke(cli, ["verify", str(note), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+
+    # the recomputation compares the members' section too: a share of the cost changed and
+    # sealed again (a valid digest) is caught as that one field
+    from ecodigital.report.payload import compute_digest, html_payload_block
+    from ecodigital.review.verify import verify_note
+
+    payload = payload_of(note)
+    payload["results"]["mutualisation"]["members"][3]["cost"] = "1044.76"
+    payload["digest"]["value"] = compute_digest(payload)
+    forged = tmp_path / "forged.html"
+    forged.write_text(
+        f"<!DOCTYPE html><title>x</title>{html_payload_block(payload)}", encoding="utf-8"
+    )
+    report = verify_note(forged)
+    assert report.digest_ok
+    assert not report.holds
+    assert [d.figure for d in report.differences] == ["mutualisation.members[3].cost"]
