@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -170,3 +171,28 @@ def test_verify_holds_on_a_note_with_members_and_catches_a_changed_share(tmp_pat
     assert report.digest_ok
     assert not report.holds
     assert [d.figure for d in report.differences] == ["mutualisation.members[3].cost"]
+
+
+def test_a_hostile_member_name_stays_text(tmp_path: Path) -> None:
+    from support import base_dossier, write_yaml
+
+    name = "<script>alert(1)</script> | **x** {{ 7*7 }}"
+    dossier = base_dossier()
+    dossier["members"] = [
+        {"name": name, "type": "commune"},
+        {"name": "Commune B", "type": "commune"},
+    ]
+    dossier["allocation_key"] = "equal"
+    path = write_yaml(tmp_path / "d.yaml", dossier)
+    for suffix in ("html", "md"):
+        out = tmp_path / f"note.{suffix}"
+        result = CliRunner().invoke(cli, ["note", str(path), "-o", str(out), "--draws", "50"])
+        assert result.exit_code == 0, result.output
+        text = out.read_text(encoding="utf-8")
+        assert "<script>alert(1)</script>" not in text
+        if suffix == "html":
+            assert "&lt;script&gt;alert(1)&lt;/script&gt; | **x** {{ 7*7 }}" in text
+        else:
+            row = next(line for line in text.splitlines() if "alert(1)" in line)
+            # the pipe is escaped, so the row keeps its six cells (seven unescaped pipes)
+            assert len(re.findall(r"(?<!\\)\|", row)) == 7, row
