@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ecodigital.i18n import label
 from ecodigital.report.note.common import Page
 from ecodigital.vocabulary import CRITERIA
 
@@ -24,7 +25,7 @@ def mutual_section(page: Page) -> dict[str, Any]:
         members.append(
             {
                 "name": member.name,
-                "type": member.type,
+                "type": label(f"beneficiary_{member.type}", page.lang),
                 "key_value": "—"
                 if member.key_value is None
                 else page.value(member.key_value, "count", f"{at}.key_value"),
