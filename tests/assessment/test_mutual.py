@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ecodigital.assessment import Options, Results, run
 from ecodigital.assessment.mutual import allocate_cents
@@ -196,3 +198,24 @@ def test_a_hostile_member_name_stays_text(tmp_path: Path) -> None:
             row = next(line for line in text.splitlines() if "alert(1)" in line)
             # the pipe is escaped, so the row keeps its six cells (seven unescaped pipes)
             assert len(re.findall(r"(?<!\\)\|", row)) == 7, row
+
+
+@given(
+    cents=st.integers(min_value=0, max_value=10**14),
+    weights=st.lists(
+        st.floats(min_value=0, max_value=1e8, allow_nan=False, allow_infinity=False),
+        min_size=1,
+        max_size=40,
+    ).filter(lambda ws: sum(ws) > 0),
+)
+def test_cents_always_add_up_and_stay_within_a_cent(cents: int, weights: list[float]) -> None:
+    total = Decimal(cents) / 100
+    exact = [Fraction(w) for w in weights]
+    parts = allocate_cents(total, exact)
+    assert sum(parts, Decimal(0)) == total
+    whole = sum(exact, Fraction(0))
+    for part, weight in zip(parts, exact, strict=True):
+        # each part is its exact share rounded down, or up by the one cent it was given
+        gap = Fraction(part) - Fraction(cents, 100) * weight / whole
+        assert Fraction(-1, 100) < gap < Fraction(1, 100)
+        assert part >= 0
