@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 
 from ecodigital import __version__
+from ecodigital.assessment.mutual import mutualise
 from ecodigital.assessment.results import (
     RESULTS_FORMAT,
     Beneficiary,
@@ -610,6 +611,7 @@ def build_results(
         scenarios=scenarios,
         finance=_financing(finance, model),
         rgesn=_rgesn(model.rgesn),
+        mutualisation=mutualise(model, totals),
         inputs=Inputs(
             path=str(assessed.dossier.path),
             dossier=model,

@@ -62,6 +62,8 @@ __all__ = [
     "ItemTable",
     "LongTable",
     "MeasurementResult",
+    "MemberShare",
+    "Mutualisation",
     "Override",
     "Project",
     "Range",
@@ -568,6 +570,37 @@ class Rgesn:
     target_score: float | None = None
 
 
+# --------------------------------------------------------------------------- mutualisation
+
+
+@dataclass(frozen=True)
+class MemberShare:
+    """One member of a mutualised project: its share, its footprint and its part of the cost.
+
+    ``key_value`` is the member's value of the allocation key (``None`` for
+    equal shares); ``footprint`` holds one figure per criterion, the total
+    times ``share``; ``cost`` its part of the financing plan, to the cent
+    (``None`` when the dossier has no budget).
+    """
+
+    name: str
+    type: str
+    siren: str | None
+    key_value: float | None
+    share: float
+    footprint: dict[str, Figure]
+    cost: Decimal | None
+
+
+@dataclass(frozen=True)
+class Mutualisation:
+    """How a mutualised project is shared between its members (``assessment.mutual``)."""
+
+    key: str
+    members: tuple[MemberShare, ...]
+    total_cost: Decimal | None
+
+
 # --------------------------------------------------------------------------- inputs
 
 
@@ -640,6 +673,7 @@ class Results:
     scenarios: Scenarios | None = None
     finance: Financing | None = None
     rgesn: Rgesn | None = None
+    mutualisation: Mutualisation | None = None
     inputs: Annotated[SkipJsonSchema[Inputs | None], _NOT_IN_JSON] = None
 
     def to_json(self, *, rows: bool = False) -> dict[str, Any]:

@@ -8,6 +8,7 @@ keys, so a misspelt field is an error rather than a silently ignored value.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -42,6 +43,7 @@ __all__ = [
     "Lever",
     "Measurement",
     "MeasurementSummary",
+    "Member",
     "NetworkItem",
     "Project",
     "Range",
@@ -471,6 +473,31 @@ class Measurement(_Strict):
         return self
 
 
+ALLOCATION_KEYS = ("population", "users", "equal", "explicit")
+#: Two shares summing to 1 within this are taken to sum to 1 (decimals written by hand).
+SHARE_SUM_TOLERANCE = 1e-9
+MAX_MEMBERS = 1000
+
+
+class Member(_Strict):
+    """One authority sharing a mutualised project (an EPCI's member commune, for example)."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    type: Literal[BENEFICIARY_TYPES]  # type: ignore[valid-type]
+    siren: Annotated[str, StringConstraints(pattern=r"^[0-9]{9}$")] | None = Field(
+        None, description="SIREN number of the authority (9 digits)."
+    )
+    population: int | None = Field(
+        None, ge=0, le=100_000_000, description="Population (allocation_key: population)."
+    )
+    users: float | None = Field(
+        None, ge=0, le=MAX_USERS_PER_YEAR, description="Users (allocation_key: users)."
+    )
+    share: float | None = Field(
+        None, ge=0, le=1, description="Explicit share, 0..1 (allocation_key: explicit)."
+    )
+
+
 def _inventory_tag(value: object) -> str:
     return "csv_file" if isinstance(value, dict | InventoryCsv) else "items"
 
@@ -567,6 +594,66 @@ class Dossier(_Strict):
         default_factory=list,
         description="What-if variants compared by `ecodigital scenarios` (changes to items).",
     )
+    members: list[Member] = Field(
+        default_factory=list,
+        max_length=MAX_MEMBERS,
+        description="Authorities sharing a mutualised project; each gets its share of every "
+        "figure and of the cost (docs/dossier.md#members).",
+    )
+    allocation_key: Literal[ALLOCATION_KEYS] | None = Field(  # type: ignore[valid-type]
+        None,
+        description="How the members share: population, users, equal, or explicit (each "
+        "member's share; they sum to 1).",
+    )
+
+    @model_validator(mode="after")
+    def _check_members(self) -> Dossier:
+        """Members need a key, and the key needs its value on every member."""
+        if self.allocation_key is not None and not self.members:
+            raise FieldProblem(
+                Msg("mutual.key_without_members"),
+                Msg("mutual.key_without_members_fix"),
+                ("allocation_key",),
+            )
+        if not self.members:
+            return self
+        key = self.allocation_key
+        if key is None:
+            raise FieldProblem(Msg("mutual.no_key"), Msg("mutual.no_key_fix"), ("allocation_key",))
+        seen: set[str] = set()
+        for i, member in enumerate(self.members):
+            if member.name.casefold() in seen:
+                raise FieldProblem(
+                    Msg("mutual.duplicate", {"name": member.name}),
+                    Msg("mutual.duplicate_fix"),
+                    ("members", i, "name"),
+                )
+            seen.add(member.name.casefold())
+        if key == "equal":
+            return self
+        field = "share" if key == "explicit" else key
+        for i, member in enumerate(self.members):
+            if getattr(member, field) is None:
+                raise FieldProblem(
+                    Msg("mutual.missing_value", {"name": member.name, "field": field, "key": key}),
+                    Msg("mutual.missing_value_fix", {"field": field}),
+                    ("members", i, field),
+                )
+        total = math.fsum(float(getattr(member, field)) for member in self.members)
+        if key == "explicit":
+            if abs(total - 1.0) > SHARE_SUM_TOLERANCE:
+                raise FieldProblem(
+                    Msg("mutual.shares_sum", {"total": f"{total:.6g}"}),
+                    Msg("mutual.shares_sum_fix"),
+                    ("members",),
+                )
+        elif total <= 0:
+            raise FieldProblem(
+                Msg("mutual.zero_key", {"field": field}),
+                Msg("mutual.zero_key_fix", {"field": field}),
+                ("members",),
+            )
+        return self
 
     @model_validator(mode="after")
     def _check_measured_items(self) -> Dossier:

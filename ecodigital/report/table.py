@@ -147,6 +147,22 @@ def assessment_table(results: Results, lang: str = "fr") -> str:
                 f"{_plain(render(m.codecarbon_gwp, 'value', lang))}"
                 f" · {words.text('label.runs_count', n=m.runs)}"
             )
+    mutual = results.mutualisation
+    if mutual is not None:
+        out += ["", words.text("mutual.title")]
+        out += text_table(
+            [
+                (
+                    member.name,
+                    _plain(render(member.footprint["gwp"], "share", lang)),
+                    _full(member.footprint["gwp"], lang),
+                    _plain(render(member.cost, "money", lang))
+                    if member.cost is not None
+                    else words.text("mutual.no_cost"),
+                )
+                for member in mutual.members
+            ]
+        )
     if any(f.lower_bound for f in results.totals.values()):
         out += ["", *_wrapped(label("partial_note", lang), "")]
     out += ["", label("warnings", lang)]

@@ -30,6 +30,7 @@ from ecodigital.report.note.indicators import indicators_section
 from ecodigital.report.note.limits import limits_section
 from ecodigital.report.note.measurements import measurements_section
 from ecodigital.report.note.method import method_section
+from ecodigital.report.note.mutual import mutual_section
 from ecodigital.report.note.rgesn import rgesn_section
 from ecodigital.report.note.scenarios import scenarios_section
 from ecodigital.report.note.scope import scope_section
@@ -102,6 +103,7 @@ def build_context(
         "scenarios": scenarios_section(page),
         "applicant": applicant_section(page),
         "finance": finance_section(page),
+        "mutual": mutual_section(page),
         "indicators": indicators_section(page),
         "limits": limits_section(page),
         "annex": annex_section(page),
