@@ -48,11 +48,11 @@ def summarize(rows: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     # built in 32 bits when it fits (half the memory traffic), then widened once
     # to np.intp, which np.bincount would otherwise copy the codes to on every call
     narrow = np.int32 if size < 2**31 else np.intp
-    flat = codes_by_key[0].astype(narrow)  # keys always end with the criterion
+    code: np.ndarray = codes_by_key[0].astype(narrow)  # keys always end with the criterion
     for length, codes in zip(shape[1:], codes_by_key[1:], strict=True):
-        flat *= length
-        flat += codes
-    flat = flat.astype(np.intp, copy=False)
+        np.multiply(code, length, out=code)
+        np.add(code, codes, out=code)
+    flat = code.astype(np.intp, copy=False)
     values = rows["value"].to_numpy(dtype=float)
     unknown = np.isnan(values)
     all_rows = np.bincount(flat, minlength=size)
