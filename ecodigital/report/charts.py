@@ -1,9 +1,13 @@
 """The note's charts, drawn with matplotlib as self-contained SVG text.
 
 Colours are the Okabe-Ito palette, which colour-blind readers can tell apart,
-and every series also has its own hatch pattern, so a chart still reads when
-printed in black and white. Every chart has a title with its unit and an
-alternative text listing its values, for screen readers.
+and every series after the first also carries its own white marker (circle,
+triangle, square...) at the middle of each of its bars and in the legend, so a
+chart still reads when printed in black and white. Markers rather than hatch
+patterns: a PDF renderer draws an SVG hatch pattern tile by tile, which took
+seconds per note, while a marker is one small path per bar. Every chart has a
+title with its unit and an alternative text listing its values, for screen
+readers.
 """
 
 from __future__ import annotations
@@ -18,7 +22,10 @@ __all__ = ["Chart", "rgesn_chart", "tier_phase_chart", "tornado_chart", "year_ti
 
 #: Okabe & Ito (2008), "Color Universal Design", without the yellow kept for emphasis.
 OKABE_ITO: Final = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
-HATCHES: Final = ("", "///", "...", "xxx", "\\\\\\", "++")
+#: One matplotlib marker per series ("" for none: the first series is plain).
+MARKERS: Final = ("", "o", "^", "s", "D", "v", "P")
+#: A bar narrower than this share of the axis gets no marker (it would overflow).
+_MARKER_MIN_SHARE: Final = 0.035
 _TEXT: Final = "#222222"
 
 
@@ -50,8 +57,6 @@ def _style() -> dict[str, Any]:
         "axes.labelcolor": _TEXT,
         "xtick.color": _TEXT,
         "ytick.color": _TEXT,
-        "hatch.linewidth": 0.6,
-        "hatch.color": "#ffffff",
         "axes.spines.top": False,
         "axes.spines.right": False,
     }
@@ -80,6 +85,46 @@ def _fmt_axis(lang: str, digits: int = 2) -> Any:
     return FuncFormatter(lambda value, _pos: format_number(value, lang, digits) if value else "0")
 
 
+def _mark(ax: Any, centres: Sequence[tuple[float, float]], marker: str) -> None:
+    """One white marker with a dark edge at each of a series' bar centres."""
+    if not marker or not centres:
+        return
+    ax.scatter(
+        [c[0] for c in centres],
+        [c[1] for c in centres],
+        marker=marker,
+        s=30,
+        facecolor="#ffffff",
+        edgecolor=_TEXT,
+        linewidth=0.6,
+        zorder=3,
+    )
+
+
+def _handles(ax: Any, colours: Sequence[str], count: int) -> list[Any]:
+    """Legend keys: the series colour with its marker drawn over it."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles: list[Any] = []
+    for index in range(count):
+        patch = Patch(facecolor=colours[index % len(colours)], edgecolor="#ffffff")
+        marker = MARKERS[index % len(MARKERS)]
+        if marker:
+            handles.append(
+                (
+                    patch,
+                    Line2D(
+                        [], [], linestyle="none", marker=marker, markersize=5.5,
+                        markerfacecolor="#ffffff", markeredgecolor=_TEXT, markeredgewidth=0.6,
+                    ),
+                )
+            )  # fmt: skip
+        else:
+            handles.append(patch)
+    return handles
+
+
 def _stacked_bars(
     categories: Sequence[str],
     series: Sequence[tuple[str, Sequence[float]]],
@@ -99,10 +144,11 @@ def _stacked_bars(
         fig, ax = plt.subplots(figsize=(6.6, height))
         positions = list(range(len(categories)))
         base = [0.0] * len(categories)
+        totals = [sum(column) for column in zip(*(values for _, values in series), strict=True)]
+        least = _MARKER_MIN_SHARE * max(totals, default=0.0)
         for index, (name, values) in enumerate(series):
             kwargs = {
                 "color": colours[index % len(colours)],
-                "hatch": HATCHES[index % len(HATCHES)],
                 "edgecolor": "#ffffff",
                 "linewidth": 0.8,
                 "label": name,
@@ -111,6 +157,12 @@ def _stacked_bars(
                 ax.barh(positions, values, left=base, height=0.6, **kwargs)
             else:
                 ax.bar(positions, values, bottom=base, width=0.6, **kwargs)
+            centres = [
+                (b + v / 2, p) if horizontal else (p, b + v / 2)
+                for p, b, v in zip(positions, base, values, strict=True)
+                if v > least
+            ]
+            _mark(ax, centres, MARKERS[index % len(MARKERS)])
             base = [b + v for b, v in zip(base, values, strict=True)]
         if horizontal:
             ax.set_yticks(positions, categories)
@@ -132,6 +184,8 @@ def _stacked_bars(
             if horizontal:
                 ax.set_xlim(0, top * 1.18 if top else 1)
         ax.legend(
+            _handles(ax, colours, len(series)),
+            [name for name, _ in series],
             loc="upper center",
             bbox_to_anchor=(0.5, -0.22 if horizontal else -0.12),
             ncol=min(len(series), 4),
@@ -260,10 +314,19 @@ def tornado_chart(drivers: Mapping[str, Any], t: Mapping[str, Any], lang: str) -
                 left=centre,
                 height=0.6,
                 color=OKABE_ITO[index],
-                hatch=HATCHES[index + 1],
                 edgecolor="#ffffff",
                 linewidth=0.8,
                 label=name,
+            )
+            span = max((abs(end[i] - centre) for end in ends for i in (0, 1)), default=0.0)
+            _mark(
+                ax,
+                [
+                    (centre + (end[index] - centre) / 2, p)
+                    for p, end in zip(positions, ends, strict=True)
+                    if abs(end[index] - centre) > 2 * _MARKER_MIN_SHARE * span
+                ],
+                MARKERS[index + 1],
             )
         ax.axvline(centre, color=_TEXT, linewidth=0.9)
         ax.set_yticks(positions, categories)
@@ -272,7 +335,11 @@ def tornado_chart(drivers: Mapping[str, Any], t: Mapping[str, Any], lang: str) -
         ax.set_xlabel(unit)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
+        tornado_colours = (OKABE_ITO[0], OKABE_ITO[1])
+        keys = _handles(ax, ("#000000", *tornado_colours), 3)[1:]
         ax.legend(
+            keys,
+            list(names),
             loc="upper center",
             bbox_to_anchor=(0.5, -0.45 if len(rows) < 4 else -0.3),
             ncol=2,

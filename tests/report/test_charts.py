@@ -30,11 +30,20 @@ def test_charts_are_inline_svg_with_title_and_alt(prepared):
     assert "Stratégie : Validés 7, Non validés 2, Non applicables 1" in charts["rgesn"].alt
 
 
-def test_charts_use_distinct_colours_and_hatches_for_black_and_white():
-    from ecodigital.report.charts import HATCHES, OKABE_ITO
+def test_charts_use_distinct_colours_and_markers_for_black_and_white():
+    from ecodigital.report.charts import MARKERS, OKABE_ITO
 
-    assert len(set(HATCHES[:4])) == 4
+    assert len(set(MARKERS)) == len(MARKERS)
     assert len(set(OKABE_ITO)) == len(OKABE_ITO)
+
+
+def test_charts_have_no_hatch_patterns_and_mark_their_series(prepared):
+    # A PDF renderer fills an SVG <pattern> tile by tile: seconds per note.
+    # The series after the first carry a marker instead, in the bars and legend.
+    charts = build_charts(prepared.context, prepared.results)
+    for name, chart in charts.items():
+        assert "<pattern" not in chart.svg, name
+        assert 'id="PathCollection_1"' in chart.svg, name  # the markers' scatter
 
 
 def test_charts_are_reproducible(prepared):
