@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 from ecodigital.errors import InputError
 from ecodigital.i18n import Msg, catalogue
 from ecodigital.review.readers import DEFAULT_LIMITS, ReadLimits, read_note_payload
+from ecodigital.review.visible import VISIBLE_FORMATS, Mismatch, visible_mismatches
 
 if TYPE_CHECKING:
     from ecodigital.assessment.results import Results
@@ -73,10 +74,13 @@ class VerifyReport:
     declared_overrides: int = 0
     figures_checked: int = 0
     skipped: list[str] = field(default_factory=list)
+    #: Figures the reader sees that the recomputed results do not give (HTML, Markdown, ODT).
+    visible: list[Mismatch] = field(default_factory=list)
+    visible_checked: int = 0
 
     @property
     def holds(self) -> bool:
-        return self.digest_ok and not self.differences
+        return self.digest_ok and not self.differences and not self.visible
 
 
 def loaded_from_payload(dossier: Mapping[str, Any], where: Path) -> LoadedDossier:
@@ -260,6 +264,11 @@ def verify_note(
         note_json.pop("finance", None)
         recomputed_json.pop("finance", None)
     differences, checked = compare_json(note_json, recomputed_json)
+    visible: list[Mismatch] = []
+    visible_checked = 0
+    fmt = _visible_format(path, kind)
+    if fmt is not None:
+        visible, visible_checked, _lang = visible_mismatches(path, fmt, recomputed, limits)
     return VerifyReport(
         path=str(path),
         kind=kind,
@@ -271,7 +280,18 @@ def verify_note(
         declared_overrides=declared_overrides,
         figures_checked=checked,
         skipped=skipped,
+        visible=visible,
+        visible_checked=visible_checked,
     )
+
+
+def _visible_format(path: Path, kind: str) -> str | None:
+    """The format whose visible text is checked, or None (a JSON payload has none)."""
+    if kind in VISIBLE_FORMATS:
+        return kind
+    if kind == "md" or path.suffix.lower() in (".md", ".markdown"):
+        return "md"
+    return None
 
 
 def _value(value: Any) -> str:
@@ -326,5 +346,23 @@ def verify_lines(report: VerifyReport, lang: str = "fr") -> list[str]:
             lines.append("  " + words.text("label.and_more", n=hidden))
     else:
         lines.append(say("same", count=report.figures_checked, tol=tolerance))
+    if report.visible:
+        lines.append(
+            words.text("verify_visible.differ", n=len(report.visible), count=report.visible_checked)
+        )
+        for mismatch in report.visible[:MAX_LISTED]:
+            lines.append(
+                words.text(
+                    "verify_visible.row",
+                    where=clean_text(mismatch.location) or "—",
+                    shown=clean_text(mismatch.shown) or "—",
+                    expected=clean_text(mismatch.expected) or "—",
+                )
+            )
+        hidden = len(report.visible) - MAX_LISTED
+        if hidden > 0:
+            lines.append("  " + words.text("label.and_more", n=hidden))
+    elif report.visible_checked:
+        lines.append(words.text("verify_visible.same", count=report.visible_checked))
     lines.append(say("holds" if report.holds else "fails", path=clean_text(report.path, 400)))
     return lines
