@@ -28,7 +28,7 @@ from ecodigital.review.readers import DEFAULT_LIMITS, ReadLimits
 if TYPE_CHECKING:
     from ecodigital.assessment.results import Results
 
-__all__ = ["Mismatch", "VISIBLE_FORMATS", "figure_tokens", "visible_mismatches"]
+__all__ = ["VISIBLE_FORMATS", "Mismatch", "figure_tokens", "visible_mismatches"]
 
 VISIBLE_FORMATS: Final = ("html", "md", "odt")
 #: A number as the notes write it (thousands separated by a space, a decimal comma
