@@ -190,3 +190,65 @@ def test_a_visible_figure_edited_in_an_odt_is_caught(
     assert not report.differences
     assert [m.shown[:4] for m in report.visible] == ["0,01"]
     assert report.visible[0].location
+
+
+@pytest.fixture(scope="module")
+def own_factors_note(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An honest Markdown note made with a declared override: the laptop's manufacturing
+    footprint from a supplier's declaration (250 kgCO2e; the reference says 170)."""
+    from ecodigital.assessment import Options, run
+    from ecodigital.dossier.load import load_dossier
+    from ecodigital.factors.database import load_factors
+    from ecodigital.report.build import prepare_note, render_note
+
+    folder = tmp_path_factory.mktemp("own")
+    user = folder / "mine.csv"
+    user.write_text(
+        "id,gwp_manufacturing_kgco2e,source\nlaptop,250,Supplier EPD 2025\n", encoding="utf-8"
+    )
+    results = run(load_dossier(EXAMPLE), Options(factors=load_factors(user)))
+    files = render_note(prepare_note(results, lang="fr"), "md", folder / "note.md")
+    for path, content in files.items():
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return folder / "note.md"
+
+
+def test_an_honest_note_with_declared_overrides_holds_with_the_second_verdict(
+    own_factors_note: Path,
+) -> None:
+    from ecodigital.review.verify import verify_lines
+
+    report = verify_note(own_factors_note)
+    assert report.holds, (report.differences[:3], report.visible[:3])
+    assert report.verdict == "holds_own_factors"
+    # the value and the source column both differ from the reference row: both are named
+    assert ("laptop", "gwp_manufacturing_kgco2e", 250.0, 170.0, "Supplier EPD 2025") in (
+        report.overrides
+    )
+    assert {o[1] for o in report.overrides} == {"gwp_manufacturing_kgco2e", "source"}
+    lines = verify_lines(report, "en")
+    assert any("laptop" in line and "250" in line and "170" in line for line in lines)
+    assert lines[-1].endswith("the note holds, with the applicant's own factors.")
+    assert report.to_json()["verdict"] == "holds_own_factors"
+
+
+def test_an_override_undeclared_in_the_payload_does_not_hold(
+    own_factors_note: Path, tmp_path: Path
+) -> None:
+    """The overrides list emptied (digest recomputed): the recomputation uses the reference
+    value 170 for the laptop and the note's figures no longer follow."""
+    target = tmp_path / "note.md"
+    _bent(own_factors_note, target, _set("results.factors_dataset.overrides", lambda v: []))
+    report = verify_note(target)
+    assert report.digest_ok
+    assert report.verdict == "fails"
+    assert any(d.figure.startswith("totals.gwp") for d in report.differences)
+
+
+def test_the_honest_note_holds_with_the_first_verdict(notes: dict[str, Path]) -> None:
+    report = verify_note(notes["html"])
+    assert report.verdict == "holds"
+    assert report.to_json()["visible"]["mismatches"] == []
