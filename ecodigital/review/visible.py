@@ -251,7 +251,7 @@ def visible_mismatches(
         expected = figure_tokens(_sections(fmt, _rendered(results, fmt, lang)))
         mismatches = _compare(shown, expected)
         if best is None or len(mismatches) < len(best[0]):
-            best = (mismatches, len(shown), lang)
+            best = (mismatches, max(len(shown), len(expected)), lang)
         if not mismatches:
             break
     assert best is not None
