@@ -90,15 +90,16 @@ def _bent(source: Path, target: Path, bend) -> None:  # type: ignore[no-untyped-
 def _set(path: str, value: object):  # type: ignore[no-untyped-def]
     """A bend that sets one field of the payload (``a.b[0].c``)."""
 
+    def key(node: object, name: str) -> object:
+        return int(name) if isinstance(node, list) else name
+
     def bend(payload: dict) -> None:  # type: ignore[type-arg]
         node = payload
         keys = path.replace("]", "").replace("[", ".").split(".")
-        for key in keys[:-1]:
-            node = node[int(key)] if key.isdigit() else node[key]
-        last = keys[-1]
-        node[int(last) if last.isdigit() else last] = value(
-            node[int(last) if last.isdigit() else last]
-        )
+        for name in keys[:-1]:
+            node = node[key(node, name)]
+        last = key(node, keys[-1])
+        node[last] = value(node[last])  # type: ignore[operator]
 
     return bend
 
@@ -124,6 +125,18 @@ BENDS = [
     ),
     ("results.totals.gwp.value", "totals.gwp.value", lambda v: v / 2),
     ("results.by_tier.terminals.gwp.value", "by_tier.terminals.gwp.value", lambda v: v / 2),
+    ("results.by_year.2027.gwp.value", "by_year.2027.gwp.value", lambda v: v * 0.7),
+    ("results.rgesn.answered", "rgesn.answered", lambda v: v + 30),
+    (
+        "results.finance.report.results[0].status",
+        "finance.report.results[0].status",
+        lambda v: "fail",
+    ),
+    (
+        "results.indicators.gwp_per_rcr11_user.value",
+        "indicators.gwp_per_rcr11_user.value",
+        lambda v: v / 10,
+    ),
 ]
 
 
@@ -149,6 +162,19 @@ def test_a_faked_dataset_name_is_reported(notes: dict[str, Path], tmp_path: Path
     report = verify_note(target)
     assert not report.dataset_shipped
     assert "official-ademe-2026" in report.dataset_declared
+
+
+def test_a_faked_dataset_version_recomputes_with_that_version_and_fails(
+    notes: dict[str, Path], tmp_path: Path
+) -> None:
+    """The note claims the older shipped dataset 2026.1: recomputed with it, the figures
+    (made with 2026.2) do not follow, and the dataset's version itself differs."""
+    target = tmp_path / "note.md"
+    _bent(notes["md"], target, _set("factors_dataset.version", lambda v: "2026.1"))
+    report = verify_note(target)
+    assert report.dataset_used.endswith("2026.1")
+    assert report.verdict == "fails"
+    assert "factors_dataset.version" in [d.figure for d in report.differences]
 
 
 def test_an_undeclared_override_does_not_hold(notes: dict[str, Path], tmp_path: Path) -> None:
