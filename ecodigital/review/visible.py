@@ -35,7 +35,7 @@ VISIBLE_FORMATS: Final = ("html", "md", "odt")
 #: or point, a power of ten in superscript), and up to 12 characters after it.
 _NUMBER: Final = re.compile(
     r"[-−]?\d(?:[\d\u00a0\u202f ]*\d)?(?:[.,]\d+)*(?:\s?[×x]\s?10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?"
-    r"(?:[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?\s?[^\s\d|\\\[\]()<>]{0,12}"
+    r"(?:[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?\s?(?:[kMGt]?g?CO2e[^\s\d|\\\[\]()<>]{0,8}|[^\s\d|\\\[\]()<>]{0,12})"
 )
 #: Figures compared at most in a note; a longer text is cut (bounded time).
 MAX_TOKENS: Final = 200_000
