@@ -63,6 +63,10 @@ WORKLOADS = (
              ("note", "{dossier}", "-o", "{out}/note.html", "--force"), 1.5),
     Workload("validate", "validate of the example", None, ("validate", "{dossier}"), 0.3),
     Workload("help", "--help", None, ("--help",), 0.1),
+    Workload("verify-pdf", "verify the example's PDF note", None,
+             ("verify", "{out}/verified.pdf"), 5.0),
+    Workload("verify-html", "verify the example's HTML note (and its visible figures)", None,
+             ("verify", "{out}/verified.html"), 5.0),
 )  # fmt: skip
 
 
@@ -135,6 +139,13 @@ def main() -> int:
         for size in sorted({w.rows for w in chosen if w.rows} | {100_000}):
             (folder / str(size)).mkdir()
             write_inventory(folder / str(size), size)
+        for fmt in sorted(
+            {w.name[len("verify-") :] for w in chosen if w.name.startswith("verify-")}
+        ):
+            out = folder / f"verified.{fmt}"
+            subprocess.run(
+                [*CLI, "note", str(EXAMPLE), "-o", str(out)], check=True, capture_output=True
+            )
         print(f"{'workload':<52} {'wall':>8} {'target':>8} {'peak RSS':>10} {'target':>9}")
         for workload in chosen:
             dossier = folder / str(workload.rows) / "dossier.yaml" if workload.rows else EXAMPLE

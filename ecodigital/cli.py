@@ -801,13 +801,25 @@ def _progress_rows(rows: Any, total: int) -> Any:
     "--factors-dataset",
     "dataset_version",
 )
+@option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
 @LANG_OPTION
-def verify(note: Path, dataset_version: str | None, lang: str) -> None:
+def verify(note: Path, dataset_version: str | None, output_format: str, lang: str) -> None:
     from ecodigital.review.verify import verify_lines, verify_note
 
     report = verify_note(note, dataset_version=dataset_version)
-    for line in verify_lines(report, lang):
-        click.echo(line)
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        for line in verify_lines(report, lang):
+            click.echo(line)
     if not report.holds:
         sys.exit(1)
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 from ecodigital.errors import InputError
 from ecodigital.i18n import Msg, catalogue
 from ecodigital.review.readers import DEFAULT_LIMITS, ReadLimits, read_note_payload
+from ecodigital.review.visible import VISIBLE_FORMATS, Mismatch, visible_mismatches
 
 if TYPE_CHECKING:
     from ecodigital.assessment.results import Results
@@ -73,10 +74,66 @@ class VerifyReport:
     declared_overrides: int = 0
     figures_checked: int = 0
     skipped: list[str] = field(default_factory=list)
+    #: Figures the reader sees that the recomputed results do not give (HTML, Markdown, ODT).
+    visible: list[Mismatch] = field(default_factory=list)
+    visible_checked: int = 0
+    #: The factor values the applicant declared: (factor, column, value, reference, source).
+    overrides: list[tuple[str, str, Any, Any, str]] = field(default_factory=list)
 
     @property
     def holds(self) -> bool:
-        return self.digest_ok and not self.differences
+        return self.digest_ok and not self.differences and not self.visible
+
+    @property
+    def verdict(self) -> str:
+        """``holds``, ``holds_own_factors`` (declared overrides) or ``fails``."""
+        if not self.holds:
+            return "fails"
+        return "holds_own_factors" if self.declared_overrides else "holds"
+
+    def to_json(self) -> dict[str, Any]:
+        """The verdict and every check, for ``--format json``."""
+        return {
+            "file": self.path,
+            "kind": self.kind,
+            "verdict": self.verdict,
+            "digest_ok": self.digest_ok,
+            "dataset": {
+                "declared": self.dataset_declared,
+                "used": self.dataset_used,
+                "shipped": self.dataset_shipped,
+            },
+            "overrides": [
+                {"factor": f, "column": c, "value": v, "reference": r, "source": src}
+                for f, c, v, r, src in self.overrides
+            ],
+            "recomputed": {
+                "checked": self.figures_checked,
+                "tolerance": RELATIVE_TOLERANCE,
+                "differences": [
+                    {
+                        "field": d.figure,
+                        "note": _jsonable(d.note),
+                        "recomputed": _jsonable(d.recomputed),
+                    }
+                    for d in self.differences
+                ],
+                "skipped_rules": self.skipped,
+            },
+            "visible": {
+                "checked": self.visible_checked,
+                "mismatches": [
+                    {"location": m.location, "shown": m.shown, "expected": m.expected}
+                    for m in self.visible
+                ],
+            },
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value if not (isinstance(value, float) and not math.isfinite(value)) else str(value)
+    return str(value)[:200]
 
 
 def loaded_from_payload(dossier: Mapping[str, Any], where: Path) -> LoadedDossier:
@@ -260,6 +317,11 @@ def verify_note(
         note_json.pop("finance", None)
         recomputed_json.pop("finance", None)
     differences, checked = compare_json(note_json, recomputed_json)
+    visible: list[Mismatch] = []
+    visible_checked = 0
+    fmt = _visible_format(path, kind)
+    if fmt is not None:
+        visible, visible_checked, _lang = visible_mismatches(path, fmt, recomputed, limits)
     return VerifyReport(
         path=str(path),
         kind=kind,
@@ -271,7 +333,28 @@ def verify_note(
         declared_overrides=declared_overrides,
         figures_checked=checked,
         skipped=skipped,
+        visible=visible,
+        visible_checked=visible_checked,
+        overrides=_declared(note),
     )
+
+
+def _declared(note: Results) -> list[tuple[str, str, Any, Any, str]]:
+    """Each factor value the note declares changed, with its reference and the source given."""
+    sources = {used.id: used.source for used in note.factors_used}
+    return [
+        (o.factor_id, o.column, o.value, o.reference, sources.get(o.factor_id) or o.file)
+        for o in note.factors_dataset.overrides
+    ]
+
+
+def _visible_format(path: Path, kind: str) -> str | None:
+    """The format whose visible text is checked, or None (a JSON payload has none)."""
+    if kind in VISIBLE_FORMATS:
+        return kind
+    if kind == "md" or path.suffix.lower() in (".md", ".markdown"):
+        return "md"
+    return None
 
 
 def _value(value: Any) -> str:
@@ -326,5 +409,36 @@ def verify_lines(report: VerifyReport, lang: str = "fr") -> list[str]:
             lines.append("  " + words.text("label.and_more", n=hidden))
     else:
         lines.append(say("same", count=report.figures_checked, tol=tolerance))
-    lines.append(say("holds" if report.holds else "fails", path=clean_text(report.path, 400)))
+    if report.visible:
+        lines.append(
+            words.text("verify_visible.differ", n=len(report.visible), count=report.visible_checked)
+        )
+        for mismatch in report.visible[:MAX_LISTED]:
+            lines.append(
+                words.text(
+                    "verify_visible.row",
+                    where=clean_text(mismatch.location) or "—",
+                    shown=clean_text(mismatch.shown) or "—",
+                    expected=clean_text(mismatch.expected) or "—",
+                )
+            )
+        hidden = len(report.visible) - MAX_LISTED
+        if hidden > 0:
+            lines.append("  " + words.text("label.and_more", n=hidden))
+    elif report.visible_checked:
+        lines.append(words.text("verify_visible.same", count=report.visible_checked))
+    for factor, column, value, reference, source in report.overrides[:MAX_LISTED]:
+        lines.append(
+            words.text(
+                "verify_visible.override",
+                factor=clean_text(factor),
+                column=clean_text(column),
+                value=clean_text(_value(value)),
+                reference=clean_text(_value(reference)),
+                source=clean_text(source) or "—",
+            )
+        )
+    key = {"holds": "verify.holds", "holds_own_factors": "verify_visible.holds_own",
+           "fails": "verify.fails"}[report.verdict]  # fmt: skip
+    lines.append(words.text(key, path=clean_text(report.path, 400)))
     return lines

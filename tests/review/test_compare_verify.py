@@ -144,8 +144,11 @@ def test_verify_recomputes_with_the_current_dataset_and_says_so(notes, tmp_path)
     payload["factors_dataset"]["version"] = "2025.9"
     payload["digest"]["value"] = compute_digest(payload)
     page = tmp_path / "old.html"
+    # the note as the reader sees it, with only its data block rewritten
+    text = notes["plain"].with_suffix(".html").read_text(encoding="utf-8")
+    head, rest = text.split('<script type="application/json" id="ecodigital-payload">', 1)
     page.write_text(
-        f"<!DOCTYPE html><title>x</title>{html_payload_block(payload)}", encoding="utf-8"
+        head + html_payload_block(payload) + rest.split("</script>", 1)[1], encoding="utf-8"
     )
     result = CliRunner().invoke(cli, ["verify", str(page), "--lang", "en"])
     assert result.exit_code == 0, result.output

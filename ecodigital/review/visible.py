@@ -1,0 +1,258 @@
+"""Check what the reader of a note sees against the note's data.
+
+The renderers are deterministic: the note is written again from its results,
+in the same format and language, and the figures a reader sees (every number
+of the visible text, with the words that follow it) are compared token by
+token with the ones the re-rendered note shows. Each figure shown that the
+data does not give is reported with its section and the text shown beside the
+text expected. Only the line that says when the note was produced is left out
+(its date is not part of the data).
+
+HTML, Markdown and ODT notes are read here; the text of an ODT comes from its
+``content.xml`` read within the readers' ZIP limits.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from ecodigital.review.readers import DEFAULT_LIMITS, ReadLimits
+
+if TYPE_CHECKING:
+    from ecodigital.assessment.results import Results
+
+__all__ = ["VISIBLE_FORMATS", "Mismatch", "figure_tokens", "visible_mismatches"]
+
+VISIBLE_FORMATS: Final = ("html", "md", "odt")
+#: A number as the notes write it (thousands separated by a space, a decimal comma
+#: or point, a power of ten in superscript), and up to 12 characters after it.
+_NUMBER: Final = re.compile(
+    r"[-−]?\d(?:[\d\u00a0\u202f ]*\d)?(?:[.,]\d+)*(?:\s?[×x]\s?10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?"
+    r"(?:[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?\s?(?:[kMGt]?g?CO2e[^\s\d|\\\[\]()<>]{0,8}|[^\s\d|\\\[\]()<>]{0,12})"
+)
+#: Figures compared at most in a note; a longer text is cut (bounded time).
+MAX_TOKENS: Final = 200_000
+#: Characters of text read from a note at most.
+MAX_TEXT: Final = 20_000_000
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A figure the reader sees that the note's data does not give (or the reverse)."""
+
+    location: str
+    shown: str
+    expected: str
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    section: str
+
+
+class _HtmlText(HTMLParser):
+    """The text a reader sees of an HTML note, by section (``h1``–``h3`` headings)."""
+
+    _HIDDEN: Final = frozenset({"script", "style", "title", "head"})
+    _HEADINGS: Final = frozenset({"h1", "h2", "h3"})
+    _BLOCKS: Final = frozenset({"p", "div", "li", "tr", "td", "th", "br", "h1", "h2", "h3", "h4"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[tuple[str, str]] = []  # (section, text)
+        self._hidden = 0
+        self._heading: list[str] | None = None
+        self._section = ""
+        self._size = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._HIDDEN:
+            self._hidden += 1
+        elif tag in self._HEADINGS:
+            self._heading = []
+        if tag in self._BLOCKS:
+            self.parts.append((self._section, "\n"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._HIDDEN:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag in self._HEADINGS and self._heading is not None:
+            self._section = " ".join("".join(self._heading).split())[:120]
+            self._heading = None
+        if tag in self._BLOCKS:
+            self.parts.append((self._section, "\n"))
+
+    def handle_data(self, data: str) -> None:
+        if self._hidden or self._size > MAX_TEXT:
+            return
+        self._size += len(data)
+        if self._heading is not None:
+            self._heading.append(data)
+        self.parts.append((self._section, data))
+
+
+def _html_sections(text: str) -> list[tuple[str, str]]:
+    parser = _HtmlText()
+    parser.feed(text[:MAX_TEXT])
+    parser.close()
+    return parser.parts
+
+
+def _markdown_sections(text: str) -> list[tuple[str, str]]:
+    parts: list[tuple[str, str]] = []
+    section = ""
+    for line in text[:MAX_TEXT].splitlines():
+        if line.startswith("#"):
+            section = " ".join(line.lstrip("#").split())[:120]
+        parts.append((section, line + "\n"))
+    return parts
+
+
+def _odt_content(path: Path, limits: ReadLimits) -> str:
+    """The ``content.xml`` of an ODT note, read within the ZIP limits."""
+    from ecodigital.review.readers import _fail
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            info = package.getinfo("content.xml")
+            if info.file_size > limits.max_zip_total_bytes:
+                raise _fail(path, "its content.xml is too large")
+            with package.open(info) as member:
+                data = member.read(limits.max_zip_total_bytes + 1)
+    except (KeyError, zipfile.BadZipFile, OSError) as exc:
+        raise _fail(path, f"cannot read its content.xml ({exc})") from None
+    if len(data) > limits.max_zip_total_bytes:
+        raise _fail(path, "its content.xml is too large")
+    return data.decode("utf-8", errors="replace")
+
+
+def _odt_sections(xml: str) -> list[tuple[str, str]]:
+    """The text of an ODT's body, by heading (``text:h``)."""
+    parts: list[tuple[str, str]] = []
+    section = ""
+    for match in re.finditer(r"<text:h\b[^>]*>(.*?)</text:h>|<[^>]+>|([^<]+)", xml[:MAX_TEXT]):
+        if match.group(1) is not None:
+            heading = html.unescape(re.sub(r"<[^>]+>", "", match.group(1)))
+            section = " ".join(heading.split())[:120]
+            parts.append((section, "\n" + heading + "\n"))
+        elif match.group(2) is not None:
+            parts.append((section, html.unescape(match.group(2))))
+        elif match.group(0).startswith(("<text:p", "<text:h", "</text:p", "<table:table-cell")):
+            parts.append((section, "\n"))
+        elif match.group(0).startswith(("<text:s", "<text:tab")):
+            parts.append((section, " "))
+    return parts
+
+
+def _without_production_line(text: str, lang_patterns: list[re.Pattern[str]]) -> str:
+    for pattern in lang_patterns:
+        text = pattern.sub("", text)
+    return text
+
+
+def _production_patterns() -> list[re.Pattern[str]]:
+    """The line that says when and with which version a note was produced, in each language."""
+    from ecodigital.i18n import catalogue
+
+    patterns = []
+    for lang in ("fr", "en"):
+        template = str(catalogue(lang).raw("note.generated_on"))
+        template = template.replace("{date}", "\x00").replace("{version}", "\x01")
+        escaped = re.escape(template).replace("\x00", r".{1,40}?").replace("\x01", r"\S+")
+        patterns.append(re.compile(escaped))
+    return patterns
+
+
+def figure_tokens(parts: list[tuple[str, str]]) -> list[_Token]:
+    """Every figure of a text, with its section (whitespace made plain)."""
+    patterns = _production_patterns()
+    tokens: list[_Token] = []
+    for section, chunk in _joined(parts):
+        chunk = _without_production_line(chunk, patterns)
+        for match in _NUMBER.finditer(chunk):
+            text = " ".join(match.group(0).replace("\u00a0", " ").replace("\u202f", " ").split())
+            tokens.append(_Token(text, section))
+            if len(tokens) >= MAX_TOKENS:
+                return tokens
+    return tokens
+
+
+def _joined(parts: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Consecutive parts of the same section as one text."""
+    joined: list[tuple[str, list[str]]] = []
+    for section, text in parts:
+        if joined and joined[-1][0] == section:
+            joined[-1][1].append(text)
+        else:
+            joined.append((section, [text]))
+    return [(section, "".join(texts)) for section, texts in joined]
+
+
+def _sections(fmt: str, content: str) -> list[tuple[str, str]]:
+    if fmt == "html":
+        return _html_sections(content)
+    if fmt == "md":
+        return _markdown_sections(content)
+    return _odt_sections(content)
+
+
+def _shown(path: Path, fmt: str, limits: ReadLimits) -> str:
+    from ecodigital.review.readers import _read_bytes
+
+    if fmt == "odt":
+        return _odt_content(path, limits)
+    return _read_bytes(path, limits.max_file_bytes).decode("utf-8", errors="replace")
+
+
+def _rendered(results: Results, fmt: str, lang: str) -> str:
+    from ecodigital.report.build import prepare_note, render_note
+
+    files = render_note(prepare_note(results, lang=lang), fmt, Path("note." + fmt))
+    content = files[Path("note." + fmt)]
+    if isinstance(content, bytes):  # ODT
+        import io
+
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            return package.read("content.xml").decode("utf-8")
+    return content
+
+
+def _compare(shown: list[_Token], expected: list[_Token]) -> list[Mismatch]:
+    mismatches: list[Mismatch] = []
+    matcher = SequenceMatcher(None, [t.text for t in shown], [t.text for t in expected], False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        count = max(a2 - a1, b2 - b1)
+        for k in range(count):
+            a = shown[a1 + k] if a1 + k < a2 else None
+            b = expected[b1 + k] if b1 + k < b2 else None
+            location = (a or b).section if (a or b) is not None else ""  # type: ignore[union-attr]
+            mismatches.append(Mismatch(location, a.text if a else "", b.text if b else ""))
+    return mismatches
+
+
+def visible_mismatches(
+    path: Path, fmt: str, results: Results, limits: ReadLimits = DEFAULT_LIMITS
+) -> tuple[list[Mismatch], int, str]:
+    """The figures of the note at ``path`` that the results do not give, how many figures were
+    compared, and the language the note is written in (the one whose figures fit best)."""
+    shown = figure_tokens(_sections(fmt, _shown(path, fmt, limits)))
+    best: tuple[list[Mismatch], int, str] | None = None
+    for lang in ("fr", "en"):
+        expected = figure_tokens(_sections(fmt, _rendered(results, fmt, lang)))
+        mismatches = _compare(shown, expected)
+        if best is None or len(mismatches) < len(best[0]):
+            best = (mismatches, max(len(shown), len(expected)), lang)
+        if not mismatches:
+            break
+    assert best is not None
+    return best
