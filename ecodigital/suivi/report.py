@@ -92,7 +92,9 @@ def _flag(comparison: Comparison, lang: str) -> str:
 
 def _explained(comparison: Comparison, lang: str) -> str:
     parts = [
-        f"{text(f'suivi.cause.{e.cause}', lang)} {format_change(e.change.value, e.change.unit, lang)}"
+        text(f"suivi.cause.{e.cause}", lang)
+        + " "
+        + format_change(e.change.value, e.change.unit, lang)
         for e in comparison.explained
         if e.change.value
     ]
@@ -110,8 +112,9 @@ def _rows(follow_up: FollowUp, lang: str) -> tuple[list[str], list[tuple[str, li
         for criterion, comparison in year.criteria.items():
             rows.append(_row(label(criterion, lang), comparison, lang))
         rows.append(_row(text("suivi.report.intensity", lang), year.intensity, lang))
+        method = text(f"suivi.method.{year.users_method}", lang) if year.users_method else ""
         users = (
-            f"{format_count(year.users_actual, lang)} ({text(f'suivi.method.{year.users_method}', lang)})"
+            f"{format_count(year.users_actual, lang)} ({method})"
             if year.users_actual is not None
             else text("suivi.report.unknown", lang)
         )

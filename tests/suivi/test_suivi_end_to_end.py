@@ -52,8 +52,10 @@ def _codecarbon_run(folder: Path) -> None:
     """A real, offline CodeCarbon run of a short command, written by ``ecodigital measure``."""
     command = [sys.executable, "-c", "import time; time.sleep(2.5)"]
     subprocess.run(
-        [sys.executable, "-m", "ecodigital", "measure", "-o", str(folder), "--country", "FRA"]
-        + ["--interval", "1", "--label", "app-servers", "--", *command],
+        [
+            *(sys.executable, "-m", "ecodigital", "measure", "-o", str(folder)),
+            *("--country", "FRA", "--interval", "1", "--label", "app-servers", "--", *command),
+        ],
         check=True,
         capture_output=True,
         timeout=120,
