@@ -89,7 +89,7 @@ class Year(_Strict):
     year: int = Field(ge=2000, le=2100, description="Calendar year reported.")
     users: Users | None = Field(None, description="Users counted for RCR 11; absent = unknown.")
     institutions: int | None = Field(
-        None, ge=0, le=1_000_000, description="Institutions supported in the year (RCO 14)."
+        None, ge=0, le=1_000_000, description="Institutions newly supported in the year (RCO 14)."
     )
     equipment: list[Equipment] = Field(default_factory=list, max_length=10_000)
     measurements: list[Measurement] = Field(default_factory=list, max_length=1_000)
