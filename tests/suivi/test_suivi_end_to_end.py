@@ -233,3 +233,17 @@ def test_a_note_that_does_not_hold_is_refused(made: dict[str, object], tmp_path:
     result = CliRunner().invoke(cli, ["suivi", str(edited), str(made["actuals"])])
     assert result.exit_code == 1
     assert "la note prévisionnelle ne tient pas" in result.output
+
+
+def test_an_item_the_note_does_not_have_is_one_line_exit_2(made: dict[str, object]) -> None:
+    actuals = Path(str(made["folder"])) / "suivi-typo.yaml"  # beside the measurement folder
+    actuals.write_text(
+        ACTUALS.replace("item: agents-laptops, kind: laptop", "item: agent-laptops, kind: laptop"),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["suivi", str(made["note"]), str(actuals)])
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith(f"Erreur : {actuals}: years[1].equipment[0].item: « agent-laptops »")
+    assert "agents-laptops" in line  # the suggestion
+    assert "Correction :" in line
