@@ -247,3 +247,20 @@ def test_an_item_the_note_does_not_have_is_one_line_exit_2(made: dict[str, objec
     assert line.startswith(f"Erreur : {actuals}: years[1].equipment[0].item: « agent-laptops »")
     assert "agents-laptops" in line  # the suggestion
     assert "Correction :" in line
+
+
+def test_json_output_is_the_payload_and_pdf_is_refused(
+    made: dict[str, object], tmp_path: Path
+) -> None:
+    out = tmp_path / "suivi.json"
+    args = ["suivi", str(made["note"]), str(made["actuals"]), "-o"]
+    result = CliRunner().invoke(cli, [*args, str(out)])
+    assert result.exit_code == 0, result.output
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert written["format"] == "ecodigital-suivi-payload/1"
+    assert verify_suivi_digest(written)
+    assert written["follow_up"] == made["payload"]["follow_up"]  # type: ignore[index]
+    result = CliRunner().invoke(cli, [*args, str(tmp_path / "suivi.pdf")])
+    assert result.exit_code == 2
+    assert "pas en .pdf" in result.output
+    assert not (tmp_path / "suivi.pdf").exists()
