@@ -824,6 +824,33 @@ def verify(note: Path, dataset_version: str | None, output_format: str, lang: st
         sys.exit(1)
 
 
+@cli.command()
+@argument("note", type=click.Path(path_type=Path))
+@argument("actuals", type=click.Path(path_type=Path))
+@OUTPUT_OPTION
+@LANG_OPTION
+@FORCE_OPTION
+def suivi(note: Path, actuals: Path, output: Path | None, lang: str, force: bool) -> None:
+    from ecodigital.report.payload import sidecar_path
+    from ecodigital.suivi.report import render_suivi
+    from ecodigital.suivi.run import follow_up_note
+
+    suffix = output.suffix.lower().lstrip(".") if output is not None else "md"
+    fmt = {"htm": "html", "markdown": "md"}.get(suffix, suffix)
+    if fmt not in {"html", "md", "json"}:
+        _fail(_error_line("suivi.error.format", lang, suffix=suffix), 2)
+    report = follow_up_note(note, actuals)
+    content = render_suivi(report.follow_up, report.payload, fmt, lang)
+    if output is not None and fmt == "md":
+        _write_output(
+            sidecar_path(output),
+            render_suivi(report.follow_up, report.payload, "json"),
+            force,
+            (note, actuals),
+        )
+    _echo_output(content, output, force, (note, actuals))
+
+
 # --------------------------------------------------------------------------- connectors
 
 _IMPORT_FORMATS = ("numecoeval", "boavizta", "glpi", "ocs", "har", "boamps")

@@ -1,0 +1,1 @@
+"""Follow-up after the grant: the actuals of each year, read and checked against a note."""

@@ -1,0 +1,48 @@
+"""``ecodigital suivi``: read and verify the forecast note, read the actuals, compare, render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ecodigital.errors import CheckFailed
+from ecodigital.i18n import Msg
+from ecodigital.suivi.compare import FollowUp
+
+__all__ = ["FollowUpReport", "follow_up_note"]
+
+
+@dataclass(frozen=True)
+class FollowUpReport:
+    """The figures of a follow-up and the payload its report embeds."""
+
+    follow_up: FollowUp
+    payload: dict[str, Any]
+
+
+def follow_up_note(note_path: str | Path, actuals_path: str | Path) -> FollowUpReport:
+    """Verify the note at ``note_path``, then compare it with the actuals at ``actuals_path``.
+
+    A note that does not hold (digest or recomputed figures) is refused with
+    :class:`CheckFailed`: a follow-up is only as good as the forecast it checks.
+    """
+    from ecodigital.factors.database import load_reference_factors, reference_versions
+    from ecodigital.review.compare import read_results
+    from ecodigital.review.readers import read_note_payload
+    from ecodigital.review.verify import verify_note
+    from ecodigital.suivi.compare import compare_actuals
+    from ecodigital.suivi.load import load_actuals
+    from ecodigital.suivi.report import build_suivi_payload
+
+    note_path = Path(note_path)
+    actuals = load_actuals(actuals_path)
+    report = verify_note(note_path)
+    if not report.holds:
+        raise CheckFailed(Msg("suivi.error.note_fails", {"path": str(note_path)}))
+    _, payload = read_note_payload(note_path)
+    note = read_results(payload, str(note_path))
+    declared = str((payload.get("factors_dataset") or {}).get("version"))
+    factors = load_reference_factors(declared if declared in reference_versions() else None)
+    follow_up = compare_actuals(payload, note, actuals, factors)
+    return FollowUpReport(follow_up, build_suivi_payload(payload, actuals, follow_up))
