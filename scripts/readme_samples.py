@@ -46,7 +46,7 @@ class Sample:
 
 
 SAMPLES: dict[str, Sample] = {
-    "demo": Sample((Command("demo", ((1, 4), ("3. note:", 4))),)),
+    "demo": Sample((Command("demo", ((1, 4), ("3. note :", 4))),)),
     "init-validate": Sample(
         (
             Command("init mon-projet"),
