@@ -581,6 +581,7 @@ def measurements_summarize(
 @FORCE_OPTION
 @DRAWS_OPTION
 @SEED_OPTION
+@option("--factors-dataset", "dataset_version")
 @ALLOW_OUTSIDE_OPTION
 @DETERMINISTIC_OPTION
 @option("--strict", is_flag=True)
@@ -591,6 +592,7 @@ def note(
     lang: str,
     template_dir: Path | None,
     factors_path: Path | None,
+    dataset_version: str | None,
     rules_path: Path | None,
     force: bool,
     draws: int,
@@ -608,11 +610,28 @@ def note(
     targets = [output, sidecar_path(output)] if fmt == "md" else [output]
     for target in targets:  # before the work, not after it
         _check_output(target, force, (dossier,))
+    factors = None
+    if dataset_version is not None:
+        from ecodigital.errors import InputError
+        from ecodigital.factors.database import load_factors
+        from ecodigital.factors.versions import reference_versions
+
+        versions = reference_versions()
+        if dataset_version not in versions:
+            shipped = {"version": dataset_version, "shipped": ", ".join(versions)}
+            raise InputError(
+                "--factors-dataset",
+                None,
+                Msg("verify.error.dataset", shipped),
+                Msg("verify.error.dataset_fix", {"shipped": versions[-1]}),
+            )
+        factors = load_factors(factors_path, dataset_version)
     with _progress_bar(dossier, deterministic) as progress:
         results = run(
             dossier,
             Options(
                 factors_path=factors_path,
+                factors=factors,
                 rules_path=rules_path,
                 draws=draws,
                 seed=seed,

@@ -113,6 +113,8 @@ class ApplicationRow:
     intensity_z: float | None = None
     flags: list[Flag] = field(default_factory=list)
     error: str | None = None
+    #: SHA-256 of the canonical embedded dossier (sorted keys, compact JSON): finds duplicates.
+    dossier_sha256: str | None = None
 
     @property
     def flag_codes(self) -> list[str]:
@@ -223,6 +225,35 @@ def row_from_payload(
     return row
 
 
+def dossier_digest(payload: Mapping[str, Any]) -> str | None:
+    """SHA-256 of the payload's dossier as canonical JSON, or None when it has none.
+
+    The same dossier submitted twice, or under two file names, gives the same digest.
+    """
+    import hashlib
+    import json
+
+    dossier = payload.get("dossier")
+    if not isinstance(dossier, Mapping):
+        return None
+    text = json.dumps(dossier, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def add_duplicate_flags(rows: Sequence[ApplicationRow]) -> None:
+    """Flag ``DUPLICATE`` on every row whose dossier is also another row's, naming the others."""
+    by_digest: dict[str, list[ApplicationRow]] = {}
+    for row in rows:
+        if row.dossier_sha256 is not None:
+            by_digest.setdefault(row.dossier_sha256, []).append(row)
+    for same in by_digest.values():
+        if len(same) < 2:
+            continue
+        for row in same:
+            others = tuple(other.file for other in same if other is not row)
+            row.flags.append(Flag("DUPLICATE", others, {"same_dossier_as": list(others)}))
+
+
 def iter_rows(
     paths: Iterable[Path],
     *,
@@ -238,7 +269,9 @@ def iter_rows(
     for path in paths:
         try:
             submission = read_submission(path, limits)
-            yield row_from_payload(str(path), submission.kind, submission.payload, reference)
+            row = row_from_payload(str(path), submission.kind, submission.payload, reference)
+            row.dossier_sha256 = dossier_digest(submission.payload)
+            yield row
         except EcodigitalError as exc:
             if strict:
                 raise
@@ -302,4 +335,5 @@ def compare_files(
     rows_iter = iter_rows(paths, limits=limits, strict=strict)
     rows = list(progress(rows_iter) if progress is not None else rows_iter)
     add_outlier_flags(rows)
+    add_duplicate_flags(rows)
     return sort_rows(rows, sort)

@@ -58,7 +58,7 @@ _FACTOR_NUMBERS: Final = (
 #: Every flag code, in report order (their words are the catalogue's ``flag.<code>``).
 FLAG_CODES: Final = (
     "FACTOR_OVERRIDDEN", "TIER_MISSING", "ALLOCATION_ZERO", "LIFETIME_FAR", "NO_MEASUREMENT",
-    "DATASET_OUTDATED", "DIGEST_MISMATCH", "INTENSITY_OUTLIER",
+    "DATASET_OUTDATED", "DIGEST_MISMATCH", "INTENSITY_OUTLIER", "DUPLICATE",
 )  # fmt: skip
 
 

@@ -164,11 +164,23 @@ def neutralise_cell(value: Any) -> Any:
     return value
 
 
-def _flat(row: ApplicationRow) -> dict[str, Any]:
+def _flat(row: ApplicationRow, lang: str = "en") -> dict[str, Any]:
     data = row.as_dict()
     data["flags"] = " ".join(row.flag_codes)
-    data["flag_details"] = " | ".join(flag_text(flag, "en") for flag in row.flags)
+    data["flag_details"] = " | ".join(flag_text(flag, lang) for flag in row.flags)
     return data
+
+
+#: Number formats of the XLSX columns that hold numbers (the unit is in the column's name).
+XLSX_FORMATS: Final = {
+    "horizon_years": "0", "user_years": "#,##0", "gwp_kgco2e": "#,##0.0",
+    "gwp_low_kgco2e": "#,##0.0", "gwp_high_kgco2e": "#,##0.0",
+    "gwp_per_user_year_kgco2e": "#,##0.000", "gwp_per_keur_kgco2e": "#,##0.000",
+    "eligible_cost_eur": "#,##0.00", "embodied_share": "0.0%", "terminals_share": "0.0%",
+    "datacenter_share": "0.0%", "network_share": "0.0%", "measured_share": "0.0%",
+    "modelled_share": "0.0%", "declared_share": "0.0%", "rgesn_score": "0.0",
+    "intensity_z": "0.00",
+}  # fmt: skip
 
 
 FLAT_COLUMNS: Final = (*COLUMNS, "flag_details")
@@ -186,7 +198,11 @@ def render_csv(rows: Sequence[ApplicationRow]) -> str:
 
 
 def render_xlsx(rows: Sequence[ApplicationRow], lang: str = "fr") -> bytes:
-    """An XLSX workbook; every text is written as a string, so nothing becomes a formula."""
+    """An XLSX workbook; every text is written as a string, so nothing becomes a formula.
+
+    Numbers (amounts in EUR included) are stored as numbers with a number format, and the
+    flags' details are in ``lang``.
+    """
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -194,11 +210,14 @@ def render_xlsx(rows: Sequence[ApplicationRow], lang: str = "fr") -> bytes:
                "strings_to_numbers": False}  # fmt: skip
     workbook = xlsxwriter.Workbook(buffer, options)
     bold = workbook.add_format({"bold": True, "bg_color": "#EEF2F6", "bottom": 2})
+    formats = {name: workbook.add_format({"num_format": f}) for name, f in XLSX_FORMATS.items()}
     sheet = workbook.add_worksheet("comparison")
     for col, name in enumerate(FLAT_COLUMNS):
         sheet.write_string(0, col, name, bold)
     for r, row in enumerate(rows, 1):
-        flat = _flat(row)
+        flat = _flat(row, lang)
+        if row.eligible_cost_eur is not None:
+            flat["eligible_cost_eur"] = float(row.eligible_cost_eur)
         for col, name in enumerate(FLAT_COLUMNS):
             value = flat[name]
             if value is None:
@@ -206,7 +225,7 @@ def render_xlsx(rows: Sequence[ApplicationRow], lang: str = "fr") -> bytes:
             if isinstance(value, bool):
                 sheet.write_boolean(r, col, value)
             elif isinstance(value, int | float) and math.isfinite(value):
-                sheet.write_number(r, col, value)
+                sheet.write_number(r, col, value, formats.get(name))
             else:
                 sheet.write_string(r, col, str(value))
     sheet.freeze_panes(1, 0)

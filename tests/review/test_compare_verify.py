@@ -15,12 +15,14 @@ from ecodigital.review.compare import compare_files
 from ecodigital.review.verify import verify_note
 
 #: The example measures its app servers; "unmeasured" is the example without its measurements.
+#: "bent" (the same dossier noted with a factor file) and "edited" (plain's note edited by hand)
+#: embed plain's dossier: the three are the same application, hence DUPLICATE.
 EXPECTED = {
-    "plain": set(),
+    "plain": {"DUPLICATE"},
     "users": set(),
     "nonetwork": {"TIER_MISSING"},
-    "bent": {"FACTOR_OVERRIDDEN"},
-    "edited": {"DIGEST_MISMATCH"},
+    "bent": {"FACTOR_OVERRIDDEN", "DUPLICATE"},
+    "edited": {"DIGEST_MISMATCH", "DUPLICATE"},
     "unmeasured": {"NO_MEASUREMENT"},
 }
 
