@@ -52,8 +52,9 @@ SAMPLES: dict[str, Sample] = {
             Command("init mon-projet"),
             Command(f"validate {EXAMPLE}"),
             Command("validate dossier.yaml"),
+            Command("validate dossier.yaml --lang en"),
         ),
-        setup=("make-latop",),
+        setup=("make-french-kind",),
     ),
     "docs": Sample((Command("docs", ((1, 5),)),)),
     "assess": Sample(
@@ -101,13 +102,15 @@ def _run(args: str, work: Path) -> str:
 
 
 def _setup(step: str, work: Path) -> None:
-    if step == "make-latop":
-        # a dossier with a misspelt kind on its first item
-        text = (
-            (work / EXAMPLE).read_text(encoding="utf-8").replace("kind: laptop", "kind: latop", 1)
+    if step == "make-french-kind":
+        # a dossier whose item's kind is written in French (the test of the README's
+        # validate samples, tests/cli/test_misc.py, writes the same one)
+        (work / "dossier.yaml").write_text(
+            "format: ecodigital/1\nproject:\n  name: X\n  beneficiary: {name: X, type: commune}\n"
+            "  start_year: 2026\n  duration_years: 1\n  horizon_years: 1\n  users_per_year: [10]\n"
+            "inventory:\n  - {id: postes, kind: ordinateur portable}\n",
+            encoding="utf-8",
         )
-        (work / "dossier.yaml").write_text(text, encoding="utf-8")
-        shutil.copytree(work / "examples" / "guichet-mutualise" / "measures", work / "measures")
         return
     (work / "depot").mkdir(exist_ok=True)
     _run(step, work)

@@ -107,6 +107,8 @@ class ApplicationRow:
     modelled_share: float | None = None
     declared_share: float | None = None
     rgesn_score: float | None = None
+    #: Share of the applicable RGESN criteria answered (the score rests on them).
+    rgesn_coverage: float | None = None
     finance_verdict: str = "not_available"
     factors_dataset_version: str | None = None
     digest_ok: bool | None = None
@@ -136,8 +138,8 @@ COLUMNS: Final = (
     "gwp_kgco2e", "gwp_low_kgco2e", "gwp_high_kgco2e", "gwp_per_user_year_kgco2e",
     "gwp_per_keur_kgco2e", "eligible_cost_eur", "embodied_share", "terminals_share",
     "datacenter_share", "network_share", "measured_share", "modelled_share", "declared_share",
-    "rgesn_score", "finance_verdict", "factors_dataset_version", "digest_ok", "intensity_z",
-    "flags", "error",
+    "rgesn_score", "rgesn_coverage", "finance_verdict", "factors_dataset_version", "digest_ok",
+    "intensity_z", "flags", "error",
 )  # fmt: skip
 
 SORT_KEYS: Final = tuple(c for c in COLUMNS if c not in ("flags",))
@@ -212,6 +214,7 @@ def row_from_payload(
         modelled_share=quality.get("modelled", 0.0) if quality else None,
         declared_share=quality.get("declared", 0.0) if quality else None,
         rgesn_score=results.rgesn.score if results.rgesn is not None else None,
+        rgesn_coverage=results.rgesn.coverage if results.rgesn is not None else None,
         finance_verdict=verdict.status,
         factors_dataset_version=clean_text(results.factors_dataset.version, 40),
     )

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
-    from ecodigital.assessment.results import Dataset, FactorUsed, Figure, Results
+    from ecodigital.assessment.results import Dataset, FactorUsed, Figure, Results, Rgesn
 
 __all__ = [
     "FLAG_CODES",
     "LIFETIME_RATIO",
     "OUTLIER_MIN_BATCH",
     "OUTLIER_Z",
+    "RGESN_MIN_COVERAGE",
     "Flag",
     "Reference",
     "allocation_zero",
@@ -33,6 +34,7 @@ __all__ = [
     "lifetime_far",
     "no_measurement",
     "payload_flags",
+    "rgesn_few_answers",
     "robust_z_scores",
     "tier_missing",
 ]
@@ -47,6 +49,8 @@ OUTLIER_MIN_BATCH: Final = 5
 MAD_TO_SIGMA: Final = 1.4826
 #: Relative difference below which a factor value counts as the reference one.
 FACTOR_TOLERANCE: Final = 1e-9
+#: Share of the applicable RGESN criteria answered below which a score says little.
+RGESN_MIN_COVERAGE: Final = 0.5
 #: Tiers every application is expected to count.
 EXPECTED_TIERS: Final = ("terminals", "network")
 
@@ -59,6 +63,7 @@ _FACTOR_NUMBERS: Final = (
 FLAG_CODES: Final = (
     "FACTOR_OVERRIDDEN", "TIER_MISSING", "ALLOCATION_ZERO", "LIFETIME_FAR", "NO_MEASUREMENT",
     "DATASET_OUTDATED", "DIGEST_MISMATCH", "INTENSITY_OUTLIER", "DUPLICATE",
+    "RGESN_FEW_ANSWERS",
 )  # fmt: skip
 
 
@@ -229,6 +234,29 @@ def no_measurement(gwp: Figure) -> Flag | None:
     return None if measured > 0 else Flag("NO_MEASUREMENT")
 
 
+def rgesn_few_answers(rgesn: Rgesn | None) -> Flag | None:
+    """An RGESN score resting on fewer than half of the applicable criteria.
+
+    A score is the share of validated criteria among those answered: 6 answers
+    of 78 can score 79 % and rank above 23 answers at 65 %. The flag puts the
+    coverage beside the score.
+
+    >>> from ecodigital.assessment.results import Rgesn
+    >>> rgesn_few_answers(Rgesn("RGESN 2024", 79.0, 6, 78, 6 / 78, {}, {})).details
+    ('6/78',)
+    >>> rgesn_few_answers(Rgesn("RGESN 2024", 65.0, 39, 78, 0.5, {}, {})) is None
+    True
+    """
+    if rgesn is None or rgesn.coverage is None or rgesn.coverage >= RGESN_MIN_COVERAGE:
+        return None
+    counted = f"{rgesn.answered}/{rgesn.applicable}"
+    return Flag(
+        "RGESN_FEW_ANSWERS",
+        (counted,),
+        {"answered": rgesn.answered, "applicable": rgesn.applicable, "coverage": rgesn.coverage},
+    )
+
+
 def _version_key(version: str) -> tuple[int, ...] | None:
     try:
         return tuple(int(part) for part in version.split("."))
@@ -280,6 +308,7 @@ def payload_flags(
         ),
         no_measurement(results.totals["gwp"]),
         dataset_outdated(payload, reference),
+        rgesn_few_answers(results.rgesn),
     ]
     return [flag for flag in found if flag is not None]
 

@@ -103,7 +103,8 @@ def _display(row: ApplicationRow, index: int, lang: str) -> dict[str, Any]:
         "embodied": _pct(row.embodied_share, lang),
         "tiers": _split(tiers, lang),
         "quality": _split(quality, lang),
-        "rgesn": _score(row.rgesn_score, lang),
+        "rgesn": _score(row.rgesn_score, lang)
+        + ("" if row.rgesn_coverage is None else f" ({_pct(row.rgesn_coverage, lang)})"),
         "finance": w.get(row.finance_verdict, row.finance_verdict),
         "finance_class": row.finance_verdict,
         "dataset": row.factors_dataset_version or "—",
@@ -125,7 +126,7 @@ def render_table(rows: Sequence[ApplicationRow], lang: str = "fr") -> str:
     w = words(lang)
     header = (w["n"], w["project"], w["applicant"], w["gwp"], w["per_user"], w["rgesn"],
               w["finance"], w["flags"])  # fmt: skip
-    widths = (3, 30, 24, 10, 17, 11, 14, 0)
+    widths = (3, 30, 24, 10, 17, 18, 14, 0)
     lines = [
         "  ".join(_cut(h, n).ljust(n) if n else h for h, n in zip(header, widths, strict=True))
     ]
@@ -178,7 +179,7 @@ XLSX_FORMATS: Final = {
     "gwp_per_user_year_kgco2e": "#,##0.000", "gwp_per_keur_kgco2e": "#,##0.000",
     "eligible_cost_eur": "#,##0.00", "embodied_share": "0.0%", "terminals_share": "0.0%",
     "datacenter_share": "0.0%", "network_share": "0.0%", "measured_share": "0.0%",
-    "modelled_share": "0.0%", "declared_share": "0.0%", "rgesn_score": "0.0",
+    "modelled_share": "0.0%", "declared_share": "0.0%", "rgesn_score": "0.0", "rgesn_coverage": "0.0%",
     "intensity_z": "0.00",
 }  # fmt: skip
 

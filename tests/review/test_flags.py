@@ -77,3 +77,17 @@ def test_dataset_outdated():
 )  # fmt: skip
 def test_neutralise_cell(cell, expected):
     assert neutralise_cell(cell) == expected
+
+
+def test_rgesn_few_answers_below_half_of_the_applicable_criteria():
+    from ecodigital.assessment.results import Rgesn
+    from ecodigital.review.flags import rgesn_few_answers
+
+    # 6 answers of 78 applicable criteria: coverage 6/78 = 7.7 %, under one half
+    few = rgesn_few_answers(Rgesn("RGESN 2024", 79.0, 6, 78, 6 / 78, {}, {}))
+    assert few is not None and few.code == "RGESN_FEW_ANSWERS"
+    assert few.details == ("6/78",)
+    assert few.params["coverage"] == pytest.approx(0.0769, abs=1e-4)
+    # 39 of 78 is exactly one half: enough; no RGESN section at all: nothing to flag
+    assert rgesn_few_answers(Rgesn("RGESN 2024", 65.0, 39, 78, 0.5, {}, {})) is None
+    assert rgesn_few_answers(None) is None
