@@ -18,10 +18,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-__all__ = ["Chart", "rgesn_chart", "tier_phase_chart", "tornado_chart", "year_tier_chart"]
+__all__ = [
+    "TIER_COLOURS",
+    "Chart",
+    "rgesn_chart",
+    "tier_phase_chart",
+    "tornado_chart",
+    "year_tier_chart",
+]
 
 #: Okabe & Ito (2008), "Color Universal Design", without the yellow kept for emphasis.
 OKABE_ITO: Final = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+#: Each tier's colour, in every chart of the note and of the comparison report.
+TIER_COLOURS: Final = {
+    "terminals": OKABE_ITO[0],
+    "network": OKABE_ITO[1],
+    "datacenter": OKABE_ITO[2],
+}
 #: One matplotlib marker per series ("" for none: the first series is plain).
 MARKERS: Final = ("", "o", "^", "s", "D", "v", "P")
 #: A bar narrower than this share of the axis gets no marker (it would overflow).

@@ -19,6 +19,7 @@ import math
 from collections.abc import Sequence
 from typing import Any, Final
 
+from ecodigital.report.charts import TIER_COLOURS
 from ecodigital.review.compare import COLUMNS, ApplicationRow
 from ecodigital.review.flags import FLAG_CODES, explain, flag_text
 
@@ -36,7 +37,6 @@ __all__ = [
 COMPARISON_FORMAT: Final = "ecodigital-comparison/1"
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 #: Okabe-Ito colours, as in the note's charts (terminals, data centres, networks).
-TIER_COLOURS: Final = {"terminals": "#E69F00", "datacenter": "#0072B2", "network": "#009E73"}
 
 
 def words(lang: str) -> dict[str, str]:
