@@ -69,3 +69,24 @@ def test_comparison_report_in_chromium(notes, tmp_path):
     open_in_chromium(page, tmp_path, f"--screenshot={shot}", "--window-size=1600,1760",
                      "--hide-scrollbars")  # fmt: skip
     assert shot.read_bytes().startswith(b"\x89PNG")
+
+
+def test_comparison_report_fits_1280_pixels_without_horizontal_scroll(notes, tmp_path):
+    """At 1280 px wide, the page is no wider than the window. The measure is the browser's own:
+    a copy of the page, its Content-Security-Policy dropped so that one script may run, writes
+    ``scrollWidth`` into the DOM that Chromium dumps."""
+    import re
+
+    rows = compare_files(_batch(notes, tmp_path))
+    html = render_html(rows, "fr")
+    html, dropped = re.subn(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
+    assert dropped == 1
+    probe = (
+        "<script>addEventListener('load', () => document.body.setAttribute('data-scroll-width',"
+        " document.documentElement.scrollWidth))</script>"
+    )
+    page = tmp_path / "largeur.html"
+    page.write_text(html.replace("</body>", probe + "</body>"), encoding="utf-8")
+    dom, _, _ = open_in_chromium(page, tmp_path, "--dump-dom", "--window-size=1280,900")
+    width = int(re.search(r'data-scroll-width="(\d+)"', dom).group(1))  # type: ignore[union-attr]
+    assert 1000 < width <= 1280
