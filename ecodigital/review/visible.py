@@ -37,6 +37,9 @@ _NUMBER: Final = re.compile(
     r"[-−]?\d(?:[\d\u00a0\u202f ]*\d)?(?:[.,]\d+)*(?:\s?[×x]\s?10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?"
     r"(?:[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?\s?(?:[kMGt]?g?CO2e[^\s\d|\\\[\]()<>]{0,8}|[^\s\d|\\\[\]()<>]{0,12})"
 )
+#: A SHA-256 digest as the notes show it: one figure, compared whole (its hex digits
+#: are not read as numbers, so how many figures a note holds does not depend on it).
+_FIGURE: Final = re.compile(r"\b[0-9a-f]{64}\b|" + _NUMBER.pattern)
 #: Figures compared at most in a note; a longer text is cut (bounded time).
 MAX_TOKENS: Final = 200_000
 #: Characters of text read from a note at most.
@@ -177,7 +180,7 @@ def figure_tokens(parts: list[tuple[str, str]]) -> list[_Token]:
     tokens: list[_Token] = []
     for section, chunk in _joined(parts):
         chunk = _without_production_line(chunk, patterns)
-        for match in _NUMBER.finditer(chunk):
+        for match in _FIGURE.finditer(chunk):
             text = " ".join(match.group(0).replace("\u00a0", " ").replace("\u202f", " ").split())
             tokens.append(_Token(text, section))
             if len(tokens) >= MAX_TOKENS:
