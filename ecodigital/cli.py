@@ -759,7 +759,6 @@ _COMPARE_FORMATS = {
     "sort_key",
 )
 @option("--strict", is_flag=True)
-@ALLOW_OUTSIDE_OPTION
 @FORCE_OPTION
 @LANG_OPTION
 def compare(
@@ -771,27 +770,33 @@ def compare(
     lang: str,
 ) -> None:
     from ecodigital.errors import InputError
+    from ecodigital.i18n import Msg
     from ecodigital.review.compare import SORT_KEYS, compare_files
     from ecodigital.review.report import render_comparison
 
     if sort_key is not None and sort_key.lstrip("-") not in SORT_KEYS:
         raise InputError(
-            None, "--sort", f"{sort_key!r} is not a column", f"use one of: {', '.join(SORT_KEYS)}"
+            None,
+            "--sort",
+            Msg("compare.usage.sort", {"key": sort_key}),
+            Msg("compare.usage.sort_fix", {"keys": ", ".join(SORT_KEYS)}),
         )
     fmt = "table"
     if output is not None:
         fmt = _COMPARE_FORMATS.get(output.suffix.lower(), "")
         if not fmt:
             raise InputError(
-                str(output), None, "cannot tell the format from the extension",
-                "name the file .html, .csv, .json or .xlsx",
-            )  # fmt: skip
+                str(output),
+                None,
+                Msg("compare.usage.extension", {"suffix": output.suffix}),
+                Msg("compare.usage.extension_fix"),
+            )
         _check_output(output, force, files)
 
     def progress(rows: Any) -> Any:
         if not sys.stderr.isatty() or len(files) < 2:
             return rows
-        return _progress_rows(rows, len(files))
+        return _progress_rows(rows, len(files), lang)
 
     rows = compare_files(list(files), sort=sort_key, strict=strict, progress=progress)
     content = render_comparison(rows, fmt, lang)
@@ -802,13 +807,14 @@ def compare(
         click.echo(f"{output}", err=True)
     errors = [row for row in rows if row.error]
     if errors and output is not None:
-        click.echo(f"{len(errors)} of {len(rows)} file(s) could not be read:", err=True)
+        click.echo(text("compare.unread", lang, n=len(errors), total=len(rows)), err=True)
         for row in errors:
             click.echo(f"  {row.error}", err=True)
 
 
-def _progress_rows(rows: Any, total: int) -> Any:
-    with click.progressbar(length=total, label="compare", file=sys.stderr) as bar:
+def _progress_rows(rows: Any, total: int, lang: str) -> Any:
+    label = text("compare.progress", lang)
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         for row in rows:
             yield row
             bar.update(1)

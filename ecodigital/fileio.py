@@ -61,6 +61,7 @@ __all__ = [
     "register_input",
     "run_files",
     "run_scope",
+    "submitted",
     "write_atomic",
     "write_output",
 ]
@@ -157,14 +158,32 @@ def allow_outside(paths: Iterable[Path]) -> None:
     run_files().outside.extend(Path(os.path.realpath(p)) for p in paths)
 
 
+_SUBMITTED: ContextVar[bool] = ContextVar("ecodigital_submitted", default=False)
+
+
+@contextlib.contextmanager
+def submitted() -> Iterator[None]:
+    """Read a submitted file (instructors' tools): every file it names must lie in its folder.
+
+    Inside this scope :func:`confine` allows no other folder, ``--allow-outside`` or not.
+    """
+    token = _SUBMITTED.set(True)
+    try:
+        yield
+    finally:
+        _SUBMITTED.reset(token)
+
+
 def confine(
     folder: Path, relative: str, *, where: str, field_name: str, allow_outside: bool = True
 ) -> Path:
     """``folder/relative``, refused (with ``where`` and ``field_name``) when it leaves ``folder``.
 
     Symlinks are followed, so a link pointing out of the folder is outside too.
-    With ``allow_outside``, the folders given with ``--allow-outside`` are allowed as well.
+    With ``allow_outside``, the folders given with ``--allow-outside`` are allowed as well,
+    except for a submitted file (:func:`submitted`).
     """
+    allow_outside = allow_outside and not _SUBMITTED.get()
     base = Path(os.path.realpath(folder))
     target = Path(os.path.realpath(base / relative))
     allowed = [base, *(run_files().outside if allow_outside else [])]

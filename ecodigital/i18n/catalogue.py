@@ -13,13 +13,14 @@ from pathlib import Path
 from string import Formatter
 from typing import Any, Final
 
-from ecodigital.i18n.numbers import format_number
+from ecodigital.i18n.numbers import format_count, format_number
 
 __all__ = [
     "DEFAULT_LANG",
     "LANGUAGES",
     "LANG_VARIABLE",
     "Catalogue",
+    "Count",
     "Msg",
     "and_more",
     "catalogue",
@@ -132,7 +133,17 @@ def _takes_singular(n: object, lang: str) -> bool:
     return abs(n) < 2 if lang == "fr" else n == 1
 
 
+class Count(int):
+    """A whole number shown in a message with the language's thousands separator
+    (``62 914 560`` in French, ``62,914,560`` in English); other integers (years,
+    line numbers, seeds) are shown as they are."""
+
+    __slots__ = ()
+
+
 def _shown(value: object, lang: str) -> object:
+    if isinstance(value, Count):
+        return format_count(value, lang)
     if isinstance(value, float):
         return format_number(value, lang, trim=True)
     if isinstance(value, list | tuple):

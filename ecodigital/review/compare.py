@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from ecodigital.errors import EcodigitalError, UnreadableFile
+from ecodigital.i18n import Msg
 from ecodigital.review.flags import (
     OUTLIER_Z,
     Flag,
@@ -289,7 +290,10 @@ def iter_rows(
         ) as exc:
             # A payload that parses but holds values of unexpected types.
             error = UnreadableFile(
-                str(path), None, f"the payload holds unexpected values ({type(exc).__name__})"
+                str(path),
+                None,
+                Msg("review.read.unexpected_values", {"kind": type(exc).__name__}),
+                Msg("review.read.as_produced_fix"),
             )
             if strict:
                 raise error from None

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from ecodigital.errors import UnreadableFile
+from ecodigital.errors import InputError, UnreadableFile
+from ecodigital.i18n import Count, Msg
 from ecodigital.report.payload import (
     HTML_SCRIPT_ID,
     ODT_MEMBER,
@@ -46,6 +47,7 @@ __all__ = [
     "load_payload_json",
     "read_note_payload",
     "read_submission",
+    "refuse_named_files",
 ]
 
 MIB: Final = 1024 * 1024
@@ -88,8 +90,16 @@ class Submission:
     payload: dict[str, Any]
 
 
-def _fail(path: Path | str, problem: str, fix: str | None = None) -> UnreadableFile:
-    return UnreadableFile(str(path), None, problem, fix)
+def _fail(
+    path: Path | str, problem: str, fix: str | None = None, /, **params: object
+) -> UnreadableFile:
+    """The error of an unreadable ``path``: ``problem`` and ``fix`` are keys of ``review.read``."""
+    return UnreadableFile(
+        str(path),
+        None,
+        Msg(f"review.read.{problem}", params),
+        Msg(f"review.read.{fix}", params) if fix is not None else None,
+    )
 
 
 # --------------------------------------------------------------------------- files
@@ -100,17 +110,15 @@ def _regular_file_size(path: Path, max_bytes: int, what: str = "file") -> int:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise _fail(path, f"{what} not found", "check the path") from None
+        raise _fail(path, f"not_found_{what}", "not_found_fix") from None
     except OSError as exc:
-        raise _fail(path, f"cannot read the {what} ({exc.strerror})") from None
+        raise _fail(path, f"cannot_read_{what}", reason=exc.strerror or str(exc)) from None
     if not stat.S_ISREG(info.st_mode):
         # A FIFO or a device would block or never end.
-        raise _fail(path, "is not a regular file", "give the path of a note or a dossier")
+        raise _fail(path, "not_regular", "not_regular_fix")
     if info.st_size > max_bytes:
         raise _fail(
-            path,
-            f"is {info.st_size:,} bytes, more than the limit of {max_bytes:,}",
-            "ask the applicant for the note as produced by ecodigital",
+            path, "too_large", "as_produced_fix", size=Count(info.st_size), limit=Count(max_bytes)
         )
     return info.st_size
 
@@ -121,9 +129,9 @@ def _read_bytes(path: Path, max_bytes: int, what: str = "file") -> bytes:
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise _fail(path, f"cannot read the {what} ({exc.strerror})") from None
+        raise _fail(path, f"cannot_read_{what}", reason=exc.strerror or str(exc)) from None
     if len(data) > max_bytes:  # the file grew while being read
-        raise _fail(path, f"is more than the limit of {max_bytes:,} bytes")
+        raise _fail(path, "grew", limit=Count(max_bytes))
     return data
 
 
@@ -154,7 +162,7 @@ def json_depth(data: bytes) -> int:
 
 
 def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in a payload")
+    raise ValueError(f"{name} is not allowed")
 
 
 def load_payload_json(
@@ -164,25 +172,23 @@ def load_payload_json(
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if len(raw) > limits.max_payload_bytes:
         raise _fail(
-            where, f"the payload is {len(raw):,} bytes, more than {limits.max_payload_bytes:,}"
+            where, "payload_too_large", size=Count(len(raw)), limit=Count(limits.max_payload_bytes)
         )
     depth = json_depth(raw)
     if depth > limits.max_json_depth:
         raise _fail(
-            where,
-            f"the payload is nested {depth} levels deep, more than {limits.max_json_depth}",
-            "this is not a payload written by ecodigital",
+            where, "too_deep", "not_ecodigital_fix", depth=depth, limit=limits.max_json_depth
         )
     try:
         value = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         problem = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise _fail(where, f"the embedded payload is not valid JSON ({problem})") from None
+        raise _fail(where, "not_json", reason=problem) from None
     if not isinstance(value, dict) or value.get("format") != PAYLOAD_FORMAT:
-        raise _fail(where, f"the embedded data is not an {PAYLOAD_FORMAT} payload")
+        raise _fail(where, "not_payload", format=PAYLOAD_FORMAT)
     for member in ("dossier", "results", "factors_dataset", "tool"):
         if not isinstance(value.get(member), Mapping):
-            raise _fail(where, f"the payload has no {member!r} mapping")
+            raise _fail(where, "no_member", member=member)
     return value
 
 
@@ -199,32 +205,24 @@ def _html_payload(path: Path, limits: ReadLimits) -> bytes:
     try:
         text = _read_bytes(path, limits.max_file_bytes).decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _fail(path, f"is not UTF-8 text (byte {exc.start})") from None
+        raise _fail(path, "not_utf8", byte=exc.start) from None
     tags = list(_SCRIPT_OPEN.finditer(text))
     blocks = [tag for tag in tags if _PAYLOAD_ID.search(tag.group(0))]
     others = len(tags) - len(blocks)
     if not blocks:
-        raise _fail(path, "holds no ecodigital payload", "is it an ecodigital note?")
+        raise _fail(path, "no_payload", "note_fix")
     if len(blocks) > 1:
-        raise _fail(
-            path,
-            f"holds {len(blocks)} payload blocks, a note has one",
-            "the file was altered; ask the applicant for the note as produced",
-        )
+        raise _fail(path, "two_blocks", "altered_fix", n=len(blocks))
     if others:
-        raise _fail(
-            path,
-            f"holds {others} script element(s) besides the payload; ecodigital notes have none",
-            "the file was altered; it was not opened, ask for the note as produced",
-        )
+        raise _fail(path, "scripts", "altered_fix", n=others)
     block = blocks[0]
     if any(c.start() < block.start() < c.end() for c in _COMMENT.finditer(text)):
-        raise _fail(path, "its payload block is inside an HTML comment", "the file was altered")
+        raise _fail(path, "commented", "altered_fix")
     if "application/json" not in block.group(0).lower():
-        raise _fail(path, 'its payload block is not of type "application/json"')
+        raise _fail(path, "not_json_type", "altered_fix")
     end = _SCRIPT_CLOSE.search(text, block.end())
     if end is None:
-        raise _fail(path, "its payload block is not closed (the file is truncated?)")
+        raise _fail(path, "not_closed", "as_produced_fix")
     return text[block.end() : end.start()].encode("utf-8")
 
 
@@ -250,56 +248,64 @@ def _zip_payload(path: Path, limits: ReadLimits) -> bytes:
             infos = package.infolist()
             if len(infos) > limits.max_zip_members:
                 raise _fail(
-                    path, f"has {len(infos):,} members, more than {limits.max_zip_members:,}"
+                    path,
+                    "zip_members",
+                    "not_opened_fix",
+                    n=Count(len(infos)),
+                    limit=Count(limits.max_zip_members),
                 )
             total = 0
             for info in infos:
                 if _unsafe_member_name(info.filename):
-                    raise _fail(
-                        path,
-                        f"has a member named {info.filename[:80]!r}, which points outside "
-                        "the package",
-                        "the file was built by hand; it was not opened",
-                    )
+                    raise _fail(path, "zip_outside", "not_opened_fix", name=info.filename[:80])
                 if stat.S_ISLNK(info.external_attr >> 16):
-                    raise _fail(path, f"has a symbolic link member {info.filename[:80]!r}")
+                    raise _fail(path, "zip_link", "not_opened_fix", name=info.filename[:80])
                 total += info.file_size
                 ratio = info.file_size / max(info.compress_size, 1)
                 if info.file_size > _RATIO_FLOOR_BYTES and ratio > limits.max_zip_ratio:
                     raise _fail(
                         path,
-                        f"member {info.filename[:80]!r} expands {ratio:,.0f} times "
-                        f"(limit {limits.max_zip_ratio:,.0f}): a ZIP bomb",
-                        "the file was not opened",
+                        "zip_ratio",
+                        "not_opened_fix",
+                        name=info.filename[:80],
+                        ratio=Count(round(ratio)),
+                        limit=Count(round(limits.max_zip_ratio)),
                     )
             if total > limits.max_zip_total_bytes:
                 raise _fail(
                     path,
-                    f"expands to {total:,} bytes, more than {limits.max_zip_total_bytes:,}",
-                    "the file was not opened",
+                    "zip_total",
+                    "not_opened_fix",
+                    size=Count(total),
+                    limit=Count(limits.max_zip_total_bytes),
                 )
             members = [info for info in infos if info.filename == ODT_MEMBER]
             if not members:
-                raise _fail(path, f"has no {ODT_MEMBER} member", "is it an ecodigital note?")
+                raise _fail(path, "no_odt_member", "note_fix", member=ODT_MEMBER)
             if len(members) > 1:
-                raise _fail(path, f"has {len(members)} {ODT_MEMBER} members, a note has one")
+                raise _fail(path, "odt_members", "altered_fix", n=len(members), member=ODT_MEMBER)
             member = members[0]
             if member.file_size > limits.max_payload_bytes:
-                raise _fail(path, f"its payload is {member.file_size:,} bytes, too large")
+                raise _fail(
+                    path,
+                    "payload_too_large",
+                    size=Count(member.file_size),
+                    limit=Count(limits.max_payload_bytes),
+                )
             with package.open(member) as handle:
                 # Declared sizes can lie: never read more than the limit.
                 data = handle.read(limits.max_payload_bytes + 1)
             if len(data) > limits.max_payload_bytes:
-                raise _fail(path, "its payload is larger than it declares (a ZIP bomb)")
+                raise _fail(path, "zip_lies", "not_opened_fix")
             return data
     except UnreadableFile:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error) as exc:
-        raise _fail(path, f"is not a readable ODT/ZIP package ({exc})") from None
+        raise _fail(path, "not_zip", reason=str(exc)[:200]) from None
     except (RuntimeError, NotImplementedError) as exc:  # encrypted or unknown compression
-        raise _fail(path, f"cannot read its payload member ({exc})") from None
+        raise _fail(path, "zip_member_unreadable", reason=str(exc)[:200]) from None
     except OSError as exc:
-        raise _fail(path, f"cannot read the package ({exc.strerror or exc})") from None
+        raise _fail(path, "cannot_read_file", reason=exc.strerror or str(exc)) from None
 
 
 # --------------------------------------------------------------------------- PDF
@@ -353,22 +359,24 @@ def _pdf_embedded(reader: Any, path: Path, limits: ReadLimits) -> bytes:
     names = root.get("/Names")
     tree = names.get_object().get("/EmbeddedFiles") if names is not None else None
     if tree is None:
-        raise _fail(path, f"has no embedded {PDF_ATTACHMENT}", "is it an ecodigital note?")
+        raise _fail(path, "no_attachment", "note_fix", name=PDF_ATTACHMENT)
     specs = [spec for name, spec in _name_tree_entries(tree, [10_000]) if name == PDF_ATTACHMENT]
     if not specs:
-        raise _fail(path, f"has no embedded {PDF_ATTACHMENT}", "is it an ecodigital note?")
+        raise _fail(path, "no_attachment", "note_fix", name=PDF_ATTACHMENT)
     if len(specs) > 1:
-        raise _fail(path, f"embeds {len(specs)} files named {PDF_ATTACHMENT}, a note has one")
+        raise _fail(path, "attachments", "altered_fix", n=len(specs), name=PDF_ATTACHMENT)
     stream = specs[0].get_object()["/EF"]["/F"].get_object()
     params = stream.get("/Params")
     declared = params.get_object().get("/Size") if params is not None else None
     if isinstance(declared, int) and declared > limits.max_payload_bytes:
-        raise _fail(path, f"its embedded payload declares {declared:,} bytes, too large")
+        raise _fail(
+            path, "declares_too_large", size=Count(declared), limit=Count(limits.max_payload_bytes)
+        )
     # pypdf keeps a stream's encoded bytes in ``_data``; decoding them here lets
     # the size limit stop a compression bomb while it inflates.
     raw = bytes(getattr(stream, "_data", b""))
     if len(raw) > limits.max_file_bytes:
-        raise _fail(path, "its embedded payload is too large")
+        raise _fail(path, "stream_too_large", limit=Count(limits.max_file_bytes))
     filters = stream.get("/Filter")
     filters = [str(f) for f in filters] if isinstance(filters, list) else [str(filters or "")]
     if filters in ([""], []):
@@ -377,11 +385,9 @@ def _pdf_embedded(reader: Any, path: Path, limits: ReadLimits) -> bytes:
         inflater = zlib.decompressobj()
         data = inflater.decompress(raw, limits.max_payload_bytes + 1)
         if len(data) > limits.max_payload_bytes or inflater.unconsumed_tail:
-            raise _fail(
-                path, f"its embedded payload inflates past {limits.max_payload_bytes:,} bytes"
-            )
+            raise _fail(path, "inflates", "not_opened_fix", limit=Count(limits.max_payload_bytes))
     else:
-        raise _fail(path, f"its embedded payload uses an unexpected filter {filters}")
+        raise _fail(path, "filter", "altered_fix", filters=" ".join(filters)[:80])
     return data
 
 
@@ -402,22 +408,32 @@ def _pdf_payload(path: Path, limits: ReadLimits) -> bytes:
             reader = PdfReader(path, strict=False)
             size = reader.trailer.get("/Size")
             if not isinstance(size, int) or size > limits.max_pdf_objects:
-                raise _fail(path, f"declares {size} objects, more than {limits.max_pdf_objects:,}")
+                raise _fail(
+                    path,
+                    "pdf_objects",
+                    "not_opened_fix",
+                    n=size,
+                    limit=Count(limits.max_pdf_objects),
+                )
             pages = len(reader.pages)
             if pages > limits.max_pdf_pages:
-                raise _fail(path, f"has {pages:,} pages, more than {limits.max_pdf_pages:,}")
+                raise _fail(
+                    path,
+                    "pdf_pages",
+                    "not_opened_fix",
+                    n=Count(pages),
+                    limit=Count(limits.max_pdf_pages),
+                )
             return _pdf_embedded(reader, path, limits)
     except UnreadableFile:
         raise
     except _OutOfTime:
         raise _fail(
-            path,
-            f"took more than {limits.max_pdf_seconds:g} s to parse",
-            "the PDF is malformed or built to be slow; it was not read",
+            path, "pdf_slow", "pdf_slow_fix", seconds=float(limits.max_pdf_seconds)
         ) from None
     except Exception as exc:  # pypdf raises many types on malformed files
         problem = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise _fail(path, f"is not a readable PDF note ({type(exc).__name__}: {problem})") from None
+        raise _fail(path, "not_pdf", reason=f"{type(exc).__name__}: {problem}") from None
     finally:
         logger.setLevel(level)
 
@@ -432,7 +448,7 @@ def _sniff(path: Path) -> str:
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
-        raise _fail(path, f"cannot read the file ({exc.strerror})") from None
+        raise _fail(path, "cannot_read_file", reason=exc.strerror or str(exc)) from None
     suffix = path.suffix.lower()
     if head.startswith(b"%PDF"):
         return "pdf"
@@ -446,11 +462,7 @@ def _sniff(path: Path) -> str:
         return "dossier"
     if suffix in (".html", ".htm") or head.lstrip().startswith(b"<"):
         return "html"
-    raise _fail(
-        path,
-        "is neither a note (PDF, HTML, ODT, Markdown + .json) nor a dossier (.yaml)",
-        "give the note as produced by ecodigital note",
-    )
+    raise _fail(path, "unknown_kind", "note_fix")
 
 
 def read_note_payload(
@@ -466,11 +478,7 @@ def read_note_payload(
     if kind == "md":
         sidecar = sidecar_path(path)
         if not sidecar.exists():
-            raise _fail(
-                path,
-                f"has no payload file beside it ({sidecar.name})",
-                "give the .json file written with the Markdown note",
-            )
+            raise _fail(path, "no_sidecar", "no_sidecar_fix", name=sidecar.name)
         data = _read_bytes(sidecar, limits.max_payload_bytes)
         return kind, load_payload_json(data, str(sidecar), limits)
     if kind == "json":
@@ -479,7 +487,30 @@ def read_note_payload(
         )
     if kind == "html":
         return kind, load_payload_json(_html_payload(path, limits), str(path), limits)
-    raise _fail(path, "is a dossier, not a note", "give the note written by ecodigital note")
+    raise _fail(path, "dossier_not_note", "note_fix")
+
+
+def refuse_named_files(dossier: Mapping[str, Any], where: str) -> None:
+    """A note's embedded dossier stands alone: a CSV inventory or measurement files it
+    names are refused before anything is opened (``ecodigital note`` never writes them)."""
+    inventory = dossier.get("inventory")
+    named: tuple[str, str] | None = None
+    if isinstance(inventory, Mapping) and "csv" in inventory:
+        named = ("inventory.csv", str(inventory["csv"]))
+    measurements = dossier.get("measurements")
+    for index, measurement in enumerate(measurements if isinstance(measurements, list) else []):
+        if named is None and isinstance(measurement, Mapping) and measurement.get("files"):
+            files = measurement["files"]
+            first = files[0] if isinstance(files, list) and files else files
+            named = (f"measurements[{index}].files", str(first))
+    if named is not None:
+        field, name = named
+        raise InputError(
+            where,
+            field,
+            Msg("verify.error.names_file", {"name": name[:200]}),
+            Msg("verify.error.names_file_fix"),
+        )
 
 
 def read_submission(
@@ -491,6 +522,9 @@ def read_submission(
     path = Path(path)
     if _sniff(path) != "dossier":
         kind, payload = read_note_payload(path, limits)
+        dossier = payload.get("dossier")
+        if isinstance(dossier, Mapping):
+            refuse_named_files(dossier, f"{path} (embedded dossier)")
         return Submission(path, kind, payload)
     return Submission(path, "dossier", _assess_dossier_file(path, limits, factors))
 
@@ -502,11 +536,12 @@ def _assess_dossier_file(
     from ecodigital.assessment import Options, run
     from ecodigital.dossier.load import parse_dossier_text
     from ecodigital.factors.database import load_reference_factors
-    from ecodigital.fileio import read_text_limited
+    from ecodigital.fileio import read_text_limited, submitted
 
     _regular_file_size(path, limits.max_dossier_bytes, "dossier")
     text = read_text_limited(path, max_bytes=limits.max_dossier_bytes, what="dossier")
-    loaded = parse_dossier_text(text, path)
     reference = factors if factors is not None else load_reference_factors()
-    results = run(loaded, Options(factors=reference, deterministic=True, scenarios=False))
+    with submitted():  # the files it names: inside its own folder only
+        loaded = parse_dossier_text(text, path)
+        results = run(loaded, Options(factors=reference, deterministic=True, scenarios=False))
     return build_payload(results)

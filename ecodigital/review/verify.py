@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ecodigital.errors import InputError
 from ecodigital.i18n import Msg, catalogue
-from ecodigital.review.readers import DEFAULT_LIMITS, ReadLimits, read_note_payload
+from ecodigital.review.readers import (
+    DEFAULT_LIMITS,
+    ReadLimits,
+    read_note_payload,
+    refuse_named_files,
+)
 from ecodigital.review.visible import VISIBLE_FORMATS, Mismatch, visible_mismatches
 
 if TYPE_CHECKING:
@@ -143,6 +148,7 @@ def loaded_from_payload(dossier: Mapping[str, Any], where: Path) -> LoadedDossie
     from ecodigital.dossier.load import parse_dossier_text
 
     data = dict(dossier)
+    refuse_named_files(data, str(where))
     if "inventory_source" in data:
         data.pop("inventory_source")
         items = []

@@ -194,4 +194,4 @@ def test_compare_table_and_sort(notes):
     assert lines[0].split()[:3] == ["n°", "Projet", "Porteur"]
     assert "DIGEST_MISMATCH" in result.output
     bad = CliRunner().invoke(cli, ["compare", str(notes["plain"]), "--sort", "colour"])
-    assert bad.exit_code == 2 and "is not a column" in bad.output
+    assert bad.exit_code == 2 and "« colour » n'est pas une colonne" in bad.output

@@ -133,7 +133,7 @@ def corpus(notes, tmp_path_factory) -> tuple[Path, dict[str, str]]:
         r"not valid JSON \(NaN is not allowed")  # fmt: skip
     add("two-blocks.html", f"<html>{block}<p>x</p>{block}</html>", r"holds 2 payload blocks")
     add("script.html", f"<html>{block}<script>fetch('http://x')</script></html>",
-        r"1 script element\(s\) besides the payload")  # fmt: skip
+        r"1 script element besides the payload")  # fmt: skip
     add("commented.html", f"<html><!-- {block} --></html>", r"inside an HTML comment")
     add("latin1.html", "<html>é</html>".encode("latin-1"), r"is not UTF-8")
     add("alone.md", "# note\n", r"has no payload file beside it \(alone.json\)")
@@ -172,10 +172,21 @@ def test_every_hostile_file_gets_its_own_clear_error(corpus):
             continue
         with pytest.raises(UnreadableFile) as caught:
             read_note_payload(folder / name)
-        message = caught.value.message()
+        message = caught.value.message("en")
         assert message.startswith(str(folder / name)), message
         assert re.search(pattern, message), (name, message)
         assert "Traceback" not in message and len(message) < 400, message
+        french = caught.value.message("fr")  # the same error, in the catalogue's French
+        assert french.startswith(str(folder / name)) and french != message, french
+        assert "Correction :" in french or "Fix:" not in message, french
+    huge = read_error(folder / "huge.html").message("fr")
+    assert "fait 62\u202f914\u202f560 octets, plus que la limite de 52\u202f428\u202f800" in huge
+
+
+def read_error(path: Path) -> UnreadableFile:
+    with pytest.raises(UnreadableFile) as caught:
+        read_note_payload(path)
+    return caught.value
 
 
 def test_a_payload_with_values_of_the_wrong_type_gets_its_own_error(corpus):
@@ -199,7 +210,7 @@ def test_the_batch_finishes_and_writes_only_its_output(corpus, notes, tmp_path, 
     rows = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["rows"]
     errors = {Path(r["file"]).name: r["error"] for r in rows if r["error"]}
     assert set(errors) == {n for n, p in expected.items() if p != "DIGEST"}
-    assert f"{len(errors)} of {len(files)} file(s) could not be read" in result.output
+    assert f"{len(errors)} of {len(files)} files could not be read:" in result.output
     # the good note after the hostile ones is read whole: its total is the plain note's own
     from support import payload_of
 
@@ -214,7 +225,7 @@ def test_strict_stops_at_the_first_unreadable_file(corpus, notes, tmp_path):
         cli, ["compare", str(notes["plain"]), str(folder / "deep.json"), "-o", str(out), "--strict"]
     )
     assert result.exit_code == 2
-    assert "nested 100000 levels deep" in result.output
+    assert "ses données sont imbriquées sur 100000 niveaux, plus que 64" in result.output
     assert not out.exists()
 
 
