@@ -798,7 +798,7 @@ def compare(
             return rows
         return _progress_rows(rows, len(files), lang)
 
-    rows = compare_files(list(files), sort=sort_key, strict=strict, progress=progress)
+    rows = compare_files(list(files), sort=sort_key, strict=strict, progress=progress, lang=lang)
     content = render_comparison(rows, fmt, lang)
     if output is None:
         click.echo(content, nl=False)

@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ecodigital.errors import InputError
+from ecodigital.i18n import Msg
 
 __all__ = ["reference_data_dir", "reference_versions"]
 
@@ -35,7 +36,7 @@ def reference_data_dir(version: str | None = None) -> Path:
         raise InputError(
             None,
             None,
-            f"factor dataset version {chosen!r} is not shipped with this ecodigital",
-            f"use one of: {', '.join(versions)}",
+            Msg("verify.error.dataset", {"version": chosen, "shipped": ", ".join(versions)}),
+            Msg("verify.error.dataset_fix", {"shipped": versions[-1]}),
         )
     return _root() / chosen

@@ -166,19 +166,24 @@ def read_results(payload: Mapping[str, Any], file: str) -> Results:
 
     results = payload.get("results")
     if not isinstance(results, Mapping):
-        raise UnreadableFile(file, "results", "the payload has no results")
+        raise UnreadableFile(file, "results", Msg("review.read.no_results"))
     if results.get("format") != RESULTS_FORMAT:
         raise UnreadableFile(
             file,
             "results.format",
-            f"results in format {clean_text(results.get('format'), 60)!r}, not {RESULTS_FORMAT}",
-            "write the note again with this version of ecodigital",
+            Msg(
+                "review.read.results_format",
+                {"found": clean_text(results.get("format"), 60), "format": RESULTS_FORMAT},
+            ),
+            Msg("review.read.results_format_fix"),
         )
     try:
         return Results.from_json(results)
     except ValueError as exc:
         raise UnreadableFile(
-            file, "results", f"the results are not valid ({clean_text(str(exc), 200)})"
+            file,
+            "results",
+            Msg("review.read.results_invalid", {"reason": clean_text(str(exc), 200)}),
         ) from None
 
 
@@ -264,6 +269,7 @@ def iter_rows(
     reference: Reference | None = None,
     limits: ReadLimits = DEFAULT_LIMITS,
     strict: bool = False,
+    lang: str = "fr",
 ) -> Iterator[ApplicationRow]:
     """One row per file, read one at a time; an unreadable file gives a row with ``error``.
 
@@ -279,7 +285,7 @@ def iter_rows(
         except EcodigitalError as exc:
             if strict:
                 raise
-            yield ApplicationRow(file=clean_text(str(path), 400) or "?", error=exc.message())
+            yield ApplicationRow(file=clean_text(str(path), 400) or "?", error=exc.message(lang))
         except (
             TypeError,
             ValueError,
@@ -297,7 +303,7 @@ def iter_rows(
             )
             if strict:
                 raise error from None
-            yield ApplicationRow(file=clean_text(str(path), 400) or "?", error=error.message())
+            yield ApplicationRow(file=clean_text(str(path), 400) or "?", error=error.message(lang))
 
 
 def add_outlier_flags(rows: Sequence[ApplicationRow]) -> None:
@@ -337,9 +343,11 @@ def compare_files(
     limits: ReadLimits = DEFAULT_LIMITS,
     strict: bool = False,
     progress: Callable[[Iterator[ApplicationRow]], Iterable[ApplicationRow]] | None = None,
+    lang: str = "fr",
 ) -> list[ApplicationRow]:
-    """The comparison rows of ``paths``, with batch flags, sorted by ``sort``."""
-    rows_iter = iter_rows(paths, limits=limits, strict=strict)
+    """The comparison rows of ``paths``, with batch flags, sorted by ``sort``; the errors of
+    unreadable files are worded in ``lang``."""
+    rows_iter = iter_rows(paths, limits=limits, strict=strict, lang=lang)
     rows = list(progress(rows_iter) if progress is not None else rows_iter)
     add_outlier_flags(rows)
     add_duplicate_flags(rows)

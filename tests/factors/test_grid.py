@@ -146,5 +146,7 @@ def test_an_electricity_row_replaces_the_snapshot_criterion_by_criterion() -> No
 
 
 def test_an_unknown_dataset_version_is_a_clear_error() -> None:
-    with pytest.raises(InputError, match=r"'2019\.1' is not shipped.*use one of: 2026\.1"):
+    with pytest.raises(
+        InputError, match=r"version 2019\.1 is not shipped.*it ships 2026\.1, 2026\.2"
+    ):
         reference_data_dir("2019.1")
