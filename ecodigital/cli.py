@@ -835,15 +835,15 @@ def _progress_rows(rows: Any, total: int, lang: str) -> Any:
 )
 @LANG_OPTION
 def verify(note: Path, dataset_version: str | None, output_format: str, lang: str) -> None:
-    from ecodigital.review.verify import verify_lines, verify_note
+    from ecodigital.review.verify_follow_up import report_lines, verify_file
 
-    report = verify_note(note, dataset_version=dataset_version)
+    report = verify_file(note, dataset_version=dataset_version)
     if output_format == "json":
         import json
 
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
-        for line in verify_lines(report, lang):
+        for line in report_lines(report, lang):
             click.echo(line)
     if not report.holds:
         sys.exit(1)

@@ -19,7 +19,7 @@ import signal
 import stat
 import threading
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +46,7 @@ __all__ = [
     "UnreadableFile",
     "load_payload_json",
     "read_note_payload",
+    "read_report_payload",
     "read_submission",
     "refuse_named_files",
 ]
@@ -165,10 +166,8 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed")
 
 
-def load_payload_json(
-    data: bytes | str, where: str, limits: ReadLimits = DEFAULT_LIMITS
-) -> dict[str, Any]:
-    """Parse a payload's JSON text after checking its size and depth, then its shape."""
+def _parse_payload(data: bytes | str, where: str, limits: ReadLimits) -> Any:
+    """A payload's JSON text parsed after checking its size and depth."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if len(raw) > limits.max_payload_bytes:
         raise _fail(
@@ -180,15 +179,40 @@ def load_payload_json(
             where, "too_deep", "not_ecodigital_fix", depth=depth, limit=limits.max_json_depth
         )
     try:
-        value = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+        return json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         problem = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         raise _fail(where, "not_json", reason=problem) from None
+
+
+def _note_shaped(value: Any, where: str, member: str = "") -> dict[str, Any]:
+    """``value`` if it has the shape of a note's payload (``member`` names it in a report)."""
     if not isinstance(value, dict) or value.get("format") != PAYLOAD_FORMAT:
         raise _fail(where, "not_payload", format=PAYLOAD_FORMAT)
-    for member in ("dossier", "results", "factors_dataset", "tool"):
-        if not isinstance(value.get(member), Mapping):
-            raise _fail(where, "no_member", member=member)
+    for name in ("dossier", "results", "factors_dataset", "tool"):
+        if not isinstance(value.get(name), Mapping):
+            raise _fail(where, "no_member", member=f"{member}.{name}" if member else name)
+    return value
+
+
+def load_payload_json(
+    data: bytes | str, where: str, limits: ReadLimits = DEFAULT_LIMITS
+) -> dict[str, Any]:
+    """Parse a payload's JSON text after checking its size and depth, then its shape."""
+    return _note_shaped(_parse_payload(data, where, limits), where)
+
+
+def _note_or_report(data: bytes, where: str, limits: ReadLimits) -> dict[str, Any]:
+    """A note's payload, or a follow-up report's (its forecast shaped as a note's)."""
+    from ecodigital.suivi.report import SUIVI_PAYLOAD_FORMAT
+
+    value = _parse_payload(data, where, limits)
+    if not isinstance(value, dict) or value.get("format") != SUIVI_PAYLOAD_FORMAT:
+        return _note_shaped(value, where)
+    _note_shaped(value.get("forecast"), where, "forecast")
+    for name in ("actuals", "follow_up", "tool"):
+        if not isinstance(value.get(name), Mapping):
+            raise _fail(where, "no_member", member=name)
     return value
 
 
@@ -465,28 +489,23 @@ def _sniff(path: Path) -> str:
     raise _fail(path, "unknown_kind", "note_fix")
 
 
-def read_note_payload(
-    path: str | Path, limits: ReadLimits = DEFAULT_LIMITS
+def _payload_of(
+    path: Path, limits: ReadLimits, load: Callable[[bytes, str, ReadLimits], dict[str, Any]]
 ) -> tuple[str, dict[str, Any]]:
-    """``(kind, payload)`` of a note in PDF, HTML, ODT, Markdown (its sidecar) or JSON."""
-    path = Path(path)
     kind = _sniff(path)
     if kind == "pdf":
-        return kind, load_payload_json(_pdf_payload(path, limits), str(path), limits)
+        return kind, load(_pdf_payload(path, limits), str(path), limits)
     if kind == "odt":
-        return kind, load_payload_json(_zip_payload(path, limits), str(path), limits)
+        return kind, load(_zip_payload(path, limits), str(path), limits)
     if kind == "md":
         sidecar = sidecar_path(path)
         if not sidecar.exists():
             raise _fail(path, "no_sidecar", "no_sidecar_fix", name=sidecar.name)
-        data = _read_bytes(sidecar, limits.max_payload_bytes)
-        return kind, load_payload_json(data, str(sidecar), limits)
+        return kind, load(_read_bytes(sidecar, limits.max_payload_bytes), str(sidecar), limits)
     if kind == "json":
-        return kind, load_payload_json(
-            _read_bytes(path, limits.max_payload_bytes), str(path), limits
-        )
+        return kind, load(_read_bytes(path, limits.max_payload_bytes), str(path), limits)
     if kind == "html":
-        return kind, load_payload_json(_html_payload(path, limits), str(path), limits)
+        return kind, load(_html_payload(path, limits), str(path), limits)
     raise _fail(path, "dossier_not_note", "note_fix")
 
 
@@ -511,6 +530,21 @@ def refuse_named_files(dossier: Mapping[str, Any], where: str) -> None:
             Msg("verify.error.names_file", {"name": name[:200]}),
             Msg("verify.error.names_file_fix"),
         )
+
+
+def read_note_payload(
+    path: str | Path, limits: ReadLimits = DEFAULT_LIMITS
+) -> tuple[str, dict[str, Any]]:
+    """``(kind, payload)`` of a note in PDF, HTML, ODT, Markdown (its sidecar) or JSON."""
+    return _payload_of(Path(path), limits, load_payload_json)
+
+
+def read_report_payload(
+    path: str | Path, limits: ReadLimits = DEFAULT_LIMITS
+) -> tuple[str, dict[str, Any]]:
+    """``(kind, payload)`` of a note or of a follow-up report (``ecodigital suivi``), read
+    like a note; a report's payload has the format of :mod:`ecodigital.suivi.report`."""
+    return _payload_of(Path(path), limits, _note_or_report)
 
 
 def read_submission(

@@ -37,9 +37,12 @@ __all__ = [
     "Difference",
     "VerifyReport",
     "compare_json",
+    "difference_lines",
     "loaded_from_payload",
     "verify_lines",
     "verify_note",
+    "verify_note_payload",
+    "visible_lines",
 ]
 
 #: Largest relative difference between a note's number and the recomputed one. The
@@ -101,6 +104,7 @@ class VerifyReport:
         return {
             "file": self.path,
             "kind": self.kind,
+            "document": "note",
             "verdict": self.verdict,
             "digest_ok": self.digest_ok,
             "dataset": {
@@ -271,13 +275,27 @@ def verify_note(
     limits: ReadLimits = DEFAULT_LIMITS,
 ) -> VerifyReport:
     """Check a note's digest and recompute all its results from its embedded dossier."""
+    path = Path(path)
+    kind, payload = read_note_payload(path, limits)
+    return verify_note_payload(path, kind, payload, dataset_version=dataset_version, limits=limits)
+
+
+def verify_note_payload(
+    path: Path,
+    kind: str,
+    payload: Mapping[str, Any],
+    *,
+    dataset_version: str | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    check_visible: bool = True,
+) -> VerifyReport:
+    """:func:`verify_note` of a payload already read from ``path`` (a ``kind`` of file);
+    ``check_visible=False`` for a note's payload embedded in another document."""
     from ecodigital.assessment import Options, run
     from ecodigital.factors.database import load_reference_factors, reference_versions
     from ecodigital.review.compare import clean_text, read_results
     from ecodigital.review.flags import digest_mismatch
 
-    path = Path(path)
-    kind, payload = read_note_payload(path, limits)
     note = read_results(payload, str(path))
     declared = payload.get("factors_dataset")
     declared = declared if isinstance(declared, Mapping) else {}
@@ -325,7 +343,7 @@ def verify_note(
     differences, checked = compare_json(note_json, recomputed_json)
     visible: list[Mismatch] = []
     visible_checked = 0
-    fmt = _visible_format(path, kind)
+    fmt = _visible_format(path, kind) if check_visible else None
     if fmt is not None:
         visible, visible_checked, _lang = visible_mismatches(path, fmt, recomputed, limits)
     return VerifyReport(
@@ -375,6 +393,58 @@ def _value(value: Any) -> str:
 MAX_LISTED: Final = 40
 
 
+def difference_lines(
+    differences: list[Difference], checked: int, lang: str, scope: str = "verify"
+) -> list[str]:
+    """The recomputation's lines: that the ``checked`` values agree, or each difference
+    (the words of the catalogue's ``scope``: ``verify`` for a note)."""
+    from ecodigital.review.compare import clean_text
+
+    words = catalogue(lang)
+    tolerance = f"{RELATIVE_TOLERANCE:g}"
+    if not differences:
+        return [words.text(f"{scope}.same", count=checked, tol=tolerance)]
+    lines = [words.text(f"{scope}.differ", n=len(differences), count=checked, tol=tolerance)]
+    for difference in differences[:MAX_LISTED]:
+        relative = f" ({difference.relative:.2e})" if difference.relative is not None else ""
+        lines.append(
+            words.text(
+                f"{scope}.row",
+                figure=clean_text(difference.figure),
+                note=clean_text(_value(difference.note)),
+                recomputed=clean_text(_value(difference.recomputed)),
+                relative=relative,
+            )
+        )
+    hidden = len(differences) - MAX_LISTED
+    if hidden > 0:
+        lines.append("  " + words.text("label.and_more", n=hidden))
+    return lines
+
+
+def visible_lines(visible: list[Mismatch], checked: int, lang: str) -> list[str]:
+    """The visible text's lines: that the ``checked`` figures are right, or each mismatch."""
+    from ecodigital.review.compare import clean_text
+
+    words = catalogue(lang)
+    if not visible:
+        return [words.text("verify_visible.same", count=checked)] if checked else []
+    lines = [words.text("verify_visible.differ", n=len(visible), count=checked)]
+    for mismatch in visible[:MAX_LISTED]:
+        lines.append(
+            words.text(
+                "verify_visible.row",
+                where=clean_text(mismatch.location) or "—",
+                shown=clean_text(mismatch.shown) or "—",
+                expected=clean_text(mismatch.expected) or "—",
+            )
+        )
+    hidden = len(visible) - MAX_LISTED
+    if hidden > 0:
+        lines.append("  " + words.text("label.and_more", n=hidden))
+    return lines
+
+
 def verify_lines(report: VerifyReport, lang: str = "fr") -> list[str]:
     """What ``ecodigital verify`` prints, one line each."""
     from ecodigital.review.compare import clean_text
@@ -394,45 +464,8 @@ def verify_lines(report: VerifyReport, lang: str = "fr") -> list[str]:
         lines.append(say("overrides", n=report.declared_overrides))
     for rules in report.skipped:
         lines.append(say("finance_skipped", rules=rules))
-    tolerance = f"{RELATIVE_TOLERANCE:g}"
-    if report.differences:
-        lines.append(
-            say("differ", n=len(report.differences), count=report.figures_checked, tol=tolerance)
-        )
-        for difference in report.differences[:MAX_LISTED]:
-            relative = f" ({difference.relative:.2e})" if difference.relative is not None else ""
-            lines.append(
-                say(
-                    "row",
-                    figure=clean_text(difference.figure),
-                    note=clean_text(_value(difference.note)),
-                    recomputed=clean_text(_value(difference.recomputed)),
-                    relative=relative,
-                )
-            )
-        hidden = len(report.differences) - MAX_LISTED
-        if hidden > 0:
-            lines.append("  " + words.text("label.and_more", n=hidden))
-    else:
-        lines.append(say("same", count=report.figures_checked, tol=tolerance))
-    if report.visible:
-        lines.append(
-            words.text("verify_visible.differ", n=len(report.visible), count=report.visible_checked)
-        )
-        for mismatch in report.visible[:MAX_LISTED]:
-            lines.append(
-                words.text(
-                    "verify_visible.row",
-                    where=clean_text(mismatch.location) or "—",
-                    shown=clean_text(mismatch.shown) or "—",
-                    expected=clean_text(mismatch.expected) or "—",
-                )
-            )
-        hidden = len(report.visible) - MAX_LISTED
-        if hidden > 0:
-            lines.append("  " + words.text("label.and_more", n=hidden))
-    elif report.visible_checked:
-        lines.append(words.text("verify_visible.same", count=report.visible_checked))
+    lines += difference_lines(report.differences, report.figures_checked, lang)
+    lines += visible_lines(report.visible, report.visible_checked, lang)
     for factor, column, value, reference, source in report.overrides[:MAX_LISTED]:
         lines.append(
             words.text(

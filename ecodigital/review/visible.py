@@ -9,7 +9,9 @@ text expected. Only the line that says when the note was produced is left out
 (its date is not part of the data).
 
 HTML, Markdown and ODT notes are read here; the text of an ODT comes from its
-``content.xml`` read within the readers' ZIP limits.
+``content.xml`` read within the readers' ZIP limits. A follow-up report
+(``ecodigital suivi``, HTML or Markdown) is checked the same way against its
+own renderer (:func:`rendered_mismatches`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from html.parser import HTMLParser
@@ -28,7 +31,13 @@ from ecodigital.review.readers import DEFAULT_LIMITS, ReadLimits
 if TYPE_CHECKING:
     from ecodigital.assessment.results import Results
 
-__all__ = ["VISIBLE_FORMATS", "Mismatch", "figure_tokens", "visible_mismatches"]
+__all__ = [
+    "VISIBLE_FORMATS",
+    "Mismatch",
+    "figure_tokens",
+    "rendered_mismatches",
+    "visible_mismatches",
+]
 
 VISIBLE_FORMATS: Final = ("html", "md", "odt")
 #: A number as the notes write it (thousands separated by a space, a decimal comma
@@ -243,15 +252,16 @@ def _compare(shown: list[_Token], expected: list[_Token]) -> list[Mismatch]:
     return mismatches
 
 
-def visible_mismatches(
-    path: Path, fmt: str, results: Results, limits: ReadLimits = DEFAULT_LIMITS
+def rendered_mismatches(
+    path: Path, fmt: str, render: Callable[[str], str], limits: ReadLimits = DEFAULT_LIMITS
 ) -> tuple[list[Mismatch], int, str]:
-    """The figures of the note at ``path`` that the results do not give, how many figures were
-    compared, and the language the note is written in (the one whose figures fit best)."""
+    """The figures of the document at ``path`` that ``render(lang)`` (the same document
+    written again from its data in ``fmt``) does not show, how many figures were compared,
+    and the language the document is written in (the one whose figures fit best)."""
     shown = figure_tokens(_sections(fmt, _shown(path, fmt, limits)))
     best: tuple[list[Mismatch], int, str] | None = None
     for lang in ("fr", "en"):
-        expected = figure_tokens(_sections(fmt, _rendered(results, fmt, lang)))
+        expected = figure_tokens(_sections(fmt, render(lang)))
         mismatches = _compare(shown, expected)
         if best is None or len(mismatches) < len(best[0]):
             best = (mismatches, max(len(shown), len(expected)), lang)
@@ -259,3 +269,11 @@ def visible_mismatches(
             break
     assert best is not None
     return best
+
+
+def visible_mismatches(
+    path: Path, fmt: str, results: Results, limits: ReadLimits = DEFAULT_LIMITS
+) -> tuple[list[Mismatch], int, str]:
+    """The figures of the note at ``path`` that the results do not give, how many figures were
+    compared, and the language the note is written in (the one whose figures fit best)."""
+    return rendered_mismatches(path, fmt, lambda lang: _rendered(results, fmt, lang), limits)

@@ -40,7 +40,6 @@ from ecodigital.i18n import Msg
 
 if TYPE_CHECKING:
     from ecodigital.assessment.results import Results
-    from ecodigital.dossier.load import LoadedDossier
     from ecodigital.factors.database import FactorTable
     from ecodigital.suivi.load import LoadedActuals
     from ecodigital.suivi.model import Year
@@ -52,6 +51,8 @@ __all__ = [
     "FollowUp",
     "YearFollowUp",
     "compare_actuals",
+    "note_factors",
+    "standalone_actuals",
 ]
 
 #: What a gap can come from, each re-assessed alone.
@@ -232,39 +233,58 @@ def _with_users(dossier: dict[str, Any], reported: Year, horizon_year: int) -> d
     return {**dossier, "project": project}
 
 
-def _with_measurements(
-    dossier: dict[str, Any], forecast: LoadedDossier, actuals: LoadedActuals, reported: Year
-) -> dict[str, Any]:
+def _with_measurements(dossier: dict[str, Any], reported: Year) -> dict[str, Any]:
+    """The dossier with the year's measurements (each by its summary) in place of the note's."""
     if not reported.measurements:
         return dossier
-    from ecodigital.measure.link import measured_items
+    given: dict[str, dict[str, Any]] = {}
+    for measurement in reported.measurements:
+        if measurement.summary is None:
+            raise ValueError("compare_actuals takes the actuals standalone (standalone_actuals)")
+        given[measurement.item] = measurement.model_dump(mode="json", exclude_none=True)
+    kept = [m for m in dossier.get("measurements") or [] if m.get("item") not in given]
+    return {**dossier, "measurements": [*kept, *given.values()]}
 
-    # The year's files, read relative to the actuals file (already confined to its folder).
-    model = forecast.model.model_copy(update={"measurements": list(reported.measurements)})
-    here = dataclasses.replace(forecast, path=actuals.path, model=model, source=None)
-    measured, _ = measured_items(here)
-    summaries = {}
-    for measurement, item in zip(reported.measurements, measured, strict=True):
-        entry: dict[str, Any] = {"item": measurement.item, "per": measurement.per}
-        if measurement.per == "run":
-            entry["runs_per_year"] = measurement.runs_per_year
-        else:
-            entry["hours_per_year"] = measurement.hours_per_year
-        entry["summary"] = {
-            "energy_kwh_per_unit": item.energy_kwh_per_unit,
-            "quality": item.quality,
-            "pue_included": item.pue_included,
-            "runs": item.runs,
-            "duration_h": item.duration_h,
-            "energy_kwh": item.energy_kwh,
-            "emissions_kgco2e": item.emissions_kgco2e,
-            "cpu_methods": item.cpu_methods,
-            "countries": item.countries,
-            "files": item.files,
-        }
-        summaries[measurement.item] = entry
-    kept = [m for m in dossier.get("measurements") or [] if m.get("item") not in summaries]
-    return {**dossier, "measurements": [*kept, *summaries.values()]}
+
+def standalone_actuals(dossier: Mapping[str, Any], actuals: LoadedActuals) -> dict[str, Any]:
+    """The actuals as a follow-up report embeds them: each measurement's files replaced by
+    what they said (its ``summary``, as a note's embedded dossier keeps it), so that the
+    follow-up can be recomputed from the report alone, opening no file.
+
+    The files are read relative to the actuals file (already confined to its folder), with
+    the note's dossier for the items they measure.
+    """
+    from ecodigital.jsonio import jsonable
+    from ecodigital.measure.link import measured_items
+    from ecodigital.review.verify import loaded_from_payload
+
+    document: dict[str, Any] = jsonable(actuals.model.model_dump(mode="json", exclude_none=True))
+    forecast = loaded_from_payload(dossier, Path(f"{actuals.path} (forecast)"))
+    for reported, year in zip(actuals.model.years, document["years"], strict=True):
+        if all(m.files is None for m in reported.measurements):
+            continue
+        model = forecast.model.model_copy(update={"measurements": list(reported.measurements)})
+        here = dataclasses.replace(forecast, path=actuals.path, model=model, source=None)
+        measured, _ = measured_items(here)
+        for entry, item in zip(year["measurements"], measured, strict=True):
+            if entry.pop("files", None) is None:
+                continue
+            entry["summary"] = jsonable(
+                {
+                    "energy_kwh_per_unit": item.energy_kwh_per_unit,
+                    "quality": item.quality,
+                    "pue_included": item.pue_included,
+                    "runs": item.runs,
+                    "duration_h": item.duration_h,
+                    "energy_kwh": item.energy_kwh,
+                    "emissions_kgco2e": item.emissions_kgco2e,
+                    "cpu_methods": item.cpu_methods,
+                    "countries": item.countries,
+                    "files": item.files,
+                    "notices": [notice.as_dict() for notice in item.notices],
+                }
+            )
+    return document
 
 
 def _assess(dossier: dict[str, Any], where: Path, factors: FactorTable) -> Results:
@@ -284,12 +304,14 @@ def _assess(dossier: dict[str, Any], where: Path, factors: FactorTable) -> Resul
 def compare_actuals(
     payload: Mapping[str, Any], note: Results, actuals: LoadedActuals, factors: FactorTable
 ) -> FollowUp:
-    """The follow-up of the note whose ``payload`` and ``note`` results are given."""
-    from ecodigital.review.verify import loaded_from_payload
+    """The follow-up of the note whose ``payload`` and ``note`` results are given.
 
+    ``actuals`` are standalone (:func:`standalone_actuals`): the measurements are read from
+    their summaries, so ``ecodigital suivi`` and ``ecodigital verify`` of its report run
+    this same code on the same data and open no measurement file.
+    """
     where = Path(f"{actuals.path} (forecast)")
     dossier = dict(payload["dossier"])
-    forecast_loaded = loaded_from_payload(dossier, where)
     project = note.project
     years: list[YearFollowUp] = []
     drifts: list[str] = []
@@ -310,13 +332,10 @@ def compare_actuals(
         variants = {
             "devices": _with_devices(dossier, actuals, reported.year),
             "users": _with_users(dossier, reported, horizon_year),
-            "measured_energy": _with_measurements(dossier, forecast_loaded, actuals, reported),
+            "measured_energy": _with_measurements(dossier, reported),
         }
         combined = _with_measurements(
-            _with_users(variants["devices"], reported, horizon_year),
-            forecast_loaded,
-            actuals,
-            reported,
+            _with_users(variants["devices"], reported, horizon_year), reported
         )
         actual = _assess(combined, where, factors)
         alone = {
@@ -344,7 +363,7 @@ def compare_actuals(
         )
         if intensity.drift:
             drifts.append(f"{key}:gwp_per_user_year")
-        measured = [m.energy_kwh for m in actuals.measurements.get(reported.year, ())]
+        measured = [m.summary.energy_kwh for m in reported.measurements if m.summary is not None]
         years.append(
             YearFollowUp(
                 year=reported.year,
@@ -387,3 +406,16 @@ def _follow_up(
         user_years_to_date=sum(y.users_actual or 0.0 for y in counted) if counted else None,
         drifts=drifts,
     )
+
+
+def note_factors(payload: Mapping[str, Any], dataset_version: str | None = None) -> FactorTable:
+    """The reference factors the actual is re-assessed with: ``dataset_version`` when given,
+    else the dataset the note declares when this ecodigital still ships it, else the current one.
+    """
+    from ecodigital.factors.database import load_reference_factors, reference_versions
+
+    declared = payload.get("factors_dataset")
+    version = str(declared.get("version")) if isinstance(declared, Mapping) else None
+    if dataset_version is None and version in reference_versions():
+        dataset_version = version
+    return load_reference_factors(dataset_version)

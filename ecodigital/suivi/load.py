@@ -23,7 +23,13 @@ from ecodigital.yamlio import load_yaml, where
 if TYPE_CHECKING:
     from ecodigital.measure.read import Runs
 
-__all__ = ["MAX_SUIVI_BYTES", "LoadedActuals", "load_actuals", "parse_actuals_text"]
+__all__ = [
+    "MAX_SUIVI_BYTES",
+    "LoadedActuals",
+    "load_actuals",
+    "parse_actuals_text",
+    "parse_embedded_actuals",
+]
 
 #: Largest actuals YAML read (the measurement files have their own limit).
 MAX_SUIVI_BYTES: Final = 10 * MIB
@@ -45,7 +51,8 @@ class LoadedActuals:
 
     path: Path
     model: Actuals
-    #: Calendar year -> the measurements read for it, in the file's order.
+    #: Calendar year -> the measurement files read for it, in the file's order (a
+    #: measurement given by its summary has no file and is not listed).
     measurements: dict[int, tuple[YearMeasurements, ...]]
 
 
@@ -75,8 +82,12 @@ def _parse_yaml(text: str, path: Path) -> tuple[dict[str, Any], Any]:
     return raw, root
 
 
-def parse_actuals_text(text: str, path: Path) -> LoadedActuals:
-    """Validate actuals ``text``; ``path`` names it in errors and anchors measurement files."""
+def parse_actuals_text(text: str, path: Path, *, read_files: bool = True) -> LoadedActuals:
+    """Validate actuals ``text``; ``path`` names it in errors and anchors measurement files.
+
+    With ``read_files=False`` (actuals embedded in a submitted report) a measurement that
+    names files is refused before anything is opened: a report carries what they said.
+    """
     from pydantic import ValidationError
 
     from ecodigital.dossier.wording import input_error
@@ -86,11 +97,15 @@ def parse_actuals_text(text: str, path: Path) -> LoadedActuals:
         model = Actuals.model_validate(raw)
     except ValidationError as exc:
         raise input_error(exc, path, raw, root) from None
+    if not read_files:
+        _refuse_files(model, path)
     measurements: dict[int, tuple[YearMeasurements, ...]] = {}
     for y, year in enumerate(model.years):
         read = []
         for m, measurement in enumerate(year.measurements):
-            files = measurement.files or []
+            if measurement.files is None:  # given by its summary
+                continue
+            files = measurement.files
             paths = [
                 _measurement_path(path, root, ("years", y, "measurements", m, "files", f), name)
                 for f, name in enumerate(files)
@@ -98,6 +113,36 @@ def parse_actuals_text(text: str, path: Path) -> LoadedActuals:
             read.append(_read_runs(measurement.item, paths))
         measurements[year.year] = tuple(read)
     return LoadedActuals(path, model, measurements)
+
+
+def parse_embedded_actuals(data: Any, path: Path) -> LoadedActuals:
+    """The standalone actuals a follow-up report embeds, validated as a file's (JSON is YAML),
+    opening no file: one that names measurement files is refused."""
+    import json
+
+    if not isinstance(data, dict):
+        raise InputError(
+            str(path), None, Msg("suivi.input.not_suivi"), Msg("suivi.input.format_fix")
+        )
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    return parse_actuals_text(text, path, read_files=False)
+
+
+def _refuse_files(model: Actuals, path: Path) -> None:
+    from ecodigital.review.compare import clean_text
+
+    for y, year in enumerate(model.years):
+        for m, measurement in enumerate(year.measurements):
+            if measurement.files is not None:
+                raise InputError(
+                    str(path),
+                    f"years[{y}].measurements[{m}].files",
+                    Msg(
+                        "suivi.input.embedded_files",
+                        {"name": clean_text(measurement.files[0], 120) or "?"},
+                    ),
+                    Msg("suivi.input.embedded_files_fix"),
+                )
 
 
 def _measurement_path(path: Path, root: Any, loc: tuple[str | int, ...], name: str) -> Path:

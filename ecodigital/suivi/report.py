@@ -3,10 +3,12 @@
 The payload is ``{format, digest, forecast, actuals, follow_up, tool}``:
 ``forecast`` is the submitted note's own payload, unchanged (its digest
 included, so the report names the very forecast it was checked against),
-``actuals`` the validated actuals file, ``follow_up`` the figures of the
-report. ``digest`` is the SHA-256 of the canonical JSON of the four data
-members, computed as for a note (:mod:`ecodigital.report.payload`). The
-renderers only format the figures of :class:`~ecodigital.suivi.compare.FollowUp`.
+``actuals`` the validated actuals file standing alone (each measurement's
+files replaced by what they said, its ``summary``), ``follow_up`` the figures
+of the report, which ``ecodigital verify`` recomputes from the report alone.
+``digest`` is the SHA-256 of the canonical JSON of the four data members,
+computed as for a note (:mod:`ecodigital.report.payload`). The renderers only
+format the figures of :class:`~ecodigital.suivi.compare.FollowUp`.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from ecodigital.report.payload import html_payload_block
 if TYPE_CHECKING:
     from ecodigital.assessment.results import Figure
     from ecodigital.suivi.compare import Comparison, FollowUp
-    from ecodigital.suivi.load import LoadedActuals
 
 __all__ = [
     "SUIVI_PAYLOAD_FORMAT",
@@ -55,15 +56,16 @@ def verify_suivi_digest(payload: Mapping[str, Any]) -> bool:
 
 
 def build_suivi_payload(
-    forecast: Mapping[str, Any], actuals: LoadedActuals, follow_up: FollowUp
+    forecast: Mapping[str, Any], actuals: Mapping[str, Any], follow_up: FollowUp
 ) -> dict[str, Any]:
-    """The report's payload: the note's payload, the actuals, the figures and their digest."""
+    """The report's payload: the note's payload, the standalone actuals
+    (:func:`~ecodigital.suivi.compare.standalone_actuals`), the figures and their digest."""
     from ecodigital import __version__
 
     payload: dict[str, Any] = {
         "format": SUIVI_PAYLOAD_FORMAT,
         "forecast": jsonable(forecast),
-        "actuals": jsonable(actuals.model.model_dump(mode="json", exclude_none=True)),
+        "actuals": jsonable(actuals),
         "follow_up": jsonable(dataclasses.asdict(follow_up)),
         "tool": {"name": "ecodigital", "version": __version__},
     }

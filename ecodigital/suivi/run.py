@@ -27,12 +27,11 @@ def follow_up_note(note_path: str | Path, actuals_path: str | Path) -> FollowUpR
     A note that does not hold (digest or recomputed figures) is refused with
     :class:`CheckFailed`: a follow-up is only as good as the forecast it checks.
     """
-    from ecodigital.factors.database import load_reference_factors, reference_versions
     from ecodigital.review.compare import read_results
     from ecodigital.review.readers import read_note_payload
     from ecodigital.review.verify import verify_note
-    from ecodigital.suivi.compare import compare_actuals
-    from ecodigital.suivi.load import load_actuals
+    from ecodigital.suivi.compare import compare_actuals, note_factors, standalone_actuals
+    from ecodigital.suivi.load import load_actuals, parse_embedded_actuals
     from ecodigital.suivi.report import build_suivi_payload
 
     note_path = Path(note_path)
@@ -42,7 +41,9 @@ def follow_up_note(note_path: str | Path, actuals_path: str | Path) -> FollowUpR
         raise CheckFailed(Msg("suivi.error.note_fails", {"path": str(note_path)}))
     _, payload = read_note_payload(note_path)
     note = read_results(payload, str(note_path))
-    declared = str((payload.get("factors_dataset") or {}).get("version"))
-    factors = load_reference_factors(declared if declared in reference_versions() else None)
-    follow_up = compare_actuals(payload, note, actuals, factors)
-    return FollowUpReport(follow_up, build_suivi_payload(payload, actuals, follow_up))
+    # The follow-up is computed from the very actuals the report embeds (measurement
+    # files replaced by what they said), as `ecodigital verify` recomputes it.
+    embedded = standalone_actuals(payload["dossier"], actuals)
+    standalone = parse_embedded_actuals(embedded, actuals.path)
+    follow_up = compare_actuals(payload, note, standalone, note_factors(payload))
+    return FollowUpReport(follow_up, build_suivi_payload(payload, embedded, follow_up))

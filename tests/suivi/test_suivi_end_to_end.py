@@ -1,13 +1,17 @@
 """``ecodigital suivi`` end to end: a note, three years of actuals (one with a real
-CodeCarbon run), the report's gaps, drift flags and indicators checked by hand."""
+CodeCarbon run), the report's gaps, drift flags and indicators checked by hand, and
+``ecodigital verify`` on the report: it holds, and bent figures are caught."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -84,10 +88,11 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     actuals = folder / "suivi.yaml"
     actuals.write_text(ACTUALS, encoding="utf-8")
     report = folder / "suivi.md"
-    result = CliRunner(env={"ECODIGITAL_LANG": None}).invoke(
-        cli, ["suivi", str(note), str(actuals), "-o", str(report)]
-    )
-    assert result.exit_code == 0, result.output
+    for written in (report, folder / "suivi.html"):
+        result = CliRunner(env={"ECODIGITAL_LANG": None}).invoke(
+            cli, ["suivi", str(note), str(actuals), "-o", str(written)]
+        )
+        assert result.exit_code == 0, result.output
     payload = json.loads((folder / "suivi.json").read_text(encoding="utf-8"))
     forecast = Results.from_json(json.loads((folder / "note.json").read_text())["results"])
     return {
@@ -97,6 +102,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         "payload": payload,
         "forecast": forecast,
         "markdown": report.read_text(encoding="utf-8"),
+        "reports": {"md": report, "html": folder / "suivi.html", "json": folder / "suivi.json"},
     }
 
 
@@ -264,3 +270,139 @@ def test_json_output_is_the_payload_and_pdf_is_refused(
     assert result.exit_code == 2
     assert "pas en .pdf" in result.output
     assert not (tmp_path / "suivi.pdf").exists()
+
+
+# --------------------------------------------------------------------------- verify
+
+
+def _verify(path: Path, *more: str) -> Any:
+    return CliRunner(env={"ECODIGITAL_LANG": None}).invoke(cli, ["verify", str(path), *more])
+
+
+def _with_digest(payload: dict[str, Any]) -> dict[str, Any]:
+    """``payload`` with its digest made again: SHA-256 of the sorted, compact UTF-8 JSON of
+    its four data members, as docs/suivi.md defines it."""
+    members = {key: payload[key] for key in ("forecast", "actuals", "follow_up", "tool")}
+    text = json.dumps(members, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    payload["digest"] = {"algorithm": "sha256", "value": hashlib.sha256(text.encode()).hexdigest()}
+    return payload
+
+
+def _copy_payload(made: dict[str, object]) -> dict[str, Any]:
+    return json.loads(json.dumps(made["payload"]))
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "json"])
+def test_verify_holds_on_the_report(made: dict[str, object], fmt: str) -> None:
+    path = made["reports"][fmt]  # type: ignore[index]
+    result = _verify(path)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Empreinte SHA-256 : conforme aux données du rapport de suivi."
+    assert f"  {path}#forecast : la note tient." in lines  # the embedded note, verified
+    (recomputed,) = [line for line in lines if line.startswith("Suivi recalculé")]
+    assert recomputed.endswith("concordent (tolérance relative 1e-09).")
+    if fmt != "json":  # what a reader sees is checked too
+        assert lines[-2].startswith("Texte visible : les ")
+    assert lines[-1] == f"{path} : le rapport de suivi tient."
+
+
+def test_a_bent_follow_up_figure_is_caught_with_its_field(
+    made: dict[str, object], tmp_path: Path
+) -> None:
+    forecast = made["forecast"]
+    assert isinstance(forecast, Results)
+    ids = list(forecast.items.ids)
+    column = forecast.items.columns["gwp"].values
+    # 2027's gwp gap, as test_forty_percent_more_devices computes it: 16 more laptops and
+    # monitors on 40 planned, a fifth of their horizon total each year.
+    laptops = column[ids.index("agents-laptops")] or 0.0
+    monitors = column[ids.index("agents-monitors")] or 0.0
+    gap_kgco2e = 0.4 * (laptops + monitors) / 5
+    payload = _copy_payload(made)
+    years = payload["follow_up"]["years"]
+    assert [y["year"] for y in years] == [2026, 2027, 2028]
+    years[1]["criteria"]["gwp"]["gap"]["value"] = gap_kgco2e - 100  # 100 kgCO2e less
+    bent = tmp_path / "suivi.json"
+    bent.write_text(json.dumps(_with_digest(payload)), encoding="utf-8")
+    result = _verify(bent, "--format", "json")
+    assert result.exit_code == 1
+    verdict = json.loads(result.output)
+    assert (verdict["document"], verdict["verdict"]) == ("follow_up", "fails")
+    assert verdict["digest_ok"] is True  # the digest was made again: only recomputing sees it
+    assert verdict["forecast"]["verdict"] == "holds"
+    (difference,) = verdict["recomputed"]["differences"]
+    assert difference["field"] == "follow_up.years[1].criteria.gwp.gap.value"
+    assert difference["report"] == pytest.approx(gap_kgco2e - 100, rel=1e-12)
+    assert difference["recomputed"] == pytest.approx(gap_kgco2e, rel=1e-9)
+    result = _verify(bent)
+    assert result.exit_code == 1
+    assert "  follow_up.years[1].criteria.gwp.gap.value : rapport " in result.output
+    assert result.output.splitlines()[-1] == f"{bent} : le rapport de suivi NE tient PAS."
+
+
+def test_an_edited_visible_figure_is_caught_with_its_section(
+    made: dict[str, object], tmp_path: Path
+) -> None:
+    page = Path(made["reports"]["html"]).read_text(encoding="utf-8")  # type: ignore[index]
+    shown = "RCO 14, institutions soutenues à ce jour : 13 (prévu : 14)"  # 10 + 3
+    assert page.count(shown) == 1
+    edited = tmp_path / "suivi.html"
+    edited.write_text(page.replace(shown, shown.replace(": 13", ": 15")), encoding="utf-8")
+    result = _verify(edited)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == "Empreinte SHA-256 : conforme aux données du rapport de suivi."
+    # the section is the report's title, the dossier's project name
+    section = "Suivi de l'opération : Guichet numérique mutualisé du Haut-Doubs"
+    assert f"  section « {section} » : affiché 15, attendu 13" in lines
+    assert lines[-1] == f"{edited} : le rapport de suivi NE tient PAS."
+
+
+_OPENED: list[str] = []
+_RECORDING: list[bool] = [False]
+
+
+def _record_opens(event: str, args: tuple[Any, ...]) -> None:
+    if event == "open" and _RECORDING[0] and args and isinstance(args[0], str | Path):
+        _OPENED.append(str(Path(args[0]).resolve()))
+
+
+sys.addaudithook(_record_opens)  # an audit hook stays for the process: it records when asked
+
+
+@pytest.mark.parametrize("where", ["ailleurs", "depot"])
+def test_actuals_naming_a_file_are_refused_unopened(
+    made: dict[str, object], tmp_path: Path, where: str
+) -> None:
+    """A file outside the report's folder, and one beside it (which confinement alone
+    would let through): verify opens neither."""
+    folder = made["folder"]
+    assert isinstance(folder, Path)
+    outside = tmp_path / where / "emissions.csv"  # a real CodeCarbon CSV, readable
+    outside.parent.mkdir()
+    shutil.copy(folder / "mesures" / "emissions.csv", outside)
+    payload = _copy_payload(made)
+    measured = payload["actuals"]["years"][2]["measurements"][0]
+    assert "summary" in measured and "files" not in measured  # what the report carries
+    payload["actuals"]["years"][2]["measurements"][0] = {
+        "item": "app-servers",
+        "files": [str(outside) if where == "ailleurs" else "emissions.csv"],
+        "per": "hour",
+        "hours_per_year": 17520,
+    }
+    report = tmp_path / "depot" / "suivi.json"
+    report.parent.mkdir(exist_ok=True)
+    report.write_text(json.dumps(_with_digest(payload)), encoding="utf-8")
+    _OPENED.clear()
+    _RECORDING[0] = True
+    try:
+        result = _verify(report)
+    finally:
+        _RECORDING[0] = False
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith(f"Erreur : {report}#actuals: years[2].measurements[0].files: ")
+    assert "n'ouvre aucun fichier nommé dans un document déposé" in line
+    assert str(report.resolve()) in _OPENED  # the hook saw the report opened...
+    assert str(outside.resolve()) not in _OPENED  # ...and never the file it names
