@@ -12,26 +12,39 @@ import math
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final
+
+from ecodigital.i18n import Msg
 
 if TYPE_CHECKING:
     from ecodigital.assessment.results import Dataset, FactorUsed, Figure, Results, Rgesn
 
 __all__ = [
     "FLAG_CODES",
+    "INTENSITY_TOLERANCE",
     "LIFETIME_RATIO",
+    "NEGATIVE_SHOWN",
     "OUTLIER_MIN_BATCH",
     "OUTLIER_Z",
     "RGESN_MIN_COVERAGE",
+    "SERVICE_KIND",
     "Flag",
+    "IntensityBand",
+    "Quantity",
     "Reference",
     "allocation_zero",
     "dataset_outdated",
     "digest_mismatch",
     "explain",
     "factor_overridden",
+    "flag_lines",
     "flag_text",
+    "intensity_absurd",
+    "intensity_bands",
+    "intensity_out_of_band",
     "lifetime_far",
+    "negative_figure",
     "no_measurement",
     "payload_flags",
     "rgesn_few_answers",
@@ -53,6 +66,12 @@ FACTOR_TOLERANCE: Final = 1e-9
 RGESN_MIN_COVERAGE: Final = 0.5
 #: Tiers every application is expected to count.
 EXPECTED_TIERS: Final = ("terminals", "network")
+#: Relative difference beyond which a per-user-year figure is not what the note's items give.
+INTENSITY_TOLERANCE: Final = 0.01
+#: Negative figures named in a flag's details (the others are counted).
+NEGATIVE_SHOWN: Final = 5
+#: The band every note is screened with: a dossier does not say what kind of service it funds.
+SERVICE_KIND: Final = "e_government"
 
 _FACTOR_NUMBERS: Final = (
     "lifetime_years", "power_w", "hours_per_day", "days_per_year", "hours_per_year", "pue",
@@ -63,17 +82,31 @@ _FACTOR_NUMBERS: Final = (
 FLAG_CODES: Final = (
     "FACTOR_OVERRIDDEN", "TIER_MISSING", "ALLOCATION_ZERO", "LIFETIME_FAR", "NO_MEASUREMENT",
     "DATASET_OUTDATED", "DIGEST_MISMATCH", "INTENSITY_OUTLIER", "DUPLICATE",
-    "RGESN_FEW_ANSWERS",
+    "RGESN_FEW_ANSWERS", "NEGATIVE_FIGURE", "INTENSITY_ABSURD", "INTENSITY_OUT_OF_BAND",
 )  # fmt: skip
 
 
 @dataclass(frozen=True)
+class Quantity:
+    """A value and its unit in a flag's words, formatted in the reader's language."""
+
+    value: float
+    unit: str
+
+
+@dataclass(frozen=True)
 class Flag:
-    """One flag: its stable code and the details that explain it (plain data)."""
+    """One flag: its stable code and the details that explain it (plain data).
+
+    ``details`` are the same in every language (codes, ids, numbers); ``lines``,
+    when a flag has them, are its details in words, put in the reader's
+    language by :func:`flag_text`.
+    """
 
     code: str
     details: tuple[str, ...] = ()
     params: Mapping[str, Any] = field(default_factory=dict)
+    lines: tuple[Msg, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "details": list(self.details), "params": dict(self.params)}
@@ -87,10 +120,31 @@ def explain(code: str, lang: str = "fr") -> tuple[str, str]:
     return words.text(f"flag.{code}.title"), words.text(f"flag.{code}.meaning")
 
 
+def flag_lines(flag: Flag, lang: str = "fr") -> tuple[str, ...]:
+    """The details of a flag in ``lang``: its lines in words, or its plain details."""
+    if not flag.lines:
+        return flag.details
+    from ecodigital.i18n.format import format_quantity
+
+    return tuple(
+        Msg(
+            line.key,
+            {
+                name: format_quantity(value.value, value.unit, lang)
+                if isinstance(value, Quantity)
+                else value
+                for name, value in line.params.items()
+            },
+        ).render(lang)
+        for line in flag.lines
+    )
+
+
 def flag_text(flag: Flag, lang: str = "fr") -> str:
     """``CODE: title (details)`` as one line."""
     title = explain(flag.code, lang)[0]
-    return f"{flag.code}: {title}" + (f" ({'; '.join(flag.details)})" if flag.details else "")
+    details = flag_lines(flag, lang)
+    return f"{flag.code}: {title}" + (f" ({'; '.join(details)})" if details else "")
 
 
 @dataclass(frozen=True)
@@ -112,6 +166,43 @@ class Reference:
                 str(c): float(v) for c, v in row.items() if isinstance(v, float) and v == v
             }
         return cls(table.name, table.version, rows)
+
+
+@dataclass(frozen=True)
+class IntensityBand:
+    """A screening band of climate change per user-year for one kind of service.
+
+    Below ``low`` or above ``high`` (kgCO2e per user-year) a note's figure is
+    worth a second look; inside, nothing is said. ``sources`` names where the
+    bounds come from (``intensity_bands.csv``, derived in docs/review.md).
+    """
+
+    service_kind: str
+    low_kgco2e_per_user_year: float
+    high_kgco2e_per_user_year: float
+    sources: str
+
+
+@lru_cache(maxsize=1)
+def intensity_bands() -> dict[str, IntensityBand]:
+    """The bands of ``intensity_bands.csv`` beside this module, by kind of service (read once)."""
+    import csv
+    from importlib import resources
+
+    text = resources.files("ecodigital.review").joinpath("intensity_bands.csv").read_text("utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    bands: dict[str, IntensityBand] = {}
+    for row in csv.DictReader(lines):
+        band = IntensityBand(
+            row["service_kind"],
+            float(row["low_kgco2e_per_user_year"]),
+            float(row["high_kgco2e_per_user_year"]),
+            row["sources"],
+        )
+        if not 0 < band.low_kgco2e_per_user_year < band.high_kgco2e_per_user_year:
+            raise ValueError(f"intensity_bands.csv: {band.service_kind}: needs 0 < low < high")
+        bands[band.service_kind] = band
+    return bands
 
 
 # --------------------------------------------------------------------------- helpers
@@ -257,6 +348,160 @@ def rgesn_few_answers(rgesn: Rgesn | None) -> Flag | None:
     )
 
 
+def _any_negative_figure(results: Results) -> bool:
+    """Whether a figure of the tree (as :func:`negative_figure` reads it) is below zero."""
+    from ecodigital.assessment.results import Figure, Gap, Inputs, ItemTable, LongTable
+    from ecodigital.finance.check import FinanceReport
+
+    stack: list[Any] = [results]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Figure):
+            if (node.value is not None and node.value < 0) or (
+                node.range is not None and node.range.p5 < 0
+            ):
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, tuple):
+            stack.extend(node)
+        elif isinstance(node, Gap):
+            stack += (node.baseline, node.value, node.per_user_year)  # a change may be negative
+        elif isinstance(node, ItemTable | LongTable | Inputs | FinanceReport):
+            continue
+        elif hasattr(node, "__dataclass_fields__"):
+            stack.extend(getattr(node, name) for name in node.__dataclass_fields__)
+    return False
+
+
+def negative_figure(results: Results) -> Flag | None:
+    """Impact figures below zero: no criterion ecodigital counts can be negative.
+
+    Every figure of the results is read (totals, breakdowns, per year and per
+    user-year, SCI, members, scenarios' values, the items' columns, and the
+    P5 of each range) but a scenario's change, which is negative when it saves.
+    """
+    from ecodigital.assessment.results import iter_figures
+
+    found: list[tuple[str, float, str]] = []
+    # iter_figures names every figure it walks; names are only needed when one is negative
+    figures = iter_figures(results) if _any_negative_figure(results) else iter(())
+    for path, figure in figures:
+        if path.rpartition(".")[2].startswith("change"):
+            continue
+        low = figure.range.p5 if figure.range is not None else None
+        value = figure.value if figure.value is not None and figure.value < 0 else low
+        if value is not None and value < 0:
+            found.append((path if value == figure.value else f"{path}.p5", value, figure.unit))
+    for criterion, column in results.items.columns.items():
+        lows = column.range.p5 if column.range is not None else (None,) * len(column.values)
+        for item, value, low in zip(results.items.ids, column.values, lows, strict=True):
+            if value is not None and value < 0:
+                found.append((f"items[{item[:80]}].{criterion}", value, column.unit))
+            elif low is not None and low < 0:
+                found.append((f"items[{item[:80]}].{criterion}.p5", low, column.unit))
+    if not found:
+        return None
+    shown = found[:NEGATIVE_SHOWN]
+    lines = [
+        Msg("flag.NEGATIVE_FIGURE.line", {"path": path, "value": Quantity(value, unit)})
+        for path, value, unit in shown
+    ]
+    if len(found) > len(shown):
+        lines.append(Msg("label.and_more", {"n": len(found) - len(shown)}))
+    return Flag(
+        "NEGATIVE_FIGURE",
+        tuple(f"{path} = {value:.4g} {unit}" for path, value, unit in shown),
+        {
+            "count": len(found),
+            "figures": [{"path": p, "value": v, "unit": u} for p, v, u in shown],
+        },
+        tuple(lines),
+    )
+
+
+def intensity_absurd(results: Results) -> Flag | None:
+    """A per-user-year gwp that its own inventory cannot give.
+
+    Zero while the inventory lists items, or more than
+    :data:`INTENSITY_TOLERANCE` away from the items' gwp summed and divided by
+    the user-years (an honest note gives the same number to rounding).
+    """
+    value = results.per_user_year["gwp"].value
+    column = results.items.columns.get("gwp")
+    known = [v for v in column.values if v is not None] if column is not None else []
+    if value is None or not results.user_years:
+        return None
+    if value == 0 and len(results.items):
+        count = len(results.items)
+        return Flag(
+            "INTENSITY_ABSURD",
+            (f"0 kgCO2e/user-year, {count} items",),
+            {"per_user_year_kgco2e": 0.0, "items": count},
+            (Msg("flag.INTENSITY_ABSURD.zero", {"n": count}),),
+        )
+    if not known:
+        return None
+    expected = sum(known) / results.user_years
+    if abs(value - expected) <= INTENSITY_TOLERANCE * max(abs(value), abs(expected)):
+        return None
+    unit = "kgCO2e/user-year"
+    return Flag(
+        "INTENSITY_ABSURD",
+        (f"{value:.4g} vs {expected:.4g} {unit}",),
+        {"per_user_year_kgco2e": value, "items_per_user_year_kgco2e": expected},
+        (
+            Msg(
+                "flag.INTENSITY_ABSURD.items",
+                {"note": Quantity(value, unit), "items": Quantity(expected, unit)},
+            ),
+        ),
+    )
+
+
+def intensity_out_of_band(results: Results, band: IntensityBand) -> Flag | None:
+    """A per-user-year gwp outside the screening band of the service's kind.
+
+    Only a positive figure is screened (a negative or zero one has its own
+    flag); a lower bound (some parts unknown) is only said to be above.
+    """
+    figure = results.per_user_year["gwp"]
+    value = figure.value
+    low, high = band.low_kgco2e_per_user_year, band.high_kgco2e_per_user_year
+    if value is None or value <= 0:
+        return None
+    if value > high:
+        side = "above"
+    elif value < low and figure.complete:
+        side = "below"
+    else:
+        return None
+    unit = "kgCO2e/user-year"
+    bound = f"> {high:g}" if side == "above" else f"< {low:g}"
+    return Flag(
+        "INTENSITY_OUT_OF_BAND",
+        (f"{value:.4g} {unit} {bound}",),
+        {
+            "per_user_year_kgco2e": value,
+            "side": side,
+            "service_kind": band.service_kind,
+            "low_kgco2e_per_user_year": low,
+            "high_kgco2e_per_user_year": high,
+        },
+        (
+            Msg(
+                f"flag.INTENSITY_OUT_OF_BAND.{side}",
+                {
+                    "value": Quantity(value, unit),
+                    "low": Quantity(low, unit),
+                    "high": Quantity(high, unit),
+                    "band": Msg(f"flag.INTENSITY_OUT_OF_BAND.kind.{band.service_kind}"),
+                },
+            ),
+        ),
+    )
+
+
 def _version_key(version: str) -> tuple[int, ...] | None:
     try:
         return tuple(int(part) for part in version.split("."))
@@ -295,8 +540,13 @@ def payload_flags(
     reference: Reference,
     *,
     check_digest: bool = True,
+    band: IntensityBand | None = None,
 ) -> list[Flag]:
-    """Every per-note flag of a payload and its results (the batch outlier test is separate)."""
+    """Every per-note flag of a payload and its results (the batch outlier test is separate).
+
+    ``band`` is the screening band of the per-user-year gwp; by default the
+    bundled :data:`SERVICE_KIND` one.
+    """
     dossier = _mapping(payload.get("dossier"))
     found = [
         digest_mismatch(payload) if check_digest else None,
@@ -309,6 +559,9 @@ def payload_flags(
         no_measurement(results.totals["gwp"]),
         dataset_outdated(payload, reference),
         rgesn_few_answers(results.rgesn),
+        negative_figure(results),
+        intensity_absurd(results),
+        intensity_out_of_band(results, band or intensity_bands()[SERVICE_KIND]),
     ]
     return [flag for flag in found if flag is not None]
 

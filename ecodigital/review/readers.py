@@ -146,19 +146,26 @@ def json_depth(data: bytes) -> int:
 
     Escaped backslashes and quotes are dropped first, so string boundaries are
     the remaining quotes; then only brackets and quotes are kept (C-speed
-    ``bytes`` methods) before strings are removed and the depth is summed.
+    ``bytes`` methods). A bracket is inside a string when an odd number of
+    quotes comes before it; the others are summed (+1 opening, -1 closing), all
+    in numpy, so a payload of a few megabytes takes milliseconds.
 
     >>> json_depth(b'{"a": [1, {"b": "[[[\\\\\\"{"}]}')
     3
+    >>> json_depth(b'"[[["'), json_depth(b"[[[]]]")
+    (0, 3)
     """
     import numpy as np
 
-    reduced = data.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _KEEP_FOR_DEPTH)
-    brackets = re.sub(rb'"[^"]*"', b"", reduced).replace(b'"', b"")
-    if not brackets:
+    if b"\\" in data:  # most payloads have no escape at all: two copies saved
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    codes = np.frombuffer(data.translate(None, _KEEP_FOR_DEPTH), dtype=np.uint8)
+    outside = (np.cumsum(codes == ord('"'), dtype=np.int32) & 1) == 0
+    opens = ((codes == ord("[")) | (codes == ord("{"))) & outside
+    closes = ((codes == ord("]")) | (codes == ord("}"))) & outside
+    if not opens.any() and not closes.any():
         return 0
-    codes = np.frombuffer(brackets, dtype=np.uint8)
-    steps = np.where((codes == ord("[")) | (codes == ord("{")), 1, -1)
+    steps = opens.astype(np.int32) - closes.astype(np.int32)
     return int(np.cumsum(steps).max())
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ecodigital.cli import cli
 from ecodigital.report.payload import (
@@ -158,6 +160,33 @@ def read_note_payload_bytes(folder: Path, name: str, data: bytes) -> dict:
 def test_json_depth_skips_strings():
     assert json_depth(b'{"a": [1, {"b": "[[[{"}]}') == 3
     assert json_depth(b'"\\"[["') == 0
+
+
+def _depth(value: object) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+#: Texts full of what a depth count could mistake for structure: brackets, quotes, backslashes.
+_TRICKY = st.text(alphabet='[]{}"\\\\u/ab<>&', max_size=8)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | _TRICKY,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TRICKY, inner, max_size=3),
+    max_leaves=30,
+)
+
+
+@given(_JSON)
+def test_json_depth_is_the_nesting_json_parses(value):
+    """Whatever the strings hold, the count is the nesting of the value, as written by
+    ``json.dumps`` and as a note's HTML block writes it (``<``, ``>``, ``&`` escaped)."""
+    text = json.dumps(value, ensure_ascii=False)
+    assert json_depth(text.encode()) == _depth(value)
+    escaped = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    assert json_depth(escaped.encode()) == _depth(value)
 
 
 def test_every_hostile_file_gets_its_own_clear_error(corpus):
