@@ -759,6 +759,7 @@ _COMPARE_FORMATS = {
     "sort_key",
 )
 @option("--strict", is_flag=True)
+@option("--jobs", type=click.IntRange(min=0), default=0, show_default=True)
 @FORCE_OPTION
 @LANG_OPTION
 def compare(
@@ -766,6 +767,7 @@ def compare(
     output: Path | None,
     sort_key: str | None,
     strict: bool,
+    jobs: int,
     force: bool,
     lang: str,
 ) -> None:
@@ -798,7 +800,9 @@ def compare(
             return rows
         return _progress_rows(rows, len(files), lang)
 
-    rows = compare_files(list(files), sort=sort_key, strict=strict, progress=progress, lang=lang)
+    rows = compare_files(
+        list(files), sort=sort_key, strict=strict, jobs=jobs or None, progress=progress, lang=lang
+    )
     content = render_comparison(rows, fmt, lang)
     if output is None:
         click.echo(content, nl=False)

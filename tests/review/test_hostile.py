@@ -258,6 +258,43 @@ def test_strict_stops_at_the_first_unreadable_file(corpus, notes, tmp_path):
     assert not out.exists()
 
 
+def test_two_processes_give_the_same_rows_in_the_same_order(corpus, notes):
+    """Every hostile file of the corpus and the honest notes, read by one process then two."""
+    folder, _ = corpus
+    files = [notes["plain"], *sorted(folder.iterdir()), notes["users"], notes["bent"]]
+    one = compare_files(files, jobs=1)
+    two = compare_files(files, jobs=2)
+    assert [row.as_dict() for row in two] == [row.as_dict() for row in one]
+    assert [row.flags for row in two] == [row.flags for row in one]
+    assert sum(row.error is not None for row in one) > 10
+
+
+def test_two_processes_word_the_errors_in_the_language_asked(corpus, notes):
+    """The workers word an unreadable file's error as the main process does, in ``lang``."""
+    folder, _ = corpus
+    files = [notes["plain"], *sorted(folder.iterdir())]
+    french = [row.error for row in compare_files(files, jobs=2)]
+    english = [row.error for row in compare_files(files, jobs=2, lang="en")]
+    assert english == [row.error for row in compare_files(files, jobs=1, lang="en")]
+    worded = [(fr, en) for fr, en in zip(french, english, strict=True) if fr is not None]
+    assert len(worded) > 10
+    assert all(fr != en for fr, en in worded)
+
+
+def test_strict_with_two_processes_raises_the_first_unreadable_file(corpus, notes):
+    folder, _ = corpus
+    files = [notes["plain"], folder / "deep.json", notes["users"], folder / "garbage.bin"]
+    with pytest.raises(UnreadableFile, match="nested 100000 levels deep"):
+        compare_files(files, strict=True, jobs=2)
+
+
+def test_automatic_jobs_reads_a_small_batch_in_one_process():
+    from ecodigital.review.compare import MAX_AUTO_JOBS, MIN_PARALLEL_FILES, automatic_jobs
+
+    assert automatic_jobs(MIN_PARALLEL_FILES - 1) == 1
+    assert 1 <= automatic_jobs(MIN_PARALLEL_FILES) <= MAX_AUTO_JOBS
+
+
 @pytest.fixture(scope="module")
 def injected_rows(notes, tmp_path_factory):
     folder = tmp_path_factory.mktemp("injected")
