@@ -1,6 +1,6 @@
 """The ``ecodigital`` command line: parse, call one function, render.
 
-Heavy libraries (pandas, pydantic, matplotlib...) are imported inside the
+Heavy libraries (pandas, pydantic, WeasyPrint...) are imported inside the
 commands, so ``ecodigital --help`` stays fast. Every ecodigital error becomes
 a one-line message here, with exit code 2 for bad input and 1 for a failed
 check; no traceback reaches a user. Help texts and messages come from the
