@@ -119,12 +119,15 @@ def _render(note: PreparedNote, fmt: str, output: Path) -> dict[Path, str | byte
         html = render_html(note.context, _NO_CHARTS, "", note.template_dirs)
         return {Path(output): render_odt(html, note.context, note.payload)}
     charts = build_charts(note.context, note.results)
-    html = render_html(note.context, charts, html_payload_block(note.payload), note.template_dirs)
     if fmt == "html":
-        return {Path(output): html}
+        block = html_payload_block(note.payload)
+        return {Path(output): render_html(note.context, charts, block, note.template_dirs)}
     if fmt == "pdf":
         from ecodigital.report.pdf import render_pdf
 
+        # The PDF carries the payload as its attached file: the page it lays out needs
+        # no copy of it (half a megabyte of JSON the HTML parser would read for nothing).
+        html = render_html(note.context, charts, "", note.template_dirs)
         return {Path(output): render_pdf(html, note.payload, note.context)}
     raise InputError(
         None,
