@@ -87,9 +87,9 @@ class Chart:
 
 @cache
 def _advance_widths() -> dict[str, float]:
-    from importlib import resources
+    from pathlib import Path
 
-    text = resources.files("ecodigital.report").joinpath("dejavu_sans_widths.csv").read_text()
+    text = Path(__file__).with_name("dejavu_sans_widths.csv").read_text(encoding="utf-8")
     widths = {}
     for line in text.splitlines():
         if line and not line.startswith("#"):
