@@ -62,6 +62,7 @@ _FONT: Final = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 _SIZE: Final = 9.0  # tick labels, category names and axis labels
 _SMALL: Final = 8.0  # legend and annotations
 _WIDTH: Final = 468.0  # the drawing's width; CSS scales it to the column
+_PLOT: Final = 160.0  # the narrowest plotting area: long category names widen the drawing
 _PAD: Final = 7.2  # white space around the drawing
 _TICK: Final = 3.5  # length of a tick mark, and the gap between it and its label
 _BAR: Final = 0.6  # a bar's thickness, as a share of its category's band
@@ -179,11 +180,11 @@ class _Drawing:
             self.parts.insert(start, f"<g {attrs}>")
             self.parts.append("</g>")
 
-    def svg(self, height: float) -> str:
+    def svg(self, height: float, width: float = _WIDTH) -> str:
         body = "\n".join(self.parts)
         return (
             f'<svg aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg" '
-            f'viewBox="0 0 {_n(_WIDTH)} {_n(height)}" font-family="{_FONT}" fill="{_TEXT}">'
+            f'viewBox="0 0 {_n(width)} {_n(height)}" font-family="{_FONT}" fill="{_TEXT}">'
             f"\n{body}\n</svg>"
         )
 
@@ -236,22 +237,23 @@ def _legend(
     markers: Sequence[str],
     centre: float,
     top: float,
+    width: float = _WIDTH,
 ) -> float:
-    """Keys and names in rows (four at most) centred on ``centre`` from ``top``; returns
-    the bottom of the legend."""
+    """Keys and names in rows (four at most) centred on ``centre`` from ``top``, within a
+    drawing ``width`` wide; returns the bottom of the legend."""
     gap, space, row_height = 0.8 * _SMALL, 2.0 * _SMALL, 1.5 * _SMALL
     entries = [_HANDLE[0] + gap + text_width(name, _SMALL) for name in names]
     rows: list[list[int]] = []
     for index, entry in enumerate(entries):
         row = rows[-1] if rows else []
         wanted = sum(entries[i] + space for i in row) + entry
-        if not rows or len(row) == 4 or wanted > _WIDTH - 2 * _PAD:
+        if not rows or len(row) == 4 or wanted > width - 2 * _PAD:
             rows.append([])
         rows[-1].append(index)
     for number, row in enumerate(rows):
         baseline = top + 0.76 * _SMALL + number * row_height
-        width = sum(entries[i] for i in row) + space * (len(row) - 1)
-        x = max(_PAD, min(centre - width / 2, _WIDTH - _PAD - width))
+        used = sum(entries[i] for i in row) + space * (len(row) - 1)
+        x = max(_PAD, min(centre - used / 2, width - _PAD - used))
         for index in row:
             key_top = baseline - _HANDLE[1]
             drawing.rect(x, key_top, *_HANDLE, colours[index], edge=True)
@@ -323,9 +325,12 @@ def _horizontal(
     labels = [_tick_label(t, lang, digits) for t in ticks]
     label_width = max((text_width(c, _SIZE) for c in categories), default=0.0)
     left, top = _PAD + label_width + 2 * _TICK, _PAD
-    right = _WIDTH - max(_PAD, text_width(labels[-1], _SIZE) / 2 + 2)
-    bottom = top + band * (len(categories) - 1 + _BAR) * (1 + 2 * _MARGIN)
-    first = top + band * ((len(categories) - 1 + _BAR) * _MARGIN + _BAR / 2)
+    room = max(_PAD, text_width(labels[-1], _SIZE) / 2 + 2)
+    width = max(_WIDTH, left + _PLOT + room)
+    right = width - room
+    rows = max(len(categories), 1)
+    bottom = top + band * (rows - 1 + _BAR) * (1 + 2 * _MARGIN)
+    first = top + band * ((rows - 1 + _BAR) * _MARGIN + _BAR / 2)
     scale = (right - left) / (highest - lowest)
 
     def x_of(value: float) -> float:
@@ -381,8 +386,9 @@ def _horizontal(
         [one.marker for one in series],
         (left + right) / 2,
         unit_baseline + 0.24 * _SIZE + _SMALL,
+        width,
     )
-    return drawing.svg(end + _PAD)
+    return drawing.svg(end + _PAD, width)
 
 
 def _stacked(
@@ -446,8 +452,9 @@ def _stacked_vertical(
     unit_baseline = _PAD + 0.76 * _SIZE  # the unit, read upwards, left of the tick labels
     left, top = unit_baseline + 0.24 * _SIZE + 4.0 + label_width + 2 * _TICK, _PAD
     right, bottom = _WIDTH - _PAD, _PAD + height
-    band = (right - left) / ((len(categories) - 1 + _BAR) * (1 + 2 * _MARGIN))
-    first = left + band * ((len(categories) - 1 + _BAR) * _MARGIN + _BAR / 2)
+    columns = max(len(categories), 1)
+    band = (right - left) / ((columns - 1 + _BAR) * (1 + 2 * _MARGIN))
+    first = left + band * ((columns - 1 + _BAR) * _MARGIN + _BAR / 2)
     scale = height / highest
 
     def x_of(category: int) -> float:

@@ -145,3 +145,45 @@ def test_charts_are_reproducible(prepared):
     first = build_charts(prepared.context, prepared.results)
     second = build_charts(prepared.context, prepared.results)
     assert first["tier_phase"].svg == second["tier_phase"].svg
+
+
+def test_hostile_and_long_category_names_stay_text_inside_the_drawing():
+    from ecodigital.report.charts import text_width, tornado_chart
+
+    long_name = "Facteur d'émission « " + "très long nom de serveur " * 6 + "»"
+    drivers = {
+        "unit": "kgCO2e",
+        "reference_kgco2e": 100.0,
+        "rows": [
+            {"input": "<script>alert(1)</script> & co", "at_p5_kgco2e": 90.0,
+             "at_p95_kgco2e": 120.0, "share": "60 %"},
+            {"input": long_name, "at_p5_kgco2e": 95.0, "at_p95_kgco2e": 104.0, "share": "40 %"},
+        ],
+    }  # fmt: skip
+    t = {
+        "chart_tornado_low": "Low", "chart_tornado_high": "High", "variance_share": "Share",
+        "chart_tornado_alt": "{n} {reference} {details}", "chart_tornado_title": "T ({unit})",
+    }  # fmt: skip
+    chart = tornado_chart(drivers, t, "en")
+    assert chart is not None
+    root = ET.fromstring(chart.svg)  # well-formed: the names are escaped
+    texts = [element.text for element in root.iter(f"{SVG}text")]
+    assert "<script>alert(1)</script> & co" in texts and long_name in texts
+    assert "<script>" not in chart.svg
+    # the long name widens the drawing (CSS scales it down) rather than the plot vanishing
+    width = float(root.get("viewBox", "").split()[2])
+    assert width > text_width(long_name, 9) + 160
+    bars = [r for g in root.iter(f"{SVG}g") if g.get("stroke") == "#ffffff"
+            for r in g.iter(f"{SVG}rect")]  # fmt: skip
+    assert bars and all(0 < float(r.get("x", "")) < width for r in bars)
+
+
+def test_a_chart_of_nothing_is_still_a_drawing():
+    from ecodigital.report.charts import _stacked_horizontal, _stacked_vertical
+
+    for svg in (
+        _stacked_horizontal(["a"], [("s", [0.0])], unit_label="kgCO2e", lang="fr", band=20),
+        _stacked_vertical(["2026"], [("s", [0.0])], unit_label="kgCO2e", lang="fr", height=100),
+    ):
+        height = float(ET.fromstring(svg).get("viewBox", "").split()[3])
+        assert height > 0
