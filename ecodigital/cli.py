@@ -1,6 +1,6 @@
 """The ``ecodigital`` command line: parse, call one function, render.
 
-Heavy libraries (pandas, pydantic, matplotlib...) are imported inside the
+Heavy libraries (pandas, pydantic, WeasyPrint...) are imported inside the
 commands, so ``ecodigital --help`` stays fast. Every ecodigital error becomes
 a one-line message here, with exit code 2 for bad input and 1 for a failed
 check; no traceback reaches a user. Help texts and messages come from the
@@ -603,7 +603,13 @@ def note(
     from ecodigital.assessment import Options, run
     from ecodigital.errors import CheckFailed
     from ecodigital.i18n import Msg
-    from ecodigital.report.build import note_format, note_gaps, prepare_note, render_note
+    from ecodigital.report.build import (
+        fewer_collections,
+        note_format,
+        note_gaps,
+        prepare_note,
+        render_note,
+    )
     from ecodigital.report.payload import sidecar_path
 
     fmt = note_format(output, output_format)
@@ -626,21 +632,22 @@ def note(
                 Msg("verify.error.dataset_fix", {"shipped": versions[-1]}),
             )
         factors = load_factors(factors_path, dataset_version)
-    with _progress_bar(dossier, deterministic) as progress:
-        results = run(
-            dossier,
-            Options(
-                factors_path=factors_path,
-                factors=factors,
-                rules_path=rules_path,
-                draws=draws,
-                seed=seed,
-                deterministic=deterministic,
-                progress=progress,
-            ),
-        )
-    note = prepare_note(results, lang=lang, template_dir=template_dir)
-    files = render_note(note, fmt, output)
+    with fewer_collections():
+        with _progress_bar(dossier, deterministic) as progress:
+            results = run(
+                dossier,
+                Options(
+                    factors_path=factors_path,
+                    factors=factors,
+                    rules_path=rules_path,
+                    draws=draws,
+                    seed=seed,
+                    deterministic=deterministic,
+                    progress=progress,
+                ),
+            )
+        note = prepare_note(results, lang=lang, template_dir=template_dir)
+        files = render_note(note, fmt, output)
     inputs = _inputs(results)
     for path in files:
         _check_output(path, force, inputs)

@@ -2,7 +2,9 @@
 
 ``--help`` loads none of them. ``validate`` of a YAML dossier needs pandas (the
 inventory is a table) and pydantic (the schema), but never the measurement,
-chart or PDF libraries, which cost a second of imports before any work.
+chart or PDF libraries, which cost a second of imports before any work. An HTML
+note loads neither a plotting library (its charts are SVG written by ecodigital)
+nor the PDF renderer.
 """
 
 from __future__ import annotations
@@ -37,3 +39,14 @@ def test_validate_loads_no_measurement_chart_or_pdf_library() -> None:
     # pandas is loaded: the check below is about the others, not a run that did nothing
     assert "pandas" in loaded
     assert [m for m in loaded if m in NEVER_FOR_VALIDATE] == []
+
+
+def test_an_html_note_loads_no_plotting_pdf_or_measurement_library(tmp_path: Path) -> None:
+    # the charts are SVG written by ecodigital: no plotting library; the PDF renderer
+    # only for a PDF; CodeCarbon only to measure
+    never = ("matplotlib", "weasyprint", "codecarbon", "scipy", "pypdf")
+    note = tmp_path / "note.html"
+    loaded = loaded_after(["note", str(EXAMPLE), "-o", str(note)], (*never, "jinja2"))
+    assert note.is_file()
+    assert "jinja2" in loaded  # the note was rendered: the check below is about the others
+    assert [m for m in loaded if m in never] == []
