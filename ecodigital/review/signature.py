@@ -348,6 +348,13 @@ def _key_usage() -> Any:
     return KeyUsageConstraints(key_usage=set(_KEY_USAGES), match_all_key_usages=False)
 
 
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """A time with its zone: a signing time written without one is read as UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=dt.UTC)
+
+
 def _moment(signing_time: dt.datetime | None, now: dt.datetime) -> dt.datetime:
     """When the chain is checked: at the declared signing time, unless it lies in the future."""
     if signing_time is None or signing_time > now:
@@ -371,8 +378,8 @@ def _signer_report(
     weak = problem in ("CRYPTO_CONSTRAINTS_FAILURE", "CRYPTO_CONSTRAINTS_FAILURE_NO_POE")
     verdict = "not_checked"
     anchor = None
-    if trust is not None and not weak:
-        verdict = "trusted" if problem is None and status.valid else "untrusted"
+    if trust is not None and not weak and status.valid:
+        verdict = "trusted" if problem is None else "untrusted"
         path = status.validation_path
         if verdict == "trusted" and path is not None:
             with contextlib.suppress(Exception):
@@ -471,7 +478,7 @@ def _check_beside(
     coverage: dict[str, Any]
     try:
         signer = signed["signer_infos"][0]
-        signing_time = extract_self_reported_ts(signer)
+        signing_time = _utc(extract_self_reported_ts(signer))
         context = _context(trust, _moment(signing_time, now) if trust is not None else None)
         if style == "manifest":
             if content is core.VOID or len(bytes(content)) > MAX_MANIFEST_BYTES:
@@ -600,7 +607,7 @@ def _pades_signer(
     if count > MAX_CERTIFICATES:
         limit = Count(MAX_CERTIFICATES)
         raise _Refused(_problem("certificates", n=Count(count), limit=limit))
-    signing_time = signature.self_reported_timestamp
+    signing_time = _utc(signature.self_reported_timestamp)
     context = _context(trust, _moment(signing_time, now) if trust is not None else None)
     status = validate_pdf_signature(
         signature,
@@ -662,6 +669,13 @@ def check_signature(
         if style == "pades":
             check = _check_pdf(note, roots, limits, moment)
         else:
+            if signature is not None and not signature.exists():
+                raise InputError(
+                    str(signature),
+                    "--signature",
+                    Msg("verify_signature.error.not_found"),
+                    Msg("verify_signature.error.not_found_fix"),
+                )
             where = signature or signature_path(note)
             if signature is None and not where.exists() and not where.is_symlink():
                 return SignatureCheck("unsigned", trust_file=str(trust) if trust else None)
@@ -709,7 +723,7 @@ def signature_lines(check: SignatureCheck, lang: str) -> list[str]:
     if check.status == "unsigned":
         return [say("unsigned")]
     if check.status == "unreadable":
-        reason = check.problem.render(lang) if check.problem else "—"
+        reason = clean_text(check.problem.render(lang), 400) if check.problem else "—"
         return [say("unreadable", file=clean_text(check.file or "", 400), reason=reason)]
     lines: list[str] = []
     many = len(check.signers) > 1
@@ -797,4 +811,6 @@ def _trust_line(check: SignatureCheck, signer: SignerReport, say: Callable[..., 
         reason = _TRUST_PROBLEMS.get(signer.trust_problem or "", "other")
         because = say(f"trust_problem.{reason}", code=signer.trust_problem or "—")
         return say("trust.untrusted", file=trust_file, reason=because)
+    if check.trust_file and not signer.valid:
+        return say("trust.skipped", file=trust_file)
     return say("trust.not_checked")

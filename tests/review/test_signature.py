@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 from cryptography.x509.oid import NameOID
 
 from ecodigital.cli import cli
+from ecodigital.errors import InputError
 from ecodigital.i18n import Count
 from ecodigital.i18n.numbers import format_count
 from ecodigital.review.readers import read_note_payload
@@ -449,6 +450,34 @@ def test_hostile_signature_files_are_refused_unread(signed_html: Path) -> None:
     assert check(signed_html).status == "unreadable"
 
 
+def test_a_signature_value_changed_does_not_match_its_certificate(
+    signed_html: Path, pki: Pki
+) -> None:
+    beside = signature_path(signed_html)
+    der = bytearray(beside.read_bytes())
+    der[-1] ^= 0x01  # the last byte of the DER is the last byte of the RSA signature value
+    beside.write_bytes(bytes(der))
+    result = check(signed_html, trust=pki.ca)
+    (signer,) = result.signers
+    assert signer.intact and not signer.valid and not result.ok
+    lines = signature_lines(result, "fr")
+    assert "  La signature NE CORRESPOND PAS à la clé du certificat qu'elle présente." in lines
+    assert lines[-1] == (
+        "  Chaîne du certificat non vérifiée avec ac.pem : la signature ne correspond pas à son "
+        "certificat."
+    )
+
+
+def test_a_signature_given_elsewhere_is_read_there(signed_html: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "remise" / "signature.p7s"
+    elsewhere.parent.mkdir()
+    signature_path(signed_html).rename(elsewhere)
+    assert check(signed_html).status == "unsigned"
+    assert check(signed_html, signature=elsewhere).ok
+    with pytest.raises(InputError, match="the signature file given does not exist"):
+        check(signed_html, signature=tmp_path / "absente.p7s")
+
+
 def test_a_pem_signature_is_read_as_its_der(signed_html: Path) -> None:
     beside = signature_path(signed_html)
     der = beside.read_bytes()
@@ -564,11 +593,12 @@ def test_sign_never_replaces_a_file_of_the_user(
     assert check(note).ok
     onto_note = sign(note, pki, "-o", str(note), "--force")
     assert onto_note.exit_code == 2 and ".p7s" in onto_note.stderr
-    onto_key = sign(note, pki, "-o", str(pki.key.with_suffix(".p7s")))
-    assert onto_key.exit_code == 0  # a new name beside the key is fine...
-    key_text = pki.key.read_bytes()
-    assert sign(note, pki, "-o", str(pki.key), "--force").exit_code == 2  # ...the key is not
-    assert pki.key.read_bytes() == key_text
+    # a certificate file named like a signature is an input of the command: never replaced
+    chain = _write(tmp_path / "chaine.p7s", pki.cert.read_bytes())
+    args = ("sign", str(note), "--key", str(pki.key), "--cert", str(chain), "-o", str(chain))
+    onto_input = invoke(*args, "--force")
+    assert onto_input.exit_code == 2 and "chaine.p7s" in onto_input.stderr
+    assert chain.read_bytes() == pki.cert.read_bytes()
 
 
 @pytest.mark.slow
