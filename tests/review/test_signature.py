@@ -702,7 +702,7 @@ def test_help_and_an_unsigned_note_load_no_signature_library(notes: dict[str, Pa
         f"path = {str(notes['plain'])!r}\n"
         "kind, _ = read_note_payload(path)\n"
         "assert check_signature(path, kind).status == 'unsigned'\n"
-        "print(','.join(m for m in ('pyhanko', 'asn1crypto', 'aiohttp') if m in sys.modules))\n"
+        "print(','.join(m for m in ('pyhanko', 'asn1crypto', 'aiohttp', 'cryptography') if m in sys.modules))\n"
     )
     run = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True,
