@@ -30,7 +30,6 @@ from ecodigital.review.visible import VISIBLE_FORMATS, Mismatch, visible_mismatc
 if TYPE_CHECKING:
     from ecodigital.assessment.results import Results
     from ecodigital.dossier.load import LoadedDossier
-    from ecodigital.factors.database import FactorTable
     from ecodigital.review.signature import SignatureCheck
 
 __all__ = [
@@ -237,42 +236,6 @@ def _item_path(path: str, ids: list[str]) -> str:
     return f"items[{ids[int(index[:-1])]}].{criterion}.{column}"
 
 
-def _factors_for(note: Results, reference: FactorTable) -> tuple[FactorTable, int]:
-    """The reference dataset with the factor values the note declares changed or added."""
-    from ecodigital.factors.database import PARAMETER_COLUMNS, with_rows
-
-    rows: dict[str, dict[str, Any]] = {}
-    for override in note.factors_dataset.overrides:
-        rows.setdefault(override.factor_id, {"id": override.factor_id})[override.column] = (
-            override.value
-        )
-    added = 0
-    for used in note.factors_used:
-        if used.origin != "user" or used.id in reference.frame.index:
-            continue
-        added += 1
-        row: dict[str, Any] = {
-            "id": used.id,
-            "kind": used.kind,
-            "label": used.label,
-            "basis": used.basis,
-            "source": used.source,
-            "source_title": used.source_title or "",
-            "source_url": used.source_url or "",
-            "source_year": used.source_year,
-            "licence": used.licence,
-            **used.values,
-        }
-        for name in PARAMETER_COLUMNS:
-            value = getattr(used, name)
-            if value is not None:
-                row[name] = value
-        rows[used.id] = row
-    files = note.factors_dataset.user_files
-    table = with_rows(reference, list(rows.values()), files[0] if files else "(note)")
-    return table, len(note.factors_dataset.overrides) + added
-
-
 def verify_note(
     path: str | Path,
     *,
@@ -297,6 +260,7 @@ def verify_note_payload(
     """:func:`verify_note` of a payload already read from ``path`` (a ``kind`` of file);
     ``check_visible=False`` for a note's payload embedded in another document."""
     from ecodigital.assessment import Options, run
+    from ecodigital.assessment.declared import declared_factors
     from ecodigital.factors.database import load_reference_factors, reference_versions
     from ecodigital.review.compare import clean_text, read_results
     from ecodigital.review.flags import digest_mismatch
@@ -320,7 +284,7 @@ def verify_note_payload(
     chosen = dataset_version or (declared_version if declared_version in versions else None)
     reference = load_reference_factors(chosen)
     shipped = declared.get("name") == reference.name and declared_version == reference.version
-    factors, declared_overrides = _factors_for(note, reference)
+    factors, declared_overrides = declared_factors(note, reference)
     loaded = loaded_from_payload(payload["dossier"], Path(f"{path} (embedded dossier)"))
     ranges = note.uncertainty
     options = Options(

@@ -153,7 +153,7 @@ def verify_follow_up_payload(
     )
     note = read_results(forecast_payload, f"{path}#forecast")
     recomputed = compare_actuals(
-        forecast_payload, note, actuals, note_factors(forecast_payload, dataset_version)
+        forecast_payload, note, actuals, note_factors(forecast_payload, note, dataset_version)
     )
     differences, checked = compare_json(
         {"follow_up": payload["follow_up"]},

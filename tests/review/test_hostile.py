@@ -344,3 +344,28 @@ def test_terminal_table_has_no_control_characters(injected_rows):
     table = render_table(injected_rows, "en")
     assert "\x1b" not in table
     assert "\ufffd[31mred" in table
+
+
+def test_a_follow_up_report_is_named_as_such_with_the_command_that_checks_it(notes, tmp_path):
+    """``compare`` ranks forecast notes; a follow-up report given to it is one unread file
+    whose error says what it is and that ``verify`` checks it, in French then English."""
+    actuals = tmp_path / "suivi.yaml"
+    actuals.write_text(
+        "format: ecodigital-suivi/1\nyears:\n  - year: 2026\n"
+        "    users: {count: 500, method: accounts}\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "suivi.html"
+    runner = CliRunner(env={"ECODIGITAL_LANG": None})
+    made = runner.invoke(cli, ["suivi", str(notes["users"]), str(actuals), "-o", str(report)])
+    assert made.exit_code == 0, made.output
+    rows = compare_files([notes["plain"], report])
+    assert rows[0].error is None
+    assert rows[1].error is not None
+    assert "est un rapport de suivi" in rows[1].error
+    assert "« ecodigital verify »" in rows[1].error
+    table = render_table(rows)
+    assert "\nFichiers non lus (1) :\n" in table
+    english = compare_files([notes["plain"], report], lang="en")
+    assert "is a follow-up report" in (english[1].error or "")
+    assert "\nFiles not read (1):\n" in render_table(english, "en")

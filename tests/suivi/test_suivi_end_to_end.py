@@ -406,3 +406,34 @@ def test_actuals_naming_a_file_are_refused_unopened(
     assert "n'ouvre aucun fichier nommé dans un document déposé" in line
     assert str(report.resolve()) in _OPENED  # the hook saw the report opened...
     assert str(outside.resolve()) not in _OPENED  # ...and never the file it names
+
+
+def test_the_actuals_are_priced_with_the_factors_the_note_declares(tmp_path: Path) -> None:
+    """A note made with a supplier's laptop footprint (250 kgCO2e to make one; the reference
+    says 170) and a year exactly as planned: the actual is priced with the same declared
+    factor, so every gap is 0. Priced with the reference row instead, the actual would be
+    lower by 80 kgCO2e per laptop over its lifetime, spread over the years, and the gap
+    would be negative."""
+    own = tmp_path / "mine.csv"
+    own.write_text(
+        "id,gwp_manufacturing_kgco2e,source\nlaptop,250,Supplier EPD 2025\n", encoding="utf-8"
+    )
+    note = tmp_path / "note.md"
+    runner = CliRunner(env={"ECODIGITAL_LANG": None})
+    made = runner.invoke(
+        cli, ["note", str(DOSSIER), "-o", str(note), "--draws", "50", "--factors", str(own)]
+    )
+    assert made.exit_code == 0, made.output
+    actuals = tmp_path / "suivi.yaml"
+    actuals.write_text(ACTUALS.split("  - year: 2027")[0], encoding="utf-8")
+    report = tmp_path / "suivi.md"
+    result = runner.invoke(cli, ["suivi", str(note), str(actuals), "-o", str(report)])
+    assert result.exit_code == 0, result.output
+    payload = json.loads((tmp_path / "suivi.json").read_text(encoding="utf-8"))
+    (year,) = payload["follow_up"]["years"]
+    for criterion in CRITERIA:
+        comparison = year["criteria"][criterion]
+        assert comparison["gap"]["value"] == pytest.approx(0, abs=1e-9), criterion
+    # and the report verifies, its recomputation using the same declared factors
+    checked = runner.invoke(cli, ["verify", str(report)])
+    assert checked.exit_code == 0, checked.output
