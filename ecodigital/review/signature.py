@@ -23,8 +23,8 @@ What fails
 Limits
     The signature file is a regular file of at most :data:`MAX_SIGNATURE_BYTES`,
     as is a PDF's ``/Contents``; at most :data:`MAX_SIGNATURES` signatures in a
-    PDF and :data:`MAX_CERTIFICATES` certificates in one signature; a PDF is
-    parsed within the note readers' size limit and time budget. Nothing is
+    PDF and :data:`MAX_CERTIFICATES` certificates in one signature; a PDF within
+    the note readers' size limit, every check within their time budget. Nothing is
     fetched: no OCSP, no CRL, no timestamp, no certificate from the signature's
     URLs, and not the system's trust store (revocation is not checked).
 
@@ -47,7 +47,13 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ecodigital.errors import InputError, ToolUnavailable, UnreadableFile
 from ecodigital.i18n import Count, Msg
-from ecodigital.review.readers import DEFAULT_LIMITS, ReadLimits, _read_bytes, _time_budget
+from ecodigital.review.readers import (
+    DEFAULT_LIMITS,
+    ReadLimits,
+    _OutOfTime,
+    _read_bytes,
+    _time_budget,
+)
 from ecodigital.signature.files import (
     MAX_MANIFEST_BYTES,
     manifest_digests,
@@ -512,11 +518,11 @@ def _check_beside(
                 )
             )
             coverage = {"coverage": "file" if status.intact else "modified"}
+        report = _signer_report(status, signing_time, trust, now, **coverage)
     except UnreadableFile:
         raise
     except Exception as exc:  # pyHanko and asn1crypto raise many types on malformed input
         return _unreadable(where, _problem("not_cms", reason=_reason(exc)), style)
-    report = _signer_report(status, signing_time, trust, now, **coverage)
     names = tuple(str(path) for path in covers)
     return SignatureCheck("checked", str(where), style, (report,), covers=names)
 
@@ -538,29 +544,21 @@ def _check_pdf(
 ) -> SignatureCheck:
     import io
 
-    from ecodigital.review.readers import _OutOfTime
-
     data = _read_bytes(note, limits.max_file_bytes)
     if _BYTE_RANGE.search(data) is None:
         return SignatureCheck("unsigned")
     _pyhanko()
     try:
-        with _time_budget(limits.max_pdf_seconds):
-            from pyhanko.pdf_utils.reader import PdfFileReader
+        from pyhanko.pdf_utils.reader import PdfFileReader
 
-            reader = PdfFileReader(io.BytesIO(data), strict=False)
-            signatures = reader.embedded_regular_signatures
-            if not signatures:
-                return SignatureCheck("unsigned")
-            if len(signatures) > MAX_SIGNATURES:
-                limit = Count(MAX_SIGNATURES)
-                return _unreadable(
-                    note, _problem("too_many", n=Count(len(signatures)), limit=limit)
-                )
-            reports = _later_covered([_pades_signer(s, trust, now, len(data)) for s in signatures])
-    except _OutOfTime:
-        seconds = float(limits.max_pdf_seconds)
-        return _unreadable(note, _problem("slow", seconds=seconds), "pades")
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        signatures = reader.embedded_regular_signatures
+        if not signatures:
+            return SignatureCheck("unsigned")
+        if len(signatures) > MAX_SIGNATURES:
+            limit = Count(MAX_SIGNATURES)
+            return _unreadable(note, _problem("too_many", n=Count(len(signatures)), limit=limit))
+        reports = _later_covered([_pades_signer(s, trust, now, len(data)) for s in signatures])
     except _Refused as refused:
         return _unreadable(note, refused.problem, "pades")
     except Exception as exc:  # pyHanko raises many types on malformed files
@@ -663,24 +661,29 @@ def check_signature(
             Msg("verify_signature.error.pdf_inside"),
             Msg("verify_signature.error.pdf_inside_fix"),
         )
+    if signature is not None and not signature.exists():
+        raise InputError(
+            str(signature),
+            "--signature",
+            Msg("verify_signature.error.not_found"),
+            Msg("verify_signature.error.not_found_fix"),
+        )
     roots = load_trust(trust) if trust is not None else None
     moment = now or dt.datetime.now(dt.UTC)
-    with _quiet():
-        if style == "pades":
-            check = _check_pdf(note, roots, limits, moment)
-        else:
-            if signature is not None and not signature.exists():
-                raise InputError(
-                    str(signature),
-                    "--signature",
-                    Msg("verify_signature.error.not_found"),
-                    Msg("verify_signature.error.not_found_fix"),
-                )
-            where = signature or signature_path(note)
-            if signature is None and not where.exists() and not where.is_symlink():
-                return SignatureCheck("unsigned", trust_file=str(trust) if trust else None)
-            _pyhanko()
-            check = _check_beside(note, style, where, roots, limits, moment)
+    where = signature or signature_path(note)
+    if style != "pades" and signature is None and not where.exists() and not where.is_symlink():
+        return SignatureCheck("unsigned", trust_file=str(trust) if trust else None)
+    seconds = float(limits.max_pdf_seconds)
+    try:
+        with _quiet(), _time_budget(seconds):  # the PDF readers' budget, for every signature
+            if style == "pades":
+                check = _check_pdf(note, roots, limits, moment)
+            else:
+                _pyhanko()
+                check = _check_beside(note, style, where, roots, limits, moment)
+    except _OutOfTime:
+        where = note if style == "pades" else where
+        check = _unreadable(where, _problem("slow", seconds=seconds), style)
     if trust is not None:
         check = SignatureCheck(
             check.status,

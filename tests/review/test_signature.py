@@ -32,7 +32,7 @@ from ecodigital.cli import cli
 from ecodigital.errors import InputError
 from ecodigital.i18n import Count
 from ecodigital.i18n.numbers import format_count
-from ecodigital.review.readers import read_note_payload
+from ecodigital.review.readers import ReadLimits, read_note_payload
 from ecodigital.review.signature import (
     MAX_SIGNATURE_BYTES,
     certificate_time,
@@ -476,6 +476,16 @@ def test_a_signature_given_elsewhere_is_read_there(signed_html: Path, tmp_path: 
     assert check(signed_html, signature=elsewhere).ok
     with pytest.raises(InputError, match="the signature file given does not exist"):
         check(signed_html, signature=tmp_path / "absente.p7s")
+
+
+def test_checking_a_signature_has_the_readers_time_budget(signed_html: Path) -> None:
+    # a budget of a microsecond runs out at once, wherever the check is (a real alarm)
+    kind, _payload = read_note_payload(signed_html)
+    tight = ReadLimits(max_pdf_seconds=1e-6)
+    result = check_signature(signed_html, kind, limits=tight)
+    assert result.status == "unreadable" and not result.ok
+    assert result.problem is not None and result.problem.key.endswith(".slow")
+    assert check_signature(signed_html, kind).ok  # the alarm is off again
 
 
 def test_a_pem_signature_is_read_as_its_der(signed_html: Path) -> None:
