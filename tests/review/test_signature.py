@@ -579,6 +579,30 @@ def test_an_encrypted_pem_key_takes_its_passphrase_from_the_environment(
     assert done.exit_code == 0, done.output
 
 
+@pytest.mark.slow
+def test_the_passphrase_is_asked_on_a_terminal_without_echo(
+    tmp_path: Path, notes: dict[str, Path], pki: Pki
+) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    (note,) = copy_into(tmp_path, notes["plain"])
+    encrypted = pki.leaf_key.private_bytes(
+        PEM, serialization.PrivateFormat.PKCS8, serialization.BestAvailableEncryption(b"secret")
+    )
+    key = _write(tmp_path / "cle-chiffree.pem", encrypted)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ECODIGITAL_")}
+    child = pexpect.spawn(
+        sys.executable, ["-m", "ecodigital", "sign", str(note), "--key", str(key), "--cert", str(pki.cert)],
+        env=env, encoding="utf-8", timeout=60, cwd=str(Path(__file__).resolve().parents[2]),
+    )  # fmt: skip
+    child.expect_exact(f"Phrase de passe de {key}: ")
+    child.sendline("secret")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert "secret" not in (child.before or "")  # never echoed
+    assert check(note).ok
+
+
 def test_sign_never_replaces_a_file_of_the_user(
     tmp_path: Path, notes: dict[str, Path], pki: Pki
 ) -> None:
