@@ -844,11 +844,21 @@ def _progress_rows(rows: Any, total: int, lang: str) -> Any:
     default="text",
     show_default=True,
 )
+@option("--trust", "trust_path", type=click.Path(path_type=Path))
+@option("--signature", "signature_path", type=click.Path(path_type=Path))
 @LANG_OPTION
-def verify(note: Path, dataset_version: str | None, output_format: str, lang: str) -> None:
-    from ecodigital.review.verify_follow_up import report_lines, verify_file
+def verify(
+    note: Path,
+    dataset_version: str | None,
+    output_format: str,
+    trust_path: Path | None,
+    signature_path: Path | None,
+    lang: str,
+) -> None:
+    from ecodigital.review.verify_follow_up import SignatureRequest, report_lines, verify_file
 
-    report = verify_file(note, dataset_version=dataset_version)
+    signature = SignatureRequest(signature_path, trust_path)
+    report = verify_file(note, dataset_version=dataset_version, signature=signature)
     if output_format == "json":
         import json
 
@@ -858,6 +868,49 @@ def verify(note: Path, dataset_version: str | None, output_format: str, lang: st
             click.echo(line)
     if not report.holds:
         sys.exit(1)
+
+
+@cli.command()
+@argument("note", type=click.Path(path_type=Path))
+@option("--key", "key_path", type=click.Path(path_type=Path))
+@option("--cert", "cert_path", type=click.Path(path_type=Path))
+@option("--pkcs12", "pkcs12_path", type=click.Path(path_type=Path))
+@OUTPUT_OPTION
+@FORCE_OPTION
+@LANG_OPTION
+def sign(
+    note: Path,
+    key_path: Path | None,
+    cert_path: Path | None,
+    pkcs12_path: Path | None,
+    output: Path | None,
+    force: bool,
+    lang: str,
+) -> None:
+    from ecodigital.signature.sign import (
+        PASSPHRASE_VARIABLE,
+        load_credentials,
+        sign_note,
+        signed_lines,
+    )
+
+    def passphrase(path: str) -> bytes | None:
+        given = os.environ.get(PASSPHRASE_VARIABLE)
+        if given is not None:
+            return given.encode("utf-8")
+        if not sys.stdin.isatty():
+            return None
+        asked = click.prompt(text("sign.prompt", lang, path=path), hide_input=True)
+        return str(asked).encode("utf-8")
+
+    credentials = load_credentials(
+        key=key_path, cert=cert_path, pkcs12=pkcs12_path, passphrase=passphrase
+    )
+    given = tuple(p for p in (key_path, cert_path, pkcs12_path) if p is not None)
+    signed = sign_note(note, credentials, output=output, force=force, inputs=given)
+    click.echo(f"{signed.path}")
+    for line in signed_lines(signed, lang):
+        click.echo(line, err=True)
 
 
 @cli.command()

@@ -30,6 +30,7 @@ from ecodigital.review.visible import VISIBLE_FORMATS, Mismatch, visible_mismatc
 if TYPE_CHECKING:
     from ecodigital.assessment.results import Results
     from ecodigital.dossier.load import LoadedDossier
+    from ecodigital.review.signature import SignatureCheck
 
 __all__ = [
     "RELATIVE_TOLERANCE",
@@ -86,10 +87,13 @@ class VerifyReport:
     visible_checked: int = 0
     #: The factor values the applicant declared: (factor, column, value, reference, source).
     overrides: list[tuple[str, str, Any, Any, str]] = field(default_factory=list)
+    #: The applicant's signature, when it was looked for (:mod:`ecodigital.review.signature`).
+    signature: SignatureCheck | None = None
 
     @property
     def holds(self) -> bool:
-        return self.digest_ok and not self.differences and not self.visible
+        signed_ok = self.signature is None or self.signature.ok
+        return self.digest_ok and not self.differences and not self.visible and signed_ok
 
     @property
     def verdict(self) -> str:
@@ -135,6 +139,7 @@ class VerifyReport:
                     for m in self.visible
                 ],
             },
+            "signature": self.signature.to_json() if self.signature is not None else None,
         }
 
 
@@ -441,6 +446,10 @@ def verify_lines(report: VerifyReport, lang: str = "fr") -> list[str]:
                 source=clean_text(source) or "—",
             )
         )
+    if report.signature is not None:
+        from ecodigital.review.signature import signature_lines
+
+        lines += signature_lines(report.signature, lang)
     key = {"holds": "verify.holds", "holds_own_factors": "verify_visible.holds_own",
            "fails": "verify.fails"}[report.verdict]  # fmt: skip
     lines.append(words.text(key, path=clean_text(report.path, 400)))

@@ -303,7 +303,8 @@ def test_verify_holds_on_the_report(made: dict[str, object], fmt: str) -> None:
     (recomputed,) = [line for line in lines if line.startswith("Suivi recalculé")]
     assert recomputed.endswith("concordent (tolérance relative 1e-09).")
     if fmt != "json":  # what a reader sees is checked too
-        assert lines[-2].startswith("Texte visible : les ")
+        assert lines[-3].startswith("Texte visible : les ")
+    assert lines[-2] == "Signature : aucune (la note n'est pas signée)."  # neutral
     assert lines[-1] == f"{path} : le rapport de suivi tient."
 
 
@@ -437,3 +438,52 @@ def test_the_actuals_are_priced_with_the_factors_the_note_declares(tmp_path: Pat
     # and the report verifies, its recomputation using the same declared factors
     checked = runner.invoke(cli, ["verify", str(report)])
     assert checked.exit_code == 0, checked.output
+
+
+def test_a_signed_follow_up_report_holds_and_says_who_signed(
+    made: dict[str, object], tmp_path: Path
+) -> None:
+    import datetime as dt
+    import shutil
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    # a self-signed certificate: the signature holds, its name is checked by no authority
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Chargée de suivi")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(5)
+        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    key_file = tmp_path / "cle.pem"
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        + certificate.public_bytes(serialization.Encoding.PEM)  # the key's file holds both
+    )
+    report = tmp_path / "suivi.html"
+    shutil.copy(made["reports"]["html"], report)  # type: ignore[index]
+    signed = CliRunner().invoke(cli, ["sign", str(report), "--key", str(key_file)])
+    assert signed.exit_code == 0, signed.output
+    assert signed.stdout.strip() == f"{report}.p7s"
+    result = _verify(report)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[-1] == f"{report} : le rapport de suivi tient."
+    assert (
+        "Signature : valide, certificat non vérifié auprès d'une autorité — signée par "
+        "CN=Chargée de suivi." in lines
+    )
+    report.write_text(report.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    changed = _verify(report)
+    assert changed.exit_code == 1
+    assert changed.output.splitlines()[-1] == f"{report} : le rapport de suivi NE tient PAS."
