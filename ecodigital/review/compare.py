@@ -167,12 +167,12 @@ def _share(part: float | None, whole: float | None) -> float | None:
 
 def read_results(payload: Mapping[str, Any], file: str) -> Results:
     """The typed results of a payload; an unreadable file when they are not valid."""
-    from ecodigital.assessment.results import RESULTS_FORMAT, Results
+    from ecodigital.assessment.results import READABLE_RESULTS_FORMATS, RESULTS_FORMAT, Results
 
     results = payload.get("results")
     if not isinstance(results, Mapping):
         raise UnreadableFile(file, "results", Msg("review.read.no_results"))
-    if results.get("format") != RESULTS_FORMAT:
+    if results.get("format") not in READABLE_RESULTS_FORMATS:
         raise UnreadableFile(
             file,
             "results.format",

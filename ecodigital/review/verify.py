@@ -261,6 +261,7 @@ def verify_note_payload(
     ``check_visible=False`` for a note's payload embedded in another document."""
     from ecodigital.assessment import Options, run
     from ecodigital.assessment.declared import declared_factors
+    from ecodigital.assessment.results import LEGACY_RESULTS_FORMAT, per_item_json
     from ecodigital.factors.database import load_reference_factors, reference_versions
     from ecodigital.review.compare import clean_text, read_results
     from ecodigital.review.flags import digest_mismatch
@@ -298,8 +299,12 @@ def verify_note_payload(
     )
     recomputed = run(loaded, options)
     skipped = []
-    recomputed_json = recomputed.to_json(rows="rows" in payload["results"])
-    note_json = dict(payload["results"])
+    # item by item, in the layout of the note's format (a note in /2 carries the shares)
+    legacy = payload["results"].get("format") == LEGACY_RESULTS_FORMAT
+    recomputed_json = per_item_json(
+        recomputed.to_json(rows="rows" in payload["results"]), legacy=legacy
+    )
+    note_json = per_item_json(payload["results"])
     if (
         note.finance is not None
         and recomputed.finance is not None
