@@ -130,19 +130,24 @@ def _markdown_sections(text: str) -> list[tuple[str, str]]:
 
 def _odt_content(path: Path, limits: ReadLimits) -> str:
     """The ``content.xml`` of an ODT note, read within the ZIP limits."""
+    from ecodigital.i18n import Count
     from ecodigital.review.readers import _fail
 
+    too_large = _fail(
+        path, "odt_content_too_large", "not_opened_fix", limit=Count(limits.max_zip_total_bytes)
+    )
     try:
         with zipfile.ZipFile(path) as package:
             info = package.getinfo("content.xml")
             if info.file_size > limits.max_zip_total_bytes:
-                raise _fail(path, "its content.xml is too large")
+                raise too_large
             with package.open(info) as member:
                 data = member.read(limits.max_zip_total_bytes + 1)
     except (KeyError, zipfile.BadZipFile, OSError) as exc:
-        raise _fail(path, f"cannot read its content.xml ({exc})") from None
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise _fail(path, "odt_content_unreadable", "as_produced_fix", reason=reason) from None
     if len(data) > limits.max_zip_total_bytes:
-        raise _fail(path, "its content.xml is too large")
+        raise too_large
     return data.decode("utf-8", errors="replace")
 
 
