@@ -22,6 +22,7 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -65,6 +66,9 @@ class ReadLimits:
     max_pdf_objects: int = 100_000
     max_pdf_pages: int = 1_000
     max_pdf_seconds: float = 20.0
+    #: Characters of a PDF's text layer read at most on one page, and in all.
+    max_pdf_page_chars: int = 100_000
+    max_pdf_text_chars: int = 5_000_000
     max_zip_members: int = 2_000
     max_zip_total_bytes: int = 200 * MIB
     max_zip_ratio: float = 200.0
@@ -426,21 +430,36 @@ def _pdf_embedded(reader: Any, path: Path, limits: ReadLimits) -> bytes:
     return data
 
 
+@lru_cache(maxsize=1)
+def _parsed_pdf(path: str, identity: tuple[int, int, int, int]) -> Any:
+    from pypdf import PdfReader
+
+    return PdfReader(path, strict=False)
+
+
+def _pdf_reader(path: Path) -> Any:
+    """pypdf's reader of the PDF at ``path`` (call it within a time budget). The last one
+    is kept while the file stays the same (device, inode, size, modification time):
+    ``verify`` reads a PDF note's payload, then its text, from one parse of one read."""
+    info = path.stat()
+    return _parsed_pdf(str(path), (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns))
+
+
 def _pdf_payload(path: Path, limits: ReadLimits) -> bytes:
     """The embedded payload of a PDF note, parsed with limits and a time budget."""
     import logging
     import warnings
 
     _regular_file_size(path, limits.max_file_bytes)
-    from pypdf import PdfReader
-
     logger = logging.getLogger("pypdf")
     level = logger.level
     logger.setLevel(logging.CRITICAL)  # a malformed file is reported once, as our error
     try:
         with warnings.catch_warnings(), _time_budget(limits.max_pdf_seconds):
             warnings.simplefilter("ignore")
-            reader = PdfReader(path, strict=False)
+            reader = _pdf_reader(path)
+            if reader.is_encrypted:
+                raise _fail(path, "pdf_encrypted", "not_opened_fix")
             size = reader.trailer.get("/Size")
             if not isinstance(size, int) or size > limits.max_pdf_objects:
                 raise _fail(

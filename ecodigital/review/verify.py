@@ -82,7 +82,8 @@ class VerifyReport:
     declared_overrides: int = 0
     figures_checked: int = 0
     skipped: list[str] = field(default_factory=list)
-    #: Figures the reader sees that the recomputed results do not give (HTML, Markdown, ODT).
+    #: Figures the reader sees that the recomputed results do not give (HTML, Markdown,
+    #: ODT, PDF).
     visible: list[Mismatch] = field(default_factory=list)
     visible_checked: int = 0
     #: The factor values the applicant declared: (factor, column, value, reference, source).
@@ -135,7 +136,13 @@ class VerifyReport:
             "visible": {
                 "checked": self.visible_checked,
                 "mismatches": [
-                    {"location": m.location, "shown": m.shown, "expected": m.expected}
+                    {
+                        "location": m.location,
+                        "page": m.page,
+                        "part": m.part,
+                        "shown": m.shown,
+                        "expected": m.expected,
+                    }
                     for m in self.visible
                 ],
             },
@@ -396,6 +403,10 @@ def difference_lines(
     return lines
 
 
+#: The catalogue row of a PDF's mismatch, by the part of the page it is in.
+_PAGE_ROWS: Final = {"text": "row_page", "margins": "row_margin", "contents": "row_contents"}
+
+
 def visible_lines(visible: list[Mismatch], checked: int, lang: str) -> list[str]:
     """The visible text's lines: that the ``checked`` figures are right, or each mismatch."""
     from ecodigital.review.compare import clean_text
@@ -405,12 +416,15 @@ def visible_lines(visible: list[Mismatch], checked: int, lang: str) -> list[str]
         return [words.text("verify_visible.same", count=checked)] if checked else []
     lines = [words.text("verify_visible.differ", n=len(visible), count=checked)]
     for mismatch in visible[:MAX_LISTED]:
+        # a PDF's mismatch names its page, and what the page layout adds is named as such
+        key = "row" if mismatch.page is None else _PAGE_ROWS[mismatch.part]
         lines.append(
             words.text(
-                "verify_visible.row",
+                f"verify_visible.{key}",
                 where=clean_text(mismatch.location) or "—",
                 shown=clean_text(mismatch.shown) or "—",
                 expected=clean_text(mismatch.expected) or "—",
+                page=mismatch.page,
             )
         )
     hidden = len(visible) - MAX_LISTED

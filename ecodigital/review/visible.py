@@ -8,10 +8,21 @@ data does not give is reported with its section and the text shown beside the
 text expected. Only the line that says when the note was produced is left out
 (its date is not part of the data).
 
-HTML, Markdown and ODT notes are read here; the text of an ODT comes from its
-``content.xml`` read within the readers' ZIP limits. A follow-up report
-(``ecodigital suivi``, HTML or Markdown) is checked the same way against its
+HTML, Markdown, ODT and PDF notes are read here; the text of an ODT comes from
+its ``content.xml`` read within the readers' ZIP limits, the text of a PDF from
+its text layer read page by page within the PDF limits (:mod:`.pdftext`). A follow-up
+report (``ecodigital suivi``, HTML or Markdown) is checked the same way against its
 own renderer (:func:`rendered_mismatches`).
+
+A PDF is not laid out again (WeasyPrint takes seconds): it is written from the
+HTML note, so its figures are compared with those of the re-rendered HTML note,
+in document order. The PDF's line breaks are read as spaces, or as nothing for
+a figure they cut (a unit broken at ``/`` or ``-``), and its hyphenation at line
+ends is undone. What the page layout adds is checked apart: the running title
+and ``ecodigital N / M`` in each page's margins, the page number of each entry
+of the contents against the page its heading is on, and a table's header row
+repeated at the top of a page is passed over. The charts' labels are left out on
+both sides (the tables give the same figures).
 """
 
 from __future__ import annotations
@@ -19,12 +30,13 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 from ecodigital.review.readers import DEFAULT_LIMITS, ReadLimits
 
@@ -39,7 +51,7 @@ __all__ = [
     "visible_mismatches",
 ]
 
-VISIBLE_FORMATS: Final = ("html", "md", "odt")
+VISIBLE_FORMATS: Final = ("html", "md", "odt", "pdf")
 #: A number as the notes write it (thousands separated by a space, a decimal comma
 #: or point, a power of ten in superscript), and up to 12 characters after it.
 _NUMBER: Final = re.compile(
@@ -62,6 +74,11 @@ class Mismatch:
     location: str
     shown: str
     expected: str
+    #: The page of a PDF note the figure is on (None in the other formats).
+    page: int | None = None
+    #: Where on a PDF's page: ``text`` (the page area), ``margins`` (the running title
+    #: and ``ecodigital N / M``) or ``contents`` (an entry's page number).
+    part: str = "text"
 
 
 @dataclass(frozen=True)
@@ -73,9 +90,11 @@ class _Token:
 class _HtmlText(HTMLParser):
     """The text a reader sees of an HTML note, by section (``h1``–``h3`` headings)."""
 
-    _HIDDEN: Final = frozenset({"script", "style", "title", "head"})
-    _HEADINGS: Final = frozenset({"h1", "h2", "h3"})
-    _BLOCKS: Final = frozenset({"p", "div", "li", "tr", "td", "th", "br", "h1", "h2", "h3", "h4"})
+    _HIDDEN: ClassVar[frozenset[str]] = frozenset({"script", "style", "title", "head"})
+    _HEADINGS: ClassVar[frozenset[str]] = frozenset({"h1", "h2", "h3"})
+    _BLOCKS: ClassVar[frozenset[str]] = frozenset(
+        {"p", "div", "li", "tr", "td", "th", "br", "h1", "h2", "h3", "h4"}
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -130,19 +149,24 @@ def _markdown_sections(text: str) -> list[tuple[str, str]]:
 
 def _odt_content(path: Path, limits: ReadLimits) -> str:
     """The ``content.xml`` of an ODT note, read within the ZIP limits."""
+    from ecodigital.i18n import Count
     from ecodigital.review.readers import _fail
 
+    too_large = _fail(
+        path, "odt_content_too_large", "not_opened_fix", limit=Count(limits.max_zip_total_bytes)
+    )
     try:
         with zipfile.ZipFile(path) as package:
             info = package.getinfo("content.xml")
             if info.file_size > limits.max_zip_total_bytes:
-                raise _fail(path, "its content.xml is too large")
+                raise too_large
             with package.open(info) as member:
                 data = member.read(limits.max_zip_total_bytes + 1)
     except (KeyError, zipfile.BadZipFile, OSError) as exc:
-        raise _fail(path, f"cannot read its content.xml ({exc})") from None
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise _fail(path, "odt_content_unreadable", "as_produced_fix", reason=reason) from None
     if len(data) > limits.max_zip_total_bytes:
-        raise _fail(path, "its content.xml is too large")
+        raise too_large
     return data.decode("utf-8", errors="replace")
 
 
@@ -276,4 +300,232 @@ def visible_mismatches(
 ) -> tuple[list[Mismatch], int, str]:
     """The figures of the note at ``path`` that the results do not give, how many figures were
     compared, and the language the note is written in (the one whose figures fit best)."""
+    if fmt == "pdf":
+        return _pdf_mismatches(path, results, limits)
     return rendered_mismatches(path, fmt, lambda lang: _rendered(results, fmt, lang), limits)
+
+
+# --------------------------------------------------------------------------- PDF
+
+#: Characters a PDF reader drops or that only mark where a line may break.
+_INVISIBLE: Final = dict.fromkeys(map(ord, "\u00ad\u200b\u2060"))
+#: A run of whitespace (not a no-break space: it belongs to the figure it sits in).
+_SPACES: Final = re.compile(r"[ \t\r\f\v\n]+")
+
+
+class _PrintedHtml(_HtmlText):
+    """The text of an HTML note as its PDF prints it: charts left out, every block element
+    apart; the running title kept apart, the contents' entries and the tables' header rows
+    noted (the page layout repeats or numbers them)."""
+
+    _HIDDEN = _HtmlText._HIDDEN | {"svg"}
+    _BLOCKS = _HtmlText._BLOCKS | {
+        "h5", "h6", "ul", "ol", "dl", "dt", "dd", "table", "caption", "thead", "tbody",
+        "tfoot", "figure", "figcaption", "section", "nav", "header", "footer", "main",
+        "aside", "article", "blockquote", "pre", "hr",
+    }  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = ""
+        self.contents: list[str] = []
+        self.heads: list[str] = []
+        self._catch: str | None = None  # "title", "entry" or "head"
+        self._caught: list[str] = []
+        self._in_contents = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if self._catch is None:
+            if tag == "div" and "running-title" in classes:
+                self._catch, self._caught = "title", []
+                return
+            if tag == "a" and self._in_contents:
+                self._catch, self._caught = "entry", []
+            elif tag == "thead":
+                self._catch, self._caught = "head", []
+        if tag == "nav" and "contents" in classes:
+            self._in_contents = True
+        if self._catch is not None:
+            self._caught.append(" ")
+        super().handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        ends = {"title": "div", "entry": "a", "head": "thead"}
+        if self._catch is not None and tag == ends[self._catch]:
+            caught = " ".join("".join(self._caught).translate(_INVISIBLE).split())
+            catch, self._catch = self._catch, None
+            if catch == "title":
+                self.title = caught
+                return
+            (self.contents if catch == "entry" else self.heads).append(caught)
+        elif self._catch is not None:
+            self._caught.append(" ")
+        if tag == "nav":
+            self._in_contents = False
+        super().handle_endtag(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self._hidden:
+            return
+        if self._catch is not None:
+            self._caught.append(data)
+            if self._catch == "title":
+                return
+        super().handle_data(data)
+
+
+@dataclass(frozen=True)
+class _Located:
+    """A figure of a text: what it reads, where it starts, and its page or section."""
+
+    text: str
+    start: int
+    label: str | int
+
+
+def _blank(text: str, patterns: list[re.Pattern[str]]) -> str:
+    """``text`` with each production line blanked out (its length, so offsets hold)."""
+    for pattern in patterns:
+        text = pattern.sub(lambda match: " " * len(match.group(0)), text)
+    return text
+
+
+def _figures(
+    text: str, starts: list[int], labels: list[str] | list[int], patterns: list[re.Pattern[str]]
+) -> list[_Located]:
+    """The figures of ``text`` (line breaks read as spaces), each with the label of the
+    piece of text it starts in (pieces start at ``starts``)."""
+    spaced = _blank(text.replace("\n", " "), patterns)
+    found: list[_Located] = []
+    for match in _FIGURE.finditer(spaced):
+        label = labels[max(0, bisect_right(starts, match.start()) - 1)] if labels else ""
+        shown = " ".join(match.group(0).replace("\u00a0", " ").replace("\u202f", " ").split())
+        found.append(_Located(shown, match.start(), label))
+        if len(found) >= MAX_TOKENS:
+            break
+    return found
+
+
+def _printed_stream(bodies: list[str]) -> tuple[str, list[int]]:
+    """The pages' text as one string, each run of whitespace one line break if it holds
+    one, else one space; and where each page starts in it."""
+    pieces: list[str] = []
+    starts: list[int] = []
+    length = 0
+    for body in bodies:
+        text = _SPACES.sub(
+            lambda run: "\n" if "\n" in run.group(0) else " ", body.translate(_INVISIBLE)
+        ).strip()
+        starts.append(length)
+        pieces.append(text + "\n")
+        length += len(text) + 1
+    return "".join(pieces)[:MAX_TEXT], starts
+
+
+def _html_stream(parts: list[tuple[str, str]]) -> tuple[str, list[int], list[str]]:
+    """The HTML note's text as one string, each run of whitespace one space; and where
+    each section's text starts in it."""
+    pieces: list[str] = []
+    starts: list[int] = []
+    labels: list[str] = []
+    length = 0
+    spaced = True
+    for section, chunk in _joined(parts):
+        text = _SPACES.sub(" ", chunk.translate(_INVISIBLE))
+        if spaced and text.startswith(" "):
+            text = text[1:]
+        if not text:
+            continue
+        starts.append(length)
+        labels.append(section)
+        pieces.append(text)
+        length += len(text)
+        spaced = text.endswith(" ")
+    return "".join(pieces)[:MAX_TEXT], starts, labels
+
+
+def _reads_as(text: str, start: int, expected: str) -> int | None:
+    """Where the figure at ``text[start:]`` ends when, each line break in it read as a
+    space or as nothing, it reads ``expected`` (a figure as :func:`_figures` gives it); or
+    None. A line break may cut a figure anywhere (a unit at ``/`` or ``-``, a long word)."""
+    at = start
+    reading: list[str] = []
+    for char in expected:
+        while at < len(text) and text[at] == "\n" and char != " ":
+            at += 1  # the break read as nothing
+        if at >= len(text):
+            return None
+        shown = " " if text[at] in " \n\u00a0\u202f" else text[at]
+        if shown != char:
+            return None
+        reading.append(shown)
+        at += 1
+    # the figure must end there: read on, and the figure found must be the one expected
+    rest = text[at : at + 40].replace("\n", " ")
+    match = _FIGURE.match("".join(reading) + rest)
+    if match is None:
+        return None
+    read = " ".join(match.group(0).replace("\u00a0", " ").replace("\u202f", " ").split())
+    return at if read == expected else None
+
+
+def _compare_printed(text: str, shown: list[_Located], expected: list[_Located]) -> list[Mismatch]:
+    """As :func:`_compare`, a figure cut by a line break matching when it reads as the
+    one expected; each mismatch named by its page and its section in the HTML note."""
+    mismatches: list[Mismatch] = []
+    matcher = SequenceMatcher(None, [t.text for t in shown], [t.text for t in expected], False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        page = int(shown[min(a1, len(shown) - 1)].label) if shown else None
+        section = str(expected[min(b1, len(expected) - 1)].label) if expected else ""
+        a, b = a1, b1
+        while a < a2 or b < b2:
+            here = shown[a] if a < a2 else None
+            there = expected[b] if b < b2 else None
+            end = _reads_as(text, here.start, there.text) if here and there else None
+            if end is not None:
+                a += 1
+                while a < a2 and shown[a].start < end:  # the pieces of the figure cut
+                    a += 1
+                b += 1
+                continue
+            mismatches.append(
+                Mismatch(
+                    str(there.label) if there is not None else section,
+                    here.text if here is not None else "",
+                    there.text if there is not None else "",
+                    int(here.label) if here is not None else page,
+                )
+            )
+            a, b = a + (here is not None), b + (there is not None)
+    return mismatches
+
+
+def _pdf_mismatches(
+    path: Path, results: Results, limits: ReadLimits
+) -> tuple[list[Mismatch], int, str]:
+    """:func:`visible_mismatches` of a PDF note: its text layer against the HTML note."""
+    from ecodigital.review.pdftext import page_bodies, read_pdf_text
+
+    layer = read_pdf_text(path, limits)
+    patterns = _production_patterns()
+    best: tuple[list[Mismatch], int, str] | None = None
+    for lang in sorted(("fr", "en"), key=lambda lang: lang != layer.lang):
+        printed = _PrintedHtml()
+        printed.feed(_rendered(results, "html", lang)[:MAX_TEXT])
+        printed.close()
+        bodies, problems = page_bodies(layer, printed.title, printed.heads, printed.contents)
+        mismatches = [Mismatch(p.location, p.shown, p.expected, p.page, p.part) for p in problems]
+        text, pages = _printed_stream(bodies)
+        shown = _figures(text, pages, list(range(1, len(pages) + 1)), patterns)
+        html_text, starts, sections = _html_stream(printed.parts)
+        expected = _figures(html_text, starts, sections, patterns)
+        mismatches += _compare_printed(text, shown, expected)
+        if best is None or len(mismatches) < len(best[0]):
+            best = (mismatches, max(len(shown), len(expected)), lang)
+        if not mismatches:
+            break
+    assert best is not None
+    return best

@@ -102,6 +102,23 @@ def pdf_note(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def own_factors_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An English PDF note of the example made with a declared override: the laptop's
+    manufacturing footprint from a supplier's declaration (250 kgCO2e; the reference says
+    170), written by ``ecodigital note`` (WeasyPrint: slow)."""
+    work = tmp_path_factory.mktemp("own-pdf")
+    shutil.copytree(EXAMPLE.parent / "measures", work / "measures")
+    dossier = write_dossier(work, "own")
+    factors = work / "mine.csv"
+    factors.write_text(
+        "id,gwp_manufacturing_kgco2e,source\nlaptop,250,Supplier EPD 2025\n", encoding="utf-8"
+    )
+    path = work / "note.pdf"
+    run_cli("note", str(dossier), "-o", str(path), "--lang", "en", "--factors", str(factors))
+    return path
+
+
 def copy_into(folder: Path, *paths: Path) -> list[Path]:
     """Copies of notes (with a Markdown note's sidecar) in ``folder``."""
     copies = []

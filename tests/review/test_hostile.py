@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
+from pdf_edit import pdf_bytes
 
 from ecodigital.cli import cli
 from ecodigital.report.payload import (
@@ -38,25 +39,9 @@ INJECTIONS = (
 )
 
 
-def _pdf(objects: list[bytes], trailer: bytes) -> bytes:
-    """A PDF with a correct cross-reference table (objects numbered from 1)."""
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n" + trailer + b"\nstartxref\n%d\n%%%%EOF\n" % xref)
-    return out.getvalue()
-
-
 def _pdf_with_attachment(stream: bytes, extra: bytes = b"", size: int | None = None) -> bytes:
     name = PDF_ATTACHMENT.encode()
-    return _pdf(
+    return pdf_bytes(
         [
             b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 3 0 R >> >>",
             b"<< /Type /Pages /Kids [] /Count 0 >>",

@@ -9,6 +9,7 @@ reported by its field path.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -278,3 +279,167 @@ def test_the_honest_note_holds_with_the_first_verdict(notes: dict[str, Path]) ->
     report = verify_note(notes["html"])
     assert report.verdict == "holds"
     assert report.to_json()["visible"]["mismatches"] == []
+
+
+# --------------------------------------------------------------------------- PDF
+#
+# A PDF note is tampered with as a PDF editor does it (tests/pdf_edit.py): in the content
+# stream of a real note written by ``ecodigital note``, the glyph codes of a figure are
+# replaced by those of other digits of the same font, and the file is written again with
+# pypdf, its embedded payload untouched. A doctored HTML laid out again by WeasyPrint
+# would be a new note rather than an edited one (other page breaks, a new file), and
+# takes seconds each. The new figure is made of the old one's digits in another order,
+# so that the font's subset holds every glyph. Where each figure sits is read with
+# poppler (``pdftotext``), another reader than ecodigital's, which also shows that the
+# edit is what a reader sees.
+
+
+def _permuted(figure: str) -> str:
+    """``figure`` with its digits in another order (a different figure, same glyphs)."""
+    digits = [c for c in figure if c.isdigit()]
+    for shift in range(1, len(digits)):
+        turned = iter(digits[shift:] + digits[:shift])
+        other = "".join(next(turned) if c.isdigit() else c for c in figure)
+        if other != figure:
+            return other
+    raise AssertionError(f"{figure} has one digit only")
+
+
+# Each PDF edit: the heading of the section it is in (``h2``/``h3``; poppler finds its
+# page), and the figure edited: the first that the regular expression (its group is the
+# figure) finds after the heading on that page, and the unit after it.
+PDF_EDITS = [
+    ("a total in the summary", "1. Synthèse", r"émet (\d+,\d+) tCO2e", " tCO2e"),
+    ("a figure of the results table", "Par critère d'impact", r"≥ (\d+) GJ", " GJ"),
+    ("a figure on a later page", "Indicateurs", r"(\d+,\d+) kgCO2e/usager", " kgCO2e/usager"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("what", "section", "pattern", "unit"), PDF_EDITS, ids=[e[0] for e in PDF_EDITS]
+)
+def test_a_visible_figure_edited_in_a_pdf_is_caught_with_its_page(
+    pdf_note: Path, tmp_path: Path, what: str, section: str, pattern: str, unit: str
+) -> None:
+    from pdf_edit import edit_text, page_of, pdftotext
+
+    from ecodigital.review.verify import verify_lines
+
+    page = page_of(pdf_note, section)
+    text = " ".join(pdftotext(pdf_note)[page - 1].split())
+    found = re.compile(pattern).search(text, text.index(section))
+    assert found is not None, pattern
+    old, new = found.group(1), _permuted(found.group(1))
+    target = tmp_path / "note.pdf"
+    edit_text(pdf_note, target, page, old + unit, new + unit)
+    # what a reader of the page sees now
+    assert found.group(0).replace(old, new) in " ".join(pdftotext(target)[page - 1].split())
+    report = verify_note(target)
+    assert report.digest_ok and not report.differences  # the data is untouched
+    assert [(m.page, m.part, m.location, m.shown, m.expected) for m in report.visible] == [
+        (page, "text", section, new + unit, old + unit)
+    ]
+    assert report.verdict == "fails"
+    row = f"  page {page}, section « {section} » : affiché {new}{unit}, attendu {old}{unit}"
+    assert row in verify_lines(report, "fr")
+
+
+@pytest.mark.slow
+def test_a_page_number_edited_in_the_contents_or_a_footer_is_caught(
+    pdf_note: Path, tmp_path: Path
+) -> None:
+    """What the page layout adds is checked too: the contents' page numbers against the
+    pages their headings are on, and ``ecodigital N / M`` at the foot of each page."""
+    from pdf_edit import edit_text, page_of, pdftotext
+
+    pages = pdftotext(pdf_note)
+    contents = page_of(pdf_note, "Sommaire")
+    annex = page_of(pdf_note, "Annexe — facteurs d'émission utilisés", nth=1)
+    entry = "Annexe — facteurs d'émission utilisés"
+    moved = tmp_path / "contents.pdf"
+    shown = _permuted(str(annex))  # the annex comes after page 10: two digits
+    edit_text(pdf_note, moved, contents, str(annex), shown, whole=True)
+    report = verify_note(moved)
+    assert [(m.page, m.part, m.location, m.shown, m.expected) for m in report.visible] == [
+        (contents, "contents", entry, f"{entry} {shown}", f"{entry} {annex}")
+    ]
+    footer = f"3 / {len(pages)}"
+    renumbered = tmp_path / "footer.pdf"
+    edit_text(pdf_note, renumbered, 3, footer, "5" + footer[1:], whole=True)
+    assert f"5 / {len(pages)}" in pdftotext(renumbered)[2]
+    (mismatch,) = verify_note(renumbered).visible
+    assert (mismatch.page, mismatch.part) == (3, "margins")
+    assert mismatch.shown.endswith(f"ecodigital 5 / {len(pages)}")
+    assert mismatch.expected.endswith(f"ecodigital {footer}")
+
+
+def _drawn(pdf: Path, page: int) -> bytes:
+    """The pixels of a page of ``pdf`` as poppler draws it (greyscale, 40 dpi)."""
+    import subprocess
+
+    return subprocess.run(
+        ["pdftoppm", "-gray", "-r", "40", "-f", str(page), "-l", str(page), str(pdf)],
+        capture_output=True,
+        check=True,
+    ).stdout
+
+
+@pytest.mark.slow
+def test_a_figure_drawn_invisible_in_a_pdf_is_missing(pdf_note: Path, tmp_path: Path) -> None:
+    """The summary's total still in the file, drawn in the invisible rendering mode
+    (``3 Tr``): no reader sees it, so the note does not show it."""
+    from pdf_edit import hide_text, pdftotext
+
+    found = re.search(r"émet (\d+,\d+ tCO2e)", " ".join(pdftotext(pdf_note)[0].split()))
+    assert found is not None
+    target = tmp_path / "note.pdf"
+    hidden = hide_text(pdf_note, target, 1, found.group(1))
+    # the page looks otherwise: drawn at 40 dpi by poppler, the two first pages differ
+    # (poppler's text would not tell: it reads invisible text, as OCR layers use it)
+    assert _drawn(pdf_note, 1) != _drawn(target, 1)
+    report = verify_note(target)
+    # every figure of the run hidden ("9,61 tCO2e [8,07 – 11,9]": the total and its range)
+    # is missing, each with the words the note shows after it
+    figures = re.findall(r"\d+,\d+(?: tCO2e| –)?", " ".join(hidden.split()))
+    assert figures[0] == found.group(1)
+    assert [(m.page, m.location, m.shown, m.expected) for m in report.visible] == [
+        (1, "1. Synthèse", "", figure) for figure in figures
+    ]
+
+
+@pytest.mark.slow
+def test_honest_pdf_notes_hold(pdf_note: Path, own_factors_pdf: Path) -> None:
+    """The example's PDF in French holds; in English, made with a declared override, it
+    holds with the second verdict."""
+    from ecodigital.review.verify import verify_lines
+
+    report = verify_note(pdf_note)
+    assert report.verdict == "holds", report.visible[:5]
+    assert report.visible_checked > 500  # the note shows some nine hundred figures
+    own = verify_note(own_factors_pdf)
+    assert own.verdict == "holds_own_factors", own.visible[:5]
+    assert own.visible_checked > 500
+    assert ("laptop", "gwp_manufacturing_kgco2e", 250.0, 170.0, "Supplier EPD 2025") in (
+        own.overrides
+    )
+    lines = verify_lines(own, "en")
+    assert lines[-1].endswith("the note holds, with the applicant's own factors.")
+    assert any(line.startswith("Visible text: the ") for line in lines)
+
+
+@pytest.mark.slow
+def test_an_encrypted_pdf_note_is_unreadable(pdf_note: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from pypdf import PdfReader, PdfWriter
+
+    from ecodigital.cli import cli
+
+    writer = PdfWriter(clone_from=PdfReader(pdf_note))
+    writer.encrypt("", "owner")
+    target = tmp_path / "locked.pdf"
+    with target.open("wb") as handle:
+        writer.write(handle)
+    result = CliRunner().invoke(cli, ["verify", str(target), "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines()[-1].startswith(f"Error: {target}: is encrypted")
