@@ -54,15 +54,13 @@ from ecodigital.vocabulary import (
     CRITERION_UNITS,
     PHASES,
     QUALITIES,
-    TIER_BY_KIND,
     TIERS,
 )
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from ecodigital.assessment.point import Assessment
     from ecodigital.dossier.model import Dossier, RgesnAssessment
+    from ecodigital.engine.longtable import ItemArrays
     from ecodigital.engine.propagation import Propagation
     from ecodigital.finance.check import FinanceReport
 
@@ -84,24 +82,11 @@ def range_of(per_draw: np.ndarray) -> Range:
 class _Sums:
     """The long table summed by tier, phase, year, quality and criterion (dense arrays)."""
 
-    def __init__(self, rows: pd.DataFrame, horizon: int, propagation: Propagation | None):
-        from ecodigital.engine.aggregate import summarize
+    def __init__(self, arrays: ItemArrays, propagation: Propagation | None):
+        from ecodigital.engine.aggregate import cell_sums
 
-        shape = (len(TIERS), len(PHASES), horizon, len(QUALITIES), len(CRITERIA))
-        self.values = np.zeros(shape)
-        self.known = np.zeros(shape, dtype=np.int64)
-        self.unknown = np.zeros(shape, dtype=np.int64)
-        table = summarize(rows, ["tier", "phase", "year", "quality"])
-        at = (
-            table["tier"].cat.codes.to_numpy(),
-            table["phase"].cat.codes.to_numpy(),
-            table["year"].to_numpy(dtype=np.int64) - 1,
-            table["quality"].cat.codes.to_numpy(),
-            table["criterion"].cat.codes.to_numpy(),
-        )
-        self.values[at] = table["value"].fillna(0.0).to_numpy(dtype=float)
-        self.known[at] = table["known_rows"].to_numpy()
-        self.unknown[at] = table["unknown_rows"].to_numpy()
+        sums = cell_sums(arrays)
+        self.values, self.known, self.unknown = sums.values, sums.known, sums.unknown
         # draws: (draws, tiers, years, phases, criteria), known item values per cell
         self.draws = propagation.cube if propagation is not None else None
 
@@ -167,27 +152,15 @@ def _shares(values: np.ndarray, counts: np.ndarray) -> dict[str, float]:
 
 
 def _item_table(assessed: Assessment, totals: dict[str, Figure], propagation: Any) -> ItemTable:
-    from ecodigital.engine.aggregate import summarize
+    from ecodigital.engine.aggregate import item_sums
 
     items = assessed.dossier.items
-    ids = items["id"].astype(str).to_numpy()
+    arrays = assessed.result.arrays
+    ids = arrays.ids
     n = len(ids)
-    tiers = items["kind"].map(TIER_BY_KIND)
-    if "tier" in items.columns:
-        tiers = tiers.where(items["kind"] != "custom", items["tier"])
-    shape = (n, len(QUALITIES), len(CRITERIA))
-    values = np.zeros(shape)
-    known = np.zeros(shape, dtype=np.int64)
-    unknown = np.zeros((n, len(CRITERIA)), dtype=np.int64)
-    table = summarize(assessed.rows, ["item", "quality"])
-    at = (
-        table["item"].cat.codes.to_numpy(),
-        table["quality"].cat.codes.to_numpy(),
-        table["criterion"].cat.codes.to_numpy(),
-    )
-    values[at] = table["value"].fillna(0.0).to_numpy(dtype=float)
-    known[at] = table["known_rows"].to_numpy()
-    np.add.at(unknown, (at[0], at[2]), table["unknown_rows"].to_numpy())
+    tiers = np.asarray(TIERS, dtype=object)[arrays.tier]
+    sums = item_sums(arrays)
+    values, known, unknown = sums.values, sums.known, sums.unknown
     columns: dict[str, ItemColumn] = {}
     for c, criterion in enumerate(CRITERIA):
         by_quality = values[:, :, c]
@@ -219,7 +192,7 @@ def _item_table(assessed: Assessment, totals: dict[str, Figure], propagation: An
     return ItemTable(
         ids=tuple(ids.tolist()),
         kinds=tuple(items["kind"].astype(str).tolist()),
-        tiers=tuple(tiers.astype(str).tolist()),
+        tiers=tuple(tiers.tolist()),
         factors=tuple(default_factor_ids(items).astype(str).tolist()),
         columns=columns,
     )
@@ -522,7 +495,7 @@ def build_results(
     years = project.years
     users = project.users_per_year
     user_years = float(sum(users))
-    sums = _Sums(assessed.rows, horizon, propagation)
+    sums = _Sums(assessed.result.arrays, propagation)
 
     totals = {c: sums.figure(i) for i, c in enumerate(CRITERIA)}
     total_of = {c: totals[c].value for c in CRITERIA}
@@ -619,7 +592,7 @@ def build_results(
             dossier=model,
             make_standalone=standalone if standalone is not None else dict,
             files=tuple(files),
-            table=LongTable(assessed.rows),
+            table=LongTable(assessed.result.arrays),
         ),
     )
 

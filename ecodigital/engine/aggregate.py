@@ -1,5 +1,12 @@
 """Views of the long table: every one is a group-by of it.
 
+The sums of the results are taken straight from the engine's per-item arrays
+(:func:`cell_sums`, :func:`item_sums`), without building the long table: each
+is a ``np.bincount`` that adds the same products in the same order as a
+group-by of the table would (item by item, year by year, phase by phase), so
+the figures are the same to the last bit. :func:`summarize` groups a long
+table itself, when one is at hand.
+
 A sum over rows some of which are unknown (NaN) is reported as the sum of the
 known rows with ``complete = False`` and the count of unknown rows, so that a
 partial figure is always labelled as a lower bound; a sum with no known row is
@@ -9,14 +16,16 @@ partial figure is always labelled as a lower bound; a sum with no known row is
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ecodigital.vocabulary import CRITERIA, CRITERION_UNITS
+from ecodigital.engine.longtable import ItemArrays
+from ecodigital.vocabulary import CRITERIA, CRITERION_UNITS, PHASES, QUALITIES, TIERS
 
-__all__ = ["summarize", "totals"]
+__all__ = ["CellSums", "ItemSums", "cell_sums", "item_sums", "summarize", "totals"]
 
 
 def summarize(rows: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
@@ -93,8 +102,14 @@ def _figure(value: float, unit: str, unknown_rows: int, known_rows: int) -> dict
     }
 
 
-def totals(rows: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    """Total per criterion over the whole horizon: ``{criterion: {value, unit, complete}}``."""
+def totals(rows: pd.DataFrame | ItemArrays) -> dict[str, dict[str, Any]]:
+    """Total per criterion over the whole horizon: ``{criterion: {value, unit, complete}}``.
+
+    ``rows`` is a long table, or the engine's per-item arrays it expands to
+    (summed in the table's order, to the same bits, without building it).
+    """
+    if isinstance(rows, ItemArrays):
+        return _totals_of_arrays(rows)
     table = {str(r["criterion"]): r for r in summarize(rows, []).to_dict("records")}
     out = {}
     for criterion in CRITERIA:
@@ -104,3 +119,108 @@ def totals(rows: pd.DataFrame) -> dict[str, dict[str, Any]]:
         else:
             out[criterion] = _figure(np.nan, CRITERION_UNITS[criterion], 0, 0)
     return out
+
+
+def _totals_of_arrays(arrays: ItemArrays) -> dict[str, dict[str, Any]]:
+    item, year = np.nonzero(arrays.active)
+    weight = arrays.weights[item, year][:, None]
+    out = {}
+    for c, criterion in enumerate(CRITERIA):
+        # rows in the table's order (item, year, phase); bincount adds them one by one
+        row_values = (arrays.values[item, :, c] * weight).ravel()
+        known = ~np.isnan(row_values)
+        known_rows = int(known.sum())
+        value = np.bincount(
+            np.zeros(len(row_values), dtype=np.intp), weights=np.where(known, row_values, 0.0)
+        )
+        total = float(value[0]) if len(value) and known_rows else np.nan
+        out[criterion] = _figure(
+            total, CRITERION_UNITS[criterion], len(row_values) - known_rows, known_rows
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class CellSums:
+    """The long table summed by tier, phase, year, quality and criterion (dense arrays).
+
+    ``values`` holds the sum of the known rows of each cell (0 when none),
+    ``known`` and ``unknown`` the counts of known and unknown rows; shape
+    ``(tiers, phases, horizon years, qualities, criteria)``.
+    """
+
+    values: np.ndarray
+    known: np.ndarray
+    unknown: np.ndarray
+
+
+@dataclass(frozen=True)
+class ItemSums:
+    """The long table summed by item, quality and criterion over the horizon.
+
+    ``values`` and ``known`` have shape ``(items, qualities, criteria)``,
+    ``unknown`` (the unknown rows of an item, all qualities) ``(items, criteria)``.
+    """
+
+    values: np.ndarray
+    known: np.ndarray
+    unknown: np.ndarray
+
+
+def cell_sums(arrays: ItemArrays) -> CellSums:
+    """The sums of the long table by tier, phase, year, quality and criterion.
+
+    One ``np.bincount`` per phase and criterion over the item-years, in item
+    then year order: each cell adds the same products ``value × weight`` in
+    the same order as :func:`summarize` over the long table.
+    """
+    n_tiers, n_phases, n_years = len(TIERS), len(PHASES), arrays.horizon_years
+    n_q, n_c = len(QUALITIES), len(CRITERIA)
+    size = n_tiers * n_phases * n_years * n_q
+    values = np.zeros((size, n_c))
+    known = np.zeros((size, n_c), dtype=np.int64)
+    active = arrays.active
+    item, year = np.nonzero(active)  # the rows of the table, in its order
+    weight = arrays.weights[item, year]
+    tier = arrays.tier.astype(np.int64)[item]
+    for p in range(n_phases):
+        cell = ((tier * n_phases + p) * n_years + year) * n_q + arrays.quality[item, p]
+        for c in range(n_c):
+            annual = arrays.values[item, p, c]
+            is_known = ~np.isnan(annual)
+            row_value = annual * weight
+            values[:, c] += np.bincount(
+                cell, weights=np.where(is_known, row_value, 0.0), minlength=size
+            )
+            known[:, c] += np.bincount(cell[is_known], minlength=size)
+    # every row of a cell, known or not: phases side by side for each item-year
+    phase_cells = (tier[:, None] * n_phases + np.arange(n_phases)) * n_years + year[:, None]
+    rows = np.bincount((phase_cells * n_q + arrays.quality[item]).ravel(), minlength=size)
+    shape = (n_tiers, n_phases, n_years, n_q, n_c)
+    known = known.reshape(shape)
+    return CellSums(values.reshape(shape), known, rows.reshape(shape[:-1])[..., None] - known)
+
+
+def item_sums(arrays: ItemArrays) -> ItemSums:
+    """The sums of the long table by item, quality and criterion over the horizon.
+
+    Each item's rows are added year by year, phase by phase, as
+    :func:`summarize` adds them over the long table.
+    """
+    n, n_c = len(arrays), len(CRITERIA)
+    values = np.zeros((n, len(QUALITIES), n_c))
+    known = np.zeros((n, len(QUALITIES), n_c), dtype=np.int64)
+    annual = arrays.values
+    is_known = ~np.isnan(annual)
+    annual = np.where(is_known, annual, 0.0)
+    everyone = np.arange(n)
+    for y in range(arrays.horizon_years):
+        weight = arrays.weights[:, y : y + 1]
+        active = arrays.active[:, y : y + 1]
+        for p in range(len(PHASES)):
+            quality = arrays.quality[:, p]
+            # an inactive year adds 0.0 (and no count): the sum is the same to the bit
+            values[everyone, quality] += np.where(active, annual[:, p] * weight, 0.0)
+            known[everyone, quality] += is_known[:, p] & active
+    unknown = (~is_known).sum(axis=1) * arrays.active.sum(axis=1)[:, None]
+    return ItemSums(values, known, unknown)

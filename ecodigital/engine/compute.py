@@ -34,17 +34,17 @@ A factor cell left blank is unknown: the value is NaN, never zero.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final, cast
 
 import numpy as np
 import pandas as pd
 
+from ecodigital.engine.longtable import LONG_COLUMNS, ItemArrays
 from ecodigital.notices import Notice
 from ecodigital.vocabulary import (
     CRITERIA,
     CRITERION_COLUMN_SUFFIXES,
-    CRITERION_UNITS,
     EMBODIED_PHASES,
     EU27,
     HOURS_PER_YEAR,
@@ -94,11 +94,6 @@ CLOUD_MEMORY_FACTOR: Final = "cloud-memory-gb-hour"
 DEFAULT_SERVER_FACTOR: Final = "server-medium"
 DEFAULT_CLOUD_FACTOR: Final = "cloud-vcpu-hour"
 
-#: Columns of the long table, in order.
-LONG_COLUMNS: Final = (
-    "item", "kind", "tier", "phase", "criterion", "year", "value", "unit", "quality",
-)  # fmt: skip
-
 _USE = PHASES.index("use")
 
 #: Bases each kind accepts.
@@ -125,18 +120,29 @@ def required_bases(kind: str) -> tuple[str, ...]:
 
 @dataclass
 class EngineResult:
-    """What the engine returns: the long table and how it got there.
+    """What the engine returns: the per-item arrays of the long table and how it got there.
 
+    ``arrays`` holds each item's annual values per phase and criterion, their
+    qualities and years (:class:`~ecodigital.engine.longtable.ItemArrays`);
+    ``rows`` is the long table they expand to, built on first use.
     ``year_weights`` (items × horizon years) multiplies each item's annual
     values: 1 in its active years, 0 outside them, and the year's users for an
     item declared per user.
     """
 
-    rows: pd.DataFrame
+    arrays: ItemArrays
     components: pd.DataFrame
     warnings: list[Notice]
     horizon_years: int
     year_weights: np.ndarray | None = None
+    _rows: pd.DataFrame | None = field(default=None, init=False, repr=False)
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """The long table (one row per item, active year, phase and criterion)."""
+        if self._rows is None:
+            self._rows = self.arrays.long_table()
+        return self._rows
 
 
 def default_factor_ids(items: pd.DataFrame, known: Any = None) -> pd.Series:
@@ -242,9 +248,8 @@ def compute_impacts(
 
     item_values, item_quality = _sum_components(components, values, quality_by_phase, len(items))
     _warn_unknown_phases(items, item_values, components, warnings)
-    rows = _long_table(items, item_values, item_quality, weights)
     return EngineResult(
-        rows=rows,
+        arrays=_item_arrays(items, item_values, item_quality, weights),
         components=components,
         warnings=warnings,
         horizon_years=horizon_years,
@@ -843,30 +848,16 @@ def _warn_unknown_phases(
             )
 
 
-def _long_table(
+def _item_arrays(
     items: pd.DataFrame, values: np.ndarray, quality: np.ndarray, weights: np.ndarray
-) -> pd.DataFrame:
-    """Expand (item, phase, criterion) values over each item's active years, times its weight."""
+) -> ItemArrays:
+    """The per-item arrays of the long table (codes for kinds, tiers and qualities)."""
     n_items = len(items)
     # a per-user item keeps its rows in a year without users (value zero, not absent)
     first = items["first_year"].fillna(1).to_numpy(dtype=np.int64)
     last = items["last_year"].fillna(weights.shape[1]).to_numpy(dtype=np.int64)
     years = np.arange(1, weights.shape[1] + 1)
     active = (years[None, :] >= first[:, None]) & (years[None, :] <= last[:, None])
-    item_k, year_k = np.nonzero(active)
-    item_k = item_k.astype(np.int32)
-    n_pc = len(PHASES) * len(CRITERIA)
-    k = len(item_k)
-
-    item_codes = np.repeat(item_k, n_pc)
-    phase_codes = np.tile(np.repeat(np.arange(len(PHASES), dtype=np.int8), len(CRITERIA)), k)
-    criterion_codes = np.tile(np.arange(len(CRITERIA), dtype=np.int8), len(PHASES) * k)
-    per_year = values[item_k].reshape(k, n_pc)
-    weight = weights[item_k, year_k]
-    if not np.all(weight == 1.0):
-        per_year = per_year * weight[:, None]
-    value = per_year.reshape(k * n_pc)
-
     kind_codes = pd.Categorical(items["kind"], categories=ITEM_KINDS).codes.astype(np.int8)
     tiers = items["kind"].map(TIER_BY_KIND)
     if "tier" in items.columns:
@@ -877,30 +868,12 @@ def _long_table(
         .codes.astype(np.int8)
         .reshape(n_items, len(PHASES))
     )
-    quality_k = np.repeat(quality_codes[item_k], len(CRITERIA), axis=1).reshape(k * n_pc)
-
-    ids = items["id"].astype(str).to_numpy()
-    return pd.DataFrame(
-        {
-            "item": _categorical(item_codes, ids),
-            "kind": _categorical(kind_codes[item_codes], ITEM_KINDS),
-            "tier": _categorical(tier_codes[item_codes], TIERS),
-            "phase": _categorical(phase_codes, PHASES),
-            "criterion": _categorical(criterion_codes, CRITERIA),
-            "year": np.repeat((year_k + 1).astype(np.int16), n_pc),
-            "value": value,
-            "unit": _categorical(np.tile(_UNIT_CODES, len(PHASES) * k), _UNITS),
-            "quality": _categorical(quality_k, QUALITIES),
-        },
-        copy=False,
+    return ItemArrays(
+        ids=items["id"].astype(str).to_numpy(dtype=object),
+        kind=kind_codes,
+        tier=tier_codes,
+        values=values,
+        quality=quality_codes,
+        active=active,
+        weights=weights,
     )
-
-
-#: The distinct units, and the code of each criterion's unit among them.
-_UNITS: Final = tuple(dict.fromkeys(CRITERION_UNITS[c] for c in CRITERIA))
-_UNIT_CODES: Final = np.array([_UNITS.index(CRITERION_UNITS[c]) for c in CRITERIA], dtype=np.int8)
-
-
-def _categorical(codes: np.ndarray, categories: Any) -> pd.Categorical:
-    """A categorical from codes the engine built itself (already in range)."""
-    return pd.Categorical.from_codes(codes, categories=pd.Index(categories), validate=False)
