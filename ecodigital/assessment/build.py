@@ -159,8 +159,8 @@ def _item_table(assessed: Assessment, totals: dict[str, Figure], propagation: An
     ids = arrays.ids
     n = len(ids)
     tiers = np.asarray(TIERS, dtype=object)[arrays.tier]
-    sums = item_sums(arrays)
-    values, known, unknown = sums.values, sums.known, sums.unknown
+    per_item = item_sums(arrays)
+    values, known, unknown = per_item.values, per_item.known, per_item.unknown
     columns: dict[str, ItemColumn] = {}
     for c, criterion in enumerate(CRITERIA):
         by_quality = values[:, :, c]
@@ -217,10 +217,11 @@ def _item_qualities(
     single = (basis > 0).sum(axis=1) == 1
     dominant = basis.argmax(axis=1)
     # the common cases from whole-column lookups; shares computed only for mixed items
+    has = np.asarray(has, dtype=bool)
     names: list[str | dict[str, float] | None] = [QUALITIES[q] for q in dominant.tolist()]
-    for i in np.flatnonzero(~single).tolist():
+    for i in np.flatnonzero(~single & has).tolist():
         names[i] = _shares(values[i], counts[i])
-    for i in np.flatnonzero(~np.asarray(has, dtype=bool)).tolist():
+    for i in np.flatnonzero(~has).tolist():
         names[i] = None
     return tuple(names)
 
@@ -302,14 +303,16 @@ def _electricity(assessed: Assessment) -> tuple[Electricity, ...]:
 
 def _factors_used(assessed: Assessment) -> tuple[FactorUsed, ...]:
     """The factor rows the figures used: the items', the default PUE rows applied, the grids'."""
+    import pandas as pd
+
     from ecodigital.factors.database import IMPACT_COLUMNS, PARAMETER_COLUMNS
 
     components = assessed.result.components
-    ids = list(dict.fromkeys(sorted(components["factor_id"].astype(str))))
+    # the distinct ids first (a few), then sorted: one pass over the components in C
+    ids = sorted(str(i) for i in pd.unique(components["factor_id"].astype(str)))
     if "pue_from_factor" in components.columns:
-        ids += sorted(
-            {str(i) for i in components["pue_from_factor"] if isinstance(i, str)} - set(ids)
-        )
+        pue_rows = pd.unique(components["pue_from_factor"].to_numpy(dtype=object))
+        ids += sorted({str(i) for i in pue_rows if isinstance(i, str)} - set(ids))
     if "factor_id" in assessed.grid.columns:
         ids += [i for i in assessed.grid["factor_id"] if isinstance(i, str) and i not in ids]
     frame = assessed.factors.frame

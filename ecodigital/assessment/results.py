@@ -349,11 +349,12 @@ class ItemTable:
 
     def ranked(self, criterion: str = "gwp", top: int | None = None) -> list[int]:
         """Positions of the items from the largest ``criterion`` value down (unknown last)."""
-        values = self.columns[criterion].values
-        order = sorted(
-            range(len(values)),
-            key=lambda i: (values[i] is None, -(values[i] or 0.0), i),
-        )
+        import numpy as np
+
+        values = np.array(self.columns[criterion].values, dtype=float)  # None -> NaN
+        unknown = np.isnan(values)
+        # a stable sort: known before unknown, larger first, inventory order among equals
+        order: list[int] = np.lexsort((-np.where(unknown, 0.0, values), unknown)).tolist()
         return order if top is None else order[:top]
 
 
