@@ -10,6 +10,7 @@ checked column by column rather than row by row. Every error names the row
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -32,6 +33,7 @@ from ecodigital.i18n import Msg
 from ecodigital.vocabulary import ITEM_KINDS
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 __all__ = ["read_inventory_csv"]
@@ -167,6 +169,9 @@ def _check_field_counts(path: Path, text: str, sep: str, expected: int) -> None:
     import csv
     import io
 
+    if '"' not in text and _most_separators(text, sep) < expected:
+        # unquoted, no line has a field past the header's: no row can have too many
+        return
     for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=sep), start=1):
         if len(row) > expected and any(cell.strip() for cell in row[expected:]):
             raise InputError(
@@ -175,6 +180,20 @@ def _check_field_counts(path: Path, text: str, sep: str, expected: int) -> None:
                 Msg("dossier.csv.too_many_fields", {"n": len(row), "expected": expected}),
                 Msg("dossier.csv.too_many_fields_fix", {"sep": sep}),
             )
+
+
+def _most_separators(text: str, sep: str) -> int:
+    """The largest count of ``sep`` on one line of ``text`` (counted in numpy, in one pass)."""
+    import numpy as np
+
+    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    ends = np.flatnonzero(data == ord("\n"))
+    seps = np.flatnonzero(data == ord(sep))
+    if not len(seps):
+        return 0
+    # separators before each line end, and before the end of the text
+    before = np.searchsorted(seps, np.append(ends, len(data)))
+    return int(np.diff(before, prepend=0).max())
 
 
 def _read_numbers(path: Path, frame: pd.DataFrame, columns: list[str], french: bool) -> None:
@@ -383,6 +402,8 @@ def _check_csv_rows(path: Path, frame: pd.DataFrame) -> None:
         raise InputError(str(path), _cell(row, column), Msg(key, words), fix)
 
     kinds = frame["kind"]
+    # a column's whole-column test (choices, numbers, lengths, pattern), shared by the models
+    memo: dict[tuple[str, ...], np.ndarray] = {}
     given = {
         column: (
             frame[column].notna() if frame[column].dtype.kind == "f" else frame[column] != ""
@@ -423,7 +444,7 @@ def _check_csv_rows(path: Path, frame: pd.DataFrame) -> None:
             checked = in_model & present
             if not checked.any():
                 continue
-            _check_column(frame[name], checked, info, fail, name)
+            _check_column(frame[name], checked, info, fail, name, memo)
     for column in ("first_year", "last_year"):
         if column in frame.columns:
             years = pd.to_numeric(frame[column].where(given[column]), errors="coerce")
@@ -438,13 +459,29 @@ def _check_csv_rows(path: Path, frame: pd.DataFrame) -> None:
             fail(bad, "last_year", "dossier.csv.last_before_first", Msg("dossier.years_order_fix"))
 
 
-def _check_column(cells: pd.Series, checked: Any, info: Any, fail: Any, name: str) -> None:
-    """Check one column's cells (``checked`` rows) against a pydantic field's rules."""
+def _check_column(
+    cells: pd.Series,
+    checked: Any,
+    info: Any,
+    fail: Any,
+    name: str,
+    memo: dict[tuple[str, ...], np.ndarray],
+) -> None:
+    """Check one column's cells (``checked`` rows) against a pydantic field's rules.
+
+    Each test runs once over the whole column (``memo`` keeps its result for
+    the other item models with the same rule); the rows of this model are
+    then picked with ``checked``.
+    """
     import typing
 
     import numpy as np
-    import pandas as pd
     from pydantic import StringConstraints
+
+    def once(key: tuple[str, ...], compute: Any) -> np.ndarray:
+        if key not in memo:
+            memo[key] = np.asarray(compute())
+        return memo[key]
 
     annotation = info.annotation
     # ``Annotated[float, Ge(0)] | Range | None``: the number's own type and bounds
@@ -456,7 +493,8 @@ def _check_column(cells: pd.Series, checked: Any, info: Any, fail: Any, name: st
     literal = next((a for a in [annotation, *args] if typing.get_origin(a) is typing.Literal), None)
     if literal is not None:
         choices = [str(c) for c in typing.get_args(literal)]
-        bad = checked & ~cells.isin(choices).to_numpy()
+        allowed = once(("choices", name, *choices), lambda: cells.isin(choices).to_numpy())
+        bad = checked & ~allowed
         if bad.any():
             value = cells.iat[int(bad.nonzero()[0][0])]
             fail(
@@ -469,7 +507,7 @@ def _check_column(cells: pd.Series, checked: Any, info: Any, fail: Any, name: st
         return
     numeric = annotation in (int, float) or any(a in (int, float) for a in args)
     if numeric:
-        numbers = pd.to_numeric(cells.where(checked), errors="coerce").to_numpy(dtype=float)
+        numbers = once(("numbers", name), lambda: _numbers(cells))
         if annotation is int or int in args:
             bad = checked & (numbers % 1 != 0)
             if bad.any():
@@ -482,16 +520,18 @@ def _check_column(cells: pd.Series, checked: Any, info: Any, fail: Any, name: st
                 bounds = {"words": words, "bound": show_value(bound)}
                 fail(bad, name, "input.value.out_of_bounds", Msg("input.value.bound_fix"), **bounds)
         return
+    texts = cells.tolist()
     for constraint in _string_constraints(annotation, info.metadata, StringConstraints):
         if constraint.max_length is not None:
-            bad = checked & (cells.str.len() > constraint.max_length).to_numpy()
+            lengths = once(("length", name), lambda: np.fromiter(map(len, texts), np.int64))
+            bad = checked & (lengths > constraint.max_length)
             if bad.any():
                 limit = constraint.max_length
                 fail(bad, name, "dossier.too_long", Msg("dossier.too_long_fix"), limit=limit)
         if constraint.pattern is not None:
-            bad = checked & ~cells.str.fullmatch(constraint.pattern).fillna(False).to_numpy(
-                dtype=bool
-            )
+            pattern = constraint.pattern
+            matches = once(("pattern", name, pattern), lambda p=pattern: _full_matches(p, texts))
+            bad = checked & ~matches
             if bad.any():
                 fail(bad, name, "dossier.bad_characters", Msg("dossier.slug_fix"))
     if name == "location":
@@ -499,13 +539,31 @@ def _check_column(cells: pd.Series, checked: Any, info: Any, fail: Any, name: st
         from ecodigital.factors.grid import known_countries
 
         known = known_countries()
-        unknown = checked & ~cells.isin(known).to_numpy()
+        unknown = checked & ~once(("known", name), lambda: cells.isin(known).to_numpy())
         if unknown.any():
             row = int(unknown.nonzero()[0][0])
             found = country_problem(str(cells.iat[row]), known)
             assert found is not None
             problem, fix = found
             fail(unknown, name, problem.key, fix, **problem.params)
+
+
+def _full_matches(pattern: str, texts: list[str]) -> np.ndarray:
+    """Which of ``texts`` match ``pattern`` whole (``re.fullmatch``)."""
+    import numpy as np
+
+    whole = re.compile(pattern)
+    return np.fromiter((whole.fullmatch(t) is not None for t in texts), bool, len(texts))
+
+
+def _numbers(cells: pd.Series) -> np.ndarray:
+    """A column as float64 (NaN where a cell is not a number: those are not checked)."""
+    import pandas as pd
+
+    if cells.dtype.kind == "f":
+        return cells.to_numpy()
+    result: np.ndarray = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float)
+    return result
 
 
 def _string_constraints(annotation: Any, metadata: list[Any], kind: type) -> list[Any]:
