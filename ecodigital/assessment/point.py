@@ -132,10 +132,14 @@ def _read_measurements(
 
 
 def check_factor_ids(loaded: LoadedDossier, factors: FactorTable) -> None:
+    import numpy as np
+
     from ecodigital.engine.compute import (
         CLOUD_MEMORY_FACTOR,
         DEFAULT_PUE_FACTOR,
+        RowLookup,
         default_factor_ids,
+        distinct_rows,
         required_bases,
     )
 
@@ -158,23 +162,33 @@ def check_factor_ids(loaded: LoadedDossier, factors: FactorTable) -> None:
             ),
             Msg("assessment.input.unknown_factor_fix"),
         )
-    bases = factors.frame["basis"].reindex(chosen.to_numpy()).to_numpy()
-    for position, (kind, basis) in enumerate(zip(items["kind"], bases, strict=True)):
-        if basis not in required_bases(kind):
-            needs = [Msg(f"factors.basis.{b}") for b in required_bases(kind)]
-            raise InputError(
-                *_item_where(loaded, position, "factor"),
-                Msg(
-                    "assessment.input.wrong_basis",
-                    {
-                        "value": str(chosen.iat[position]),
-                        "basis": Msg(f"factors.basis.{basis}"),
-                        "kind": KindName(str(kind)),
-                        "needs": _Either("", {"parts": needs}),
-                    },
-                ),
-                Msg("assessment.input.wrong_basis_fix"),
-            )
+    bases = RowLookup(factors.frame, chosen.to_numpy())("basis")
+    kinds = items["kind"].to_numpy(dtype=object)
+    # each distinct (kind, basis) checked once; the first item of a wrong pair is named
+    first, pair = distinct_rows((kinds, bases))
+    wrong = [required_bases(k) for k in kinds[first]]
+    wrong_pairs = [
+        j
+        for j, (needs, basis) in enumerate(zip(wrong, bases[first], strict=True))
+        if basis not in needs
+    ]
+    if wrong_pairs:
+        position = int(np.flatnonzero(np.isin(pair, wrong_pairs))[0])
+        kind, basis = kinds[position], bases[position]
+        needs = [Msg(f"factors.basis.{b}") for b in required_bases(kind)]
+        raise InputError(
+            *_item_where(loaded, position, "factor"),
+            Msg(
+                "assessment.input.wrong_basis",
+                {
+                    "value": str(chosen.iat[position]),
+                    "basis": Msg(f"factors.basis.{basis}"),
+                    "kind": KindName(str(kind)),
+                    "needs": _Either("", {"parts": needs}),
+                },
+            ),
+            Msg("assessment.input.wrong_basis_fix"),
+        )
     for needed, needed_by in ((CLOUD_MEMORY_FACTOR, "cloud_instance"), (DEFAULT_PUE_FACTOR, None)):
         used = needed_by is None or (items["kind"] == needed_by).any()
         if used and needed not in factors.frame.index:

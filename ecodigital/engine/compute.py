@@ -145,39 +145,76 @@ class EngineResult:
         return self._rows
 
 
+def default_factor_id(
+    kind: str, media: Any, access: Any, location: Any, factor: Any, *, per_medium: bool
+) -> str | None:
+    """The factor id of one item: the one it names, else its kind's default.
+
+    ``per_medium``: the dataset has a ``storage-<media>`` row for every medium
+    used (else the ``storage-<media>-tb-year`` rows of dataset 2026.1).
+    """
+    if isinstance(factor, str):
+        return factor
+    if kind in TERMINAL_KINDS:
+        return kind
+    if kind == "server":
+        return DEFAULT_SERVER_FACTOR
+    if kind == "cloud_instance":
+        return DEFAULT_CLOUD_FACTOR
+    if kind == "storage":
+        medium = media if isinstance(media, str) else "ssd"
+        return f"storage-{medium}" if per_medium else f"storage-{medium}-tb-year"
+    if kind == "network":
+        way = access if isinstance(access, str) else "fixed"
+        return f"network-{way}-{'fra' if location == 'FRA' else 'eu'}-gb"
+    return None
+
+
+def storage_rows_per_medium(media: Any, known: Any) -> bool:
+    """Whether ``known`` (factor ids) has a ``storage-<media>`` row for each of the storage
+    items' ``media`` (a missing medium is ``ssd``)."""
+    if known is None:
+        return False
+    ids = set(known)
+    return all(f"storage-{m if isinstance(m, str) else 'ssd'}" in ids for m in media)
+
+
 def default_factor_ids(items: pd.DataFrame, known: Any = None) -> pd.Series:
-    """The factor id each item uses when it names none (vectorised over the items).
+    """The factor id of each item (:func:`default_factor_id`), worked out once for each
+    distinct combination of the columns it depends on.
 
     ``known`` (the ids of the factor table) picks the storage rows of the
     dataset: ``storage-<media>`` when it has them, ``storage-<media>-tb-year``
     (dataset 2026.1) otherwise.
     """
-    kind = items["kind"]
-    ids = pd.Series(
-        np.where(kind.isin(TERMINAL_KINDS).to_numpy(), kind.to_numpy(), _NONE),
-        index=items.index,
-        dtype="object",
-    )
-    ids[kind == "server"] = DEFAULT_SERVER_FACTOR
-    ids[kind == "cloud_instance"] = DEFAULT_CLOUD_FACTOR
+    kind = items["kind"].to_numpy(dtype=object)
+    media = items["media"].to_numpy(dtype=object)
     storage = kind == "storage"
-    media = items["media"].fillna("ssd")
-    per_medium = "storage-" + media[storage]
-    if known is None or not per_medium.isin(pd.Index(known)).all():
-        per_medium = per_medium + "-tb-year"
-    ids[storage] = per_medium
-    network = kind == "network"
-    access = items["access"].fillna("fixed")
-    region = np.where(items["location"] == "FRA", "fra", "eu")
-    ids[network] = (
-        "network-"
-        + access[network].astype(str)
-        + "-"
-        + pd.Series(region, index=items.index)[network].astype(str)
-        + "-gb"
+    per_medium = storage_rows_per_medium(pd.unique(media[storage]), known)
+    columns = (
+        kind,
+        media,
+        items["access"].to_numpy(dtype=object),
+        items["location"].to_numpy(dtype=object) == "FRA",
+        items["factor"].to_numpy(dtype=object),
     )
-    chosen = items["factor"].where(items["factor"].notna(), ids)
-    return chosen
+    first, inverse = distinct_rows(columns)
+    chosen = [
+        default_factor_id(k, m, a, "FRA" if fra else None, f, per_medium=per_medium)
+        for k, m, a, fra, f in zip(*(c[first] for c in columns), strict=True)
+    ]
+    return pd.Series(np.array(chosen, dtype=object)[inverse], index=items.index, dtype="object")
+
+
+def distinct_rows(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The first position of each distinct combination of ``columns`` (equal lengths;
+    missing values are one value) and the combination of every position."""
+    combined = np.zeros(len(columns[0]) if columns else 0, dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(column)
+        combined = combined * (len(uniques) + 1) + codes
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
 
 
 def compute_impacts(
@@ -340,6 +377,27 @@ class ComponentModel:
         )
 
 
+class RowLookup:
+    """``frame.reindex(keys)`` column by column, each distinct key looked up once.
+
+    A key ``frame`` lacks (or a missing key) gives NaN, as ``reindex`` does;
+    a column ``frame`` lacks gives NaN everywhere.
+    """
+
+    def __init__(self, frame: pd.DataFrame, keys: Any) -> None:
+        codes, uniques = pd.factorize(np.asarray(keys, dtype=object))
+        self._codes = codes
+        self._rows = frame.reindex(pd.Index(uniques, dtype=object))
+
+    def __call__(self, column: str, dtype: Any = None) -> np.ndarray:
+        if column not in self._rows.columns:
+            return np.full(len(self._codes), np.nan, dtype=dtype)
+        values = self._rows[column].to_numpy(dtype=dtype)
+        # a missing key (code -1) takes the NaN appended last
+        result: np.ndarray = np.append(values, np.array([np.nan], dtype=values.dtype))[self._codes]
+        return result
+
+
 def impact_column(criterion: str, phase: str) -> str:
     """The factor column of ``criterion`` in ``phase``: ``gwp_use_kgco2e``."""
     return f"{criterion}_{phase}_{CRITERION_COLUMN_SUFFIXES[criterion]}"
@@ -349,45 +407,28 @@ def component_model(
     components: pd.DataFrame, factors: pd.DataFrame, grid: pd.DataFrame
 ) -> ComponentModel:
     """Gather the fixed inputs of the formulas from the components, factors and grid."""
-    looked_up = factors.reindex(
-        index=components["factor_id"].to_numpy(),
-        columns=[*(impact_column(c, p) for c in CRITERIA for p in PHASES), "drive_capacity_tb"],
-    )
+    looked_up = RowLookup(factors, components["factor_id"].to_numpy())
     basis = components["basis"].to_numpy()
-    impacts = np.stack(
-        [
-            np.stack(
-                [
-                    looked_up[impact_column(criterion, phase)].to_numpy(dtype=float)
-                    for criterion in CRITERIA
-                ],
-                axis=-1,
-            )
-            for phase in PHASES
-        ],
-        axis=1,
-    )
-    all_phases_in_use = _all_phases_in_use(looked_up, basis)
+    impacts = np.empty((len(components), len(PHASES), len(CRITERIA)))
+    for p, phase in enumerate(PHASES):
+        for c, criterion in enumerate(CRITERIA):
+            impacts[:, p, c] = looked_up(impact_column(criterion, phase), dtype=float)
+    all_phases_in_use = _all_phases_in_use(impacts, basis)
     # an all-phase total given under "use" includes the other phases: nothing to add
     included = all_phases_in_use[:, None, None] & ~np.isnan(impacts[:, _USE : _USE + 1, :])
     included = included & (np.arange(len(PHASES)) != _USE)[None, :, None]
-    grid_rows = grid.reindex(components["location"].to_numpy())
+    grid_rows = RowLookup(grid, components["location"].to_numpy())
     intensity = np.stack(
-        [
-            grid_rows[f"{criterion}_per_kwh"].to_numpy(dtype=float)
-            if f"{criterion}_per_kwh" in grid_rows.columns
-            else np.full(len(components), np.nan)
-            for criterion in CRITERIA
-        ],
-        axis=-1,
+        [grid_rows(f"{criterion}_per_kwh", dtype=float) for criterion in CRITERIA], axis=-1
     )
     drive = components["drive_capacity_tb"].to_numpy(dtype=float)
-    drive = np.where(np.isnan(drive), looked_up["drive_capacity_tb"].to_numpy(dtype=float), drive)
-    calendar = (components["kind"] == "cloud_instance").to_numpy() & components["billing"].isin(
-        _CALENDAR_BILLINGS
-    ).to_numpy()
+    drive = np.where(np.isnan(drive), looked_up("drive_capacity_tb", dtype=float), drive)
+    kind = components["kind"].to_numpy(dtype=object)
+    calendar = (kind == "cloud_instance") & np.isin(
+        components["billing"].to_numpy(dtype=object), _CALENDAR_BILLINGS
+    )
     return ComponentModel(
-        kind=components["kind"].to_numpy(),
+        kind=kind,
         basis=basis,
         impacts=impacts,
         included_in_use=included,
@@ -498,11 +539,15 @@ def add_use_impacts(
     values[..., _USE, :] = np.where(energy_based, use, values[..., _USE, :])
 
 
-def _all_phases_in_use(impacts: pd.DataFrame, basis: np.ndarray) -> np.ndarray:
-    """Per-GB rows whose source gives only an all-phase total (stored under ``use``)."""
-    gwp_other = [impact_column("gwp", phase) for phase in EMBODIED_PHASES]
-    no_split = impacts[gwp_other].isna().all(axis=1).to_numpy()
-    has_use = impacts[impact_column("gwp", "use")].notna().to_numpy()
+def _all_phases_in_use(impacts: np.ndarray, basis: np.ndarray) -> np.ndarray:
+    """Per-GB rows whose source gives only an all-phase total (stored under ``use``).
+
+    ``impacts``: components × phases × criteria, the factor rows' values.
+    """
+    gwp = impacts[:, :, CRITERIA.index("gwp")]
+    embodied = [PHASES.index(phase) for phase in EMBODIED_PHASES]
+    no_split = np.isnan(gwp[:, embodied]).all(axis=1)
+    has_use = ~np.isnan(gwp[:, _USE])
     result: np.ndarray = (basis == "gb") & no_split & has_use
     return result
 
@@ -510,34 +555,43 @@ def _all_phases_in_use(impacts: pd.DataFrame, basis: np.ndarray) -> np.ndarray:
 def _expand_components(
     items: pd.DataFrame, factor_ids: pd.Series, factors: pd.DataFrame
 ) -> pd.DataFrame:
-    """One component per item, two for a cloud instance (vCPU and memory)."""
-    base = items.copy()
-    base["item_index"] = np.arange(len(items))
-    base["factor_id"] = factor_ids.to_numpy()
-    kind = items["kind"].to_numpy()
-    base["component"] = np.where(kind == "cloud_instance", "vcpu", "")
-    # an item declared per user counts its units per user (the year's users weigh them)
-    per_user = base["quantity_per_user"].to_numpy(dtype=float)
-    base["quantity"] = np.where(
-        np.isnan(per_user), base["quantity"], base["quantity"].to_numpy(dtype=float) * per_user
+    """One component per item, two for a cloud instance (vCPU and memory).
+
+    The items come first, in order (component ``i`` is item ``i``), then the
+    memory of each cloud instance.
+    """
+    n = len(items)
+    kind = items["kind"].to_numpy(dtype=object)
+    cloud = np.flatnonzero(kind == "cloud_instance")
+    item_index = np.concatenate([np.arange(n), cloud])
+    components = (
+        items.take(item_index).reset_index(drop=True) if len(cloud) else items.copy(deep=False)
     )
-    parts = [base]
-    cloud = base[kind == "cloud_instance"]
-    if len(cloud):
-        memory = cloud.copy()
-        memory["factor_id"] = CLOUD_MEMORY_FACTOR
-        memory["component"] = "memory"
-        parts.append(memory)
-    components = pd.concat(parts, ignore_index=True) if len(parts) > 1 else base
+    memory = np.arange(len(item_index)) >= n
+    components["item_index"] = item_index
+    components["factor_id"] = np.where(
+        memory, CLOUD_MEMORY_FACTOR, factor_ids.to_numpy(dtype=object)[item_index]
+    )
+    components["component"] = np.where(
+        memory, "memory", np.where(kind == "cloud_instance", "vcpu", "")[item_index]
+    )
+    # an item declared per user counts its units per user (the year's users weigh them)
+    per_user = components["quantity_per_user"].to_numpy(dtype=float)
+    quantity = components["quantity"].to_numpy(dtype=float)
+    components["quantity"] = np.where(np.isnan(per_user), quantity, quantity * per_user)
     components["size"] = component_size(
-        components["kind"].to_numpy(),
-        components["component"].to_numpy(),
+        components["kind"].to_numpy(dtype=object),
+        components["component"].to_numpy(dtype=object),
         *(components[name].to_numpy(dtype=float) for name in SIZE_PARAMETERS),
     )
-    components["units"] = components["quantity"] * components["allocation"] * components["size"]
-    looked_up = factors.reindex(components["factor_id"].to_numpy())
-    components["basis"] = looked_up["basis"].to_numpy()
-    components["origin"] = looked_up["origin"].to_numpy()
+    components["units"] = (
+        components["quantity"].to_numpy(dtype=float)
+        * components["allocation"].to_numpy(dtype=float)
+        * components["size"].to_numpy(dtype=float)
+    )
+    looked_up = RowLookup(factors, components["factor_id"].to_numpy())
+    components["basis"] = looked_up("basis")
+    components["origin"] = looked_up("origin")
     return components
 
 
@@ -573,7 +627,7 @@ def _apply_defaults(
     components: pd.DataFrame, factors: pd.DataFrame, warnings: list[Notice]
 ) -> None:
     """Fill parameters the dossier left out from the factor rows, and say so."""
-    looked_up = factors.reindex(components["factor_id"].to_numpy())
+    looked_up = RowLookup(factors, components["factor_id"].to_numpy())
     kinds = components["kind"]
     basis = components["basis"].to_numpy()
     primary = (components["component"] != "memory").to_numpy()
@@ -584,7 +638,7 @@ def _apply_defaults(
         applicable = kinds.isin(applies).to_numpy() & np.isin(basis, bases)
         # power of cloud and storage components is per unit (vCPU, GB, TB): always the factor's
         per_unit = kinds.isin(("cloud_instance", "storage")).to_numpy() & (parameter == "power_w")
-        row_value = looked_up[parameter].to_numpy(dtype=float)
+        row_value = looked_up(parameter, dtype=float)
         default = (
             row_value if fallback is None else np.where(np.isnan(row_value), fallback, row_value)
         )
@@ -673,11 +727,7 @@ def pue_rows(components: pd.DataFrame, factors: pd.DataFrame) -> np.ndarray:
         components["provider"].fillna("").to_numpy(dtype=object),
         components["location"].astype(str).to_numpy(dtype=object),
     )
-    combined = np.zeros(len(components), dtype=np.int64)
-    for column in columns:
-        column_codes, uniques = pd.factorize(column)
-        combined = combined * (len(uniques) + 1) + column_codes
-    _, first, codes = np.unique(combined, return_index=True, return_inverse=True)
+    first, codes = distinct_rows(columns)
     chosen = []
     for place, provider_text, iso3 in zip(*(c[first] for c in columns), strict=True):
         provider = provider_key(provider_text)
@@ -708,7 +758,7 @@ def _apply_default_pue(
     if missing_pue.any():
         needed = components.loc[missing_pue, ["kind", "hosting", "provider", "location"]]
         pue_row[missing_pue] = pue_rows(needed, factors)
-    default_pue = factors["pue"].reindex(pue_row).to_numpy(dtype=float)
+    default_pue = RowLookup(factors, pue_row)("pue", dtype=float)
     keep = datacenter | (custom & ~np.isnan(pue_given))
     components["pue"] = np.where(keep, np.where(missing_pue, default_pue, pue_given), np.nan)
     components["pue_from_factor"] = pue_row
@@ -810,14 +860,11 @@ def _sum_components(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Add the components of each item (NaN in any part makes the sum unknown)."""
     item_index = components["item_index"].to_numpy()
-    if len(components) == n_items:
-        order = np.argsort(item_index)
-        return values[order], quality[order]
-    totals = np.zeros((n_items, *values.shape[1:]))
-    np.add.at(totals, item_index, values)
-    item_quality = np.empty((n_items, quality.shape[1]), dtype=object)
-    item_quality[item_index[::-1]] = quality[::-1]  # first component wins
-    return totals, item_quality
+    # components 0 to n - 1 are the items in order, then one memory part per cloud instance
+    assert np.array_equal(item_index[:n_items], np.arange(n_items))
+    totals = values[:n_items].copy()
+    totals[item_index[n_items:]] += values[n_items:]
+    return totals, quality[:n_items].copy()  # the item's own component's quality
 
 
 def _warn_unknown_phases(
