@@ -60,6 +60,7 @@ from ecodigital.vocabulary import (
 if TYPE_CHECKING:
     from ecodigital.assessment.point import Assessment
     from ecodigital.dossier.model import Dossier, RgesnAssessment
+    from ecodigital.engine.aggregate import ItemSums
     from ecodigital.engine.longtable import ItemArrays
     from ecodigital.engine.propagation import Propagation
     from ecodigital.finance.check import FinanceReport
@@ -160,13 +161,10 @@ def _item_table(assessed: Assessment, totals: dict[str, Figure], propagation: An
     n = len(ids)
     tiers = np.asarray(TIERS, dtype=object)[arrays.tier]
     per_item = item_sums(arrays)
-    values, known, unknown = per_item.values, per_item.known, per_item.unknown
     columns: dict[str, ItemColumn] = {}
     for c, criterion in enumerate(CRITERIA):
-        by_quality = values[:, :, c]
-        counts = known[:, :, c]
-        sums = by_quality.sum(axis=1)
-        has = counts.sum(axis=1) > 0
+        sums = per_item.values[:, c]
+        has = per_item.known[:, c] > 0
         total = totals[criterion].value
         share = np.full(n, np.nan)
         if total:
@@ -182,8 +180,8 @@ def _item_table(assessed: Assessment, totals: dict[str, Figure], propagation: An
         columns[criterion] = ItemColumn(
             unit=CRITERION_UNITS[criterion],
             values=_optional(np.where(has, sums, np.nan)),
-            unknown=tuple(unknown[:, c].tolist()),
-            quality=_item_qualities(by_quality, counts, has),
+            unknown=tuple(per_item.unknown[:, c].tolist()),
+            quality=_item_qualities(per_item, c, has),
             share=_optional(share),
             range=item_range,
         )
@@ -209,19 +207,27 @@ def _optional(values: np.ndarray) -> tuple[float | None, ...]:
 
 
 def _item_qualities(
-    values: np.ndarray, counts: np.ndarray, has: np.ndarray
+    per_item: ItemSums, criterion: int, has: np.ndarray
 ) -> tuple[str | dict[str, float] | None, ...]:
-    """Each item's quality: one name when a single quality makes its value, else the shares."""
-    positive = values > 0
-    basis = np.where(positive.any(axis=1, keepdims=True), values, counts)
-    single = (basis > 0).sum(axis=1) == 1
-    dominant = basis.argmax(axis=1)
-    # the common cases from whole-column lookups; shares computed only for mixed items
-    has = np.asarray(has, dtype=bool)
-    names: list[str | dict[str, float] | None] = [QUALITIES[q] for q in dominant.tolist()]
-    for i in np.flatnonzero(~single & has).tolist():
-        names[i] = _shares(values[i], counts[i])
-    for i in np.flatnonzero(~has).tolist():
+    """Each item's quality: one name when a single quality makes its value, else the shares.
+
+    An item with one quality in every phase has that one; an item whose phases
+    differ has the one quality that makes its value (or, when its value is not
+    positive, its known rows), else the shares by quality.
+    """
+    names: list[str | dict[str, float] | None] = [
+        QUALITIES[q] if q >= 0 else None for q in per_item.quality.tolist()
+    ]
+    if len(per_item.mixed):
+        values = per_item.mixed_values[:, :, criterion]
+        counts = per_item.mixed_known[:, :, criterion]
+        positive = values > 0
+        basis = np.where(positive.any(axis=1, keepdims=True), values, counts)
+        single = (basis > 0).sum(axis=1) == 1
+        dominant = basis.argmax(axis=1)
+        for i, position in enumerate(per_item.mixed.tolist()):
+            names[position] = QUALITIES[dominant[i]] if single[i] else _shares(values[i], counts[i])
+    for i in np.flatnonzero(~np.asarray(has, dtype=bool)).tolist():
         names[i] = None
     return tuple(names)
 
