@@ -64,6 +64,7 @@ __all__ = [
     "EngineResult",
     "compute_impacts",
     "default_factor_ids",
+    "embodied_scale",
     "provider_key",
     "pue_rows",
     "required_bases",
@@ -458,20 +459,19 @@ def component_size(
     return np.where(kind == "network", gb_per_year, size)
 
 
-def embodied_values(
+def embodied_scale(
     model: ComponentModel,
     units: Any,
     lifetime_years: Any,
     hours_per_year: Any,
     factor_ratio: Any = 1.0,
 ) -> np.ndarray:
-    """Annual impacts per component, phase and criterion, use phase of energy-based rows NaN.
+    """What multiplies a component's factor-row values to give its annual embodied impacts.
 
-    ``units`` (dimensionless), ``lifetime_years`` (years), ``hours_per_year`` (h)
-    and ``factor_ratio`` (a multiplier of every value of the factor row, 1 in
-    the deterministic case) broadcast over a leading draws axis; the result has
-    shape ``(..., n, phases, criteria)`` in each criterion's unit per year.
-    Hourly factors of reserved or dedicated cloud count all 8760 hours a year.
+    ``units / lifetime_years`` for ``device`` and ``tb`` factors, ``units /
+    drive_capacity_tb / lifetime_years`` for ``drive`` factors, ``units × h`` for
+    ``hour`` factors (all 8760 hours for reserved or dedicated cloud), ``units``
+    otherwise; times ``factor_ratio``. Arrays broadcast over a leading draws axis.
     """
     basis = model.basis
     hours = np.where(model.calendar_hours, HOURS_PER_YEAR, hours_per_year)
@@ -485,7 +485,26 @@ def embodied_values(
                 np.where(basis == "hour", units * hours, units),
             ),
         )
-    scale = scale * factor_ratio
+    result: np.ndarray = scale * factor_ratio
+    return result
+
+
+def embodied_values(
+    model: ComponentModel,
+    units: Any,
+    lifetime_years: Any,
+    hours_per_year: Any,
+    factor_ratio: Any = 1.0,
+) -> np.ndarray:
+    """Annual impacts per component, phase and criterion, use phase of energy-based rows NaN.
+
+    ``units`` (dimensionless), ``lifetime_years`` (years), ``hours_per_year`` (h)
+    and ``factor_ratio`` (a multiplier of every value of the factor row, 1 in
+    the deterministic case) broadcast over a leading draws axis; the result has
+    shape ``(..., n, phases, criteria)`` in each criterion's unit per year:
+    the factor row's values times :func:`embodied_scale`.
+    """
+    scale = embodied_scale(model, units, lifetime_years, hours_per_year, factor_ratio)
     values: np.ndarray = model.impacts * scale[..., None, None]
     if model.included_in_use.any():
         values = np.where(model.included_in_use, 0.0, values)
