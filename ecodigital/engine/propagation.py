@@ -616,7 +616,7 @@ def _fill_values(
     if model.included_in_use.any():
         first = np.where(model.included_in_use, 0.0, first)
     add_use_impacts(first, model, energy[0], grid_ratio[0])
-    unknown = np.isnan(first)
+    unknown: np.ndarray = np.isnan(first)
     energy_based = ~model.direct_use
     impacts = np.where(np.isnan(model.impacts) | model.included_in_use, 0.0, model.impacts)
     impacts[energy_based, _USE, :] = 0.0
