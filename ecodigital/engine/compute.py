@@ -33,7 +33,7 @@ A factor cell left blank is unknown: the value is NaN, never zero.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, cast
 
@@ -268,20 +268,27 @@ def compute_impacts(
     components["energy_kwh_per_year"] = energy
     # kept beside the measured energy, so that reports can show both (reconciliation)
     components["modelled_energy_kwh_per_year"] = energy
-    quality = np.where(components["origin"].to_numpy() == "user", "declared", "modelled")
-    quality_by_phase = np.repeat(quality[:, None], len(PHASES), axis=1).astype(object)
+    # qualities as their codes in QUALITIES (-1 for a name that is none of them)
+    quality = np.where(
+        components["origin"].to_numpy() == "user",
+        _QUALITY_CODE["declared"],
+        _QUALITY_CODE["modelled"],
+    ).astype(np.int8)
+    quality_by_phase = np.repeat(quality[:, None], len(PHASES), axis=1)
     if "quality" in components.columns:
         # measured (or declared) data volumes make the per-GB use figure measured (or declared)
         given = components["quality"].to_numpy(dtype=object)
         stated = pd.notna(given) & model.direct_use
-        quality_by_phase[stated, _USE] = given[stated]
+        quality_by_phase[stated, _USE] = _quality_codes(given[stated])
     if use_energy_override is not None and len(use_energy_override):
         energy, quality_by_phase = _apply_measured(
             components, energy, quality_by_phase, use_energy_override, warnings
         )
         components["energy_kwh_per_year"] = energy
     # measured energy is taken as certain by the Monte Carlo propagation
-    components["energy_measured"] = ~np.isin(quality_by_phase[:, _USE], ("modelled", "declared"))
+    components["energy_measured"] = ~np.isin(
+        quality_by_phase[:, _USE], (_QUALITY_CODE["modelled"], _QUALITY_CODE["declared"])
+    )
     add_use_impacts(values, model, energy)
 
     item_values, item_quality = _sum_components(components, values, quality_by_phase, len(items))
@@ -390,6 +397,15 @@ class RowLookup:
         self._codes = codes
         self._rows = frame.reindex(pd.Index(uniques, dtype=object))
 
+    def block(self, columns: Sequence[str]) -> np.ndarray:
+        """Keys × ``columns`` as float64, in one gather."""
+        small = np.full((len(self._rows) + 1, len(columns)), np.nan)
+        for j, column in enumerate(columns):
+            if column in self._rows.columns:
+                small[:-1, j] = self._rows[column].to_numpy(dtype=float)
+        result: np.ndarray = small[self._codes]  # a missing key (-1) takes the NaN row
+        return result
+
     def __call__(self, column: str, dtype: Any = None) -> np.ndarray:
         if column not in self._rows.columns:
             return np.full(len(self._codes), np.nan, dtype=dtype)
@@ -410,10 +426,8 @@ def component_model(
     """Gather the fixed inputs of the formulas from the components, factors and grid."""
     looked_up = RowLookup(factors, components["factor_id"].to_numpy())
     basis = components["basis"].to_numpy()
-    impacts = np.empty((len(components), len(PHASES), len(CRITERIA)))
-    for p, phase in enumerate(PHASES):
-        for c, criterion in enumerate(CRITERIA):
-            impacts[:, p, c] = looked_up(impact_column(criterion, phase), dtype=float)
+    columns = [impact_column(criterion, phase) for phase in PHASES for criterion in CRITERIA]
+    impacts = looked_up.block(columns).reshape(len(components), len(PHASES), len(CRITERIA))
     all_phases_in_use = _all_phases_in_use(impacts, basis)
     # an all-phase total given under "use" includes the other phases: nothing to add
     included = all_phases_in_use[:, None, None] & ~np.isnan(impacts[:, _USE : _USE + 1, :])
@@ -507,9 +521,8 @@ def embodied_values(
     scale = embodied_scale(model, units, lifetime_years, hours_per_year, factor_ratio)
     values: np.ndarray = model.impacts * scale[..., None, None]
     if model.included_in_use.any():
-        values = np.where(model.included_in_use, 0.0, values)
-    energy_based = ~model.direct_use[:, None]
-    values[..., _USE, :] = np.where(energy_based, np.nan, values[..., _USE, :])
+        np.copyto(values, 0.0, where=model.included_in_use)
+    np.copyto(values[..., _USE, :], np.nan, where=~model.direct_use[:, None])
     return values
 
 
@@ -591,9 +604,10 @@ def _expand_components(
     components["factor_id"] = np.where(
         memory, CLOUD_MEMORY_FACTOR, factor_ids.to_numpy(dtype=object)[item_index]
     )
-    components["component"] = np.where(
-        memory, "memory", np.where(kind == "cloud_instance", "vcpu", "")[item_index]
-    )
+    component = np.full(len(item_index), "", dtype=object)
+    component[(kind == "cloud_instance")[item_index]] = "vcpu"
+    component[memory] = "memory"
+    components["component"] = component
     # an item declared per user counts its units per user (the year's users weigh them)
     per_user = components["quantity_per_user"].to_numpy(dtype=float)
     quantity = components["quantity"].to_numpy(dtype=float)
@@ -647,16 +661,18 @@ def _apply_defaults(
 ) -> None:
     """Fill parameters the dossier left out from the factor rows, and say so."""
     looked_up = RowLookup(factors, components["factor_id"].to_numpy())
-    kinds = components["kind"]
-    basis = components["basis"].to_numpy()
-    primary = (components["component"] != "memory").to_numpy()
+    kinds = components["kind"].to_numpy(dtype=object)
+    kind_in = _membership(kinds)
+    basis_in = _membership(components["basis"].to_numpy(dtype=object))
+    primary = components["component"].to_numpy(dtype=object) != "memory"
     ids = components["id"].to_numpy()
     no_power = np.zeros(len(components), dtype=bool)
+    per_unit_kind = kind_in(("cloud_instance", "storage"))
     for parameter, (code, applies, bases, fallback) in _DEFAULTED_PARAMETERS.items():
         given = components[parameter].to_numpy(dtype=float)
-        applicable = kinds.isin(applies).to_numpy() & np.isin(basis, bases)
+        applicable = kind_in(applies) & basis_in(bases)
         # power of cloud and storage components is per unit (vCPU, GB, TB): always the factor's
-        per_unit = kinds.isin(("cloud_instance", "storage")).to_numpy() & (parameter == "power_w")
+        per_unit = per_unit_kind & (parameter == "power_w")
         row_value = looked_up(parameter, dtype=float)
         default = (
             row_value if fallback is None else np.where(np.isnan(row_value), fallback, row_value)
@@ -696,7 +712,9 @@ def _apply_defaults(
     components["use_power_unknown"] = no_power
     _apply_default_pue(components, factors, warnings)
     _warn_cloud_billing(components, warnings)
-    outside_eu = (kinds == "network").to_numpy() & ~components["location"].isin(EU27).to_numpy()
+    outside_eu = (kinds == "network") & ~_membership(components["location"].to_numpy(dtype=object))(
+        EU27
+    )
     if outside_eu.any():
         warnings.append(
             Notice(
@@ -705,6 +723,20 @@ def _apply_defaults(
                 items=tuple(ids[outside_eu].tolist()),
             )
         )
+
+
+def _membership(values: np.ndarray) -> Callable[[Collection[Any]], np.ndarray]:
+    """``np.isin(values, names)`` for many ``names``, each distinct value tested once."""
+    codes, uniques = pd.factorize(values)
+    table = np.asarray(uniques, dtype=object)
+
+    def isin(names: Collection[Any]) -> np.ndarray:
+        wanted = set(names)
+        hit = np.array([u in wanted for u in table] + [False], dtype=bool)
+        result: np.ndarray = hit[codes]  # a missing value (code -1) is in no set
+        return result
+
+    return isin
 
 
 def provider_key(provider: Any) -> str | None:
@@ -740,15 +772,27 @@ def pue_rows(components: pd.DataFrame, factors: pd.DataFrame) -> np.ndarray:
     and last ``datacenter-pue-fra`` (the only PUE row of dataset 2026.1 but cloud's).
     """
     has_pue = set(factors.index[factors["pue"].notna()]) if "pue" in factors else set()
-    # one choice per distinct (hosting, provider, location): few, whatever the inventory
+    # one choice per distinct (kind, hosting, provider, location): few, whatever the inventory
     columns = (
-        hosting_of(components),
-        components["provider"].fillna("").to_numpy(dtype=object),
-        components["location"].astype(str).to_numpy(dtype=object),
+        components["kind"].to_numpy(dtype=object),
+        components["hosting"].to_numpy(dtype=object),
+        components["provider"].to_numpy(dtype=object),
+        components["location"].to_numpy(dtype=object),
     )
     first, codes = distinct_rows(columns)
+    distinct = pd.DataFrame(
+        {
+            name: column[first]
+            for name, column in zip(
+                ("kind", "hosting", "provider", "location"), columns, strict=True
+            )
+        }
+    )
+    places = hosting_of(distinct)
+    providers = distinct["provider"].fillna("").to_numpy(dtype=object)
+    countries = distinct["location"].astype(str).to_numpy(dtype=object)
     chosen = []
-    for place, provider_text, iso3 in zip(*(c[first] for c in columns), strict=True):
+    for place, provider_text, iso3 in zip(places, providers, countries, strict=True):
         provider = provider_key(provider_text)
         colocation = [f"datacenter-pue-{iso3.lower()}", COLOCATION_PUE_FACTOR]
         candidates = {
@@ -764,13 +808,14 @@ def _apply_default_pue(
     components: pd.DataFrame, factors: pd.DataFrame, warnings: list[Notice]
 ) -> None:
     """Give data-centre components without a PUE the one of where they are hosted."""
-    kinds = components["kind"]
+    kinds = components["kind"].to_numpy(dtype=object)
+    kind_in = _membership(kinds)
     tier = components["tier"].to_numpy(dtype=object)
-    datacenter = kinds.isin(("server", "cloud_instance", "storage")).to_numpy() | (
-        (kinds == "custom").to_numpy() & (tier == "datacenter")
+    custom = kind_in(("custom",))
+    datacenter = kind_in(("server", "cloud_instance", "storage")) | (
+        custom & (tier == "datacenter")
     )
-    energy_based = np.isin(components["basis"].to_numpy(), _ENERGY_BASES)
-    custom = (kinds == "custom").to_numpy()
+    energy_based = _membership(components["basis"].to_numpy(dtype=object))(_ENERGY_BASES)
     pue_given = components["pue"].to_numpy(dtype=float)
     missing_pue = datacenter & energy_based & np.isnan(pue_given)
     pue_row = np.full(len(components), None, dtype=object)
@@ -782,7 +827,7 @@ def _apply_default_pue(
     components["pue"] = np.where(keep, np.where(missing_pue, default_pue, pue_given), np.nan)
     components["pue_from_factor"] = pue_row
     # an item whose power is unknown has no use energy the PUE would change: not reported
-    primary = (components["component"] != "memory").to_numpy() & ~components[
+    primary = (components["component"].to_numpy(dtype=object) != "memory") & ~components[
         "use_power_unknown"
     ].to_numpy(dtype=bool)
     ids = components["id"].to_numpy()
@@ -801,16 +846,19 @@ def _apply_default_pue(
 
 def _warn_cloud_billing(components: pd.DataFrame, warnings: list[Notice]) -> None:
     """Name, for each cloud instance, the hours its embodied impact is charged for."""
-    cloud = (components["kind"] == "cloud_instance") & (components["component"] != "memory")
+    cloud = (components["kind"].to_numpy(dtype=object) == "cloud_instance") & (
+        components["component"].to_numpy(dtype=object) != "memory"
+    )
     if not cloud.any():
         return
-    billing = components["billing"].where(components["billing"].notna(), None)
+    billing = components["billing"].to_numpy(dtype=object)
+    absent = pd.isna(billing)
     ids = components["id"].to_numpy()
     for mode in CLOUD_BILLINGS:
-        chosen = cloud.to_numpy() & (billing.fillna("on_demand") == mode).to_numpy()
+        chosen = cloud & np.where(absent, mode == "on_demand", billing == mode)
         if not chosen.any():
             continue
-        default = bool(billing[chosen].isna().any())
+        default = bool(absent[chosen].any())
         hours = "all 8760 calendar hours" if mode in _CALENDAR_BILLINGS else "running hours only"
         warnings.append(
             Notice(
@@ -867,10 +915,10 @@ def _apply_measured(
         if np.isnan(pue) or bool(row.pue_included):
             pue = 1.0
         energy[i] = kwh * float(cast(float, components["allocation"].iat[i])) * pue
-        quality[i, _USE] = row.quality
+        quality[i, _USE] = _QUALITY_CODE[str(row.quality)]
         same_item = memory & (ids == item)
         energy[same_item] = 0.0
-        quality[same_item, _USE] = row.quality
+        quality[same_item, _USE] = _QUALITY_CODE[str(row.quality)]
     return energy, quality
 
 
@@ -914,11 +962,19 @@ def _warn_unknown_phases(
             )
 
 
+#: The code of each quality in QUALITIES.
+_QUALITY_CODE: Final = {name: code for code, name in enumerate(QUALITIES)}
+
+
+def _quality_codes(names: np.ndarray) -> np.ndarray:
+    """Codes of quality names in QUALITIES, -1 for a name that is none of them."""
+    return np.array([_QUALITY_CODE.get(str(name), -1) for name in names], dtype=np.int8)
+
+
 def _item_arrays(
     items: pd.DataFrame, values: np.ndarray, quality: np.ndarray, weights: np.ndarray
 ) -> ItemArrays:
     """The per-item arrays of the long table (codes for kinds, tiers and qualities)."""
-    n_items = len(items)
     # a per-user item keeps its rows in a year without users (value zero, not absent)
     first = items["first_year"].fillna(1).to_numpy(dtype=np.int64)
     last = items["last_year"].fillna(weights.shape[1]).to_numpy(dtype=np.int64)
@@ -929,17 +985,12 @@ def _item_arrays(
     if "tier" in items.columns:
         tiers = tiers.where(items["kind"] != "custom", items["tier"])
     tier_codes = pd.Categorical(tiers, categories=TIERS).codes.astype(np.int8)
-    quality_codes = (
-        pd.Categorical(quality.ravel(), categories=QUALITIES)
-        .codes.astype(np.int8)
-        .reshape(n_items, len(PHASES))
-    )
     return ItemArrays(
         ids=items["id"].astype(str).to_numpy(dtype=object),
         kind=kind_codes,
         tier=tier_codes,
         values=values,
-        quality=quality_codes,
+        quality=quality.astype(np.int8),
         active=active,
         weights=weights,
     )
