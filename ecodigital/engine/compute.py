@@ -40,6 +40,13 @@ from typing import Any, Final, cast
 import numpy as np
 import pandas as pd
 
+from ecodigital.engine.choice import (
+    CLOUD_MEMORY_FACTOR,
+    DEFAULT_PUE_FACTOR,
+    default_factor_id,
+    required_bases,
+    storage_rows_per_medium,
+)
 from ecodigital.engine.longtable import LONG_COLUMNS, ItemArrays
 from ecodigital.notices import Notice
 from ecodigital.vocabulary import (
@@ -71,8 +78,6 @@ __all__ = [
 ]
 
 KWH_PER_WH: Final = 1 / 1000
-#: Factor row giving the default PUE when no row for the place and hosting type exists.
-DEFAULT_PUE_FACTOR: Final = "datacenter-pue-fra"
 #: Factor row giving the default PUE of cloud hosting (the former when absent).
 DEFAULT_CLOUD_PUE_FACTOR: Final = "datacenter-pue-cloud"
 #: Factor row giving the default PUE of colocation outside the countries with their own row.
@@ -90,33 +95,15 @@ PROVIDER_ALIASES: Final = {
 CLOUD_BILLINGS: Final = ("on_demand", "reserved", "dedicated")
 #: Billings whose embodied impact is amortised over every calendar hour.
 _CALENDAR_BILLINGS: Final = ("reserved", "dedicated")
-#: Factor row giving the memory part of a cloud instance.
-CLOUD_MEMORY_FACTOR: Final = "cloud-memory-gb-hour"
-DEFAULT_SERVER_FACTOR: Final = "server-medium"
-DEFAULT_CLOUD_FACTOR: Final = "cloud-vcpu-hour"
 
 _USE = PHASES.index("use")
 
-#: Bases each kind accepts.
-_BASES_BY_KIND: Final = {
-    **dict.fromkeys(TERMINAL_KINDS, ("device",)),
-    "server": ("device",),
-    "cloud_instance": ("hour",),
-    "storage": ("tb_year", "tb", "drive"),
-    "network": ("gb",),
-    "custom": ("device", "year", "gb", "hour", "tb_year", "tb", "drive"),
-}
 #: Bases whose use phase is electricity a storage medium draws all year.
 _STORAGE_BASES: Final = ("tb_year", "tb", "drive")
 
 
 #: ``None`` as a numpy object scalar, for ``np.where`` on object arrays.
 _NONE: Final = np.array(None, dtype=object)
-
-
-def required_bases(kind: str) -> tuple[str, ...]:
-    """The factor bases an item of ``kind`` can be priced with."""
-    return _BASES_BY_KIND[kind]
 
 
 @dataclass
@@ -144,40 +131,6 @@ class EngineResult:
         if self._rows is None:
             self._rows = self.arrays.long_table()
         return self._rows
-
-
-def default_factor_id(
-    kind: str, media: Any, access: Any, location: Any, factor: Any, *, per_medium: bool
-) -> str | None:
-    """The factor id of one item: the one it names, else its kind's default.
-
-    ``per_medium``: the dataset has a ``storage-<media>`` row for every medium
-    used (else the ``storage-<media>-tb-year`` rows of dataset 2026.1).
-    """
-    if isinstance(factor, str):
-        return factor
-    if kind in TERMINAL_KINDS:
-        return kind
-    if kind == "server":
-        return DEFAULT_SERVER_FACTOR
-    if kind == "cloud_instance":
-        return DEFAULT_CLOUD_FACTOR
-    if kind == "storage":
-        medium = media if isinstance(media, str) else "ssd"
-        return f"storage-{medium}" if per_medium else f"storage-{medium}-tb-year"
-    if kind == "network":
-        way = access if isinstance(access, str) else "fixed"
-        return f"network-{way}-{'fra' if location == 'FRA' else 'eu'}-gb"
-    return None
-
-
-def storage_rows_per_medium(media: Any, known: Any) -> bool:
-    """Whether ``known`` (factor ids) has a ``storage-<media>`` row for each of the storage
-    items' ``media`` (a missing medium is ``ssd``)."""
-    if known is None:
-        return False
-    ids = set(known)
-    return all(f"storage-{m if isinstance(m, str) else 'ssd'}" in ids for m in media)
 
 
 def default_factor_ids(items: pd.DataFrame, known: Any = None) -> pd.Series:

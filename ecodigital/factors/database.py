@@ -42,6 +42,7 @@ __all__ = [
     "impact_column",
     "load_factors",
     "load_reference_factors",
+    "reference_bases",
     "reference_data_dir",
     "reference_versions",
     "with_rows",
@@ -148,6 +149,27 @@ def _cached_reference(folder: str) -> FactorTable:
         date=str(manifest["date"]),
         grid=read_grid_snapshot(root / str(manifest["grid"])),
     )
+
+
+def reference_bases(version: str | None = None) -> dict[str, str]:
+    """Every row id of a shipped dataset (the newest unless ``version``) and its basis.
+
+    Read with the csv module alone (no pandas): what ``validate`` needs to
+    check a dossier's factor ids. The shipped tables are checked whole by
+    :func:`load_reference_factors`, which every other command reads.
+    """
+    import csv
+
+    from ecodigital.yamlio import read_yaml
+
+    root = reference_data_dir(version)
+    manifest = read_yaml(root / "manifest.yaml", "manifest").data
+    bases: dict[str, str] = {}
+    for name in manifest["files"]:
+        text = read_input_text(root / str(name), "factors")
+        for row in csv.DictReader(io.StringIO(text)):
+            bases[str(row["id"]).strip()] = str(row["basis"]).strip()
+    return bases
 
 
 def load_reference_factors(version: str | None = None) -> FactorTable:
