@@ -206,7 +206,7 @@ def compute_impacts(
     values = embodied_values(
         model, units, parameters["lifetime_years"], parameters["hours_per_year"]
     )
-    all_phases_in_use = model.included_in_use.any(axis=(1, 2))
+    all_phases_in_use = np.asarray(model.row_included.any(axis=(1, 2)))[model.row]
     if all_phases_in_use.any():
         warnings.append(
             Notice(
@@ -308,7 +308,10 @@ class ComponentModel:
 
     ``impacts`` holds the factor row's value per phase and criterion (NaN where
     the source gives none); ``included_in_use`` marks embodied phases that an
-    all-phase per-GB figure already includes (counted as zero); ``intensity``
+    all-phase per-GB figure already includes (counted as zero). Both are kept
+    once per distinct factor row (``row_impacts``, ``row_included``, the last
+    row all NaN for a component without one) and ``row`` gives each
+    component's: a million components share a few rows. ``intensity``
     the grid factor of the component's location per criterion, per kWh;
     ``calendar_hours`` marks hourly factors amortised over every hour of the
     year (reserved or dedicated cloud); ``drive_capacity_tb`` the capacity of
@@ -317,20 +320,34 @@ class ComponentModel:
 
     kind: np.ndarray
     basis: np.ndarray
-    impacts: np.ndarray
-    included_in_use: np.ndarray
+    row: np.ndarray
+    row_impacts: np.ndarray
+    row_included: np.ndarray
     direct_use: np.ndarray
     intensity: np.ndarray
     calendar_hours: np.ndarray
     drive_capacity_tb: np.ndarray
+
+    @property
+    def impacts(self) -> np.ndarray:
+        """Components × phases × criteria: the factor row's values."""
+        result: np.ndarray = self.row_impacts[self.row]
+        return result
+
+    @property
+    def included_in_use(self) -> np.ndarray:
+        """Components × phases × criteria: the phases an all-phase figure includes."""
+        result: np.ndarray = self.row_included[self.row]
+        return result
 
     def take(self, index: np.ndarray | slice) -> ComponentModel:
         """The model of a subset of the components."""
         return ComponentModel(
             self.kind[index],
             self.basis[index],
-            self.impacts[index],
-            self.included_in_use[index],
+            self.row[index],
+            self.row_impacts,
+            self.row_included,
             self.direct_use[index],
             self.intensity[index],
             self.calendar_hours[index],
@@ -350,14 +367,18 @@ class RowLookup:
         self._codes = codes
         self._rows = frame.reindex(pd.Index(uniques, dtype=object))
 
-    def block(self, columns: Sequence[str]) -> np.ndarray:
-        """Keys × ``columns`` as float64, in one gather."""
+    @property
+    def codes(self) -> np.ndarray:
+        """Each key's distinct row (-1 for a missing key: the last row of :meth:`rows`)."""
+        return self._codes
+
+    def rows(self, columns: Sequence[str]) -> np.ndarray:
+        """Distinct keys × ``columns`` as float64, and a last row of NaN (missing keys)."""
         small = np.full((len(self._rows) + 1, len(columns)), np.nan)
         for j, column in enumerate(columns):
             if column in self._rows.columns:
                 small[:-1, j] = self._rows[column].to_numpy(dtype=float)
-        result: np.ndarray = small[self._codes]  # a missing key (-1) takes the NaN row
-        return result
+        return small
 
     def __call__(self, column: str, dtype: Any = None) -> np.ndarray:
         if column not in self._rows.columns:
@@ -380,10 +401,15 @@ def component_model(
     looked_up = RowLookup(factors, components["factor_id"].to_numpy())
     basis = components["basis"].to_numpy()
     columns = [impact_column(criterion, phase) for phase in PHASES for criterion in CRITERIA]
-    impacts = looked_up.block(columns).reshape(len(components), len(PHASES), len(CRITERIA))
-    all_phases_in_use = _all_phases_in_use(impacts, basis)
+    row = looked_up.codes
+    row_impacts = looked_up.rows(columns).reshape(-1, len(PHASES), len(CRITERIA))
+    # the basis of each distinct row (of its first component; none for the NaN row)
+    row_basis = np.full(len(row_impacts), None, dtype=object)
+    used, first = np.unique(row, return_index=True)
+    row_basis[used] = basis[first]
+    all_phases_in_use = _all_phases_in_use(row_impacts, row_basis)
     # an all-phase total given under "use" includes the other phases: nothing to add
-    included = all_phases_in_use[:, None, None] & ~np.isnan(impacts[:, _USE : _USE + 1, :])
+    included = all_phases_in_use[:, None, None] & ~np.isnan(row_impacts[:, _USE : _USE + 1, :])
     included = included & (np.arange(len(PHASES)) != _USE)[None, :, None]
     grid_rows = RowLookup(grid, components["location"].to_numpy())
     intensity = np.stack(
@@ -398,8 +424,9 @@ def component_model(
     return ComponentModel(
         kind=kind,
         basis=basis,
-        impacts=impacts,
-        included_in_use=included,
+        row=row,
+        row_impacts=row_impacts,
+        row_included=included,
         direct_use=np.isin(basis, ("gb", "year")),
         intensity=intensity,
         calendar_hours=calendar,
@@ -472,9 +499,17 @@ def embodied_values(
     the factor row's values times :func:`embodied_scale`.
     """
     scale = embodied_scale(model, units, lifetime_years, hours_per_year, factor_ratio)
-    values: np.ndarray = model.impacts * scale[..., None, None]
-    if model.included_in_use.any():
-        np.copyto(values, 0.0, where=model.included_in_use)
+    impacts = model.impacts  # one gather of the rows' values
+    if np.ndim(scale) == 1:
+        values: np.ndarray = np.multiply(impacts, scale[:, None, None], out=impacts)
+    else:
+        values = impacts * scale[..., None, None]
+    for row in np.flatnonzero(np.asarray(model.row_included.any(axis=(1, 2)))).tolist():
+        # an all-phase row: the phases its figure includes count zero
+        of_row = model.row == row
+        values[..., of_row, :, :] = np.where(
+            model.row_included[row], 0.0, values[..., of_row, :, :]
+        )
     np.copyto(values[..., _USE, :], np.nan, where=~model.direct_use[:, None])
     return values
 
