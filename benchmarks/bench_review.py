@@ -30,7 +30,7 @@ from ecodigital.report.payload import (  # noqa: E402
     compute_digest,
     html_payload_block,
 )
-from ecodigital.review.compare import compare_files  # noqa: E402
+from ecodigital.review.compare import automatic_jobs, compare_files  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "guichet-mutualise" / "dossier.yaml"
 
@@ -76,12 +76,18 @@ def make_notes(folder: Path, html: int, pdf: int) -> tuple[list[Path], list[Path
 
 
 def bench(label: str, paths: list[Path], target_s: float) -> None:
-    """Time one run, then measure peak Python memory in a second (tracemalloc slows it)."""
+    """Time one run in one process and one as ``compare`` runs (its automatic processes),
+    then measure peak Python memory of one process (tracemalloc slows it)."""
     start = time.perf_counter()
-    rows = compare_files(paths)
+    rows = compare_files(paths, jobs=1)
+    serial = time.perf_counter() - start
+    jobs = automatic_jobs(len(paths))
+    start = time.perf_counter()
+    parallel_rows = compare_files(paths)
     elapsed = time.perf_counter() - start
+    assert [r.as_dict() for r in parallel_rows] == [r.as_dict() for r in rows]
     tracemalloc.start()
-    compare_files(paths)
+    compare_files(paths, jobs=1)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     errors = sum(1 for row in rows if row.error)
@@ -89,9 +95,11 @@ def bench(label: str, paths: list[Path], target_s: float) -> None:
     size = sum(p.stat().st_size for p in paths) / 1e6
     verdict = "OK" if elapsed < target_s else "SLOWER THAN TARGET"
     print(
-        f"{label}: {len(paths)} notes ({size:.0f} MB) in {elapsed:.2f} s "
-        f"({elapsed / len(paths) * 1000:.1f} ms/note), peak Python memory {peak / 1e6:.1f} MB, "
-        f"{errors} errors, {flagged} digest mismatches; target < {target_s:g} s: {verdict}"
+        f"{label}: {len(paths)} notes ({size:.0f} MB) in {elapsed:.2f} s with {jobs} process(es) "
+        f"({elapsed / len(paths) * 1000:.1f} ms/note), {serial:.2f} s in one "
+        f"({serial / len(paths) * 1000:.1f} ms/note), same rows; peak Python memory "
+        f"{peak / 1e6:.1f} MB, {errors} errors, {flagged} digest mismatches; "
+        f"target < {target_s:g} s: {verdict}"
     )
 
 

@@ -1,6 +1,6 @@
 """The ``ecodigital`` command line: parse, call one function, render.
 
-Heavy libraries (pandas, pydantic, matplotlib...) are imported inside the
+Heavy libraries (pandas, pydantic, WeasyPrint...) are imported inside the
 commands, so ``ecodigital --help`` stays fast. Every ecodigital error becomes
 a one-line message here, with exit code 2 for bad input and 1 for a failed
 check; no traceback reaches a user. Help texts and messages come from the
@@ -603,7 +603,13 @@ def note(
     from ecodigital.assessment import Options, run
     from ecodigital.errors import CheckFailed
     from ecodigital.i18n import Msg
-    from ecodigital.report.build import note_format, note_gaps, prepare_note, render_note
+    from ecodigital.report.build import (
+        fewer_collections,
+        note_format,
+        note_gaps,
+        prepare_note,
+        render_note,
+    )
     from ecodigital.report.payload import sidecar_path
 
     fmt = note_format(output, output_format)
@@ -626,21 +632,22 @@ def note(
                 Msg("verify.error.dataset_fix", {"shipped": versions[-1]}),
             )
         factors = load_factors(factors_path, dataset_version)
-    with _progress_bar(dossier, deterministic) as progress:
-        results = run(
-            dossier,
-            Options(
-                factors_path=factors_path,
-                factors=factors,
-                rules_path=rules_path,
-                draws=draws,
-                seed=seed,
-                deterministic=deterministic,
-                progress=progress,
-            ),
-        )
-    note = prepare_note(results, lang=lang, template_dir=template_dir)
-    files = render_note(note, fmt, output)
+    with fewer_collections():
+        with _progress_bar(dossier, deterministic) as progress:
+            results = run(
+                dossier,
+                Options(
+                    factors_path=factors_path,
+                    factors=factors,
+                    rules_path=rules_path,
+                    draws=draws,
+                    seed=seed,
+                    deterministic=deterministic,
+                    progress=progress,
+                ),
+            )
+        note = prepare_note(results, lang=lang, template_dir=template_dir)
+        files = render_note(note, fmt, output)
     inputs = _inputs(results)
     for path in files:
         _check_output(path, force, inputs)
@@ -759,6 +766,7 @@ _COMPARE_FORMATS = {
     "sort_key",
 )
 @option("--strict", is_flag=True)
+@option("--jobs", type=click.IntRange(min=0), default=0, show_default=True)
 @FORCE_OPTION
 @LANG_OPTION
 def compare(
@@ -766,6 +774,7 @@ def compare(
     output: Path | None,
     sort_key: str | None,
     strict: bool,
+    jobs: int,
     force: bool,
     lang: str,
 ) -> None:
@@ -798,7 +807,9 @@ def compare(
             return rows
         return _progress_rows(rows, len(files), lang)
 
-    rows = compare_files(list(files), sort=sort_key, strict=strict, progress=progress, lang=lang)
+    rows = compare_files(
+        list(files), sort=sort_key, strict=strict, jobs=jobs or None, progress=progress, lang=lang
+    )
     content = render_comparison(rows, fmt, lang)
     if output is None:
         click.echo(content, nl=False)
@@ -833,11 +844,21 @@ def _progress_rows(rows: Any, total: int, lang: str) -> Any:
     default="text",
     show_default=True,
 )
+@option("--trust", "trust_path", type=click.Path(path_type=Path))
+@option("--signature", "signature_path", type=click.Path(path_type=Path))
 @LANG_OPTION
-def verify(note: Path, dataset_version: str | None, output_format: str, lang: str) -> None:
-    from ecodigital.review.verify_follow_up import report_lines, verify_file
+def verify(
+    note: Path,
+    dataset_version: str | None,
+    output_format: str,
+    trust_path: Path | None,
+    signature_path: Path | None,
+    lang: str,
+) -> None:
+    from ecodigital.review.verify_follow_up import SignatureRequest, report_lines, verify_file
 
-    report = verify_file(note, dataset_version=dataset_version)
+    signature = SignatureRequest(signature_path, trust_path)
+    report = verify_file(note, dataset_version=dataset_version, signature=signature)
     if output_format == "json":
         import json
 
@@ -847,6 +868,49 @@ def verify(note: Path, dataset_version: str | None, output_format: str, lang: st
             click.echo(line)
     if not report.holds:
         sys.exit(1)
+
+
+@cli.command()
+@argument("note", type=click.Path(path_type=Path))
+@option("--key", "key_path", type=click.Path(path_type=Path))
+@option("--cert", "cert_path", type=click.Path(path_type=Path))
+@option("--pkcs12", "pkcs12_path", type=click.Path(path_type=Path))
+@OUTPUT_OPTION
+@FORCE_OPTION
+@LANG_OPTION
+def sign(
+    note: Path,
+    key_path: Path | None,
+    cert_path: Path | None,
+    pkcs12_path: Path | None,
+    output: Path | None,
+    force: bool,
+    lang: str,
+) -> None:
+    from ecodigital.signature.sign import (
+        PASSPHRASE_VARIABLE,
+        load_credentials,
+        sign_note,
+        signed_lines,
+    )
+
+    def passphrase(path: str) -> bytes | None:
+        given = os.environ.get(PASSPHRASE_VARIABLE)
+        if given is not None:
+            return given.encode("utf-8")
+        if not sys.stdin.isatty():
+            return None
+        asked = click.prompt(text("sign.prompt", lang, path=path), hide_input=True)
+        return str(asked).encode("utf-8")
+
+    credentials = load_credentials(
+        key=key_path, cert=cert_path, pkcs12=pkcs12_path, passphrase=passphrase
+    )
+    given = tuple(p for p in (key_path, cert_path, pkcs12_path) if p is not None)
+    signed = sign_note(note, credentials, output=output, force=force, inputs=given)
+    click.echo(f"{signed.path}")
+    for line in signed_lines(signed, lang):
+        click.echo(line, err=True)
 
 
 @cli.command()

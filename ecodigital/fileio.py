@@ -81,6 +81,7 @@ INPUT_LIMITS: Final[dict[str, int]] = {
     "measurement": 1000 * MIB,
     "sidecar": 1 * MIB,
     "rgesn": 10 * MIB,
+    "credential": 10 * MIB,
     "file": MAX_INPUT_BYTES,
 }
 _CHUNK: Final = 1 * MIB

@@ -49,5 +49,65 @@ def canonical_json(value: Any) -> bytes:
 
 
 def dumps(value: Any) -> str:
-    """JSON for people and programs: indented, UTF-8 text, no NaN, a final newline."""
-    return json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    """JSON for people and programs: UTF-8 text, no NaN, a final newline; objects and
+    arrays indented by two spaces, but an array of numbers, strings, booleans and nulls
+    on one line (the 100,000 values of an item column are one line, not 100,000).
+
+    >>> print(dumps({"years": [2026, 2027], "items": [{"id": "a"}], "none": {}}), end="")
+    {
+      "years": [2026, 2027],
+      "items": [
+        {
+          "id": "a"
+        }
+      ],
+      "none": {}
+    }
+    """
+    out: list[str] = []
+    _indented(value, 0, out)
+    out.append("\n")
+    return "".join(out)
+
+
+_SCALARS = (str, int, float, bool)
+_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
+def _indented(node: Any, level: int, out: list[str]) -> None:
+    if isinstance(node, Mapping):
+        if not node:
+            out.append("{}")
+            return
+        inner = "\n" + "  " * (level + 1)
+        out.append("{")
+        for n, (key, item) in enumerate(node.items()):
+            out.append(f"{',' if n else ''}{inner}{_key(key)}: ")
+            _indented(item, level + 1, out)
+        out.append("\n" + "  " * level + "}")
+    elif isinstance(node, list | tuple):
+        # the exact types first: one pass in C over 100,000 values
+        if set(map(type, node)) <= _SCALAR_TYPES or all(
+            item is None or isinstance(item, _SCALARS) for item in node
+        ):
+            out.append(
+                json.dumps(node, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+            )
+            return
+        inner = "\n" + "  " * (level + 1)
+        out.append("[")
+        for n, item in enumerate(node):
+            out.append(f"{',' if n else ''}{inner}")
+            _indented(item, level + 1, out)
+        out.append("\n" + "  " * level + "]")
+    else:
+        out.append(json.dumps(node, ensure_ascii=False, allow_nan=False))
+
+
+def _key(key: Any) -> str:
+    """An object key as :func:`json.dumps` writes it (a number or a boolean as text)."""
+    if isinstance(key, str):
+        return json.dumps(key, ensure_ascii=False)
+    if not (key is None or isinstance(key, _SCALARS)):
+        raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+    return json.dumps(json.dumps(key, allow_nan=False))

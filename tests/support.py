@@ -123,3 +123,30 @@ _DATABASE_VM = (
     4 * 8.137624460933535e-05 + 16 * 3.674080947926702e-05
 ) * 8760 * 5 * _LIFE_CYCLE - 40.203144
 EXAMPLE_DATACENTRE_ADDED_KG = _APP_SERVERS + _BACKUPS + _DOCUMENTS + _DATABASE_VM
+
+
+def legacy_items(results: Any) -> dict[str, Any]:
+    """The items of ``results`` as ``ecodigital-assessment/2`` wrote them (notes made before
+    /3): every column one entry per item, with the shares the pipeline computed. Written
+    from the typed results, not by the JSON codec under test."""
+    items = results.items
+    statistics = ("p5", "p50", "p95", "mean")
+    return {
+        "ids": list(items.ids),
+        "kinds": list(items.kinds),
+        "tiers": list(items.tiers),
+        "factors": list(items.factors),
+        "columns": {
+            criterion: {
+                "unit": column.unit,
+                "values": list(column.values),
+                "unknown": list(column.unknown),
+                "quality": list(column.quality),
+                "share": list(column.share),
+                "range": None
+                if column.range is None
+                else {name: list(getattr(column.range, name)) for name in statistics},
+            }
+            for criterion, column in items.columns.items()
+        },
+    }

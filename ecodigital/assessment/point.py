@@ -45,6 +45,8 @@ class Assessment:
     warnings: list[Notice] = field(default_factory=list)
     #: Measured and modelled use phase of each measured item (see ``reconcile``).
     measurements: list[dict[str, Any]] = field(default_factory=list)
+    #: What the dossier's measurement files say, and what reading them warned about.
+    measured: tuple[list[MeasuredItem], list[Notice]] = ([], [])
 
     @property
     def rows(self) -> pd.DataFrame:
@@ -65,13 +67,24 @@ def assess_dossier(path: str | Path, factors_path: str | Path | None = None) -> 
     return assess_loaded(loaded, factors)
 
 
-def assess_loaded(loaded: LoadedDossier, factors: FactorTable) -> Assessment:
-    """Assess an already loaded dossier with ``factors``."""
+def assess_loaded(
+    loaded: LoadedDossier,
+    factors: FactorTable,
+    *,
+    measured_as: Assessment | None = None,
+) -> Assessment:
+    """Assess an already loaded dossier with ``factors``.
+
+    ``measured_as``: an assessment of the same dossier's measurements (a variant of
+    it whose items changed, not its ``measurements:``), whose files are then not read
+    again.
+    """
     from ecodigital.engine.compute import compute_impacts
     from ecodigital.notices import Notice
 
     check_factor_ids(loaded, factors)
-    measured, measure_warnings = _read_measurements(loaded, factors)
+    read = _read_measurements(loaded, factors, measured_as)
+    measured, measure_warnings = read
     from ecodigital.factors.grid import build_grid
     from ecodigital.measure.reconcile import reconcile
 
@@ -102,13 +115,14 @@ def assess_loaded(loaded: LoadedDossier, factors: FactorTable) -> Assessment:
                 params={"factors": ids, "files": factors.user_files},
             )
         )
-    return Assessment(loaded, factors, result, grid, warnings, records)
+    return Assessment(loaded, factors, result, grid, warnings, records, read)
 
 
 def _read_measurements(
-    loaded: LoadedDossier, factors: FactorTable
+    loaded: LoadedDossier, factors: FactorTable, measured_as: Assessment | None = None
 ) -> tuple[list[MeasuredItem], list[Notice]]:
-    """Read the dossier's measurement files, refusing items whose use is not electricity."""
+    """Read the dossier's measurement files (or take what ``measured_as`` read of them),
+    refusing items whose use is not electricity."""
     if not loaded.model.measurements:
         return [], []
     from ecodigital.engine.compute import default_factor_ids
@@ -129,6 +143,12 @@ def _read_measurements(
                 ),
                 Msg("assessment.input.not_measurable_fix"),
             )
+    if (
+        measured_as is not None
+        and measured_as.dossier.path == loaded.path
+        and measured_as.dossier.model.measurements is loaded.model.measurements
+    ):
+        return measured_as.measured
     return measured_items(loaded)
 
 

@@ -10,15 +10,24 @@ shares of its value by data quality, its share of the total when it is part of
 a breakdown, and its P5/P50/P95 range when the Monte Carlo propagation ran.
 Unknown is ``None``, never zero.
 
-The JSON form (:meth:`Results.to_json`, format ``ecodigital-assessment/2``) is
+The JSON form (:meth:`Results.to_json`, format ``ecodigital-assessment/3``) is
 derived from these types, and so is its published JSON Schema
 (:func:`results_json_schema`, ``ecodigital schema --results``):
 
 * breakdowns are objects keyed by tier, phase or calendar year, then by
   criterion (``by_tier.terminals.gwp``);
-* items are columns (``items.ids``, ``items.columns.gwp.values``...), so that a
-  100,000-item inventory stays a few tens of megabytes;
+* items are columns (``items.ids``, ``items.columns.gwp.values``...); in each
+  column the unknown counts and the qualities are written as the most common
+  one and the items that differ (:class:`SparseCounts`,
+  :class:`SparseQualities`), and the items' shares of the total are left out
+  (each is its value over ``totals.<criterion>.value``, computed again on
+  reading), so that a 100,000-item inventory stays a few tens of megabytes;
 * amounts of money are decimal strings (``"160000.00"``).
+
+:meth:`Results.from_json` also reads ``ecodigital-assessment/2`` (notes
+written before /3: every item column one entry per item, shares included),
+and :func:`per_item_json` writes either format with one entry per item, so
+that ``verify`` compares a note item by item in the note's own layout.
 
 A figure is named by its path (:func:`figure_at`): ``totals.gwp``,
 ``by_tier[terminals].gwp``, ``items[agents-laptops].gwp``,
@@ -30,8 +39,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Final
@@ -47,8 +56,11 @@ if TYPE_CHECKING:
     from ecodigital.engine.longtable import ItemArrays
 
 __all__ = [
+    "LEGACY_RESULTS_FORMAT",
+    "READABLE_RESULTS_FORMATS",
     "RESULTS_FORMAT",
     "Beneficiary",
+    "CountsAt",
     "Dataset",
     "Driver",
     "Drivers",
@@ -60,13 +72,16 @@ __all__ = [
     "Indicators",
     "Inputs",
     "ItemColumn",
+    "ItemColumnJson",
     "ItemTable",
+    "ItemTableJson",
     "LongTable",
     "MeasurementResult",
     "MemberShare",
     "Mutualisation",
     "Override",
     "Project",
+    "QualitiesAt",
     "Range",
     "RangeColumn",
     "ResourceLine",
@@ -76,6 +91,8 @@ __all__ = [
     "Scenarios",
     "Sci",
     "SciYear",
+    "SparseCounts",
+    "SparseQualities",
     "Tool",
     "Uncertainty",
     "Variant",
@@ -83,11 +100,16 @@ __all__ = [
     "finite_or_none",
     "iter_figures",
     "parse_path",
+    "per_item_json",
     "results_json_schema",
     "value_at",
 ]
 
-RESULTS_FORMAT: Final = "ecodigital-assessment/2"
+RESULTS_FORMAT: Final = "ecodigital-assessment/3"
+#: The format of notes written before /3: item columns one entry per item, shares included.
+LEGACY_RESULTS_FORMAT: Final = "ecodigital-assessment/2"
+#: The formats :meth:`Results.from_json` reads.
+READABLE_RESULTS_FORMATS: Final = (LEGACY_RESULTS_FORMAT, RESULTS_FORMAT)
 
 
 # --------------------------------------------------------------------------- figures
@@ -356,6 +378,73 @@ class ItemTable:
         # a stable sort: known before unknown, larger first, inventory order among equals
         order: list[int] = np.lexsort((-np.where(unknown, 0.0, values), unknown)).tolist()
         return order if top is None else order[:top]
+
+
+# the JSON form of the items (ecodigital-assessment/3): a column's unknown counts and
+# qualities as the most common one and the items that differ; no shares (value / total)
+
+#: One item's quality: a name, the shares of its value by quality when mixed, or null.
+ItemQuality = str | dict[str, float] | None
+#: A count, or an item's position in ``items.ids``.
+_Natural = Annotated[int, Field(ge=0)]
+
+
+@dataclass(frozen=True)
+class CountsAt:
+    """The items (positions in ``items.ids``, ascending) whose count is ``value``."""
+
+    value: _Natural
+    at: tuple[_Natural, ...]
+
+
+@dataclass(frozen=True)
+class SparseCounts:
+    """One count per item: ``default`` for every item but those listed in ``others``."""
+
+    default: _Natural
+    others: tuple[CountsAt, ...] = ()
+
+
+@dataclass(frozen=True)
+class QualitiesAt:
+    """The items (positions in ``items.ids``, ascending) whose quality is ``value``."""
+
+    value: ItemQuality
+    at: tuple[_Natural, ...]
+
+
+@dataclass(frozen=True)
+class SparseQualities:
+    """One quality per item: ``default`` for every item but those listed in ``others``."""
+
+    default: ItemQuality
+    others: tuple[QualitiesAt, ...] = ()
+
+
+@dataclass(frozen=True)
+class ItemColumnJson:
+    """One criterion item by item, as written: each item's value (null: unknown), how many
+    of its parts are unknown and its quality; and, for ``gwp`` with the Monte Carlo
+    propagation, its range. An item's share of the total is its value over
+    ``totals.<criterion>.value`` (null when either is null or the total is 0)."""
+
+    unit: str
+    values: tuple[float | None, ...]
+    unknown: SparseCounts
+    quality: SparseQualities
+    range: RangeColumn | None = None
+
+
+@dataclass(frozen=True)
+class ItemTableJson:
+    """Every inventory item, in inventory order, as written: id, kind, tier, the factor row
+    that prices it, and a column per criterion."""
+
+    ids: tuple[str, ...]
+    kinds: tuple[str, ...]
+    tiers: tuple[str, ...]
+    factors: tuple[str, ...]
+    columns: dict[str, ItemColumnJson]
 
 
 def _quality_shares(quality: str | dict[str, float] | None) -> dict[str, float]:
@@ -694,8 +783,15 @@ class Results:
     inputs: Annotated[SkipJsonSchema[Inputs | None], _NOT_IN_JSON] = None
 
     def to_json(self, *, rows: bool = False) -> dict[str, Any]:
-        """The results as JSON-ready data (``rows``: with the long table)."""
-        data: dict[str, Any] = _adapter().dump_python(self, mode="json")
+        """The results as JSON-ready data, format ``ecodigital-assessment/3`` (``rows``: with
+        the long table)."""
+        body: dict[str, Any] = _adapter().dump_python(self, mode="json", exclude={"items"})
+        data = {
+            name: _items_json(self.items) if name == "items" else body[name]
+            for name in self.__dataclass_fields__
+            if name == "items" or name in body
+        }
+        data["format"] = RESULTS_FORMAT
         if rows:
             if self.inputs is None:
                 raise ValueError("these results keep no long table")
@@ -704,40 +800,261 @@ class Results:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Results:
-        """Results read back from their JSON (``rows`` are ignored); ValueError when invalid."""
-        from pydantic import ValidationError
+        """Results read back from their JSON, ``ecodigital-assessment/3`` or /2 (``rows`` are
+        ignored); ValueError when invalid.
 
+        The items' shares, which /3 leaves out, are computed again as the pipeline does
+        (value / total of the criterion), so the results are those that were written.
+        """
         body = {key: value for key, value in data.items() if key != "rows"}
-        try:
-            results: Results = _adapter().validate_python(body)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            raise ValueError(f"{where}: {first['msg']}") from None
-        return results
+        legacy = body.get("format") == LEGACY_RESULTS_FORMAT
+        if not legacy:
+            body["items"] = _items_from_json(body.get("items"))
+        results: Results = _validated(_adapter(), body, ())
+        if legacy:
+            _check_lengths(results.items)
+        items = results.items if legacy else _with_shares(results.items, results.totals)
+        return replace(results, format=RESULTS_FORMAT, items=items)
 
     def figure(self, path: str) -> Figure:
         """The figure at ``path`` (see :func:`value_at`)."""
         return figure_at(self, path)
 
 
-_ADAPTER: list[Any] = []
+_ADAPTERS: dict[type, Any] = {}
 
 
-def _adapter() -> Any:
-    if not _ADAPTER:
+def _adapter(of: type = Results) -> Any:
+    if of not in _ADAPTERS:
         from pydantic import TypeAdapter
 
-        _ADAPTER.append(TypeAdapter(Results))
-    return _ADAPTER[0]
+        _ADAPTERS[of] = TypeAdapter(of)
+    return _ADAPTERS[of]
+
+
+def _validated(adapter: Any, data: Any, at: tuple[str, ...]) -> Any:
+    """``data`` validated by a pydantic adapter; ValueError naming the first wrong field."""
+    from pydantic import ValidationError
+
+    try:
+        return adapter.validate_python(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in (*at, *first["loc"]))
+        raise ValueError(f"{where}: {first['msg']}") from None
+
+
+# --------------------------------------------------------------------------- the items' JSON
+
+
+def _items_json(table: ItemTable) -> dict[str, Any]:
+    """The JSON of the items (``ecodigital-assessment/3``): see :class:`ItemTableJson`."""
+    columns: dict[str, Any] = {}
+    for criterion, column in table.columns.items():
+        ranges = column.range
+        columns[criterion] = {
+            "unit": column.unit,
+            "values": list(column.values),
+            "unknown": _sparse(column.unknown, 0),
+            "quality": _sparse(column.quality, None),
+            "range": None
+            if ranges is None
+            else {
+                "p5": list(ranges.p5),
+                "p50": list(ranges.p50),
+                "p95": list(ranges.p95),
+                "mean": list(ranges.mean),
+            },
+        }
+    return {
+        "ids": list(table.ids),
+        "kinds": list(table.kinds),
+        "tiers": list(table.tiers),
+        "factors": list(table.factors),
+        "columns": columns,
+    }
+
+
+def _sparse(values: Sequence[Any], empty: Any) -> dict[str, Any]:
+    """``{"default": the most common value, "others": [{"value", "at"}...]}``.
+
+    On a tie the value met first is the default; the other values follow in the order
+    they are first met, each with its positions in ascending order. A dict (the shares of
+    a mixed quality) is grouped with the dicts equal to it.
+    """
+    positions: dict[Any, list[int]] = {}
+    first: dict[Any, Any] = {}
+    for i, value in enumerate(values):
+        key = tuple(sorted(value.items())) if isinstance(value, dict) else value
+        found = positions.get(key)
+        if found is None:
+            positions[key] = [i]
+            first[key] = value
+        else:
+            found.append(i)
+    if not positions:
+        return {"default": empty, "others": []}
+    default = max(positions, key=lambda key: len(positions[key]))  # the first of the largest
+    return {
+        "default": first[default],
+        "others": [
+            {"value": first[key], "at": at} for key, at in positions.items() if key != default
+        ],
+    }
+
+
+def _items_from_json(data: Any) -> ItemTable:
+    """The items of an ``ecodigital-assessment/3`` JSON, their shares not yet computed
+    (``None``: see :func:`_with_shares`); ValueError when invalid."""
+    return _table_of(_validated(_adapter(ItemTableJson), data, ("items",)))
+
+
+def _table_of(wire: ItemTableJson) -> ItemTable:
+    n = len(wire.ids)
+    columns = {
+        criterion: ItemColumn(
+            unit=column.unit,
+            values=column.values,
+            unknown=_expanded(column.unknown, n, f"items.columns.{criterion}.unknown"),
+            quality=_expanded(column.quality, n, f"items.columns.{criterion}.quality"),
+            share=(None,) * len(column.values),
+            range=column.range,
+        )
+        for criterion, column in wire.columns.items()
+    }
+    table = ItemTable(wire.ids, wire.kinds, wire.tiers, wire.factors, columns)
+    _check_lengths(table)
+    return table
+
+
+def _expand(
+    default: Any, others: Iterable[tuple[Any, Sequence[int]]], n: int, where: str
+) -> tuple[Any, ...]:
+    """One value per item: ``default``, but each ``(value, positions)`` of ``others`` at its
+    positions; ValueError when a position is outside the items, listed twice or out of
+    order."""
+    out: list[Any] = (
+        [dict(default) for _ in range(n)] if isinstance(default, dict) else [default] * n
+    )
+    listed = bytearray(n)
+    for g, (value, at) in enumerate(others):
+        previous = -1
+        for i in at:
+            if not previous < i < n or listed[i]:
+                raise ValueError(
+                    f"{where}.others[{g}].at: item {i} is outside the {n} items, "
+                    "listed twice or out of order"
+                )
+            listed[i] = 1
+            previous = i
+            out[i] = dict(value) if isinstance(value, dict) else value
+    return tuple(out)
+
+
+def _expanded(sparse: SparseCounts | SparseQualities, n: int, where: str) -> tuple[Any, ...]:
+    others: tuple[CountsAt | QualitiesAt, ...] = sparse.others
+    return _expand(sparse.default, ((o.value, o.at) for o in others), n, where)
+
+
+def _check_lengths(table: ItemTable) -> None:
+    """ValueError unless every list of the items has one entry per item."""
+    n = len(table.ids)
+    lists: list[tuple[str, Sequence[Any]]] = [
+        ("kinds", table.kinds),
+        ("tiers", table.tiers),
+        ("factors", table.factors),
+    ]
+    for criterion, column in table.columns.items():
+        at = f"columns.{criterion}"
+        lists += [(f"{at}.values", column.values), (f"{at}.unknown", column.unknown)]
+        lists += [(f"{at}.quality", column.quality), (f"{at}.share", column.share)]
+        if column.range is not None:
+            for name in ("p5", "p50", "p95", "mean"):
+                lists.append((f"{at}.range.{name}", getattr(column.range, name)))
+    for name, values in lists:
+        if len(values) != n:
+            raise ValueError(f"items.{name}: {len(values)} entries for {n} items")
+
+
+def _item_shares(values: Sequence[float | None], total: float | None) -> tuple[float | None, ...]:
+    """Each item's share of ``total``, as the pipeline computes it (one IEEE division, so
+    the very float); ``None`` for an unknown value, or for all when the total is 0 or
+    unknown."""
+    if not total:
+        return (None,) * len(values)
+    return tuple(None if value is None else value / total for value in values)
+
+
+def _with_shares(table: ItemTable, totals: Mapping[str, Figure]) -> ItemTable:
+    """``table`` with each item's share of the total of its criterion."""
+    columns = {
+        criterion: replace(
+            column,
+            share=_item_shares(
+                column.values, totals[criterion].value if criterion in totals else None
+            ),
+        )
+        for criterion, column in table.columns.items()
+    }
+    return replace(table, columns=columns)
+
+
+def per_item_json(data: Mapping[str, Any], *, legacy: bool = False) -> dict[str, Any]:
+    """A results JSON with one entry per item in every item column (ValueError when invalid).
+
+    The unknown counts and qualities of ``ecodigital-assessment/3`` become a list over
+    the items, each entry as the JSON writes it (nothing converted: ``verify`` compares
+    what a note says); ``legacy`` also writes each item's share and the format name /2,
+    the layout of a note written in ``ecodigital-assessment/2``, which is returned as it
+    is. ``verify`` compares a note with the recomputed results this way, item by item.
+    """
+    out = dict(data)
+    if out.get("format") == LEGACY_RESULTS_FORMAT:
+        return out
+    wire: ItemTableJson = _validated(_adapter(ItemTableJson), out.get("items"), ("items",))
+    _table_of(wire)  # every position and length checked
+    n = len(wire.ids)
+    raw = out["items"]["columns"]
+    totals = out.get("totals")
+    columns: dict[str, Any] = {}
+    for criterion, column in wire.columns.items():
+        entry: dict[str, Any] = {"unit": raw[criterion]["unit"], "values": raw[criterion]["values"]}
+        for name in ("unknown", "quality"):
+            sparse = raw[criterion][name]
+            at = (o.at for o in getattr(column, name).others)
+            pairs = zip((o["value"] for o in sparse.get("others", ())), at, strict=True)
+            entry[name] = list(_expand(sparse["default"], pairs, n, ""))
+        if legacy:
+            total = totals.get(criterion) if isinstance(totals, Mapping) else None
+            value = total.get("value") if isinstance(total, Mapping) else None
+            number = (
+                value if isinstance(value, int | float) and not isinstance(value, bool) else None
+            )
+            entry["share"] = list(_item_shares(column.values, number))
+        entry["range"] = raw[criterion].get("range")
+        columns[criterion] = entry
+    out["items"] = {**out["items"], "columns": columns}
+    if legacy:
+        out["format"] = LEGACY_RESULTS_FORMAT
+    return out
 
 
 def results_json_schema() -> dict[str, Any]:
-    """The JSON Schema of ``ecodigital-assessment/2`` (what :meth:`Results.to_json` gives)."""
+    """The JSON Schema of ``ecodigital-assessment/3`` (what :meth:`Results.to_json` gives)."""
     schema: dict[str, Any] = _adapter().json_schema(mode="serialization")
+    # the items as written (ItemTableJson), not as held (ItemTable)
+    items: dict[str, Any] = _adapter(ItemTableJson).json_schema(
+        mode="serialization", ref_template="#/$defs/{model}"
+    )
+    defs = schema["$defs"]
+    for name in ("ItemTable", "ItemColumn"):
+        del defs[name]
+    defs.update(items.pop("$defs"))
+    defs["ItemTableJson"] = items
+    schema["properties"]["items"] = {"$ref": "#/$defs/ItemTableJson"}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://ecodigital.eu/schemas/ecodigital-assessment-2.json"
-    schema["title"] = "ecodigital assessment results (ecodigital-assessment/2)"
+    schema["$id"] = "https://ecodigital.eu/schemas/ecodigital-assessment-3.json"
+    schema["title"] = "ecodigital assessment results (ecodigital-assessment/3)"
     schema["description"] = (
         "Every figure of an assessment: value, unit, completeness, unknown parts, quality "
         "shares and P5/P50/P95 range. Unknown values are null, never zero."

@@ -52,7 +52,8 @@ def compare_variants(
 
     def run(items: Any, ranges: Any) -> tuple[dict[str, Any], np.ndarray | None]:
         variant = replace(loaded, items=items, ranges=ranges)
-        assessed = assess_loaded(variant, factors)
+        # the same measurements as the baseline's: their files are not read again
+        assessed = assess_loaded(variant, factors, measured_as=baseline)
         drawn = None
         if propagation is not None:
             drawn = propagate(

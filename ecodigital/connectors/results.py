@@ -2,7 +2,7 @@
 
 Exports that carry computed figures (PCR-SI, Impact Framework, NumEcoEval's
 annual electricity) never compute them: they read the result of
-``ecodigital assess DOSSIER --format json --rows`` (``ecodigital-assessment/2``),
+``ecodigital assess DOSSIER --format json --rows`` (``ecodigital-assessment/3``),
 the very data a note embeds as its payload's ``results``. This module is the
 one place that knows the shape of that JSON.
 

@@ -135,12 +135,16 @@ def _resolve(loaded: LoadedDossier, index: int, position: int, name: str) -> Pat
     """A measurement file named by the dossier: inside its folder (or ``--allow-outside``)."""
     from ecodigital.fileio import confine
 
-    where = _where(loaded, ("measurements", index, "files", position))
+    loc = ("measurements", index, "files", position)
     field_name = f"measurements[{index}].files[{position}]"
-    path = confine(loaded.path.parent, name, where=where, field_name=field_name)
+    try:
+        path = confine(loaded.path.parent, name, where=str(loaded.path), field_name=field_name)
+    except InputError as error:
+        # the field's line is found in the dossier's YAML again only for an error
+        raise InputError(_where(loaded, loc), error.field, error.problem, error.fix) from None
     if not path.exists():
         raise InputError(
-            where,
+            _where(loaded, loc),
             field_name,
             Msg("measure.input.file_not_found", {"name": name, "path": str(path)}),
             Msg("measure.input.relative_fix"),

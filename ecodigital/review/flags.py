@@ -353,24 +353,26 @@ def _any_negative_figure(results: Results) -> bool:
     from ecodigital.assessment.results import Figure, Gap, Inputs, ItemTable, LongTable
     from ecodigital.finance.check import FinanceReport
 
+    skipped = (ItemTable, LongTable, Inputs, FinanceReport)
     stack: list[Any] = [results]
     while stack:
         node = stack.pop()
-        if isinstance(node, Figure):
+        kind = type(node)
+        if kind is Figure:
             if (node.value is not None and node.value < 0) or (
                 node.range is not None and node.range.p5 < 0
             ):
                 return True
-        elif isinstance(node, dict):
+        elif kind is dict:
             stack.extend(node.values())
-        elif isinstance(node, tuple):
+        elif kind is tuple:
             stack.extend(node)
-        elif isinstance(node, Gap):
+        elif kind is Gap:
             stack += (node.baseline, node.value, node.per_user_year)  # a change may be negative
-        elif isinstance(node, ItemTable | LongTable | Inputs | FinanceReport):
+        elif kind in skipped or not hasattr(kind, "__dataclass_fields__"):
             continue
-        elif hasattr(node, "__dataclass_fields__"):
-            stack.extend(getattr(node, name) for name in node.__dataclass_fields__)
+        else:
+            stack.extend([getattr(node, name) for name in kind.__dataclass_fields__])
     return False
 
 

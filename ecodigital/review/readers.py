@@ -195,6 +195,10 @@ def _parse_payload(data: bytes | str, where: str, limits: ReadLimits) -> Any:
 def _note_shaped(value: Any, where: str, member: str = "") -> dict[str, Any]:
     """``value`` if it has the shape of a note's payload (``member`` names it in a report)."""
     if not isinstance(value, dict) or value.get("format") != PAYLOAD_FORMAT:
+        from ecodigital.suivi.report import SUIVI_PAYLOAD_FORMAT
+
+        if isinstance(value, dict) and value.get("format") == SUIVI_PAYLOAD_FORMAT:
+            raise _fail(where, "follow_up_report", "follow_up_report_fix")
         raise _fail(where, "not_payload", format=PAYLOAD_FORMAT)
     for name in ("dossier", "results", "factors_dataset", "tool"):
         if not isinstance(value.get(name), Mapping):

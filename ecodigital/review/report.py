@@ -147,7 +147,7 @@ def render_table(rows: Sequence[ApplicationRow], lang: str = "fr") -> str:
             ).rstrip()
         )
     if errors:
-        lines += ["", f"{w['errors_title']} ({len(errors)}):", *errors]
+        lines += ["", w["errors_heading"].format(n=len(errors)), *errors]
     return "\n".join(lines) + "\n"
 
 

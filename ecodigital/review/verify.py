@@ -30,7 +30,7 @@ from ecodigital.review.visible import VISIBLE_FORMATS, Mismatch, visible_mismatc
 if TYPE_CHECKING:
     from ecodigital.assessment.results import Results
     from ecodigital.dossier.load import LoadedDossier
-    from ecodigital.factors.database import FactorTable
+    from ecodigital.review.signature import SignatureCheck
 
 __all__ = [
     "RELATIVE_TOLERANCE",
@@ -87,10 +87,13 @@ class VerifyReport:
     visible_checked: int = 0
     #: The factor values the applicant declared: (factor, column, value, reference, source).
     overrides: list[tuple[str, str, Any, Any, str]] = field(default_factory=list)
+    #: The applicant's signature, when it was looked for (:mod:`ecodigital.review.signature`).
+    signature: SignatureCheck | None = None
 
     @property
     def holds(self) -> bool:
-        return self.digest_ok and not self.differences and not self.visible
+        signed_ok = self.signature is None or self.signature.ok
+        return self.digest_ok and not self.differences and not self.visible and signed_ok
 
     @property
     def verdict(self) -> str:
@@ -136,6 +139,7 @@ class VerifyReport:
                     for m in self.visible
                 ],
             },
+            "signature": self.signature.to_json() if self.signature is not None else None,
         }
 
 
@@ -232,42 +236,6 @@ def _item_path(path: str, ids: list[str]) -> str:
     return f"items[{ids[int(index[:-1])]}].{criterion}.{column}"
 
 
-def _factors_for(note: Results, reference: FactorTable) -> tuple[FactorTable, int]:
-    """The reference dataset with the factor values the note declares changed or added."""
-    from ecodigital.factors.database import PARAMETER_COLUMNS, with_rows
-
-    rows: dict[str, dict[str, Any]] = {}
-    for override in note.factors_dataset.overrides:
-        rows.setdefault(override.factor_id, {"id": override.factor_id})[override.column] = (
-            override.value
-        )
-    added = 0
-    for used in note.factors_used:
-        if used.origin != "user" or used.id in reference.frame.index:
-            continue
-        added += 1
-        row: dict[str, Any] = {
-            "id": used.id,
-            "kind": used.kind,
-            "label": used.label,
-            "basis": used.basis,
-            "source": used.source,
-            "source_title": used.source_title or "",
-            "source_url": used.source_url or "",
-            "source_year": used.source_year,
-            "licence": used.licence,
-            **used.values,
-        }
-        for name in PARAMETER_COLUMNS:
-            value = getattr(used, name)
-            if value is not None:
-                row[name] = value
-        rows[used.id] = row
-    files = note.factors_dataset.user_files
-    table = with_rows(reference, list(rows.values()), files[0] if files else "(note)")
-    return table, len(note.factors_dataset.overrides) + added
-
-
 def verify_note(
     path: str | Path,
     *,
@@ -292,6 +260,8 @@ def verify_note_payload(
     """:func:`verify_note` of a payload already read from ``path`` (a ``kind`` of file);
     ``check_visible=False`` for a note's payload embedded in another document."""
     from ecodigital.assessment import Options, run
+    from ecodigital.assessment.declared import declared_factors
+    from ecodigital.assessment.results import LEGACY_RESULTS_FORMAT, per_item_json
     from ecodigital.factors.database import load_reference_factors, reference_versions
     from ecodigital.review.compare import clean_text, read_results
     from ecodigital.review.flags import digest_mismatch
@@ -315,7 +285,7 @@ def verify_note_payload(
     chosen = dataset_version or (declared_version if declared_version in versions else None)
     reference = load_reference_factors(chosen)
     shipped = declared.get("name") == reference.name and declared_version == reference.version
-    factors, declared_overrides = _factors_for(note, reference)
+    factors, declared_overrides = declared_factors(note, reference)
     loaded = loaded_from_payload(payload["dossier"], Path(f"{path} (embedded dossier)"))
     ranges = note.uncertainty
     options = Options(
@@ -329,8 +299,12 @@ def verify_note_payload(
     )
     recomputed = run(loaded, options)
     skipped = []
-    recomputed_json = recomputed.to_json(rows="rows" in payload["results"])
-    note_json = dict(payload["results"])
+    # item by item, in the layout of the note's format (a note in /2 carries the shares)
+    legacy = payload["results"].get("format") == LEGACY_RESULTS_FORMAT
+    recomputed_json = per_item_json(
+        recomputed.to_json(rows="rows" in payload["results"]), legacy=legacy
+    )
+    note_json = per_item_json(payload["results"])
     if (
         note.finance is not None
         and recomputed.finance is not None
@@ -477,6 +451,10 @@ def verify_lines(report: VerifyReport, lang: str = "fr") -> list[str]:
                 source=clean_text(source) or "—",
             )
         )
+    if report.signature is not None:
+        from ecodigital.review.signature import signature_lines
+
+        lines += signature_lines(report.signature, lang)
     key = {"holds": "verify.holds", "holds_own_factors": "verify_visible.holds_own",
            "fails": "verify.fails"}[report.verdict]  # fmt: skip
     lines.append(words.text(key, path=clean_text(report.path, 400)))

@@ -26,7 +26,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ecodigital.errors import UnreadableFile
 from ecodigital.i18n import Msg, catalogue
@@ -43,7 +43,16 @@ from ecodigital.review.verify import (
 )
 from ecodigital.review.visible import Mismatch
 
-__all__ = ["FollowUpVerifyReport", "report_lines", "verify_file", "verify_follow_up_payload"]
+if TYPE_CHECKING:
+    from ecodigital.review.signature import SignatureCheck
+
+__all__ = [
+    "FollowUpVerifyReport",
+    "SignatureRequest",
+    "report_lines",
+    "verify_file",
+    "verify_follow_up_payload",
+]
 
 #: The formats a follow-up report is written in whose visible text is checked.
 _VISIBLE: Final = ("html", "md")
@@ -64,10 +73,14 @@ class FollowUpVerifyReport:
     figures_checked: int = 0
     visible: list[Mismatch] = field(default_factory=list)
     visible_checked: int = 0
+    #: The applicant's signature of the report, when it was looked for.
+    signature: SignatureCheck | None = None
 
     @property
     def holds(self) -> bool:
-        return self.digest_ok and self.forecast.holds and not self.differences and not self.visible
+        signed_ok = self.signature is None or self.signature.ok
+        checks = self.digest_ok and self.forecast.holds and not self.differences
+        return checks and not self.visible and signed_ok
 
     @property
     def verdict(self) -> str:
@@ -104,6 +117,7 @@ class FollowUpVerifyReport:
                     for m in self.visible
                 ],
             },
+            "signature": self.signature.to_json() if self.signature is not None else None,
         }
 
 
@@ -139,7 +153,7 @@ def verify_follow_up_payload(
     )
     note = read_results(forecast_payload, f"{path}#forecast")
     recomputed = compare_actuals(
-        forecast_payload, note, actuals, note_factors(forecast_payload, dataset_version)
+        forecast_payload, note, actuals, note_factors(forecast_payload, note, dataset_version)
     )
     differences, checked = compare_json(
         {"follow_up": payload["follow_up"]},
@@ -165,22 +179,46 @@ def verify_follow_up_payload(
     )
 
 
+@dataclass(frozen=True)
+class SignatureRequest:
+    """Check the applicant's signature too: in ``file`` (default: where it is looked for),
+    with the authorities of ``trust`` (default: the chain is not checked)."""
+
+    file: Path | None = None
+    trust: Path | None = None
+
+
 def verify_file(
     path: str | Path,
     *,
     dataset_version: str | None = None,
     limits: ReadLimits = DEFAULT_LIMITS,
+    signature: SignatureRequest | None = None,
 ) -> VerifyReport | FollowUpVerifyReport:
-    """Verify a note or a follow-up report, whichever the file at ``path`` holds."""
+    """Verify a note or a follow-up report, whichever the file at ``path`` holds, and its
+    signature when ``signature`` is given (checked first: it is quick)."""
     from ecodigital.suivi.report import SUIVI_PAYLOAD_FORMAT
 
     path = Path(path)
     kind, payload = read_report_payload(path, limits)
+    signed = None
+    if signature is not None:
+        from ecodigital.review.signature import check_signature
+
+        signed = check_signature(
+            path, kind, signature=signature.file, trust=signature.trust, limits=limits
+        )
+    report: VerifyReport | FollowUpVerifyReport
     if payload.get("format") == SUIVI_PAYLOAD_FORMAT:
-        return verify_follow_up_payload(
+        report = verify_follow_up_payload(
             path, kind, payload, dataset_version=dataset_version, limits=limits
         )
-    return verify_note_payload(path, kind, payload, dataset_version=dataset_version, limits=limits)
+    else:
+        report = verify_note_payload(
+            path, kind, payload, dataset_version=dataset_version, limits=limits
+        )
+    report.signature = signed
+    return report
 
 
 def report_lines(report: VerifyReport | FollowUpVerifyReport, lang: str = "fr") -> list[str]:
@@ -198,5 +236,9 @@ def report_lines(report: VerifyReport | FollowUpVerifyReport, lang: str = "fr") 
     lines += ["  " + line for line in verify_lines(report.forecast, lang)]
     lines += difference_lines(report.differences, report.figures_checked, lang, "verify_suivi")
     lines += visible_lines(report.visible, report.visible_checked, lang)
+    if report.signature is not None:
+        from ecodigital.review.signature import signature_lines
+
+        lines += signature_lines(report.signature, lang)
     lines.append(say("holds" if report.holds else "fails", path=clean_text(report.path, 400)))
     return lines

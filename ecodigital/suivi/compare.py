@@ -408,14 +408,18 @@ def _follow_up(
     )
 
 
-def note_factors(payload: Mapping[str, Any], dataset_version: str | None = None) -> FactorTable:
-    """The reference factors the actual is re-assessed with: ``dataset_version`` when given,
-    else the dataset the note declares when this ecodigital still ships it, else the current one.
+def note_factors(
+    payload: Mapping[str, Any], note: Results, dataset_version: str | None = None
+) -> FactorTable:
+    """The factors the actual is re-assessed with, as the forecast was: the reference dataset
+    (``dataset_version`` when given, else the one the note declares when this ecodigital still
+    ships it, else the current one) with the factor values the note declares changed or added.
     """
+    from ecodigital.assessment.declared import declared_factors
     from ecodigital.factors.database import load_reference_factors, reference_versions
 
     declared = payload.get("factors_dataset")
     version = str(declared.get("version")) if isinstance(declared, Mapping) else None
     if dataset_version is None and version in reference_versions():
         dataset_version = version
-    return load_reference_factors(dataset_version)
+    return declared_factors(note, load_reference_factors(dataset_version))[0]

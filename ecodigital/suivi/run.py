@@ -45,5 +45,5 @@ def follow_up_note(note_path: str | Path, actuals_path: str | Path) -> FollowUpR
     # files replaced by what they said), as `ecodigital verify` recomputes it.
     embedded = standalone_actuals(payload["dossier"], actuals)
     standalone = parse_embedded_actuals(embedded, actuals.path)
-    follow_up = compare_actuals(payload, note, standalone, note_factors(payload))
+    follow_up = compare_actuals(payload, note, standalone, note_factors(payload, note))
     return FollowUpReport(follow_up, build_suivi_payload(payload, embedded, follow_up))

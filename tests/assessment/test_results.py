@@ -4,6 +4,7 @@ figures tied to them."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from support import legacy_items
 
 from ecodigital.assessment import Options, Results, results_json_schema, run
 from ecodigital.assessment.results import iter_figures, parse_path, value_at
@@ -57,7 +59,7 @@ def test_assess_json_validates_against_the_published_schema(tmp_path: Path) -> N
     assert published == json.loads(json.dumps(results_json_schema()))
     output = CliRunner().invoke(cli, ["assess", str(EXAMPLE), "--format", "json", "--rows"]).output
     data = json.loads(output)
-    assert data["format"] == "ecodigital-assessment/2"
+    assert data["format"] == "ecodigital-assessment/3"
     assert _schema_errors(data) == []
 
 
@@ -69,9 +71,21 @@ def test_a_dossier_with_every_section_validates(ranged_dossier: Path) -> None:
     assert results.measurements and results.finance is not None and results.rgesn is not None
     data = results.to_json(rows=True)
     assert _schema_errors(data) == []
+    assert _schema_errors(results.to_json()) == []
+    assert data["items"]["columns"]["gwp"]["range"] is not None
     # a figure the schema does not allow is refused
     data["totals"]["gwp"]["value"] = "9,41 t"
     assert _schema_errors(data)
+    # so are the per-item lists of ecodigital-assessment/2 and a negative position
+    legacy = results.to_json()
+    legacy["items"]["columns"]["gwp"]["unknown"] = [0] * len(results.items)
+    assert _schema_errors(legacy)
+    negative = results.to_json()
+    negative["items"]["columns"]["gwp"]["quality"]["others"] = [{"value": None, "at": [-1]}]
+    assert _schema_errors(negative)
+    # the typed results come back from the JSON of every section
+    back = Results.from_json(json.loads(json.dumps(results.to_json())))
+    assert back.items == results.items and back.scenarios == results.scenarios
 
 
 def test_json_round_trip_gives_the_same_results(example: Results) -> None:
@@ -79,6 +93,142 @@ def test_json_round_trip_gives_the_same_results(example: Results) -> None:
     back = Results.from_json(data)
     assert back.to_json() == example.to_json()
     assert back.inputs is None  # the inputs never travel in the JSON
+    # the typed tree itself comes back equal, the items' shares (not in the JSON)
+    # recomputed to the very float the pipeline gave; the financing report's free-form
+    # figures come back as JSON (decimal strings), so it is compared by its JSON above
+    for name in Results.__dataclass_fields__:
+        if name not in ("inputs", "finance"):
+            assert getattr(back, name) == getattr(example, name), name
+    for criterion, column in example.items.columns.items():
+        shares = back.items.columns[criterion].share
+        assert [None if s is None else s.hex() for s in shares] == [
+            None if s is None else s.hex() for s in column.share
+        ]
+
+
+def test_the_example_items_round_trip_with_unknown_parts_and_mixed_quality(
+    example: Results,
+) -> None:
+    items = example.items
+    # what the sparse columns must carry: a measured item (mixed quality), unknown values
+    # (the grid gives no water factor) and several counts of unknown parts
+    servers = items.position("app-servers")
+    assert isinstance(items.columns["gwp"].quality[servers], dict)
+    assert None in items.columns["water"].values
+    assert len(set(items.columns["water"].unknown)) > 1
+    data = json.loads(json.dumps(example.to_json()))
+    water = data["items"]["columns"]["water"]
+    assert set(water) == {"unit", "values", "unknown", "quality", "range"}  # no share
+    assert isinstance(water["unknown"]["default"], int)
+    back = Results.from_json(data).items
+    assert back == items
+    for i in range(len(items)):
+        for criterion in items.columns:
+            assert back.figure(i, criterion) == items.figure(i, criterion)
+
+
+Column = tuple[tuple[float | None, ...], tuple[int, ...], tuple[object, ...]]
+
+
+def _items_json(results: Results, **columns: Column) -> dict:  # type: ignore[type-arg]
+    """The JSON of a small hand-made items table (values, unknown counts, qualities)."""
+    from dataclasses import replace
+
+    from ecodigital.assessment.results import ItemColumn, ItemTable
+
+    n = len(next(iter(columns.values()))[0])
+    table = ItemTable(
+        ids=tuple(f"i{k}" for k in range(n)),
+        kinds=("server",) * n,
+        tiers=("hosting",) * n,
+        factors=("server",) * n,
+        columns={
+            name: ItemColumn("kgCO2e", values, unknown, quality, (None,) * n)  # type: ignore[arg-type]
+            for name, (values, unknown, quality) in columns.items()
+        },
+    )
+    items: dict = replace(results, items=table).to_json()["items"]  # type: ignore[type-arg]
+    return items
+
+
+def test_unknown_counts_and_qualities_are_written_as_a_default_and_the_items_that_differ(
+    example: Results,
+) -> None:
+    mixed = {"measured": 0.25, "modelled": 0.75}
+    data = _items_json(
+        example,
+        gwp=(
+            (1.0, None, 2.0, 3.0, 4.0, 5.0),
+            (0, 3, 0, 3, 5, 0),
+            ("modelled", None, "measured", dict(mixed), dict(mixed), "modelled"),
+        ),
+        # a tie (two items each): the count met first is the default
+        pe=((1.0, 2.0, 3.0, 4.0, 5.0, 6.0), (2, 1, 1, 2, 7, 8), ("declared",) * 6),
+    )
+    gwp = data["columns"]["gwp"]
+    # 0 is the count of three items of six: the default; the others by first appearance
+    assert gwp["unknown"] == {
+        "default": 0,
+        "others": [{"value": 3, "at": [1, 3]}, {"value": 5, "at": [4]}],
+    }
+    # two equal mixed qualities are one group
+    assert gwp["quality"] == {
+        "default": "modelled",
+        "others": [
+            {"value": None, "at": [1]},
+            {"value": "measured", "at": [2]},
+            {"value": mixed, "at": [3, 4]},
+        ],
+    }
+    assert gwp["values"] == [1.0, None, 2.0, 3.0, 4.0, 5.0]
+    pe = data["columns"]["pe"]
+    assert pe["unknown"]["default"] == 2
+    assert pe["quality"] == {"default": "declared", "others": []}
+    empty = _items_json(example, gwp=((), (), ()))
+    assert empty["columns"]["gwp"]["unknown"] == {"default": 0, "others": []}
+    assert empty["columns"]["gwp"]["quality"] == {"default": None, "others": []}
+
+
+@pytest.mark.parametrize(
+    ("others", "message"),
+    [
+        ([{"value": 3, "at": [11]}], "item 11 is outside the 11 items"),
+        ([{"value": 3, "at": [2, 1]}], "item 1 is outside the 11 items, listed twice or out"),
+        ([{"value": 3, "at": [1]}, {"value": 4, "at": [1]}], "others[1].at: item 1"),
+        ([{"value": 3, "at": [-1]}], "items.columns.gwp.unknown.others.0.at.0"),
+        ([{"value": -3, "at": [1]}], "items.columns.gwp.unknown.others.0.value"),
+    ],
+)
+def test_a_wrong_position_in_a_sparse_column_is_refused_by_name(
+    example: Results,
+    others: list[dict],
+    message: str,  # type: ignore[type-arg]
+) -> None:
+    data = json.loads(json.dumps(example.to_json()))
+    data["items"]["columns"]["gwp"]["unknown"] = {"default": 0, "others": others}
+    with pytest.raises(ValueError, match=re.escape(message)):
+        Results.from_json(data)
+
+
+def test_a_column_of_the_wrong_length_is_refused(example: Results) -> None:
+    data = json.loads(json.dumps(example.to_json()))
+    data["items"]["columns"]["pe"]["values"].pop()
+    with pytest.raises(ValueError, match=r"items\.columns\.pe\.values: 10 entries for 11 items"):
+        Results.from_json(data)
+
+
+def test_results_of_format_2_are_still_read(example: Results) -> None:
+    from ecodigital.assessment.results import per_item_json
+
+    data = json.loads(json.dumps(example.to_json()))
+    legacy = {**data, "format": "ecodigital-assessment/2", "items": legacy_items(example)}
+    back = Results.from_json(json.loads(json.dumps(legacy)))
+    assert back.items == example.items
+    assert back.format == "ecodigital-assessment/3"
+    assert back.to_json() == example.to_json()
+    # and the /3 JSON written out again one entry per item is that /2 JSON, shares included
+    assert per_item_json(data, legacy=True) == json.loads(json.dumps(legacy))
+    assert per_item_json(legacy) == legacy
 
 
 def test_paths_name_every_figure(example: Results) -> None:

@@ -47,7 +47,7 @@ def test_json_has_the_documented_keys_and_adds_up() -> None:
     code, output = invoke("assess", str(EXAMPLE), "--format", "json", "--rows")
     assert code == 0
     data = json.loads(output)
-    assert data["format"] == "ecodigital-assessment/2"
+    assert data["format"] == "ecodigital-assessment/3"
     for key in (
         "totals", "by_tier", "by_phase", "by_year", "per_user_year", "sci", "items", "rows",
         "warnings", "factors_dataset",

@@ -6,7 +6,8 @@ numpy nor pandas: its items are checked as records, its factor ids against
 the shipped dataset read with the csv module. A CSV inventory is a table:
 ``validate`` of one reads it with pandas, as ``assess`` does. None of them
 loads the measurement, chart or PDF libraries, which cost a second of
-imports before any work.
+imports before any work. An HTML note loads neither a plotting library (its
+charts are SVG written by ecodigital) nor the PDF renderer.
 """
 
 from __future__ import annotations
@@ -21,15 +22,15 @@ HEAVY = ("numpy", "pandas", "pydantic", "codecarbon", "matplotlib", "weasyprint"
 MARK = "loaded modules:"
 
 
-def loaded_after(args: list[str]) -> tuple[str, list[str]]:
-    """What ``ecodigital args`` printed, and the modules of :data:`HEAVY` it had loaded."""
+def loaded_after(args: list[str], names: tuple[str, ...] = HEAVY) -> tuple[str, list[str]]:
+    """What ``ecodigital args`` printed, and the modules of ``names`` it had loaded."""
     code = (
         "import sys\n"
         "from ecodigital.cli import cli\n"
         "try:\n"
         f'    cli({args!r}, prog_name="ecodigital", standalone_mode=False)\n'
         "finally:\n"
-        f"    print({MARK!r}, ','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+        f"    print({MARK!r}, ','.join(m for m in {names!r} if m in sys.modules))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
@@ -78,3 +79,14 @@ def test_assess_loads_the_engine_but_no_chart_or_pdf_library(tmp_path: Path) -> 
     printed, loaded = loaded_after(["assess", str(write_csv_dossier(tmp_path)), "--deterministic"])
     assert "Total" in printed
     assert loaded == ["numpy", "pandas", "pydantic"]
+
+
+def test_an_html_note_loads_no_plotting_pdf_or_measurement_library(tmp_path: Path) -> None:
+    # the charts are SVG written by ecodigital: no plotting library; the PDF renderer
+    # only for a PDF; CodeCarbon only to measure
+    never = ("matplotlib", "weasyprint", "codecarbon", "scipy", "pypdf")
+    note = tmp_path / "note.html"
+    _, loaded = loaded_after(["note", str(EXAMPLE), "-o", str(note)], (*never, "jinja2"))
+    assert note.is_file()
+    assert "jinja2" in loaded  # the note was rendered: the check below is about the others
+    assert [m for m in loaded if m in never] == []

@@ -125,6 +125,7 @@ BAD_INPUTS: dict[tuple[str, ...], Callable[[Path], list[str]]] = {
     ("rgesn",): lambda tmp: [str(EXAMPLE), "--export", "a.csv", "--import", "b.csv"],
     ("scenarios",): lambda tmp: [str(tmp / "missing.yaml")],
     ("schema",): lambda tmp: ["-o", _a_file(tmp)],
+    ("sign",): lambda tmp: [_a_file(tmp)],  # no key given
     ("suivi",): lambda tmp: [str(tmp / "missing.html"), str(tmp / "missing.yaml")],
     ("validate",): lambda tmp: [_bad_dossier(tmp)],
     # review/ words its own messages; a usage error here, as for compare

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from support import payload_of
 
-from ecodigital.jsonio import canonical_json, jsonable
+from ecodigital.jsonio import canonical_json, dumps, jsonable
 from ecodigital.report.payload import (
     DIGEST_MEMBERS,
     PAYLOAD_FORMAT,
@@ -34,6 +34,44 @@ def test_canonical_json_is_sorted_compact_utf8():
 def test_canonical_json_does_not_depend_on_key_order(mapping):
     reordered = dict(reversed(list(mapping.items())))
     assert canonical_json(mapping) == canonical_json(reordered)
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text()
+    | st.floats(allow_nan=False, allow_infinity=False),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children),
+    max_leaves=30,
+)
+
+
+@given(_JSON)
+def test_dumps_writes_the_same_json_value(value):
+    text = dumps(value)
+    assert json.loads(text) == value
+    assert text == dumps(json.loads(text))
+    assert text.endswith("\n")
+
+
+def test_dumps_writes_an_array_of_scalars_on_one_line():
+    value = {"values": [1.5, None, 3], "ids": ["a", "é"], "rows": [{"a": [True]}], "e": []}
+    # objects and arrays of objects indented as json.dumps(indent=2) does
+    assert dumps(value) == (
+        "{\n"
+        '  "values": [1.5, null, 3],\n'
+        '  "ids": ["a", "é"],\n'
+        '  "rows": [\n'
+        "    {\n"
+        '      "a": [true]\n'
+        "    }\n"
+        "  ],\n"
+        '  "e": []\n'
+        "}\n"
+    )
+    with pytest.raises(ValueError):
+        dumps({"x": [float("nan")]})
 
 
 def test_jsonable_turns_dates_numpy_and_nan_into_json():

@@ -258,6 +258,43 @@ def test_strict_stops_at_the_first_unreadable_file(corpus, notes, tmp_path):
     assert not out.exists()
 
 
+def test_two_processes_give_the_same_rows_in_the_same_order(corpus, notes):
+    """Every hostile file of the corpus and the honest notes, read by one process then two."""
+    folder, _ = corpus
+    files = [notes["plain"], *sorted(folder.iterdir()), notes["users"], notes["bent"]]
+    one = compare_files(files, jobs=1)
+    two = compare_files(files, jobs=2)
+    assert [row.as_dict() for row in two] == [row.as_dict() for row in one]
+    assert [row.flags for row in two] == [row.flags for row in one]
+    assert sum(row.error is not None for row in one) > 10
+
+
+def test_two_processes_word_the_errors_in_the_language_asked(corpus, notes):
+    """The workers word an unreadable file's error as the main process does, in ``lang``."""
+    folder, _ = corpus
+    files = [notes["plain"], *sorted(folder.iterdir())]
+    french = [row.error for row in compare_files(files, jobs=2)]
+    english = [row.error for row in compare_files(files, jobs=2, lang="en")]
+    assert english == [row.error for row in compare_files(files, jobs=1, lang="en")]
+    worded = [(fr, en) for fr, en in zip(french, english, strict=True) if fr is not None]
+    assert len(worded) > 10
+    assert all(fr != en for fr, en in worded)
+
+
+def test_strict_with_two_processes_raises_the_first_unreadable_file(corpus, notes):
+    folder, _ = corpus
+    files = [notes["plain"], folder / "deep.json", notes["users"], folder / "garbage.bin"]
+    with pytest.raises(UnreadableFile, match="nested 100000 levels deep"):
+        compare_files(files, strict=True, jobs=2)
+
+
+def test_automatic_jobs_reads_a_small_batch_in_one_process():
+    from ecodigital.review.compare import MAX_AUTO_JOBS, MIN_PARALLEL_FILES, automatic_jobs
+
+    assert automatic_jobs(MIN_PARALLEL_FILES - 1) == 1
+    assert 1 <= automatic_jobs(MIN_PARALLEL_FILES) <= MAX_AUTO_JOBS
+
+
 @pytest.fixture(scope="module")
 def injected_rows(notes, tmp_path_factory):
     folder = tmp_path_factory.mktemp("injected")
@@ -307,3 +344,28 @@ def test_terminal_table_has_no_control_characters(injected_rows):
     table = render_table(injected_rows, "en")
     assert "\x1b" not in table
     assert "\ufffd[31mred" in table
+
+
+def test_a_follow_up_report_is_named_as_such_with_the_command_that_checks_it(notes, tmp_path):
+    """``compare`` ranks forecast notes; a follow-up report given to it is one unread file
+    whose error says what it is and that ``verify`` checks it, in French then English."""
+    actuals = tmp_path / "suivi.yaml"
+    actuals.write_text(
+        "format: ecodigital-suivi/1\nyears:\n  - year: 2026\n"
+        "    users: {count: 500, method: accounts}\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "suivi.html"
+    runner = CliRunner(env={"ECODIGITAL_LANG": None})
+    made = runner.invoke(cli, ["suivi", str(notes["users"]), str(actuals), "-o", str(report)])
+    assert made.exit_code == 0, made.output
+    rows = compare_files([notes["plain"], report])
+    assert rows[0].error is None
+    assert rows[1].error is not None
+    assert "est un rapport de suivi" in rows[1].error
+    assert "« ecodigital verify »" in rows[1].error
+    table = render_table(rows)
+    assert "\nFichiers non lus (1) :\n" in table
+    english = compare_files([notes["plain"], report], lang="en")
+    assert "is a follow-up report" in (english[1].error or "")
+    assert "\nFiles not read (1):\n" in render_table(english, "en")

@@ -303,7 +303,8 @@ def test_verify_holds_on_the_report(made: dict[str, object], fmt: str) -> None:
     (recomputed,) = [line for line in lines if line.startswith("Suivi recalculé")]
     assert recomputed.endswith("concordent (tolérance relative 1e-09).")
     if fmt != "json":  # what a reader sees is checked too
-        assert lines[-2].startswith("Texte visible : les ")
+        assert lines[-3].startswith("Texte visible : les ")
+    assert lines[-2] == "Signature : aucune (la note n'est pas signée)."  # neutral
     assert lines[-1] == f"{path} : le rapport de suivi tient."
 
 
@@ -406,3 +407,83 @@ def test_actuals_naming_a_file_are_refused_unopened(
     assert "n'ouvre aucun fichier nommé dans un document déposé" in line
     assert str(report.resolve()) in _OPENED  # the hook saw the report opened...
     assert str(outside.resolve()) not in _OPENED  # ...and never the file it names
+
+
+def test_the_actuals_are_priced_with_the_factors_the_note_declares(tmp_path: Path) -> None:
+    """A note made with a supplier's laptop footprint (250 kgCO2e to make one; the reference
+    says 170) and a year exactly as planned: the actual is priced with the same declared
+    factor, so every gap is 0. Priced with the reference row instead, the actual would be
+    lower by 80 kgCO2e per laptop over its lifetime, spread over the years, and the gap
+    would be negative."""
+    own = tmp_path / "mine.csv"
+    own.write_text(
+        "id,gwp_manufacturing_kgco2e,source\nlaptop,250,Supplier EPD 2025\n", encoding="utf-8"
+    )
+    note = tmp_path / "note.md"
+    runner = CliRunner(env={"ECODIGITAL_LANG": None})
+    made = runner.invoke(
+        cli, ["note", str(DOSSIER), "-o", str(note), "--draws", "50", "--factors", str(own)]
+    )
+    assert made.exit_code == 0, made.output
+    actuals = tmp_path / "suivi.yaml"
+    actuals.write_text(ACTUALS.split("  - year: 2027")[0], encoding="utf-8")
+    report = tmp_path / "suivi.md"
+    result = runner.invoke(cli, ["suivi", str(note), str(actuals), "-o", str(report)])
+    assert result.exit_code == 0, result.output
+    payload = json.loads((tmp_path / "suivi.json").read_text(encoding="utf-8"))
+    (year,) = payload["follow_up"]["years"]
+    for criterion in CRITERIA:
+        comparison = year["criteria"][criterion]
+        assert comparison["gap"]["value"] == pytest.approx(0, abs=1e-9), criterion
+    # and the report verifies, its recomputation using the same declared factors
+    checked = runner.invoke(cli, ["verify", str(report)])
+    assert checked.exit_code == 0, checked.output
+
+
+def test_a_signed_follow_up_report_holds_and_says_who_signed(
+    made: dict[str, object], tmp_path: Path
+) -> None:
+    import datetime as dt
+    import shutil
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    # a self-signed certificate: the signature holds, its name is checked by no authority
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Chargée de suivi")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(5)
+        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    key_file = tmp_path / "cle.pem"
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        + certificate.public_bytes(serialization.Encoding.PEM)  # the key's file holds both
+    )
+    report = tmp_path / "suivi.html"
+    shutil.copy(made["reports"]["html"], report)  # type: ignore[index]
+    signed = CliRunner().invoke(cli, ["sign", str(report), "--key", str(key_file)])
+    assert signed.exit_code == 0, signed.output
+    assert signed.stdout.strip() == f"{report}.p7s"
+    result = _verify(report)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[-1] == f"{report} : le rapport de suivi tient."
+    assert (
+        "Signature : valide, certificat non vérifié auprès d'une autorité — signée par "
+        "CN=Chargée de suivi." in lines
+    )
+    report.write_text(report.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    changed = _verify(report)
+    assert changed.exit_code == 1
+    assert changed.output.splitlines()[-1] == f"{report} : le rapport de suivi NE tient PAS."
