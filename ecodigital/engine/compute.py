@@ -917,7 +917,7 @@ def _sum_components(
     item_index = components["item_index"].to_numpy()
     # components 0 to n - 1 are the items in order, then one memory part per cloud instance
     assert np.array_equal(item_index[:n_items], np.arange(n_items))
-    totals = values[:n_items].copy()
+    totals = values[:n_items]  # a view: the values are not used again
     totals[item_index[n_items:]] += values[n_items:]
     return totals, quality[:n_items].copy()  # the item's own component's quality
 
