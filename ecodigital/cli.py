@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -112,7 +112,7 @@ def _check_output(path: Path, force: bool, inputs: tuple[Path, ...] = ()) -> Non
 
 
 def _write_output(
-    path: Path, content: str | bytes, force: bool, inputs: tuple[Path, ...] = ()
+    path: Path, content: str | bytes | Iterable[str], force: bool, inputs: tuple[Path, ...] = ()
 ) -> None:
     """Write an output file atomically, never over an input or, without --force, a file."""
     from ecodigital.fileio import write_output
@@ -121,11 +121,16 @@ def _write_output(
 
 
 def _echo_output(
-    content: str, output: Path | None, force: bool, inputs: tuple[Path, ...] = ()
+    content: str | Iterable[str],
+    output: Path | None,
+    force: bool,
+    inputs: tuple[Path, ...] = (),
 ) -> None:
-    """``content`` on stdout, or written to ``output`` (whose path is then said on stderr)."""
+    """``content`` (or its chunks, as they come) on stdout, or written to ``output`` (whose
+    path is then said on stderr)."""
     if output is None:
-        click.echo(content, nl=False)
+        for chunk in [content] if isinstance(content, str) else content:
+            click.echo(chunk, nl=False)
     else:
         _write_output(output, content, force, inputs)
         click.echo(f"{output}", err=True)
@@ -256,6 +261,10 @@ def assess(
                 progress=progress,
             ),
         )
+    if output_format == "csv" and results.inputs is not None:
+        # the long table a slice of items at a time: millions of rows are never held whole
+        _echo_output(results.inputs.table.csv_chunks(), output, force, _inputs(results))
+        return
     content = render_assessment(results, output_format, lang, rows=rows)
     _echo_output(content, output, force, _inputs(results))
 

@@ -452,12 +452,19 @@ def check_output(path: Path, force: bool, inputs: Iterable[Path | str] = ()) -> 
 
 
 def write_output(
-    path: Path | str, data: str | bytes, force: bool, inputs: Iterable[Path | str] = ()
+    path: Path | str,
+    data: str | bytes | Iterable[str | bytes],
+    force: bool,
+    inputs: Iterable[Path | str] = (),
 ) -> None:
-    """Check ``path`` (:func:`check_output`) and write ``data`` to it atomically (``-``: stdout)."""
+    """Check ``path`` (:func:`check_output`) and write ``data`` to it atomically (``-``: stdout).
+
+    ``data`` may be chunks, written as they come (a long table of millions of
+    rows is never held whole).
+    """
     if str(path) == STDOUT:
-        payload = data if isinstance(data, bytes) else data.encode("utf-8")
-        sys.stdout.buffer.write(payload)
+        for payload in _encoded(data):
+            sys.stdout.buffer.write(payload)
         sys.stdout.buffer.flush()
         return
     check_output(Path(path), force, inputs)
@@ -565,8 +572,18 @@ def _write_error(path: Path, exc: OSError) -> OutputError:
     return OutputError(str(path), None, Msg(key), Msg(f"{key}_fix"))
 
 
-def write_atomic(path: Path, data: str | bytes, *, exclusive: bool = False) -> None:
-    """Write ``data`` over ``path`` through a temporary file in the same folder.
+def _encoded(data: str | bytes | Iterable[str | bytes]) -> Iterator[bytes]:
+    """``data`` (text, bytes or chunks of either) as UTF-8 chunks."""
+    chunks = [data] if isinstance(data, str | bytes) else data
+    for chunk in chunks:
+        yield chunk if isinstance(chunk, bytes) else chunk.encode("utf-8")
+
+
+def write_atomic(
+    path: Path, data: str | bytes | Iterable[str | bytes], *, exclusive: bool = False
+) -> None:
+    """Write ``data`` (or its chunks, as they come) over ``path`` through a temporary file in
+    the same folder.
 
     A symlink stays a symlink (its target is replaced) and an existing file
     keeps its mode; a new file gets ``0666`` less the umask. This does not
@@ -580,7 +597,11 @@ def write_atomic(path: Path, data: str | bytes, *, exclusive: bool = False) -> N
         raise OutputError(str(path), None, Msg("output.exists"), Msg("output.exists_new_fix"))
     target = Path(os.path.realpath(path)) if os.path.islink(path) else path
     folder = target.parent if str(target.parent) else Path(".")
-    payload = data if isinstance(data, bytes) else data.encode("utf-8")
+    if exclusive and not isinstance(data, str | bytes):
+        raise TypeError("an exclusive write takes the whole content, not chunks")
+    payload = (
+        data if isinstance(data, bytes) else data.encode("utf-8") if isinstance(data, str) else b""
+    )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -597,10 +618,11 @@ def write_atomic(path: Path, data: str | bytes, *, exclusive: bool = False) -> N
                 tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600
             )
             try:
-                view = memoryview(payload)
-                while view:
-                    written = os.write(fd, view)
-                    view = view[written:]
+                for chunk in [payload] if isinstance(data, str | bytes) else _encoded(data):
+                    view = memoryview(chunk)
+                    while view:
+                        written = os.write(fd, view)
+                        view = view[written:]
                 os.fsync(fd)
                 os.fchmod(fd, mode)
                 if existing is not None and (existing.st_uid, existing.st_gid) != (

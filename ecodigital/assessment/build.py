@@ -54,15 +54,14 @@ from ecodigital.vocabulary import (
     CRITERION_UNITS,
     PHASES,
     QUALITIES,
-    TIER_BY_KIND,
     TIERS,
 )
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from ecodigital.assessment.point import Assessment
     from ecodigital.dossier.model import Dossier, RgesnAssessment
+    from ecodigital.engine.aggregate import ItemSums
+    from ecodigital.engine.longtable import ItemArrays
     from ecodigital.engine.propagation import Propagation
     from ecodigital.finance.check import FinanceReport
 
@@ -84,24 +83,11 @@ def range_of(per_draw: np.ndarray) -> Range:
 class _Sums:
     """The long table summed by tier, phase, year, quality and criterion (dense arrays)."""
 
-    def __init__(self, rows: pd.DataFrame, horizon: int, propagation: Propagation | None):
-        from ecodigital.engine.aggregate import summarize
+    def __init__(self, arrays: ItemArrays, propagation: Propagation | None):
+        from ecodigital.engine.aggregate import cell_sums
 
-        shape = (len(TIERS), len(PHASES), horizon, len(QUALITIES), len(CRITERIA))
-        self.values = np.zeros(shape)
-        self.known = np.zeros(shape, dtype=np.int64)
-        self.unknown = np.zeros(shape, dtype=np.int64)
-        table = summarize(rows, ["tier", "phase", "year", "quality"])
-        at = (
-            table["tier"].cat.codes.to_numpy(),
-            table["phase"].cat.codes.to_numpy(),
-            table["year"].to_numpy(dtype=np.int64) - 1,
-            table["quality"].cat.codes.to_numpy(),
-            table["criterion"].cat.codes.to_numpy(),
-        )
-        self.values[at] = table["value"].fillna(0.0).to_numpy(dtype=float)
-        self.known[at] = table["known_rows"].to_numpy()
-        self.unknown[at] = table["unknown_rows"].to_numpy()
+        sums = cell_sums(arrays)
+        self.values, self.known, self.unknown = sums.values, sums.known, sums.unknown
         # draws: (draws, tiers, years, phases, criteria), known item values per cell
         self.draws = propagation.cube if propagation is not None else None
 
@@ -167,33 +153,18 @@ def _shares(values: np.ndarray, counts: np.ndarray) -> dict[str, float]:
 
 
 def _item_table(assessed: Assessment, totals: dict[str, Figure], propagation: Any) -> ItemTable:
-    from ecodigital.engine.aggregate import summarize
+    from ecodigital.engine.aggregate import item_sums
 
     items = assessed.dossier.items
-    ids = items["id"].astype(str).to_numpy()
+    arrays = assessed.result.arrays
+    ids = arrays.ids
     n = len(ids)
-    tiers = items["kind"].map(TIER_BY_KIND)
-    if "tier" in items.columns:
-        tiers = tiers.where(items["kind"] != "custom", items["tier"])
-    shape = (n, len(QUALITIES), len(CRITERIA))
-    values = np.zeros(shape)
-    known = np.zeros(shape, dtype=np.int64)
-    unknown = np.zeros((n, len(CRITERIA)), dtype=np.int64)
-    table = summarize(assessed.rows, ["item", "quality"])
-    at = (
-        table["item"].cat.codes.to_numpy(),
-        table["quality"].cat.codes.to_numpy(),
-        table["criterion"].cat.codes.to_numpy(),
-    )
-    values[at] = table["value"].fillna(0.0).to_numpy(dtype=float)
-    known[at] = table["known_rows"].to_numpy()
-    np.add.at(unknown, (at[0], at[2]), table["unknown_rows"].to_numpy())
+    tiers = np.asarray(TIERS, dtype=object)[arrays.tier]
+    per_item = item_sums(arrays)
     columns: dict[str, ItemColumn] = {}
     for c, criterion in enumerate(CRITERIA):
-        by_quality = values[:, :, c]
-        counts = known[:, :, c]
-        sums = by_quality.sum(axis=1)
-        has = counts.sum(axis=1) > 0
+        sums = per_item.values[:, c]
+        has = per_item.known[:, c] > 0
         total = totals[criterion].value
         share = np.full(n, np.nan)
         if total:
@@ -209,8 +180,8 @@ def _item_table(assessed: Assessment, totals: dict[str, Figure], propagation: An
         columns[criterion] = ItemColumn(
             unit=CRITERION_UNITS[criterion],
             values=_optional(np.where(has, sums, np.nan)),
-            unknown=tuple(unknown[:, c].tolist()),
-            quality=_item_qualities(by_quality, counts, has),
+            unknown=tuple(per_item.unknown[:, c].tolist()),
+            quality=_item_qualities(per_item, c, has),
             share=_optional(share),
             range=item_range,
         )
@@ -219,7 +190,7 @@ def _item_table(assessed: Assessment, totals: dict[str, Figure], propagation: An
     return ItemTable(
         ids=tuple(ids.tolist()),
         kinds=tuple(items["kind"].astype(str).tolist()),
-        tiers=tuple(tiers.astype(str).tolist()),
+        tiers=tuple(tiers.tolist()),
         factors=tuple(default_factor_ids(items).astype(str).tolist()),
         columns=columns,
     )
@@ -236,17 +207,26 @@ def _optional(values: np.ndarray) -> tuple[float | None, ...]:
 
 
 def _item_qualities(
-    values: np.ndarray, counts: np.ndarray, has: np.ndarray
+    per_item: ItemSums, criterion: int, has: np.ndarray
 ) -> tuple[str | dict[str, float] | None, ...]:
-    """Each item's quality: one name when a single quality makes its value, else the shares."""
-    positive = values > 0
-    basis = np.where(positive.any(axis=1, keepdims=True), values, counts)
-    single = (basis > 0).sum(axis=1) == 1
-    dominant = basis.argmax(axis=1)
-    # the common cases from whole-column lookups; shares computed only for mixed items
-    names: list[str | dict[str, float] | None] = [QUALITIES[q] for q in dominant.tolist()]
-    for i in np.flatnonzero(~single).tolist():
-        names[i] = _shares(values[i], counts[i])
+    """Each item's quality: one name when a single quality makes its value, else the shares.
+
+    An item with one quality in every phase has that one; an item whose phases
+    differ has the one quality that makes its value (or, when its value is not
+    positive, its known rows), else the shares by quality.
+    """
+    names: list[str | dict[str, float] | None] = [
+        QUALITIES[q] if q >= 0 else None for q in per_item.quality.tolist()
+    ]
+    if len(per_item.mixed):
+        values = per_item.mixed_values[:, :, criterion]
+        counts = per_item.mixed_known[:, :, criterion]
+        positive = values > 0
+        basis = np.where(positive.any(axis=1, keepdims=True), values, counts)
+        single = (basis > 0).sum(axis=1) == 1
+        dominant = basis.argmax(axis=1)
+        for i, position in enumerate(per_item.mixed.tolist()):
+            names[position] = QUALITIES[dominant[i]] if single[i] else _shares(values[i], counts[i])
     for i in np.flatnonzero(~np.asarray(has, dtype=bool)).tolist():
         names[i] = None
     return tuple(names)
@@ -329,14 +309,16 @@ def _electricity(assessed: Assessment) -> tuple[Electricity, ...]:
 
 def _factors_used(assessed: Assessment) -> tuple[FactorUsed, ...]:
     """The factor rows the figures used: the items', the default PUE rows applied, the grids'."""
+    import pandas as pd
+
     from ecodigital.factors.database import IMPACT_COLUMNS, PARAMETER_COLUMNS
 
     components = assessed.result.components
-    ids = list(dict.fromkeys(sorted(components["factor_id"].astype(str))))
+    # the distinct ids first (a few), then sorted: one pass over the components in C
+    ids = sorted(str(i) for i in pd.unique(components["factor_id"].astype(str)))
     if "pue_from_factor" in components.columns:
-        ids += sorted(
-            {str(i) for i in components["pue_from_factor"] if isinstance(i, str)} - set(ids)
-        )
+        pue_rows = pd.unique(components["pue_from_factor"].to_numpy(dtype=object))
+        ids += sorted({str(i) for i in pue_rows if isinstance(i, str)} - set(ids))
     if "factor_id" in assessed.grid.columns:
         ids += [i for i in assessed.grid["factor_id"] if isinstance(i, str) and i not in ids]
     frame = assessed.factors.frame
@@ -522,7 +504,7 @@ def build_results(
     years = project.years
     users = project.users_per_year
     user_years = float(sum(users))
-    sums = _Sums(assessed.rows, horizon, propagation)
+    sums = _Sums(assessed.result.arrays, propagation)
 
     totals = {c: sums.figure(i) for i, c in enumerate(CRITERIA)}
     total_of = {c: totals[c].value for c in CRITERIA}
@@ -619,7 +601,7 @@ def build_results(
             dossier=model,
             make_standalone=standalone if standalone is not None else dict,
             files=tuple(files),
-            table=LongTable(assessed.rows),
+            table=LongTable(assessed.result.arrays),
         ),
     )
 

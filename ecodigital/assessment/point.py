@@ -7,6 +7,7 @@ electricity table of the locations used, and gathers every warning.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -152,65 +153,151 @@ def _read_measurements(
 
 
 def check_factor_ids(loaded: LoadedDossier, factors: FactorTable) -> None:
-    from ecodigital.engine.compute import (
-        CLOUD_MEMORY_FACTOR,
-        DEFAULT_PUE_FACTOR,
-        default_factor_ids,
-        required_bases,
-    )
+    """Every item's factor row exists and is counted on a basis its kind accepts.
+
+    The first item that breaks a rule is named (unknown rows first); each
+    distinct (kind, basis) pair is tested once, whatever the inventory's size.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from ecodigital.engine.choice import required_bases
+    from ecodigital.engine.compute import RowLookup, default_factor_ids, distinct_rows
 
     items = loaded.items
+    where = _Where(loaded.path, loaded.inventory_path)
     chosen = default_factor_ids(items, factors.frame.index)
-    known = chosen.isin(factors.frame.index)
-    for position in (~known).to_numpy().nonzero()[0].tolist():
-        factor_id = chosen.iat[position]
-        named = items["factor"].iat[position] is not None
-        kind = str(items["kind"].iat[position])
-        raise InputError(
-            *_item_where(loaded, position, "factor"),
-            Msg(
-                "assessment.input.unknown_factor" if named else "assessment.input.no_default",
-                {
-                    "value": str(factor_id),
-                    "kind": KindName(kind),
-                    "suggestion": suggest(str(factor_id), factors.ids()),
-                },
-            ),
-            Msg("assessment.input.unknown_factor_fix"),
+    known = chosen.isin(factors.frame.index).to_numpy()
+    if not known.all():
+        position = int(np.flatnonzero(~known)[0])
+        raise _unknown_factor(
+            where,
+            position,
+            chosen.iat[position],
+            named=items["factor"].iat[position] is not None,
+            kind=str(items["kind"].iat[position]),
+            known=factors.ids(),
         )
-    bases = factors.frame["basis"].reindex(chosen.to_numpy()).to_numpy()
-    for position, (kind, basis) in enumerate(zip(items["kind"], bases, strict=True)):
-        if basis not in required_bases(kind):
-            needs = [Msg(f"factors.basis.{b}") for b in required_bases(kind)]
-            raise InputError(
-                *_item_where(loaded, position, "factor"),
-                Msg(
-                    "assessment.input.wrong_basis",
-                    {
-                        "value": str(chosen.iat[position]),
-                        "basis": Msg(f"factors.basis.{basis}"),
-                        "kind": KindName(str(kind)),
-                        "needs": _Either("", {"parts": needs}),
-                    },
-                ),
-                Msg("assessment.input.wrong_basis_fix"),
+    bases = RowLookup(factors.frame, chosen.to_numpy())("basis")
+    kinds = items["kind"].to_numpy(dtype=object)
+    # each distinct (kind, basis) checked once; the first item of a wrong pair is named
+    first, pair = distinct_rows((kinds, bases))
+    wrong_pairs = [
+        j
+        for j, (kind, basis) in enumerate(zip(kinds[first], bases[first], strict=True))
+        if basis not in required_bases(kind)
+    ]
+    if wrong_pairs:
+        position = int(np.flatnonzero(np.isin(pair, wrong_pairs))[0])
+        raise _wrong_basis(
+            where, position, chosen.iat[position], bases[position], str(kinds[position])
+        )
+    _check_needed_rows(set(pd.unique(kinds)), factors.frame.index, factors.user_files)
+
+
+def check_factor_records(
+    path: Path, records: Sequence[Mapping[str, Any]], country: str, bases: Mapping[str, str]
+) -> None:
+    """:func:`check_factor_ids` for an inventory given inline (its items as records) and a
+    shipped dataset (``bases``: each row's basis), in plain Python."""
+    from ecodigital.engine.choice import default_factor_id, required_bases, storage_rows_per_medium
+
+    where = _Where(path, None)
+    per_medium = storage_rows_per_medium(
+        [r.get("media") for r in records if r["kind"] == "storage"], bases
+    )
+    chosen = [
+        default_factor_id(
+            r["kind"],
+            r.get("media"),
+            r.get("access"),
+            r.get("location") or country,
+            r.get("factor"),
+            per_medium=per_medium,
+        )
+        for r in records
+    ]
+    for position, (record, factor_id) in enumerate(zip(records, chosen, strict=True)):
+        if factor_id not in bases:
+            raise _unknown_factor(
+                where,
+                position,
+                factor_id,
+                named=record.get("factor") is not None,
+                kind=str(record["kind"]),
+                known=list(bases),
             )
+    for position, (record, factor_id) in enumerate(zip(records, chosen, strict=True)):
+        kind = str(record["kind"])
+        if bases[str(factor_id)] not in required_bases(kind):
+            raise _wrong_basis(where, position, factor_id, bases[str(factor_id)], kind)
+    _check_needed_rows({str(r["kind"]) for r in records}, bases, [])
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where an item is: a row of the CSV inventory, or an entry of the dossier's list."""
+
+    dossier: Path
+    inventory: Path | None
+
+    def __call__(self, position: int, field_name: str) -> tuple[str, str | Msg]:
+        if self.inventory is not None:
+            cell = Msg("input.cell", {"row": position + 2, "column": field_name})
+            return str(self.inventory), cell
+        return str(self.dossier), f"inventory[{position}].{field_name}"
+
+
+def _unknown_factor(
+    where: _Where, position: int, factor_id: Any, *, named: bool, kind: str, known: list[str]
+) -> InputError:
+    return InputError(
+        *where(position, "factor"),
+        Msg(
+            "assessment.input.unknown_factor" if named else "assessment.input.no_default",
+            {
+                "value": str(factor_id),
+                "kind": KindName(kind),
+                "suggestion": suggest(str(factor_id), known),
+            },
+        ),
+        Msg("assessment.input.unknown_factor_fix"),
+    )
+
+
+def _wrong_basis(where: _Where, position: int, factor_id: Any, basis: Any, kind: str) -> InputError:
+    from ecodigital.engine.choice import required_bases
+
+    needs = [Msg(f"factors.basis.{b}") for b in required_bases(kind)]
+    return InputError(
+        *where(position, "factor"),
+        Msg(
+            "assessment.input.wrong_basis",
+            {
+                "value": str(factor_id),
+                "basis": Msg(f"factors.basis.{basis}"),
+                "kind": KindName(kind),
+                "needs": _Either("", {"parts": needs}),
+            },
+        ),
+        Msg("assessment.input.wrong_basis_fix"),
+    )
+
+
+def _check_needed_rows(kinds: set[str], known: Any, user_files: Sequence[str]) -> None:
+    """The rows the engine itself uses: cloud memory (when there is a cloud instance) and the
+    default PUE."""
+    from ecodigital.engine.choice import CLOUD_MEMORY_FACTOR, DEFAULT_PUE_FACTOR
+
     for needed, needed_by in ((CLOUD_MEMORY_FACTOR, "cloud_instance"), (DEFAULT_PUE_FACTOR, None)):
-        used = needed_by is None or (items["kind"] == needed_by).any()
-        if used and needed not in factors.frame.index:
+        used = needed_by is None or needed_by in kinds
+        if used and needed not in known:
             raise InputError(
-                ", ".join(factors.user_files) or "emission_factors",
+                ", ".join(user_files) or "emission_factors",
                 Msg("factors.input.id", {"id": needed}),
                 Msg("assessment.input.needed_row"),
                 Msg("assessment.input.needed_row_fix"),
             )
-
-
-def _item_where(loaded: LoadedDossier, position: int, field_name: str) -> tuple[str, str | Msg]:
-    if loaded.inventory_path is not None:
-        cell = Msg("input.cell", {"row": position + 2, "column": field_name})
-        return str(loaded.inventory_path), cell
-    return str(loaded.path), f"inventory[{position}].{field_name}"
 
 
 class _Either(Msg):

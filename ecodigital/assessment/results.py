@@ -53,6 +53,7 @@ from ecodigital.notices import Notice
 
 if TYPE_CHECKING:
     from ecodigital.dossier.model import Dossier
+    from ecodigital.engine.longtable import ItemArrays
 
 __all__ = [
     "LEGACY_RESULTS_FORMAT",
@@ -370,11 +371,12 @@ class ItemTable:
 
     def ranked(self, criterion: str = "gwp", top: int | None = None) -> list[int]:
         """Positions of the items from the largest ``criterion`` value down (unknown last)."""
-        values = self.columns[criterion].values
-        order = sorted(
-            range(len(values)),
-            key=lambda i: (values[i] is None, -(values[i] or 0.0), i),
-        )
+        import numpy as np
+
+        values = np.array(self.columns[criterion].values, dtype=float)  # None -> NaN
+        unknown = np.isnan(values)
+        # a stable sort: known before unknown, larger first, inventory order among equals
+        order: list[int] = np.lexsort((-np.where(unknown, 0.0, values), unknown)).tolist()
         return order if top is None else order[:top]
 
 
@@ -455,28 +457,43 @@ class LongTable:
     """The long table of the engine (one value per item, year, phase and criterion).
 
     It is not part of the JSON unless asked for (``--rows``); ``assess
-    --format csv`` writes it. The renderers only call its methods.
+    --format csv`` writes it. The renderers only call its methods. It is held
+    as the engine's per-item arrays and expanded only when read: whole for
+    :meth:`records`, a slice of items at a time for :meth:`csv_chunks`.
     """
 
-    def __init__(self, frame: Any) -> None:
-        self._frame = frame
+    #: Items expanded at a time when the table is written as CSV (32 rows an item-year).
+    CSV_ITEMS_PER_CHUNK: Final = 4_000
+
+    def __init__(self, arrays: ItemArrays) -> None:
+        self._arrays = arrays
 
     def __len__(self) -> int:
-        return len(self._frame)
+        return self._arrays.row_count
+
+    def csv_chunks(self) -> Iterator[str]:
+        """The table as CSV, a slice of items at a time (the header with the first slice),
+        with the engine's columns and 12 significant figures."""
+        from ecodigital.engine.longtable import LONG_COLUMNS
+
+        for position, frame in enumerate(self._arrays.chunks(self.CSV_ITEMS_PER_CHUNK)):
+            yield str(
+                frame[list(LONG_COLUMNS)].to_csv(
+                    index=False, header=position == 0, float_format="%.12g"
+                )
+            )
 
     def to_csv(self) -> str:
         """The table as CSV, with the engine's columns and 12 significant figures."""
-        from ecodigital.engine.compute import LONG_COLUMNS
-
-        return str(self._frame[list(LONG_COLUMNS)].to_csv(index=False, float_format="%.12g"))
+        return "".join(self.csv_chunks())
 
     def records(self) -> list[dict[str, Any]]:
         """The table as JSON-ready records (unknown values as ``None``)."""
         import numpy as np
 
-        from ecodigital.engine.compute import LONG_COLUMNS
+        from ecodigital.engine.longtable import LONG_COLUMNS
 
-        frame = self._frame
+        frame = self._arrays.long_table()
         columns: list[list[Any]] = []
         for name in LONG_COLUMNS:
             column = frame[name]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ecodigital.errors import InputError
 from ecodigital.i18n import Msg, text
@@ -66,33 +67,59 @@ def validate_dossier(path: Path, factors_path: Path | None = None) -> Summary:
     The factor ids the dossier names are checked against the reference dataset,
     with the rows of ``factors_path`` layered over it.
     """
-    from ecodigital.assessment.point import check_factor_ids
-    from ecodigital.dossier.load import parse_dossier_text
-    from ecodigital.factors.database import load_factors
+    from ecodigital.assessment.point import check_factor_ids, check_factor_records
+    from ecodigital.dossier.load import check_dossier_text
     from ecodigital.fileio import read_input_text
 
     source = read_input_text(path, "dossier")
     try:
-        loaded = parse_dossier_text(source, Path(path))
+        checked = check_dossier_text(source, Path(path))
     except InputError:
         problems = _all_problems(source, Path(path))
         if len(problems) <= 1:
             raise
         raise InputError(None, None, _Problems("input.problems", errors=tuple(problems))) from None
-    check_factor_ids(loaded, load_factors(factors_path))
-    items = loaded.items
-    quantity = int(items["quantity"].sum()) if len(items) else 0
-    kinds = items["kind"].value_counts()
-    project = loaded.model.project
+    project = checked.model.project
+    if checked.records is not None and factors_path is None:
+        # an inline inventory and the shipped dataset: checked in plain Python, no table
+        from ecodigital.factors.database import reference_bases
+
+        records = checked.records
+        check_factor_records(checked.path, records, project.country, reference_bases())
+        kinds = [str(r["kind"]) for r in records]
+        quantities = [r.get("quantity") for r in records]
+    else:
+        from ecodigital.factors.database import load_factors
+
+        loaded = checked.loaded()
+        check_factor_ids(loaded, load_factors(factors_path))
+        kinds = [str(k) for k in loaded.items["kind"]]
+        quantities = loaded.items["quantity"].tolist()
     return Summary(
         "validate.ok",
         path=str(path),
-        counts=tuple((str(kind), int(count)) for kind, count in kinds.items()),
-        items=len(items),
-        units=quantity,
+        counts=_kind_counts(kinds),
+        items=len(kinds),
+        units=_units(quantities),
         horizon=project.horizon_years,
         start_year=project.start_year,
     )
+
+
+def _kind_counts(kinds: list[str]) -> tuple[tuple[str, int], ...]:
+    """Items of each kind, the most frequent first (ties in order of first appearance)."""
+    counts: dict[str, int] = {}
+    for kind in kinds:
+        counts[kind] = counts.get(kind, 0) + 1
+    return tuple(sorted(counts.items(), key=lambda pair: -pair[1]))
+
+
+def _units(quantities: list[Any]) -> int:
+    """The items' units summed (a quantity not given counts one), whole units."""
+    import math
+
+    given = [1.0 if q is None or q != q else float(q) for q in quantities]
+    return int(math.fsum(given))
 
 
 def _all_problems(source: str, path: Path) -> list[InputError]:

@@ -66,9 +66,9 @@ def compare_variants(
                 draws=draws,
                 seed=seed,
             ).totals()
-        return totals(assessed.rows), drawn
+        return totals(assessed.result.arrays), drawn
 
-    base_point = totals(baseline.rows)
+    base_point = totals(baseline.result.arrays)
     base_draws = propagation.totals() if propagation is not None else None
     user_years = float(sum(users))
     scenarios = []

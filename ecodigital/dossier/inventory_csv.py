@@ -10,6 +10,7 @@ checked column by column rather than row by row. Every error names the row
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -32,6 +33,7 @@ from ecodigital.i18n import Msg
 from ecodigital.vocabulary import ITEM_KINDS
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 __all__ = ["read_inventory_csv"]
@@ -40,6 +42,7 @@ __all__ = ["read_inventory_csv"]
 def read_inventory_csv(path: Path, horizon: int, country: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A CSV inventory's items and the ranges of its ``<field>_low``/``<field>_high`` columns."""
     import io
+    import warnings
 
     import pandas as pd
 
@@ -69,7 +72,12 @@ def read_inventory_csv(path: Path, horizon: int, country: str) -> tuple[pd.DataF
                 Msg("dossier.csv.missing_column"),
                 Msg("dossier.csv.missing_column_fix", {"name": required}),
             )
-    _check_field_counts(path, text, sep, len(header))
+    # a row with more fields than the header: pandas refuses it or says it dropped data
+    # (ParserWarning); the csv module then finds and names it. Quotes can hide a separator
+    # from one reader and not the other: a quoted file is always read by both.
+    quoted = '"' in text
+    if quoted:
+        _check_field_counts(path, text, sep, len(header))
     numeric_columns = [c for c in header if c in NUMERIC_ITEM_COLUMNS or c in RANGE_CSV_COLUMNS]
 
     def read(fast: bool) -> pd.DataFrame:
@@ -88,8 +96,14 @@ def read_inventory_csv(path: Path, horizon: int, country: str) -> tuple[pd.DataF
         return frame
 
     try:
-        frame = read(fast=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            frame = read(fast=True)
+        if not quoted and any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+            _check_field_counts(path, text, sep, len(header))
     except ValueError:
+        if not quoted:
+            _check_field_counts(path, text, sep, len(header))
         try:
             frame = read(fast=False)
         except (pd.errors.ParserError, ValueError) as exc:
@@ -383,6 +397,8 @@ def _check_csv_rows(path: Path, frame: pd.DataFrame) -> None:
         raise InputError(str(path), _cell(row, column), Msg(key, words), fix)
 
     kinds = frame["kind"]
+    # a column's whole-column test (choices, numbers, lengths, pattern), shared by the models
+    memo: dict[tuple[str, ...], np.ndarray] = {}
     given = {
         column: (
             frame[column].notna() if frame[column].dtype.kind == "f" else frame[column] != ""
@@ -423,7 +439,7 @@ def _check_csv_rows(path: Path, frame: pd.DataFrame) -> None:
             checked = in_model & present
             if not checked.any():
                 continue
-            _check_column(frame[name], checked, info, fail, name)
+            _check_column(frame[name], checked, info, fail, name, memo)
     for column in ("first_year", "last_year"):
         if column in frame.columns:
             years = pd.to_numeric(frame[column].where(given[column]), errors="coerce")
@@ -438,13 +454,29 @@ def _check_csv_rows(path: Path, frame: pd.DataFrame) -> None:
             fail(bad, "last_year", "dossier.csv.last_before_first", Msg("dossier.years_order_fix"))
 
 
-def _check_column(cells: pd.Series, checked: Any, info: Any, fail: Any, name: str) -> None:
-    """Check one column's cells (``checked`` rows) against a pydantic field's rules."""
+def _check_column(
+    cells: pd.Series,
+    checked: Any,
+    info: Any,
+    fail: Any,
+    name: str,
+    memo: dict[tuple[str, ...], np.ndarray],
+) -> None:
+    """Check one column's cells (``checked`` rows) against a pydantic field's rules.
+
+    Each test runs once over the whole column (``memo`` keeps its result for
+    the other item models with the same rule); the rows of this model are
+    then picked with ``checked``.
+    """
     import typing
 
     import numpy as np
-    import pandas as pd
     from pydantic import StringConstraints
+
+    def once(key: tuple[str, ...], compute: Any) -> np.ndarray:
+        if key not in memo:
+            memo[key] = np.asarray(compute())
+        return memo[key]
 
     annotation = info.annotation
     # ``Annotated[float, Ge(0)] | Range | None``: the number's own type and bounds
@@ -456,7 +488,8 @@ def _check_column(cells: pd.Series, checked: Any, info: Any, fail: Any, name: st
     literal = next((a for a in [annotation, *args] if typing.get_origin(a) is typing.Literal), None)
     if literal is not None:
         choices = [str(c) for c in typing.get_args(literal)]
-        bad = checked & ~cells.isin(choices).to_numpy()
+        allowed = once(("choices", name, *choices), lambda: cells.isin(choices).to_numpy())
+        bad = checked & ~allowed
         if bad.any():
             value = cells.iat[int(bad.nonzero()[0][0])]
             fail(
@@ -469,7 +502,7 @@ def _check_column(cells: pd.Series, checked: Any, info: Any, fail: Any, name: st
         return
     numeric = annotation in (int, float) or any(a in (int, float) for a in args)
     if numeric:
-        numbers = pd.to_numeric(cells.where(checked), errors="coerce").to_numpy(dtype=float)
+        numbers = once(("numbers", name), lambda: _numbers(cells))
         if annotation is int or int in args:
             bad = checked & (numbers % 1 != 0)
             if bad.any():
@@ -482,16 +515,18 @@ def _check_column(cells: pd.Series, checked: Any, info: Any, fail: Any, name: st
                 bounds = {"words": words, "bound": show_value(bound)}
                 fail(bad, name, "input.value.out_of_bounds", Msg("input.value.bound_fix"), **bounds)
         return
+    texts = cells.tolist()
     for constraint in _string_constraints(annotation, info.metadata, StringConstraints):
         if constraint.max_length is not None:
-            bad = checked & (cells.str.len() > constraint.max_length).to_numpy()
+            lengths = once(("length", name), lambda: np.fromiter(map(len, texts), np.int64))
+            bad = checked & (lengths > constraint.max_length)
             if bad.any():
                 limit = constraint.max_length
                 fail(bad, name, "dossier.too_long", Msg("dossier.too_long_fix"), limit=limit)
         if constraint.pattern is not None:
-            bad = checked & ~cells.str.fullmatch(constraint.pattern).fillna(False).to_numpy(
-                dtype=bool
-            )
+            pattern = constraint.pattern
+            matches = once(("pattern", name, pattern), lambda p=pattern: _full_matches(p, texts))
+            bad = checked & ~matches
             if bad.any():
                 fail(bad, name, "dossier.bad_characters", Msg("dossier.slug_fix"))
     if name == "location":
@@ -499,13 +534,31 @@ def _check_column(cells: pd.Series, checked: Any, info: Any, fail: Any, name: st
         from ecodigital.factors.grid import known_countries
 
         known = known_countries()
-        unknown = checked & ~cells.isin(known).to_numpy()
+        unknown = checked & ~once(("known", name), lambda: cells.isin(known).to_numpy())
         if unknown.any():
             row = int(unknown.nonzero()[0][0])
             found = country_problem(str(cells.iat[row]), known)
             assert found is not None
             problem, fix = found
             fail(unknown, name, problem.key, fix, **problem.params)
+
+
+def _full_matches(pattern: str, texts: list[str]) -> np.ndarray:
+    """Which of ``texts`` match ``pattern`` whole (``re.fullmatch``)."""
+    import numpy as np
+
+    whole = re.compile(pattern)
+    return np.fromiter((whole.fullmatch(t) is not None for t in texts), bool, len(texts))
+
+
+def _numbers(cells: pd.Series) -> np.ndarray:
+    """A column as float64 (NaN where a cell is not a number: those are not checked)."""
+    import pandas as pd
+
+    if cells.dtype.kind == "f":
+        return cells.to_numpy()
+    result: np.ndarray = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float)
+    return result
 
 
 def _string_constraints(annotation: Any, metadata: list[Any], kind: type) -> list[Any]:

@@ -81,12 +81,20 @@ CSV_COLUMNS = (*ITEM_COLUMNS, "description", *RANGE_CSV_COLUMNS)
 
 def normalise_items(frame: pd.DataFrame, country: str) -> pd.DataFrame:
     """Numbers as float64, text as objects (None when empty), defaults filled in."""
+    import numpy as np
     import pandas as pd
 
     for column in NUMERIC_ITEM_COLUMNS:
-        frame[column] = pd.to_numeric(frame[column], errors="raise").astype("float64")
+        if frame[column].dtype != "float64":  # a CSV's numbers are float64 already
+            frame[column] = pd.to_numeric(frame[column], errors="raise").astype("float64")
     for column in TEXT_ITEM_COLUMNS:
-        frame[column] = frame[column].astype("object").where(frame[column].notna(), None)
+        cells = frame[column]
+        values = cells.to_numpy(dtype=object)
+        # already objects with None for every missing cell (a CSV's text): left as it is;
+        # a NaN is the one value unequal to itself
+        not_a_number = np.not_equal(values, values)
+        if cells.dtype != object or bool(np.any(not_a_number)):
+            frame[column] = cells.astype("object").where(cells.notna(), None)
     frame["location"] = frame["location"].fillna(country)
     # a terminal is the applicant's unless the dossier says it is the users' own
     terminal = frame["kind"].isin(TERMINAL_KINDS)

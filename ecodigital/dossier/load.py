@@ -30,7 +30,9 @@ __all__ = [
     "ITEM_COLUMNS",
     "MAX_DOSSIER_BYTES",
     "MAX_EXPANDED_NODES",
+    "CheckedDossier",
     "LoadedDossier",
+    "check_dossier_text",
     "load_dossier",
     "parse_dossier_text",
     "parse_dossier_yaml",
@@ -98,9 +100,45 @@ def parse_dossier_yaml(text: str, path: Path) -> tuple[dict[str, Any], Any]:
 
 def parse_dossier_text(text: str, path: Path) -> LoadedDossier:
     """Validate dossier ``text``; ``path`` names it in errors and anchors relative paths."""
+    return check_dossier_text(text, path).loaded()
+
+
+@dataclass(frozen=True)
+class CheckedDossier:
+    """A dossier that passed every check of its own, before its items become a table.
+
+    An inline inventory is kept as ``records`` (one mapping per item, as the
+    model gives it, ranges split out into ``found``); a CSV inventory is read
+    into its tables (``items``, ``ranges``) at once. :meth:`loaded` gives the
+    :class:`LoadedDossier` the engine takes.
+    """
+
+    path: Path
+    model: Dossier
+    raw: dict[str, Any] = field(repr=False)
+    source: str = field(repr=False)
+    records: list[dict[str, Any]] | None = None
+    found: list[tuple[Any, ...]] = field(default_factory=list)
+    inventory_path: Path | None = None
+    items: pd.DataFrame | None = None
+    ranges: pd.DataFrame | None = None
+
+    def loaded(self) -> LoadedDossier:
+        items, ranges = self.items, self.ranges
+        if self.records is not None:
+            items = _items_frame(self.records, self.model.project.country)
+            ranges = ranges_frame(self.found)
+        assert items is not None
+        return LoadedDossier(
+            self.path, self.model, items, self.raw, self.inventory_path, ranges, self.source
+        )
+
+
+def check_dossier_text(text: str, path: Path) -> CheckedDossier:
+    """Every check of :func:`parse_dossier_text`, an inline inventory left as records
+    (no table is built: ``validate`` of a YAML dossier loads neither numpy nor pandas)."""
     from pydantic import ValidationError
 
-    from ecodigital.dossier.inventory_csv import read_inventory_csv
     from ecodigital.dossier.wording import input_error
 
     raw, root = parse_dossier_yaml(text, path)
@@ -110,29 +148,29 @@ def parse_dossier_text(text: str, path: Path) -> LoadedDossier:
         raise input_error(exc, path, raw, root) from None
 
     horizon = model.project.horizon_years
-    country = model.project.country
     if isinstance(model.inventory, list):
         records, found = split_ranges(item.model_dump() for item in model.inventory)
         _check_items(path, root, records, horizon)
-        items = _items_frame(records, country)
-        ranges = ranges_frame(found)
-        inventory_path = None
-    else:
-        inventory_path = confine(
-            path.parent,
-            model.inventory.csv,
-            where=where(path, root, ("inventory", "csv")),
-            field_name="inventory.csv",
-            allow_outside=False,
-        )
-        items, ranges = read_inventory_csv(inventory_path, horizon, country)
-    _check_measurements(path, root, model, items)
-    return LoadedDossier(path, model, items, raw, inventory_path, ranges, text)
+        _check_measurements(path, root, model, [str(r["id"]) for r in records])
+        return CheckedDossier(path, model, raw, text, records=list(records), found=list(found))
+    from ecodigital.dossier.inventory_csv import read_inventory_csv
+
+    inventory_path = confine(
+        path.parent,
+        model.inventory.csv,
+        where=where(path, root, ("inventory", "csv")),
+        field_name="inventory.csv",
+        allow_outside=False,
+    )
+    items, ranges = read_inventory_csv(inventory_path, horizon, model.project.country)
+    _check_measurements(path, root, model, [str(i) for i in items["id"]])
+    return CheckedDossier(
+        path, model, raw, text, inventory_path=inventory_path, items=items, ranges=ranges
+    )
 
 
-def _check_measurements(path: Path, root: Any, model: Dossier, items: pd.DataFrame) -> None:
+def _check_measurements(path: Path, root: Any, model: Dossier, ids: list[str]) -> None:
     """Every measurement names an inventory item, and each item is measured once."""
-    ids = [str(i) for i in items["id"]]
     seen: dict[str, int] = {}
     for index, measurement in enumerate(model.measurements):
         loc: tuple[str | int, ...] = ("measurements", index, "item")

@@ -1,5 +1,12 @@
 """Views of the long table: every one is a group-by of it.
 
+The sums of the results are taken straight from the engine's per-item arrays
+(:func:`cell_sums`, :func:`item_sums`), without building the long table: each
+is a ``np.bincount`` that adds the same products in the same order as a
+group-by of the table would (item by item, year by year, phase by phase), so
+the figures are the same to the last bit. :func:`summarize` groups a long
+table itself, when one is at hand.
+
 A sum over rows some of which are unknown (NaN) is reported as the sum of the
 known rows with ``complete = False`` and the count of unknown rows, so that a
 partial figure is always labelled as a lower bound; a sum with no known row is
@@ -9,14 +16,16 @@ partial figure is always labelled as a lower bound; a sum with no known row is
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
-from ecodigital.vocabulary import CRITERIA, CRITERION_UNITS
+from ecodigital.engine.longtable import ItemArrays
+from ecodigital.vocabulary import CRITERIA, CRITERION_UNITS, PHASES, QUALITIES, TIERS
 
-__all__ = ["summarize", "totals"]
+__all__ = ["CellSums", "ItemSums", "cell_sums", "item_sums", "summarize", "totals"]
 
 
 def summarize(rows: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
@@ -93,8 +102,14 @@ def _figure(value: float, unit: str, unknown_rows: int, known_rows: int) -> dict
     }
 
 
-def totals(rows: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    """Total per criterion over the whole horizon: ``{criterion: {value, unit, complete}}``."""
+def totals(rows: pd.DataFrame | ItemArrays) -> dict[str, dict[str, Any]]:
+    """Total per criterion over the whole horizon: ``{criterion: {value, unit, complete}}``.
+
+    ``rows`` is a long table, or the engine's per-item arrays it expands to
+    (summed in the table's order, to the same bits, without building it).
+    """
+    if isinstance(rows, ItemArrays):
+        return _totals_of_arrays(rows)
     table = {str(r["criterion"]): r for r in summarize(rows, []).to_dict("records")}
     out = {}
     for criterion in CRITERIA:
@@ -104,3 +119,160 @@ def totals(rows: pd.DataFrame) -> dict[str, dict[str, Any]]:
         else:
             out[criterion] = _figure(np.nan, CRITERION_UNITS[criterion], 0, 0)
     return out
+
+
+def _totals_of_arrays(arrays: ItemArrays) -> dict[str, dict[str, Any]]:
+    item, year = np.nonzero(arrays.active)
+    weight = arrays.weights[item, year][:, None]
+    out = {}
+    for c, criterion in enumerate(CRITERIA):
+        # rows in the table's order (item, year, phase); bincount adds them one by one
+        row_values = (arrays.values[item, :, c] * weight).ravel()
+        known = ~np.isnan(row_values)
+        known_rows = int(known.sum())
+        value = np.bincount(
+            np.zeros(len(row_values), dtype=np.intp), weights=np.where(known, row_values, 0.0)
+        )
+        total = float(value[0]) if len(value) and known_rows else np.nan
+        out[criterion] = _figure(
+            total, CRITERION_UNITS[criterion], len(row_values) - known_rows, known_rows
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class CellSums:
+    """The long table summed by tier, phase, year, quality and criterion (dense arrays).
+
+    ``values`` holds the sum of the known rows of each cell (0 when none),
+    ``known`` and ``unknown`` the counts of known and unknown rows; shape
+    ``(tiers, phases, horizon years, qualities, criteria)``.
+    """
+
+    values: np.ndarray
+    known: np.ndarray
+    unknown: np.ndarray
+
+
+@dataclass(frozen=True)
+class ItemSums:
+    """The long table summed by item and criterion over the horizon, and by quality.
+
+    ``values`` (items × criteria) is the sum of an item's known rows (0 when
+    none), ``known`` and ``unknown`` the counts of its known and unknown rows.
+    Most items have one quality in every phase: ``quality`` gives it (its code
+    in :data:`~ecodigital.vocabulary.QUALITIES`), -1 for an item whose phases
+    differ. Those ``mixed`` items (positions) have their sums and known rows
+    by quality in ``mixed_values`` and ``mixed_known`` (mixed × qualities ×
+    criteria), ``values`` being the sum of the qualities' parts.
+    """
+
+    values: np.ndarray
+    known: np.ndarray
+    unknown: np.ndarray
+    quality: np.ndarray
+    mixed: np.ndarray
+    mixed_values: np.ndarray
+    mixed_known: np.ndarray
+
+
+def cell_sums(arrays: ItemArrays) -> CellSums:
+    """The sums of the long table by tier, phase, year, quality and criterion.
+
+    ``np.add.at`` adds each row's ``value × weight`` to its cell one by one, a
+    slice of items at a time, in item order: each cell's sum is the one
+    :func:`summarize` finds over the long table, to the last bit. An item
+    outside a year adds ``±0.0`` to its cell (weight zero), which changes no
+    sum, and is not counted as a row.
+    """
+    n_tiers, n_phases, n_years = len(TIERS), len(PHASES), arrays.horizon_years
+    n_q, n_c = len(QUALITIES), len(CRITERIA)
+    size = n_tiers * n_phases * n_years * n_q
+    values = np.zeros(size * n_c)
+    known = np.zeros(size * n_c)
+    rows = np.zeros(size)
+    criteria = np.arange(n_c)
+    for start in range(0, len(arrays), CHUNK_ITEMS):
+        part = slice(start, min(start + CHUNK_ITEMS, len(arrays)))
+        tier = arrays.tier[part].astype(np.int64)
+        quality = arrays.quality[part].astype(np.int64)
+        weights, active = arrays.weights[part], arrays.active[part]
+        for p in range(n_phases):
+            annual = arrays.values[part, p]
+            is_known = ~np.isnan(annual)
+            annual = np.where(is_known, annual, 0.0)
+            first_cell = (tier * n_phases + p) * n_years * n_q + quality[:, p]
+            for y in range(n_years):
+                cell = first_cell + y * n_q
+                index = (cell[:, None] * n_c + criteria).ravel()
+                np.add.at(values, index, (annual * weights[:, y : y + 1]).ravel())
+                in_year = active[:, y]
+                known += np.bincount(
+                    index, weights=(is_known & in_year[:, None]).ravel(), minlength=size * n_c
+                )
+                rows += np.bincount(cell, weights=in_year, minlength=size)
+    shape = (n_tiers, n_phases, n_years, n_q, n_c)
+    known_rows = known.astype(np.int64).reshape(shape)
+    all_rows = rows.astype(np.int64).reshape(shape[:-1])[..., None]
+    return CellSums(values.reshape(shape), known_rows, all_rows - known_rows)
+
+
+#: Items summed at a time: temporary arrays stay a few megabytes (fresh large arrays cost
+#: their page faults, a large share of the time on a busy machine).
+CHUNK_ITEMS: Final = 50_000
+
+
+def item_sums(arrays: ItemArrays) -> ItemSums:
+    """The sums of the long table by item and criterion over the horizon (and by quality).
+
+    Each item's rows are added year by year, phase by phase, as
+    :func:`summarize` adds them over the long table: outside its active years
+    an item's weight is zero and adds ``±0.0``, which leaves a sum unchanged.
+    """
+    n, n_p, n_c, n_q = len(arrays), len(PHASES), len(CRITERIA), len(QUALITIES)
+    quality = arrays.quality.astype(np.intp)
+    uniform = (quality == quality[:, :1]).all(axis=1)
+    item_quality = np.where(uniform, quality[:, 0], -1)
+    mixed = np.flatnonzero(~uniform)
+    active_years = arrays.active.sum(axis=1)
+    values = np.empty((n, n_c))
+    known = np.empty((n, n_c), dtype=np.int64)
+    for start in range(0, n, CHUNK_ITEMS):
+        part = slice(start, min(start + CHUNK_ITEMS, n))
+        values[part] = _year_phase_sum(arrays, part)
+        known[part] = (~np.isnan(arrays.values[part])).sum(axis=1) * active_years[part, None]
+    unknown = n_p * active_years[:, None] - known
+    mixed_values = np.zeros((len(mixed), n_q, n_c))
+    mixed_known = np.zeros((len(mixed), n_q, n_c), dtype=np.int64)
+    if len(mixed):
+        of_mixed = quality[mixed]
+        for q in np.unique(of_mixed).tolist():
+            mixed_values[:, q] = _year_phase_sum(arrays, mixed, of_mixed == q)
+        one_hot = (of_mixed[..., None] == np.arange(n_q)).astype(np.int64)
+        is_known = (~np.isnan(arrays.values[mixed])).astype(np.int64)
+        mixed_known = np.einsum("ipc,ipq->iqc", is_known, one_hot) * active_years[mixed, None, None]
+        # the item's value: its qualities' parts added in order, as a sum over qualities
+        for c in range(n_c):
+            values[mixed, c] = mixed_values[:, :, c].sum(axis=1)
+    return ItemSums(values, known, unknown, item_quality, mixed, mixed_values, mixed_known)
+
+
+def _year_phase_sum(
+    arrays: ItemArrays, items: slice | np.ndarray, phases: np.ndarray | None = None
+) -> np.ndarray:
+    """Items × criteria: each item's rows (of the ``phases`` marked, items × phases; all by
+    default) added year by year, phase by phase, unknown values left out."""
+    annual = arrays.values[items]
+    weights = arrays.weights[items]
+    by_phase = [np.nan_to_num(annual[:, p], nan=0.0) for p in range(annual.shape[1])]
+    if phases is not None:
+        for p, values in enumerate(by_phase):
+            values[~phases[:, p]] = 0.0
+    total = np.zeros(by_phase[0].shape)
+    term = np.empty_like(total)
+    for y in range(weights.shape[1]):
+        weight = np.ascontiguousarray(weights[:, y : y + 1])
+        for values in by_phase:
+            np.multiply(values, weight, out=term)
+            total += term
+    return total

@@ -33,18 +33,25 @@ A factor cell left blank is unknown: the value is NaN, never zero.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Final, cast
 
 import numpy as np
 import pandas as pd
 
+from ecodigital.engine.choice import (
+    CLOUD_MEMORY_FACTOR,
+    DEFAULT_PUE_FACTOR,
+    default_factor_id,
+    required_bases,
+    storage_rows_per_medium,
+)
+from ecodigital.engine.longtable import LONG_COLUMNS, ItemArrays
 from ecodigital.notices import Notice
 from ecodigital.vocabulary import (
     CRITERIA,
     CRITERION_COLUMN_SUFFIXES,
-    CRITERION_UNITS,
     EMBODIED_PHASES,
     EU27,
     HOURS_PER_YEAR,
@@ -64,14 +71,13 @@ __all__ = [
     "EngineResult",
     "compute_impacts",
     "default_factor_ids",
+    "embodied_scale",
     "provider_key",
     "pue_rows",
     "required_bases",
 ]
 
 KWH_PER_WH: Final = 1 / 1000
-#: Factor row giving the default PUE when no row for the place and hosting type exists.
-DEFAULT_PUE_FACTOR: Final = "datacenter-pue-fra"
 #: Factor row giving the default PUE of cloud hosting (the former when absent).
 DEFAULT_CLOUD_PUE_FACTOR: Final = "datacenter-pue-cloud"
 #: Factor row giving the default PUE of colocation outside the countries with their own row.
@@ -89,27 +95,9 @@ PROVIDER_ALIASES: Final = {
 CLOUD_BILLINGS: Final = ("on_demand", "reserved", "dedicated")
 #: Billings whose embodied impact is amortised over every calendar hour.
 _CALENDAR_BILLINGS: Final = ("reserved", "dedicated")
-#: Factor row giving the memory part of a cloud instance.
-CLOUD_MEMORY_FACTOR: Final = "cloud-memory-gb-hour"
-DEFAULT_SERVER_FACTOR: Final = "server-medium"
-DEFAULT_CLOUD_FACTOR: Final = "cloud-vcpu-hour"
-
-#: Columns of the long table, in order.
-LONG_COLUMNS: Final = (
-    "item", "kind", "tier", "phase", "criterion", "year", "value", "unit", "quality",
-)  # fmt: skip
 
 _USE = PHASES.index("use")
 
-#: Bases each kind accepts.
-_BASES_BY_KIND: Final = {
-    **dict.fromkeys(TERMINAL_KINDS, ("device",)),
-    "server": ("device",),
-    "cloud_instance": ("hour",),
-    "storage": ("tb_year", "tb", "drive"),
-    "network": ("gb",),
-    "custom": ("device", "year", "gb", "hour", "tb_year", "tb", "drive"),
-}
 #: Bases whose use phase is electricity a storage medium draws all year.
 _STORAGE_BASES: Final = ("tb_year", "tb", "drive")
 
@@ -118,60 +106,69 @@ _STORAGE_BASES: Final = ("tb_year", "tb", "drive")
 _NONE: Final = np.array(None, dtype=object)
 
 
-def required_bases(kind: str) -> tuple[str, ...]:
-    """The factor bases an item of ``kind`` can be priced with."""
-    return _BASES_BY_KIND[kind]
-
-
 @dataclass
 class EngineResult:
-    """What the engine returns: the long table and how it got there.
+    """What the engine returns: the per-item arrays of the long table and how it got there.
 
+    ``arrays`` holds each item's annual values per phase and criterion, their
+    qualities and years (:class:`~ecodigital.engine.longtable.ItemArrays`);
+    ``rows`` is the long table they expand to, built on first use.
     ``year_weights`` (items × horizon years) multiplies each item's annual
     values: 1 in its active years, 0 outside them, and the year's users for an
     item declared per user.
     """
 
-    rows: pd.DataFrame
+    arrays: ItemArrays
     components: pd.DataFrame
     warnings: list[Notice]
     horizon_years: int
     year_weights: np.ndarray | None = None
+    _rows: pd.DataFrame | None = field(default=None, init=False, repr=False)
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """The long table (one row per item, active year, phase and criterion)."""
+        if self._rows is None:
+            self._rows = self.arrays.long_table()
+        return self._rows
 
 
 def default_factor_ids(items: pd.DataFrame, known: Any = None) -> pd.Series:
-    """The factor id each item uses when it names none (vectorised over the items).
+    """The factor id of each item (:func:`default_factor_id`), worked out once for each
+    distinct combination of the columns it depends on.
 
     ``known`` (the ids of the factor table) picks the storage rows of the
     dataset: ``storage-<media>`` when it has them, ``storage-<media>-tb-year``
     (dataset 2026.1) otherwise.
     """
-    kind = items["kind"]
-    ids = pd.Series(
-        np.where(kind.isin(TERMINAL_KINDS).to_numpy(), kind.to_numpy(), _NONE),
-        index=items.index,
-        dtype="object",
-    )
-    ids[kind == "server"] = DEFAULT_SERVER_FACTOR
-    ids[kind == "cloud_instance"] = DEFAULT_CLOUD_FACTOR
+    kind = items["kind"].to_numpy(dtype=object)
+    media = items["media"].to_numpy(dtype=object)
     storage = kind == "storage"
-    media = items["media"].fillna("ssd")
-    per_medium = "storage-" + media[storage]
-    if known is None or not per_medium.isin(pd.Index(known)).all():
-        per_medium = per_medium + "-tb-year"
-    ids[storage] = per_medium
-    network = kind == "network"
-    access = items["access"].fillna("fixed")
-    region = np.where(items["location"] == "FRA", "fra", "eu")
-    ids[network] = (
-        "network-"
-        + access[network].astype(str)
-        + "-"
-        + pd.Series(region, index=items.index)[network].astype(str)
-        + "-gb"
+    per_medium = storage_rows_per_medium(pd.unique(media[storage]), known)
+    columns = (
+        kind,
+        media,
+        items["access"].to_numpy(dtype=object),
+        items["location"].to_numpy(dtype=object) == "FRA",
+        items["factor"].to_numpy(dtype=object),
     )
-    chosen = items["factor"].where(items["factor"].notna(), ids)
-    return chosen
+    first, inverse = distinct_rows(columns)
+    chosen = [
+        default_factor_id(k, m, a, "FRA" if fra else None, f, per_medium=per_medium)
+        for k, m, a, fra, f in zip(*(c[first] for c in columns), strict=True)
+    ]
+    return pd.Series(np.array(chosen, dtype=object)[inverse], index=items.index, dtype="object")
+
+
+def distinct_rows(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The first position of each distinct combination of ``columns`` (equal lengths;
+    missing values are one value) and the combination of every position."""
+    combined = np.zeros(len(columns[0]) if columns else 0, dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(column)
+        combined = combined * (len(uniques) + 1) + codes
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
 
 
 def compute_impacts(
@@ -209,7 +206,7 @@ def compute_impacts(
     values = embodied_values(
         model, units, parameters["lifetime_years"], parameters["hours_per_year"]
     )
-    all_phases_in_use = model.included_in_use.any(axis=(1, 2))
+    all_phases_in_use = np.asarray(model.row_included.any(axis=(1, 2)))[model.row]
     if all_phases_in_use.any():
         warnings.append(
             Notice(
@@ -224,27 +221,33 @@ def compute_impacts(
     components["energy_kwh_per_year"] = energy
     # kept beside the measured energy, so that reports can show both (reconciliation)
     components["modelled_energy_kwh_per_year"] = energy
-    quality = np.where(components["origin"].to_numpy() == "user", "declared", "modelled")
-    quality_by_phase = np.repeat(quality[:, None], len(PHASES), axis=1).astype(object)
+    # qualities as their codes in QUALITIES (-1 for a name that is none of them)
+    quality = np.where(
+        components["origin"].to_numpy() == "user",
+        _QUALITY_CODE["declared"],
+        _QUALITY_CODE["modelled"],
+    ).astype(np.int8)
+    quality_by_phase = np.repeat(quality[:, None], len(PHASES), axis=1)
     if "quality" in components.columns:
         # measured (or declared) data volumes make the per-GB use figure measured (or declared)
         given = components["quality"].to_numpy(dtype=object)
         stated = pd.notna(given) & model.direct_use
-        quality_by_phase[stated, _USE] = given[stated]
+        quality_by_phase[stated, _USE] = _quality_codes(given[stated])
     if use_energy_override is not None and len(use_energy_override):
         energy, quality_by_phase = _apply_measured(
             components, energy, quality_by_phase, use_energy_override, warnings
         )
         components["energy_kwh_per_year"] = energy
     # measured energy is taken as certain by the Monte Carlo propagation
-    components["energy_measured"] = ~np.isin(quality_by_phase[:, _USE], ("modelled", "declared"))
+    components["energy_measured"] = ~np.isin(
+        quality_by_phase[:, _USE], (_QUALITY_CODE["modelled"], _QUALITY_CODE["declared"])
+    )
     add_use_impacts(values, model, energy)
 
     item_values, item_quality = _sum_components(components, values, quality_by_phase, len(items))
     _warn_unknown_phases(items, item_values, components, warnings)
-    rows = _long_table(items, item_values, item_quality, weights)
     return EngineResult(
-        rows=rows,
+        arrays=_item_arrays(items, item_values, item_quality, weights),
         components=components,
         warnings=warnings,
         horizon_years=horizon_years,
@@ -305,7 +308,10 @@ class ComponentModel:
 
     ``impacts`` holds the factor row's value per phase and criterion (NaN where
     the source gives none); ``included_in_use`` marks embodied phases that an
-    all-phase per-GB figure already includes (counted as zero); ``intensity``
+    all-phase per-GB figure already includes (counted as zero). Both are kept
+    once per distinct factor row (``row_impacts``, ``row_included``, the last
+    row all NaN for a component without one) and ``row`` gives each
+    component's: a million components share a few rows. ``intensity``
     the grid factor of the component's location per criterion, per kWh;
     ``calendar_hours`` marks hourly factors amortised over every hour of the
     year (reserved or dedicated cloud); ``drive_capacity_tb`` the capacity of
@@ -314,25 +320,73 @@ class ComponentModel:
 
     kind: np.ndarray
     basis: np.ndarray
-    impacts: np.ndarray
-    included_in_use: np.ndarray
+    row: np.ndarray
+    row_impacts: np.ndarray
+    row_included: np.ndarray
     direct_use: np.ndarray
     intensity: np.ndarray
     calendar_hours: np.ndarray
     drive_capacity_tb: np.ndarray
+
+    @property
+    def impacts(self) -> np.ndarray:
+        """Components × phases × criteria: the factor row's values."""
+        result: np.ndarray = self.row_impacts[self.row]
+        return result
+
+    @property
+    def included_in_use(self) -> np.ndarray:
+        """Components × phases × criteria: the phases an all-phase figure includes."""
+        result: np.ndarray = self.row_included[self.row]
+        return result
 
     def take(self, index: np.ndarray | slice) -> ComponentModel:
         """The model of a subset of the components."""
         return ComponentModel(
             self.kind[index],
             self.basis[index],
-            self.impacts[index],
-            self.included_in_use[index],
+            self.row[index],
+            self.row_impacts,
+            self.row_included,
             self.direct_use[index],
             self.intensity[index],
             self.calendar_hours[index],
             self.drive_capacity_tb[index],
         )
+
+
+class RowLookup:
+    """``frame.reindex(keys)`` column by column, each distinct key looked up once.
+
+    A key ``frame`` lacks (or a missing key) gives NaN, as ``reindex`` does;
+    a column ``frame`` lacks gives NaN everywhere.
+    """
+
+    def __init__(self, frame: pd.DataFrame, keys: Any) -> None:
+        codes, uniques = pd.factorize(np.asarray(keys, dtype=object))
+        self._codes = codes
+        self._rows = frame.reindex(pd.Index(uniques, dtype=object))
+
+    @property
+    def codes(self) -> np.ndarray:
+        """Each key's distinct row (-1 for a missing key: the last row of :meth:`rows`)."""
+        return self._codes
+
+    def rows(self, columns: Sequence[str]) -> np.ndarray:
+        """Distinct keys × ``columns`` as float64, and a last row of NaN (missing keys)."""
+        small = np.full((len(self._rows) + 1, len(columns)), np.nan)
+        for j, column in enumerate(columns):
+            if column in self._rows.columns:
+                small[:-1, j] = self._rows[column].to_numpy(dtype=float)
+        return small
+
+    def __call__(self, column: str, dtype: Any = None) -> np.ndarray:
+        if column not in self._rows.columns:
+            return np.full(len(self._codes), np.nan, dtype=dtype)
+        values = self._rows[column].to_numpy(dtype=dtype)
+        # a missing key (code -1) takes the NaN appended last
+        result: np.ndarray = np.append(values, np.array([np.nan], dtype=values.dtype))[self._codes]
+        return result
 
 
 def impact_column(criterion: str, phase: str) -> str:
@@ -344,48 +398,35 @@ def component_model(
     components: pd.DataFrame, factors: pd.DataFrame, grid: pd.DataFrame
 ) -> ComponentModel:
     """Gather the fixed inputs of the formulas from the components, factors and grid."""
-    looked_up = factors.reindex(
-        index=components["factor_id"].to_numpy(),
-        columns=[*(impact_column(c, p) for c in CRITERIA for p in PHASES), "drive_capacity_tb"],
-    )
+    looked_up = RowLookup(factors, components["factor_id"].to_numpy())
     basis = components["basis"].to_numpy()
-    impacts = np.stack(
-        [
-            np.stack(
-                [
-                    looked_up[impact_column(criterion, phase)].to_numpy(dtype=float)
-                    for criterion in CRITERIA
-                ],
-                axis=-1,
-            )
-            for phase in PHASES
-        ],
-        axis=1,
-    )
-    all_phases_in_use = _all_phases_in_use(looked_up, basis)
+    columns = [impact_column(criterion, phase) for phase in PHASES for criterion in CRITERIA]
+    row = looked_up.codes
+    row_impacts = looked_up.rows(columns).reshape(-1, len(PHASES), len(CRITERIA))
+    # the basis of each distinct row (of its first component; none for the NaN row)
+    row_basis = np.full(len(row_impacts), None, dtype=object)
+    used, first = np.unique(row, return_index=True)
+    row_basis[used] = basis[first]
+    all_phases_in_use = _all_phases_in_use(row_impacts, row_basis)
     # an all-phase total given under "use" includes the other phases: nothing to add
-    included = all_phases_in_use[:, None, None] & ~np.isnan(impacts[:, _USE : _USE + 1, :])
+    included = all_phases_in_use[:, None, None] & ~np.isnan(row_impacts[:, _USE : _USE + 1, :])
     included = included & (np.arange(len(PHASES)) != _USE)[None, :, None]
-    grid_rows = grid.reindex(components["location"].to_numpy())
+    grid_rows = RowLookup(grid, components["location"].to_numpy())
     intensity = np.stack(
-        [
-            grid_rows[f"{criterion}_per_kwh"].to_numpy(dtype=float)
-            if f"{criterion}_per_kwh" in grid_rows.columns
-            else np.full(len(components), np.nan)
-            for criterion in CRITERIA
-        ],
-        axis=-1,
+        [grid_rows(f"{criterion}_per_kwh", dtype=float) for criterion in CRITERIA], axis=-1
     )
     drive = components["drive_capacity_tb"].to_numpy(dtype=float)
-    drive = np.where(np.isnan(drive), looked_up["drive_capacity_tb"].to_numpy(dtype=float), drive)
-    calendar = (components["kind"] == "cloud_instance").to_numpy() & components["billing"].isin(
-        _CALENDAR_BILLINGS
-    ).to_numpy()
+    drive = np.where(np.isnan(drive), looked_up("drive_capacity_tb", dtype=float), drive)
+    kind = components["kind"].to_numpy(dtype=object)
+    calendar = (kind == "cloud_instance") & np.isin(
+        components["billing"].to_numpy(dtype=object), _CALENDAR_BILLINGS
+    )
     return ComponentModel(
-        kind=components["kind"].to_numpy(),
+        kind=kind,
         basis=basis,
-        impacts=impacts,
-        included_in_use=included,
+        row=row,
+        row_impacts=row_impacts,
+        row_included=included,
         direct_use=np.isin(basis, ("gb", "year")),
         intensity=intensity,
         calendar_hours=calendar,
@@ -412,20 +453,19 @@ def component_size(
     return np.where(kind == "network", gb_per_year, size)
 
 
-def embodied_values(
+def embodied_scale(
     model: ComponentModel,
     units: Any,
     lifetime_years: Any,
     hours_per_year: Any,
     factor_ratio: Any = 1.0,
 ) -> np.ndarray:
-    """Annual impacts per component, phase and criterion, use phase of energy-based rows NaN.
+    """What multiplies a component's factor-row values to give its annual embodied impacts.
 
-    ``units`` (dimensionless), ``lifetime_years`` (years), ``hours_per_year`` (h)
-    and ``factor_ratio`` (a multiplier of every value of the factor row, 1 in
-    the deterministic case) broadcast over a leading draws axis; the result has
-    shape ``(..., n, phases, criteria)`` in each criterion's unit per year.
-    Hourly factors of reserved or dedicated cloud count all 8760 hours a year.
+    ``units / lifetime_years`` for ``device`` and ``tb`` factors, ``units /
+    drive_capacity_tb / lifetime_years`` for ``drive`` factors, ``units × h`` for
+    ``hour`` factors (all 8760 hours for reserved or dedicated cloud), ``units``
+    otherwise; times ``factor_ratio``. Arrays broadcast over a leading draws axis.
     """
     basis = model.basis
     hours = np.where(model.calendar_hours, HOURS_PER_YEAR, hours_per_year)
@@ -439,12 +479,38 @@ def embodied_values(
                 np.where(basis == "hour", units * hours, units),
             ),
         )
-    scale = scale * factor_ratio
-    values: np.ndarray = model.impacts * scale[..., None, None]
-    if model.included_in_use.any():
-        values = np.where(model.included_in_use, 0.0, values)
-    energy_based = ~model.direct_use[:, None]
-    values[..., _USE, :] = np.where(energy_based, np.nan, values[..., _USE, :])
+    result: np.ndarray = scale * factor_ratio
+    return result
+
+
+def embodied_values(
+    model: ComponentModel,
+    units: Any,
+    lifetime_years: Any,
+    hours_per_year: Any,
+    factor_ratio: Any = 1.0,
+) -> np.ndarray:
+    """Annual impacts per component, phase and criterion, use phase of energy-based rows NaN.
+
+    ``units`` (dimensionless), ``lifetime_years`` (years), ``hours_per_year`` (h)
+    and ``factor_ratio`` (a multiplier of every value of the factor row, 1 in
+    the deterministic case) broadcast over a leading draws axis; the result has
+    shape ``(..., n, phases, criteria)`` in each criterion's unit per year:
+    the factor row's values times :func:`embodied_scale`.
+    """
+    scale = embodied_scale(model, units, lifetime_years, hours_per_year, factor_ratio)
+    impacts = model.impacts  # one gather of the rows' values
+    if np.ndim(scale) == 1:
+        values: np.ndarray = np.multiply(impacts, scale[:, None, None], out=impacts)
+    else:
+        values = impacts * scale[..., None, None]
+    for row in np.flatnonzero(np.asarray(model.row_included.any(axis=(1, 2)))).tolist():
+        # an all-phase row: the phases its figure includes count zero
+        of_row = model.row == row
+        values[..., of_row, :, :] = np.where(
+            model.row_included[row], 0.0, values[..., of_row, :, :]
+        )
+    np.copyto(values[..., _USE, :], np.nan, where=~model.direct_use[:, None])
     return values
 
 
@@ -493,11 +559,15 @@ def add_use_impacts(
     values[..., _USE, :] = np.where(energy_based, use, values[..., _USE, :])
 
 
-def _all_phases_in_use(impacts: pd.DataFrame, basis: np.ndarray) -> np.ndarray:
-    """Per-GB rows whose source gives only an all-phase total (stored under ``use``)."""
-    gwp_other = [impact_column("gwp", phase) for phase in EMBODIED_PHASES]
-    no_split = impacts[gwp_other].isna().all(axis=1).to_numpy()
-    has_use = impacts[impact_column("gwp", "use")].notna().to_numpy()
+def _all_phases_in_use(impacts: np.ndarray, basis: np.ndarray) -> np.ndarray:
+    """Per-GB rows whose source gives only an all-phase total (stored under ``use``).
+
+    ``impacts``: components × phases × criteria, the factor rows' values.
+    """
+    gwp = impacts[:, :, CRITERIA.index("gwp")]
+    embodied = [PHASES.index(phase) for phase in EMBODIED_PHASES]
+    no_split = np.isnan(gwp[:, embodied]).all(axis=1)
+    has_use = ~np.isnan(gwp[:, _USE])
     result: np.ndarray = (basis == "gb") & no_split & has_use
     return result
 
@@ -505,34 +575,44 @@ def _all_phases_in_use(impacts: pd.DataFrame, basis: np.ndarray) -> np.ndarray:
 def _expand_components(
     items: pd.DataFrame, factor_ids: pd.Series, factors: pd.DataFrame
 ) -> pd.DataFrame:
-    """One component per item, two for a cloud instance (vCPU and memory)."""
-    base = items.copy()
-    base["item_index"] = np.arange(len(items))
-    base["factor_id"] = factor_ids.to_numpy()
-    kind = items["kind"].to_numpy()
-    base["component"] = np.where(kind == "cloud_instance", "vcpu", "")
-    # an item declared per user counts its units per user (the year's users weigh them)
-    per_user = base["quantity_per_user"].to_numpy(dtype=float)
-    base["quantity"] = np.where(
-        np.isnan(per_user), base["quantity"], base["quantity"].to_numpy(dtype=float) * per_user
+    """One component per item, two for a cloud instance (vCPU and memory).
+
+    The items come first, in order (component ``i`` is item ``i``), then the
+    memory of each cloud instance.
+    """
+    n = len(items)
+    kind = items["kind"].to_numpy(dtype=object)
+    cloud = np.flatnonzero(kind == "cloud_instance")
+    item_index = np.concatenate([np.arange(n), cloud])
+    components = (
+        items.take(item_index).reset_index(drop=True) if len(cloud) else items.copy(deep=False)
     )
-    parts = [base]
-    cloud = base[kind == "cloud_instance"]
-    if len(cloud):
-        memory = cloud.copy()
-        memory["factor_id"] = CLOUD_MEMORY_FACTOR
-        memory["component"] = "memory"
-        parts.append(memory)
-    components = pd.concat(parts, ignore_index=True) if len(parts) > 1 else base
+    memory = np.arange(len(item_index)) >= n
+    components["item_index"] = item_index
+    components["factor_id"] = np.where(
+        memory, CLOUD_MEMORY_FACTOR, factor_ids.to_numpy(dtype=object)[item_index]
+    )
+    component = np.full(len(item_index), "", dtype=object)
+    component[(kind == "cloud_instance")[item_index]] = "vcpu"
+    component[memory] = "memory"
+    components["component"] = component
+    # an item declared per user counts its units per user (the year's users weigh them)
+    per_user = components["quantity_per_user"].to_numpy(dtype=float)
+    quantity = components["quantity"].to_numpy(dtype=float)
+    components["quantity"] = np.where(np.isnan(per_user), quantity, quantity * per_user)
     components["size"] = component_size(
-        components["kind"].to_numpy(),
-        components["component"].to_numpy(),
+        components["kind"].to_numpy(dtype=object),
+        components["component"].to_numpy(dtype=object),
         *(components[name].to_numpy(dtype=float) for name in SIZE_PARAMETERS),
     )
-    components["units"] = components["quantity"] * components["allocation"] * components["size"]
-    looked_up = factors.reindex(components["factor_id"].to_numpy())
-    components["basis"] = looked_up["basis"].to_numpy()
-    components["origin"] = looked_up["origin"].to_numpy()
+    components["units"] = (
+        components["quantity"].to_numpy(dtype=float)
+        * components["allocation"].to_numpy(dtype=float)
+        * components["size"].to_numpy(dtype=float)
+    )
+    looked_up = RowLookup(factors, components["factor_id"].to_numpy())
+    components["basis"] = looked_up("basis")
+    components["origin"] = looked_up("origin")
     return components
 
 
@@ -568,18 +648,20 @@ def _apply_defaults(
     components: pd.DataFrame, factors: pd.DataFrame, warnings: list[Notice]
 ) -> None:
     """Fill parameters the dossier left out from the factor rows, and say so."""
-    looked_up = factors.reindex(components["factor_id"].to_numpy())
-    kinds = components["kind"]
-    basis = components["basis"].to_numpy()
-    primary = (components["component"] != "memory").to_numpy()
+    looked_up = RowLookup(factors, components["factor_id"].to_numpy())
+    kinds = components["kind"].to_numpy(dtype=object)
+    kind_in = _membership(kinds)
+    basis_in = _membership(components["basis"].to_numpy(dtype=object))
+    primary = components["component"].to_numpy(dtype=object) != "memory"
     ids = components["id"].to_numpy()
     no_power = np.zeros(len(components), dtype=bool)
+    per_unit_kind = kind_in(("cloud_instance", "storage"))
     for parameter, (code, applies, bases, fallback) in _DEFAULTED_PARAMETERS.items():
         given = components[parameter].to_numpy(dtype=float)
-        applicable = kinds.isin(applies).to_numpy() & np.isin(basis, bases)
+        applicable = kind_in(applies) & basis_in(bases)
         # power of cloud and storage components is per unit (vCPU, GB, TB): always the factor's
-        per_unit = kinds.isin(("cloud_instance", "storage")).to_numpy() & (parameter == "power_w")
-        row_value = looked_up[parameter].to_numpy(dtype=float)
+        per_unit = per_unit_kind & (parameter == "power_w")
+        row_value = looked_up(parameter, dtype=float)
         default = (
             row_value if fallback is None else np.where(np.isnan(row_value), fallback, row_value)
         )
@@ -618,7 +700,9 @@ def _apply_defaults(
     components["use_power_unknown"] = no_power
     _apply_default_pue(components, factors, warnings)
     _warn_cloud_billing(components, warnings)
-    outside_eu = (kinds == "network").to_numpy() & ~components["location"].isin(EU27).to_numpy()
+    outside_eu = (kinds == "network") & ~_membership(components["location"].to_numpy(dtype=object))(
+        EU27
+    )
     if outside_eu.any():
         warnings.append(
             Notice(
@@ -627,6 +711,20 @@ def _apply_defaults(
                 items=tuple(ids[outside_eu].tolist()),
             )
         )
+
+
+def _membership(values: np.ndarray) -> Callable[[Collection[Any]], np.ndarray]:
+    """``np.isin(values, names)`` for many ``names``, each distinct value tested once."""
+    codes, uniques = pd.factorize(values)
+    table = np.asarray(uniques, dtype=object)
+
+    def isin(names: Collection[Any]) -> np.ndarray:
+        wanted = set(names)
+        hit = np.array([u in wanted for u in table] + [False], dtype=bool)
+        result: np.ndarray = hit[codes]  # a missing value (code -1) is in no set
+        return result
+
+    return isin
 
 
 def provider_key(provider: Any) -> str | None:
@@ -662,19 +760,27 @@ def pue_rows(components: pd.DataFrame, factors: pd.DataFrame) -> np.ndarray:
     and last ``datacenter-pue-fra`` (the only PUE row of dataset 2026.1 but cloud's).
     """
     has_pue = set(factors.index[factors["pue"].notna()]) if "pue" in factors else set()
-    # one choice per distinct (hosting, provider, location): few, whatever the inventory
+    # one choice per distinct (kind, hosting, provider, location): few, whatever the inventory
     columns = (
-        hosting_of(components),
-        components["provider"].fillna("").to_numpy(dtype=object),
-        components["location"].astype(str).to_numpy(dtype=object),
+        components["kind"].to_numpy(dtype=object),
+        components["hosting"].to_numpy(dtype=object),
+        components["provider"].to_numpy(dtype=object),
+        components["location"].to_numpy(dtype=object),
     )
-    combined = np.zeros(len(components), dtype=np.int64)
-    for column in columns:
-        column_codes, uniques = pd.factorize(column)
-        combined = combined * (len(uniques) + 1) + column_codes
-    _, first, codes = np.unique(combined, return_index=True, return_inverse=True)
+    first, codes = distinct_rows(columns)
+    distinct = pd.DataFrame(
+        {
+            name: column[first]
+            for name, column in zip(
+                ("kind", "hosting", "provider", "location"), columns, strict=True
+            )
+        }
+    )
+    places = hosting_of(distinct)
+    providers = distinct["provider"].fillna("").to_numpy(dtype=object)
+    countries = distinct["location"].astype(str).to_numpy(dtype=object)
     chosen = []
-    for place, provider_text, iso3 in zip(*(c[first] for c in columns), strict=True):
+    for place, provider_text, iso3 in zip(places, providers, countries, strict=True):
         provider = provider_key(provider_text)
         colocation = [f"datacenter-pue-{iso3.lower()}", COLOCATION_PUE_FACTOR]
         candidates = {
@@ -690,25 +796,26 @@ def _apply_default_pue(
     components: pd.DataFrame, factors: pd.DataFrame, warnings: list[Notice]
 ) -> None:
     """Give data-centre components without a PUE the one of where they are hosted."""
-    kinds = components["kind"]
+    kinds = components["kind"].to_numpy(dtype=object)
+    kind_in = _membership(kinds)
     tier = components["tier"].to_numpy(dtype=object)
-    datacenter = kinds.isin(("server", "cloud_instance", "storage")).to_numpy() | (
-        (kinds == "custom").to_numpy() & (tier == "datacenter")
+    custom = kind_in(("custom",))
+    datacenter = kind_in(("server", "cloud_instance", "storage")) | (
+        custom & (tier == "datacenter")
     )
-    energy_based = np.isin(components["basis"].to_numpy(), _ENERGY_BASES)
-    custom = (kinds == "custom").to_numpy()
+    energy_based = _membership(components["basis"].to_numpy(dtype=object))(_ENERGY_BASES)
     pue_given = components["pue"].to_numpy(dtype=float)
     missing_pue = datacenter & energy_based & np.isnan(pue_given)
     pue_row = np.full(len(components), None, dtype=object)
     if missing_pue.any():
         needed = components.loc[missing_pue, ["kind", "hosting", "provider", "location"]]
         pue_row[missing_pue] = pue_rows(needed, factors)
-    default_pue = factors["pue"].reindex(pue_row).to_numpy(dtype=float)
+    default_pue = RowLookup(factors, pue_row)("pue", dtype=float)
     keep = datacenter | (custom & ~np.isnan(pue_given))
     components["pue"] = np.where(keep, np.where(missing_pue, default_pue, pue_given), np.nan)
     components["pue_from_factor"] = pue_row
     # an item whose power is unknown has no use energy the PUE would change: not reported
-    primary = (components["component"] != "memory").to_numpy() & ~components[
+    primary = (components["component"].to_numpy(dtype=object) != "memory") & ~components[
         "use_power_unknown"
     ].to_numpy(dtype=bool)
     ids = components["id"].to_numpy()
@@ -727,16 +834,19 @@ def _apply_default_pue(
 
 def _warn_cloud_billing(components: pd.DataFrame, warnings: list[Notice]) -> None:
     """Name, for each cloud instance, the hours its embodied impact is charged for."""
-    cloud = (components["kind"] == "cloud_instance") & (components["component"] != "memory")
+    cloud = (components["kind"].to_numpy(dtype=object) == "cloud_instance") & (
+        components["component"].to_numpy(dtype=object) != "memory"
+    )
     if not cloud.any():
         return
-    billing = components["billing"].where(components["billing"].notna(), None)
+    billing = components["billing"].to_numpy(dtype=object)
+    absent = pd.isna(billing)
     ids = components["id"].to_numpy()
     for mode in CLOUD_BILLINGS:
-        chosen = cloud.to_numpy() & (billing.fillna("on_demand") == mode).to_numpy()
+        chosen = cloud & np.where(absent, mode == "on_demand", billing == mode)
         if not chosen.any():
             continue
-        default = bool(billing[chosen].isna().any())
+        default = bool(absent[chosen].any())
         hours = "all 8760 calendar hours" if mode in _CALENDAR_BILLINGS else "running hours only"
         warnings.append(
             Notice(
@@ -793,10 +903,10 @@ def _apply_measured(
         if np.isnan(pue) or bool(row.pue_included):
             pue = 1.0
         energy[i] = kwh * float(cast(float, components["allocation"].iat[i])) * pue
-        quality[i, _USE] = row.quality
+        quality[i, _USE] = _QUALITY_CODE[str(row.quality)]
         same_item = memory & (ids == item)
         energy[same_item] = 0.0
-        quality[same_item, _USE] = row.quality
+        quality[same_item, _USE] = _QUALITY_CODE[str(row.quality)]
     return energy, quality
 
 
@@ -805,14 +915,11 @@ def _sum_components(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Add the components of each item (NaN in any part makes the sum unknown)."""
     item_index = components["item_index"].to_numpy()
-    if len(components) == n_items:
-        order = np.argsort(item_index)
-        return values[order], quality[order]
-    totals = np.zeros((n_items, *values.shape[1:]))
-    np.add.at(totals, item_index, values)
-    item_quality = np.empty((n_items, quality.shape[1]), dtype=object)
-    item_quality[item_index[::-1]] = quality[::-1]  # first component wins
-    return totals, item_quality
+    # components 0 to n - 1 are the items in order, then one memory part per cloud instance
+    assert np.array_equal(item_index[:n_items], np.arange(n_items))
+    totals = values[:n_items]  # a view: the values are not used again
+    totals[item_index[n_items:]] += values[n_items:]
+    return totals, quality[:n_items].copy()  # the item's own component's quality
 
 
 def _warn_unknown_phases(
@@ -843,64 +950,35 @@ def _warn_unknown_phases(
             )
 
 
-def _long_table(
+#: The code of each quality in QUALITIES.
+_QUALITY_CODE: Final = {name: code for code, name in enumerate(QUALITIES)}
+
+
+def _quality_codes(names: np.ndarray) -> np.ndarray:
+    """Codes of quality names in QUALITIES, -1 for a name that is none of them."""
+    return np.array([_QUALITY_CODE.get(str(name), -1) for name in names], dtype=np.int8)
+
+
+def _item_arrays(
     items: pd.DataFrame, values: np.ndarray, quality: np.ndarray, weights: np.ndarray
-) -> pd.DataFrame:
-    """Expand (item, phase, criterion) values over each item's active years, times its weight."""
-    n_items = len(items)
+) -> ItemArrays:
+    """The per-item arrays of the long table (codes for kinds, tiers and qualities)."""
     # a per-user item keeps its rows in a year without users (value zero, not absent)
     first = items["first_year"].fillna(1).to_numpy(dtype=np.int64)
     last = items["last_year"].fillna(weights.shape[1]).to_numpy(dtype=np.int64)
     years = np.arange(1, weights.shape[1] + 1)
     active = (years[None, :] >= first[:, None]) & (years[None, :] <= last[:, None])
-    item_k, year_k = np.nonzero(active)
-    item_k = item_k.astype(np.int32)
-    n_pc = len(PHASES) * len(CRITERIA)
-    k = len(item_k)
-
-    item_codes = np.repeat(item_k, n_pc)
-    phase_codes = np.tile(np.repeat(np.arange(len(PHASES), dtype=np.int8), len(CRITERIA)), k)
-    criterion_codes = np.tile(np.arange(len(CRITERIA), dtype=np.int8), len(PHASES) * k)
-    per_year = values[item_k].reshape(k, n_pc)
-    weight = weights[item_k, year_k]
-    if not np.all(weight == 1.0):
-        per_year = per_year * weight[:, None]
-    value = per_year.reshape(k * n_pc)
-
     kind_codes = pd.Categorical(items["kind"], categories=ITEM_KINDS).codes.astype(np.int8)
     tiers = items["kind"].map(TIER_BY_KIND)
     if "tier" in items.columns:
         tiers = tiers.where(items["kind"] != "custom", items["tier"])
     tier_codes = pd.Categorical(tiers, categories=TIERS).codes.astype(np.int8)
-    quality_codes = (
-        pd.Categorical(quality.ravel(), categories=QUALITIES)
-        .codes.astype(np.int8)
-        .reshape(n_items, len(PHASES))
+    return ItemArrays(
+        ids=items["id"].astype(str).to_numpy(dtype=object),
+        kind=kind_codes,
+        tier=tier_codes,
+        values=values,
+        quality=quality.astype(np.int8),
+        active=active,
+        weights=weights,
     )
-    quality_k = np.repeat(quality_codes[item_k], len(CRITERIA), axis=1).reshape(k * n_pc)
-
-    ids = items["id"].astype(str).to_numpy()
-    return pd.DataFrame(
-        {
-            "item": _categorical(item_codes, ids),
-            "kind": _categorical(kind_codes[item_codes], ITEM_KINDS),
-            "tier": _categorical(tier_codes[item_codes], TIERS),
-            "phase": _categorical(phase_codes, PHASES),
-            "criterion": _categorical(criterion_codes, CRITERIA),
-            "year": np.repeat((year_k + 1).astype(np.int16), n_pc),
-            "value": value,
-            "unit": _categorical(np.tile(_UNIT_CODES, len(PHASES) * k), _UNITS),
-            "quality": _categorical(quality_k, QUALITIES),
-        },
-        copy=False,
-    )
-
-
-#: The distinct units, and the code of each criterion's unit among them.
-_UNITS: Final = tuple(dict.fromkeys(CRITERION_UNITS[c] for c in CRITERIA))
-_UNIT_CODES: Final = np.array([_UNITS.index(CRITERION_UNITS[c]) for c in CRITERIA], dtype=np.int8)
-
-
-def _categorical(codes: np.ndarray, categories: Any) -> pd.Categorical:
-    """A categorical from codes the engine built itself (already in range)."""
-    return pd.Categorical.from_codes(codes, categories=pd.Index(categories), validate=False)

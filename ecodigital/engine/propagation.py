@@ -40,7 +40,7 @@ from ecodigital.engine.compute import (
     add_use_impacts,
     component_model,
     component_size,
-    embodied_values,
+    embodied_scale,
     use_energy_kwh,
 )
 from ecodigital.notices import Notice
@@ -490,6 +490,7 @@ def evaluate(
     gwp_items = np.empty((4, plan.n_items)) if item_totals else None
     per_chunk = max(1, _CHUNK_VALUES // max(draws * n_pc, 1))
     bounds = np.searchsorted(plan.comp_item, np.arange(0, plan.n_items + per_chunk, per_chunk))
+    buffers = _Buffers(draws, int(np.diff(bounds).max(initial=0)))
     for chunk, first in enumerate(range(0, plan.n_items, per_chunk)):
         stop = min(first + per_chunk, plan.n_items)
         if progress is not None:
@@ -533,7 +534,7 @@ def evaluate(
             factor_ratio = transform(_LOGNORMAL, low, high, np.nan, z, None)
         else:
             factor_ratio = shared[:, factor_col]
-        values = embodied_values(
+        scale = embodied_scale(
             model, units, params["lifetime_years"], params["hours_per_year"], factor_ratio
         )
         energy = use_energy_kwh(model, units, **{name: params[name] for name in USE_PARAMETERS})
@@ -542,15 +543,9 @@ def evaluate(
             energy = np.where(measured, plan.measured_energy[lo:hi], energy)
         grid_col = plan.grid_col[lo:hi]
         grid_ratio = np.where(grid_col >= 0, shared[:, np.maximum(grid_col, 0)], 1.0)
-        add_use_impacts(values, model, energy, grid_ratio)
-        if values.shape[0] != draws or values.ndim != 4:
-            values = np.broadcast_to(values, (draws, hi - lo, *values.shape[-2:])).copy()
-        unknown = np.isnan(values[0])
-        # unknown values are left out of the sums, as in the point figures; a value is
-        # unknown for a missing factor cell or grid figure, the same in every draw
+        values = buffers.values(draws, hi - lo)
+        unknown = _fill_values(values, buffers, model, scale, energy, grid_ratio)
         values = values.reshape(draws, hi - lo, n_pc)
-        if unknown.any():
-            values[:, unknown.reshape(hi - lo, n_pc)] = 0.0
         # group of each component: (tier, active year); an item counts once per active year
         item = plan.comp_item[lo:hi]
         by_tier_year = np.zeros((hi - lo, n_tiers, horizon))
@@ -570,6 +565,68 @@ def evaluate(
             gwp_items[3, item[starts]] = per_item.mean(axis=0)
     shape = (draws, n_tiers, horizon, len(PHASES), len(CRITERIA))
     return Sums(cube.reshape(shape), known.reshape(shape[1:]), gwp_items)
+
+
+class _Buffers:
+    """The per-draw arrays of one chunk, allocated once for the largest chunk and reused.
+
+    A fresh array of tens of megabytes costs its page faults each time; the
+    chunks of a run all fit in the first one's memory.
+    """
+
+    def __init__(self, draws: int, components: int) -> None:
+        n_pc = len(PHASES) * len(CRITERIA)
+        self._values = np.empty(draws * components * n_pc)
+        self._use = np.empty(draws * components * len(CRITERIA))
+
+    def values(self, draws: int, components: int) -> np.ndarray:
+        """A C-contiguous draws × components × phases × criteria array."""
+        size = draws * components * len(PHASES) * len(CRITERIA)
+        return self._values[:size].reshape(draws, components, len(PHASES), len(CRITERIA))
+
+    def use(self, draws: int, components: int) -> np.ndarray:
+        return self._use[: draws * components * len(CRITERIA)].reshape(
+            draws, components, len(CRITERIA)
+        )
+
+
+def _fill_values(
+    values: np.ndarray,
+    buffers: _Buffers,
+    model: Any,
+    scale: np.ndarray,
+    energy: np.ndarray,
+    grid_ratio: np.ndarray,
+) -> np.ndarray:
+    """Each draw's annual values, zero where unknown, into ``values``; return what is unknown.
+
+    The same numbers as :func:`~ecodigital.engine.compute.embodied_values` and
+    :func:`~ecodigital.engine.compute.add_use_impacts` give (the factor row's
+    values times the component's multiplier; the use phase of energy-based
+    rows ``energy × (kWh factors × grid ratio)``), then zero where unknown:
+    unknown inputs are zeroed first, so each value is one multiplication (and
+    one addition of zero), written in place. A value is unknown (a missing
+    factor cell, grid figure, power...) in every draw or in none: the first
+    draw's values, computed the original way, say which.
+    """
+    draws, m = values.shape[:2]
+    scale = np.broadcast_to(scale, (draws, m))
+    energy = np.broadcast_to(energy, (draws, m))
+    first = model.impacts * scale[0][:, None, None]
+    if model.included_in_use.any():
+        first = np.where(model.included_in_use, 0.0, first)
+    add_use_impacts(first, model, energy[0], grid_ratio[0])
+    unknown: np.ndarray = np.isnan(first)
+    energy_based = ~model.direct_use
+    impacts = np.where(np.isnan(model.impacts) | model.included_in_use, 0.0, model.impacts)
+    impacts[energy_based, _USE, :] = 0.0
+    np.multiply(impacts, np.where(np.isnan(scale), 0.0, scale)[:, :, None, None], out=values)
+    intensity = np.where(energy_based[:, None], np.nan_to_num(model.intensity, nan=0.0), 0.0)
+    use = buffers.use(draws, m)
+    np.multiply(intensity, grid_ratio[:, :, None], out=use)
+    np.multiply(np.where(np.isnan(energy), 0.0, energy)[:, :, None], use, out=use)
+    np.add(values[:, :, _USE, :], use, out=values[:, :, _USE, :])
+    return unknown
 
 
 def _sample_shared(plan: Plan, draws: int, seed: int) -> np.ndarray:

@@ -42,6 +42,7 @@ __all__ = [
     "impact_column",
     "load_factors",
     "load_reference_factors",
+    "reference_bases",
     "reference_data_dir",
     "reference_versions",
     "with_rows",
@@ -148,6 +149,27 @@ def _cached_reference(folder: str) -> FactorTable:
         date=str(manifest["date"]),
         grid=read_grid_snapshot(root / str(manifest["grid"])),
     )
+
+
+def reference_bases(version: str | None = None) -> dict[str, str]:
+    """Every row id of a shipped dataset (the newest unless ``version``) and its basis.
+
+    Read with the csv module alone (no pandas): what ``validate`` needs to
+    check a dossier's factor ids. The shipped tables are checked whole by
+    :func:`load_reference_factors`, which every other command reads.
+    """
+    import csv
+
+    from ecodigital.yamlio import read_yaml
+
+    root = reference_data_dir(version)
+    manifest = read_yaml(root / "manifest.yaml", "manifest").data
+    bases: dict[str, str] = {}
+    for name in manifest["files"]:
+        text = read_input_text(root / str(name), "factors")
+        for row in csv.DictReader(io.StringIO(text)):
+            bases[str(row["id"]).strip()] = str(row["basis"]).strip()
+    return bases
 
 
 def load_reference_factors(version: str | None = None) -> FactorTable:
@@ -288,13 +310,13 @@ NUMBER_BOUNDS: dict[str, tuple[float, bool, float]] = {
 }
 
 
-def _check_bounds(path: Path, column: str, cells: pd.Series, numbers: pd.Series) -> None:
+def _check_bounds(path: Path, column: str, cells: Any, numbers: Any) -> None:
     """Non-finite numbers and numbers outside :data:`NUMBER_BOUNDS`, with their cell."""
     import numpy as np
 
     from ecodigital.i18n import Msg
 
-    values = numbers.to_numpy(dtype=float)
+    values = np.asarray(numbers, dtype=float)
     low, inclusive, high = NUMBER_BOUNDS[column]
     with np.errstate(invalid="ignore"):
         infinite = np.isinf(values)
@@ -308,7 +330,7 @@ def _check_bounds(path: Path, column: str, cells: pd.Series, numbers: pd.Series)
                 Msg("input.cell", {"row": row + 2, "column": column}),
                 Msg(
                     problem,
-                    {"value": cells.iat[row], "low": low, "high": high, "words": Msg(words)},
+                    {"value": cells[row], "low": low, "high": high, "words": Msg(words)},
                 ),
                 Msg("input.factor_bound_fix"),
             )
@@ -361,68 +383,85 @@ def _read_factor_csv(path: Path, *, full_header: bool) -> pd.DataFrame:
             Msg("dossier.csv.missing_column"),
             Msg("dossier.csv.missing_column_fix", {"name": "id"}),
         )
-    raw = raw.apply(lambda column: column.str.strip())
-    for column in NUMERIC_COLUMNS:
-        if column not in raw.columns:
-            continue
-        given = raw[column] != ""
-        numbers = pd.to_numeric(raw[column].where(given), errors="coerce")
-        bad = given & numbers.isna()
+    import numpy as np
+
+    # every cell stripped, and every number parsed in one call (a table has few rows and
+    # many columns: one pandas operation per column was most of the time of reading it)
+    cells = {
+        str(column): np.array([str(cell).strip() for cell in raw[column].tolist()], dtype=object)
+        for column in raw.columns
+    }
+    numeric = [column for column in NUMERIC_COLUMNS if column in cells]
+    rows = len(raw)
+    flat = [cell if cell != "" else None for column in numeric for cell in cells[column]]
+    parsed = pd.to_numeric(pd.Series(flat, dtype=object), errors="coerce")
+    numbers_of = dict(
+        zip(numeric, parsed.to_numpy(dtype=float).reshape(len(numeric), rows), strict=True)
+    )
+    for column in numeric:
+        given = cells[column] != ""
+        numbers = numbers_of[column]
+        bad = given & np.isnan(numbers)
         if bad.any():
-            row = int(bad.to_numpy().nonzero()[0][0])
+            row = int(bad.nonzero()[0][0])
             raise InputError(
                 str(path),
                 Msg("input.cell", {"row": row + 2, "column": column}),
-                Msg("dossier.not_number", {"value": str(raw[column].iat[row])}),
+                Msg("dossier.not_number", {"value": str(cells[column][row])}),
                 Msg("factors.input.number_fix"),
             )
-        if (numbers < 0).any():
-            row = int((numbers < 0).to_numpy().nonzero()[0][0])
+        with np.errstate(invalid="ignore"):
+            negative = numbers < 0
+        if negative.any():
+            row = int(negative.nonzero()[0][0])
             raise InputError(
                 str(path),
                 Msg("input.cell", {"row": row + 2, "column": column}),
                 Msg("factors.input.negative"),
                 Msg("factors.input.negative_fix"),
             )
-        _check_bounds(path, column, raw[column], numbers)
-        raw[column] = numbers
+        _check_bounds(path, column, cells[column], numbers)
     for column, allowed in (("basis", BASES), ("kind", FACTOR_KINDS)):
-        if column in raw.columns:
-            bad = (raw[column] != "") & ~raw[column].isin(allowed)
+        if column in cells:
+            bad = (cells[column] != "") & ~np.isin(cells[column], allowed)
             if bad.any():
-                row = int(bad.to_numpy().nonzero()[0][0])
+                row = int(bad.nonzero()[0][0])
                 raise InputError(
                     str(path),
                     Msg("input.cell", {"row": row + 2, "column": column}),
                     Msg(
                         "dossier.not_allowed",
-                        {"value": str(raw[column].iat[row]), "suggestion": ""},
+                        {"value": str(cells[column][row]), "suggestion": ""},
                     ),
                     Msg("dossier.choices_fix", {"choices": list(allowed)}),
                 )
-    empty_id = raw["id"] == ""
+    ids = cells["id"]
+    empty_id = ids == ""
     if empty_id.any():
-        row = int(empty_id.to_numpy().nonzero()[0][0])
+        row = int(empty_id.nonzero()[0][0])
         raise InputError(
             str(path),
             Msg("input.cell", {"row": row + 2, "column": "id"}),
             Msg("dossier.empty"),
             Msg("factors.input.id_fix"),
         )
-    duplicated = raw["id"].duplicated()
+    duplicated = pd.Index(ids).duplicated()
     if duplicated.any():
-        row = int(duplicated.to_numpy().nonzero()[0][0])
+        row = int(duplicated.nonzero()[0][0])
         raise InputError(
             str(path),
             Msg("input.cell", {"row": row + 2, "column": "id"}),
-            Msg("dossier.csv.duplicate_id", {"value": str(raw["id"].iat[row])}),
+            Msg("dossier.csv.duplicate_id", {"value": str(ids[row])}),
             Msg("dossier.duplicate_id_fix"),
         )
-    frame = raw.set_index("id").reindex(columns=list(FACTOR_COLUMNS[1:]))
-    for column in NUMERIC_COLUMNS:
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-    for column in ("kind", "label", "basis", *TEXT_COLUMNS):
-        frame[column] = frame[column].astype("object")
-    frame.index.name = "id"
+    absent = np.full(rows, np.nan)
+    data: dict[str, Any] = {}
+    for column in FACTOR_COLUMNS[1:]:
+        if column in NUMERIC_COLUMNS:
+            data[column] = numbers_of.get(column, absent)
+        else:
+            data[column] = pd.Series(cells.get(column, absent), dtype="object")
+    frame = pd.DataFrame(data)
+    frame.index = pd.Index(raw["id"].str.strip(), name="id")
     result: pd.DataFrame = frame
     return result
