@@ -232,17 +232,15 @@ def _tick_label(value: float, lang: str, digits: int | None) -> str:
 
 def _legend(
     drawing: _Drawing,
-    names: Sequence[str],
-    colours: Sequence[str],
-    markers: Sequence[str],
+    series: Sequence[_Series],
     centre: float,
     top: float,
     width: float = _WIDTH,
 ) -> float:
-    """Keys and names in rows (four at most) centred on ``centre`` from ``top``, within a
-    drawing ``width`` wide; returns the bottom of the legend."""
+    """Each series' key and name in rows (four at most) centred on ``centre`` from ``top``,
+    within a drawing ``width`` wide; returns the bottom of the legend."""
     gap, space, row_height = 0.8 * _SMALL, 2.0 * _SMALL, 1.5 * _SMALL
-    entries = [_HANDLE[0] + gap + text_width(name, _SMALL) for name in names]
+    entries = [_HANDLE[0] + gap + text_width(one.name, _SMALL) for one in series]
     rows: list[list[int]] = []
     for index, entry in enumerate(entries):
         row = rows[-1] if rows else []
@@ -255,12 +253,12 @@ def _legend(
         used = sum(entries[i] for i in row) + space * (len(row) - 1)
         x = max(_PAD, min(centre - used / 2, width - _PAD - used))
         for index in row:
-            key_top = baseline - _HANDLE[1]
-            drawing.rect(x, key_top, *_HANDLE, colours[index], edge=True)
-            if markers[index]:
+            one, key_top = series[index], baseline - _HANDLE[1]
+            drawing.rect(x, key_top, *_HANDLE, one.colour, edge=True)
+            if one.marker:
                 with drawing.group(_MARKER_LOOK):
-                    drawing.marker(markers[index], x + _HANDLE[0] / 2, key_top + _HANDLE[1] / 2)
-            drawing.text(x + _HANDLE[0] + gap, baseline, names[index], size=_SMALL)
+                    drawing.marker(one.marker, x + _HANDLE[0] / 2, key_top + _HANDLE[1] / 2)
+            drawing.text(x + _HANDLE[0] + gap, baseline, one.name, size=_SMALL)
             x += entries[index] + space
     return top + _SMALL + (len(rows) - 1) * row_height
 
@@ -381,9 +379,7 @@ def _horizontal(
         )
     end = _legend(
         drawing,
-        [one.name for one in series],
-        [one.colour for one in series],
-        [one.marker for one in series],
+        series,
         (left + right) / 2,
         unit_baseline + 0.24 * _SIZE + _SMALL,
         width,
@@ -494,9 +490,7 @@ def _stacked_vertical(
     drawing.text(unit_baseline, (top + bottom) / 2, unit_label, anchor="middle", vertical=True)
     end = _legend(
         drawing,
-        [one.name for one in stacked],
-        [one.colour for one in stacked],
-        [one.marker for one in stacked],
+        stacked,
         (left + right) / 2,
         tick_baseline + 0.24 * _SIZE + _SMALL,
     )
