@@ -25,25 +25,15 @@ caps each decoded stream).
 
 from __future__ import annotations
 
-import logging
 import math
 import re
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from ecodigital.errors import UnreadableFile
-from ecodigital.i18n import Count, Msg
-from ecodigital.review.readers import (
-    DEFAULT_LIMITS,
-    ReadLimits,
-    _OutOfTime,
-    _pdf_reader,
-    _regular_file_size,
-    _time_budget,
-)
+from ecodigital.i18n import Count
+from ecodigital.review.readers import DEFAULT_LIMITS, ReadLimits, _fail, read_pdf_within_limits
 
 __all__ = ["FIGURE_TAG", "PdfText", "read_pdf_text"]
 
@@ -97,12 +87,6 @@ class _TooMuchText(BaseException):
     def __init__(self, page: int, chars: int, limit: int, what: str) -> None:
         super().__init__(what)
         self.page, self.chars, self.limit, self.what = page, chars, limit, what
-
-
-def _refuse(path: Path, problem: str, fix: str, **params: object) -> UnreadableFile:
-    return UnreadableFile(
-        str(path), None, Msg(f"review.read.{problem}", params), Msg(f"review.read.{fix}", params)
-    )
 
 
 # --------------------------------------------------------------------------- fonts
@@ -512,55 +496,25 @@ def _page_text(
 
 def read_pdf_text(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> PdfText:
     """Every page's text of the PDF at ``path``, read within ``limits``."""
-    _regular_file_size(path, limits.max_file_bytes)
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)  # a malformed file is reported once, as our error
+
+    def text_of(reader: Any) -> PdfText:
+        pages: list[str] = []
+        used = 0
+        fonts: dict[int, _Font] = {}
+        for number, page in enumerate(reader.pages, start=1):
+            pages.append(_page_text(page, number, limits, used, fonts))
+            used += len(pages[-1])
+        lang = reader.trailer["/Root"].get_object().get("/Lang")
+        language = str(lang)[:2].lower() if isinstance(lang, str) and lang else None
+        return PdfText(tuple(pages), language)
+
     try:
-        with warnings.catch_warnings(), _time_budget(limits.max_pdf_seconds):
-            warnings.simplefilter("ignore")
-            reader = _pdf_reader(path)
-            if reader.is_encrypted:
-                raise _refuse(path, "pdf_encrypted", "not_opened_fix")
-            size = reader.trailer.get("/Size")
-            if not isinstance(size, int) or size > limits.max_pdf_objects:
-                raise _refuse(
-                    path, "pdf_objects", "not_opened_fix", n=size,
-                    limit=Count(limits.max_pdf_objects),
-                )  # fmt: skip
-            count = len(reader.pages)
-            if count > limits.max_pdf_pages:
-                raise _refuse(
-                    path, "pdf_pages", "not_opened_fix", n=Count(count),
-                    limit=Count(limits.max_pdf_pages),
-                )  # fmt: skip
-            pages: list[str] = []
-            used = 0
-            fonts: dict[int, _Font] = {}
-            for number, page in enumerate(reader.pages, start=1):
-                pages.append(_page_text(page, number, limits, used, fonts))
-                used += len(pages[-1])
-            lang = reader.trailer["/Root"].get_object().get("/Lang")
-    except UnreadableFile:
-        raise
+        return read_pdf_within_limits(path, limits, text_of, "as_produced_fix")
     except _TooMuchText as exc:
-        raise _refuse(
+        raise _fail(
             path, f"pdf_{exc.what}", "not_opened_fix", page=exc.page,
             n=Count(exc.chars), limit=Count(exc.limit),
         ) from None  # fmt: skip
-    except _OutOfTime:
-        raise _refuse(
-            path, "pdf_slow", "pdf_slow_fix", seconds=float(limits.max_pdf_seconds)
-        ) from None
-    except Exception as exc:  # pypdf raises many types on malformed files
-        problem = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise _refuse(
-            path, "not_pdf", "as_produced_fix", reason=f"{type(exc).__name__}: {problem}"
-        ) from None
-    finally:
-        logger.setLevel(level)
-    language = str(lang)[:2].lower() if isinstance(lang, str) and lang else None
-    return PdfText(tuple(pages), language)
 
 
 # --------------------------------------------------------------------------- page layout

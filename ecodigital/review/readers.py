@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ecodigital.errors import InputError, UnreadableFile
 from ecodigital.i18n import Count, Msg
@@ -47,6 +47,7 @@ __all__ = [
     "UnreadableFile",
     "load_payload_json",
     "read_note_payload",
+    "read_pdf_within_limits",
     "read_report_payload",
     "read_submission",
     "refuse_named_files",
@@ -54,6 +55,7 @@ __all__ = [
 
 MIB: Final = 1024 * 1024
 DOSSIER_SUFFIXES: Final = (".yaml", ".yml")
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -445,8 +447,17 @@ def _pdf_reader(path: Path) -> Any:
     return _parsed_pdf(str(path), (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns))
 
 
-def _pdf_payload(path: Path, limits: ReadLimits) -> bytes:
-    """The embedded payload of a PDF note, parsed with limits and a time budget."""
+def read_pdf_within_limits(
+    path: Path,
+    limits: ReadLimits,
+    work: Callable[[Any], _T],
+    malformed_fix: str | None = None,
+) -> _T:
+    """``work`` applied to pypdf's reader of the PDF at ``path``, once the file is a regular
+    file within the size limit and the PDF is not encrypted and within the object and page
+    limits, all within the PDF time budget. Whatever pypdf raises on a malformed file
+    becomes one :class:`UnreadableFile` (its fix the ``review.read`` key ``malformed_fix``);
+    a ``BaseException`` that ``work`` raises goes through as it is."""
     import logging
     import warnings
 
@@ -478,7 +489,7 @@ def _pdf_payload(path: Path, limits: ReadLimits) -> bytes:
                     n=Count(pages),
                     limit=Count(limits.max_pdf_pages),
                 )
-            return _pdf_embedded(reader, path, limits)
+            return work(reader)
     except UnreadableFile:
         raise
     except _OutOfTime:
@@ -487,9 +498,16 @@ def _pdf_payload(path: Path, limits: ReadLimits) -> bytes:
         ) from None
     except Exception as exc:  # pypdf raises many types on malformed files
         problem = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise _fail(path, "not_pdf", reason=f"{type(exc).__name__}: {problem}") from None
+        raise _fail(
+            path, "not_pdf", malformed_fix, reason=f"{type(exc).__name__}: {problem}"
+        ) from None
     finally:
         logger.setLevel(level)
+
+
+def _pdf_payload(path: Path, limits: ReadLimits) -> bytes:
+    """The embedded payload of a PDF note, parsed with limits and a time budget."""
+    return read_pdf_within_limits(path, limits, lambda reader: _pdf_embedded(reader, path, limits))
 
 
 # --------------------------------------------------------------------------- dispatch
