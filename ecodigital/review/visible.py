@@ -31,7 +31,7 @@ import html
 import re
 import zipfile
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from html.parser import HTMLParser
@@ -283,12 +283,25 @@ def rendered_mismatches(
     written again from its data in ``fmt``) does not show, how many figures were compared,
     and the language the document is written in (the one whose figures fit best)."""
     shown = figure_tokens(_sections(fmt, _shown(path, fmt, limits)))
-    best: tuple[list[Mismatch], int, str] | None = None
-    for lang in ("fr", "en"):
+
+    def attempt(lang: str) -> tuple[list[Mismatch], int]:
         expected = figure_tokens(_sections(fmt, render(lang)))
-        mismatches = _compare(shown, expected)
+        return _compare(shown, expected), max(len(shown), len(expected))
+
+    return _best_language(("fr", "en"), attempt)
+
+
+def _best_language(
+    languages: Sequence[str], attempt: Callable[[str], tuple[list[Mismatch], int]]
+) -> tuple[list[Mismatch], int, str]:
+    """``attempt(lang)`` (the mismatches and how many figures were compared) of the first of
+    ``languages`` with the fewest mismatches, and that language; none is tried after one
+    with no mismatch."""
+    best: tuple[list[Mismatch], int, str] | None = None
+    for lang in languages:
+        mismatches, compared = attempt(lang)
         if best is None or len(mismatches) < len(best[0]):
-            best = (mismatches, max(len(shown), len(expected)), lang)
+            best = (mismatches, compared, lang)
         if not mismatches:
             break
     assert best is not None
@@ -511,8 +524,8 @@ def _pdf_mismatches(
 
     layer = read_pdf_text(path, limits)
     patterns = _production_patterns()
-    best: tuple[list[Mismatch], int, str] | None = None
-    for lang in sorted(("fr", "en"), key=lambda lang: lang != layer.lang):
+
+    def attempt(lang: str) -> tuple[list[Mismatch], int]:
         printed = _PrintedHtml()
         printed.feed(_rendered(results, "html", lang)[:MAX_TEXT])
         printed.close()
@@ -523,9 +536,6 @@ def _pdf_mismatches(
         html_text, starts, sections = _html_stream(printed.parts)
         expected = _figures(html_text, starts, sections, patterns)
         mismatches += _compare_printed(text, shown, expected)
-        if best is None or len(mismatches) < len(best[0]):
-            best = (mismatches, max(len(shown), len(expected)), lang)
-        if not mismatches:
-            break
-    assert best is not None
-    return best
+        return mismatches, max(len(shown), len(expected))
+
+    return _best_language(sorted(("fr", "en"), key=lambda lang: lang != layer.lang), attempt)
