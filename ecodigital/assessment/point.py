@@ -327,7 +327,11 @@ def standalone_dossier(assessed: Assessment) -> dict[str, Any]:
     from ecodigital.jsonio import jsonable
 
     loaded = assessed.dossier
-    dossier: dict[str, Any] = jsonable(loaded.raw)
+    dossier: dict[str, Any]
+    if loaded.embedded is not None:
+        dossier = jsonable(loaded.embedded)
+        return dossier
+    dossier = jsonable(loaded.raw)
     if loaded.inventory_path is not None:
         import json
 
@@ -336,6 +340,10 @@ def standalone_dossier(assessed: Assessment) -> dict[str, Any]:
         inventory = [
             {key: value for key, value in record.items() if value is not None} for record in records
         ]
+        for item in inventory:
+            if "quantity_per_user" in item:
+                # the table's quantity of a per-user item is a filler: the CSV gave none
+                item.pop("quantity", None)
         ranges = loaded.ranges
         for row in [] if ranges is None else ranges.to_dict(orient="records"):
             # a CSV range column pair (quantity_low, quantity_high) as the YAML writes a range

@@ -202,7 +202,7 @@ def load_results(path: str | Path, factors_path: str | Path | None = None) -> Re
 
 def results_from_payload(payload: Mapping[str, Any], source: str) -> ResultFigures:
     """The figures of a note's payload (its ``results`` and its embedded dossier)."""
-    from ecodigital.review.verify import loaded_from_payload
+    from ecodigital.review.verify import embedded_where, loaded_from_payload
 
     results = payload.get("results")
     dossier = payload.get("dossier")
@@ -221,7 +221,7 @@ def results_from_payload(payload: Mapping[str, Any], source: str) -> ResultFigur
 
     from ecodigital.report.payload import verify_digest
 
-    loaded = loaded_from_payload(dossier, Path(f"{source} (embedded dossier)"))
+    loaded = loaded_from_payload(dossier, embedded_where(source))
     return replace(_figures(results, loaded, source), digest_ok=verify_digest(payload))
 
 

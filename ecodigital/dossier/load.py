@@ -56,6 +56,9 @@ class LoadedDossier:
     ranges: pd.DataFrame | None = None
     #: The YAML text, to find the line of a field in a later error.
     source: str | None = field(default=None, repr=False)
+    #: The dossier as a note embedded it, when it was read from one: it stands
+    #: alone already, and a note written again from it embeds it unchanged.
+    embedded: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
     def horizon_years(self) -> int:

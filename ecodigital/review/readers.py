@@ -606,7 +606,7 @@ def read_submission(
         kind, payload = read_note_payload(path, limits)
         dossier = payload.get("dossier")
         if isinstance(dossier, Mapping):
-            refuse_named_files(dossier, f"{path} (embedded dossier)")
+            refuse_named_files(dossier, f"{path}#dossier")
         return Submission(path, kind, payload)
     return Submission(path, "dossier", _assess_dossier_file(path, limits, factors))
 

@@ -156,8 +156,18 @@ def _jsonable(value: Any) -> Any:
     return str(value)[:200]
 
 
+def embedded_where(path: str | Path) -> Path:
+    """How errors name the dossier embedded in the note at ``path``: ``note.pdf#dossier``."""
+    return Path(f"{path}#dossier")
+
+
 def loaded_from_payload(dossier: Mapping[str, Any], where: Path) -> LoadedDossier:
-    """The embedded dossier validated again (a CSV inventory comes back inline)."""
+    """The embedded dossier validated again (a CSV inventory comes back inline).
+
+    The dossier keeps the embedded one as its standalone form, so that a note
+    written from it embeds the very dossier it was read from.
+    """
+    import dataclasses
     import json
 
     from ecodigital.dossier.load import parse_dossier_text
@@ -171,6 +181,9 @@ def loaded_from_payload(dossier: Mapping[str, Any], where: Path) -> LoadedDossie
             if not isinstance(record, Mapping):
                 continue
             item = {k: v for k, v in record.items() if v is not None}
+            if "quantity_per_user" in item:
+                # a CSV refuses both: earlier notes wrote the table's filler quantity 1 beside it
+                item.pop("quantity", None)
             first, last = item.pop("first_year", None), item.pop("last_year", None)
             if first is not None or last is not None:
                 item["years"] = [int(first or 1), int(last or 10**6)]
@@ -178,7 +191,7 @@ def loaded_from_payload(dossier: Mapping[str, Any], where: Path) -> LoadedDossie
         data["inventory"] = items
     # JSON is YAML: the dossier goes through the very loader and checks of a file.
     text = json.dumps(data, ensure_ascii=False, allow_nan=False)
-    return parse_dossier_text(text, where)
+    return dataclasses.replace(parse_dossier_text(text, where), embedded=dict(dossier))
 
 
 def _is_number(value: Any) -> bool:
@@ -293,7 +306,7 @@ def verify_note_payload(
     reference = load_reference_factors(chosen)
     shipped = declared.get("name") == reference.name and declared_version == reference.version
     factors, declared_overrides = declared_factors(note, reference)
-    loaded = loaded_from_payload(payload["dossier"], Path(f"{path} (embedded dossier)"))
+    loaded = loaded_from_payload(payload["dossier"], embedded_where(path))
     ranges = note.uncertainty
     options = Options(
         factors=factors,

@@ -259,7 +259,7 @@ def standalone_actuals(dossier: Mapping[str, Any], actuals: LoadedActuals) -> di
     from ecodigital.review.verify import loaded_from_payload
 
     document: dict[str, Any] = jsonable(actuals.model.model_dump(mode="json", exclude_none=True))
-    forecast = loaded_from_payload(dossier, Path(f"{actuals.path} (forecast)"))
+    forecast = loaded_from_payload(dossier, Path(f"{actuals.path}#dossier"))
     for reported, year in zip(actuals.model.years, document["years"], strict=True):
         if all(m.files is None for m in reported.measurements):
             continue
@@ -310,7 +310,7 @@ def compare_actuals(
     their summaries, so ``ecodigital suivi`` and ``ecodigital verify`` of its report run
     this same code on the same data and open no measurement file.
     """
-    where = Path(f"{actuals.path} (forecast)")
+    where = Path(f"{actuals.path}#dossier")
     dossier = dict(payload["dossier"])
     project = note.project
     years: list[YearFollowUp] = []

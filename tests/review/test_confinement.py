@@ -159,7 +159,7 @@ def test_verify_refuses_a_note_whose_dossier_names_a_file_with_exit_2(
         result = CliRunner().invoke(cli, ["verify", str(submission / name)])
     assert result.exit_code == 2, result.output
     (line,) = result.output.strip().splitlines()
-    assert line.startswith(f"Erreur : {submission / name} (embedded dossier): "), line
+    assert line.startswith(f"Erreur : {submission / name}#dossier: "), line
     assert expected[name] in line and "Correction :" in line
     touched = {_absolute(path, Path.cwd()) for path in opened}
     assert not [p for p in touched if p.is_relative_to(outside)]
