@@ -191,7 +191,8 @@ def _item_table(assessed: Assessment, totals: dict[str, Figure], propagation: An
         ids=tuple(ids.tolist()),
         kinds=tuple(items["kind"].astype(str).tolist()),
         tiers=tuple(tiers.tolist()),
-        factors=tuple(default_factor_ids(items).astype(str).tolist()),
+        # the rows the engine priced with: the dataset's own storage rows among them
+        factors=tuple(default_factor_ids(items, assessed.factors.frame.index).astype(str).tolist()),
         columns=columns,
     )
 

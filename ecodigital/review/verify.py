@@ -80,6 +80,9 @@ class VerifyReport:
     dataset_shipped: bool
     differences: list[Difference] = field(default_factory=list)
     declared_overrides: int = 0
+    #: Storage rows the note names as earlier versions did (``storage-ssd-tb-year`` for
+    #: ``storage-ssd``): the same pricing, an older label.
+    legacy_names: list[str] = field(default_factory=list)
     figures_checked: int = 0
     skipped: list[str] = field(default_factory=list)
     #: Figures the reader sees that the recomputed results do not give (HTML, Markdown,
@@ -132,6 +135,7 @@ class VerifyReport:
                     for d in self.differences
                 ],
                 "skipped_rules": self.skipped,
+                "legacy_storage_names": self.legacy_names,
             },
             "visible": {
                 "checked": self.visible_checked,
@@ -192,6 +196,32 @@ def loaded_from_payload(dossier: Mapping[str, Any], where: Path) -> LoadedDossie
     # JSON is YAML: the dossier goes through the very loader and checks of a file.
     text = json.dumps(data, ensure_ascii=False, allow_nan=False)
     return dataclasses.replace(parse_dossier_text(text, where), embedded=dict(dossier))
+
+
+def _with_legacy_storage_names(recomputed: Results, note: Results) -> tuple[Results, list[str]]:
+    """The recomputed results with the storage rows named as the note names them, where
+    it names them as earlier versions did, and those names.
+
+    Earlier versions named a storage item's row ``storage-<media>-tb-year`` (dataset
+    2026.1's) even where the dataset priced it with its per-drive row ``storage-<media>``:
+    the figures are the same, only the label differs. Any other name that differs stays
+    a difference.
+    """
+    import dataclasses
+
+    ours, theirs = recomputed.items.factors, note.items.factors
+    if len(ours) != len(theirs):
+        return recomputed, []
+    names = list(ours)
+    legacy = []
+    for i, (mine, written) in enumerate(zip(ours, theirs, strict=True)):
+        if mine != written and mine.startswith("storage-") and written == f"{mine}-tb-year":
+            names[i] = written
+            legacy.append(written)
+    if not legacy:
+        return recomputed, []
+    items = dataclasses.replace(recomputed.items, factors=tuple(names))
+    return dataclasses.replace(recomputed, items=items), legacy
 
 
 def _is_number(value: Any) -> bool:
@@ -317,7 +347,7 @@ def verify_note_payload(
         scenarios=note.scenarios is not None,
         finance=note.finance is not None,
     )
-    recomputed = run(loaded, options)
+    recomputed, legacy_names = _with_legacy_storage_names(run(loaded, options), note)
     skipped = []
     # item by item, in the layout of the note's format (a note in /2 carries the shares)
     legacy = payload["results"].get("format") == LEGACY_RESULTS_FORMAT
@@ -348,6 +378,7 @@ def verify_note_payload(
         dataset_used=f"{reference.name} {reference.version}",
         dataset_shipped=shipped,
         differences=differences,
+        legacy_names=legacy_names,
         declared_overrides=declared_overrides,
         figures_checked=checked,
         skipped=skipped,
@@ -465,6 +496,9 @@ def verify_lines(report: VerifyReport, lang: str = "fr") -> list[str]:
         lines.append(say("overrides", n=report.declared_overrides))
     for rules in report.skipped:
         lines.append(say("finance_skipped", rules=rules))
+    if report.legacy_names:
+        names = ", ".join(sorted(set(report.legacy_names)))
+        lines.append(say("legacy_names", n=len(report.legacy_names), names=clean_text(names)))
     lines += difference_lines(report.differences, report.figures_checked, lang)
     lines += visible_lines(report.visible, report.visible_checked, lang)
     for factor, column, value, reference, source in report.overrides[:MAX_LISTED]:
