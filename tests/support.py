@@ -1,8 +1,13 @@
-"""Builders shared by the tests: small factor tables, items tables and dossiers."""
+"""Builders shared by the tests: small factor tables, items tables and dossiers, and a
+recorder of the files a block of code opens."""
 
 from __future__ import annotations
 
 import math
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -150,3 +155,33 @@ def legacy_items(results: Any) -> dict[str, Any]:
             for criterion, column in items.columns.items()
         },
     }
+
+
+# --------------------------------------------------------------------------- files opened
+
+#: The lists of the :func:`opened_files` blocks running now.
+_RECORDERS: list[list[str]] = []
+_FILE_EVENTS = frozenset({"open", "os.listdir", "os.scandir"})
+
+
+def _record_files(event: str, args: tuple[Any, ...]) -> None:
+    if _RECORDERS and event in _FILE_EVENTS and args:
+        target = args[0]
+        if isinstance(target, str | bytes | os.PathLike):
+            for opened in _RECORDERS:
+                opened.append(os.path.abspath(os.fsdecode(target)))
+
+
+# an audit hook cannot be removed: this one is added once, and records inside the blocks only
+sys.addaudithook(_record_files)
+
+
+@contextmanager
+def opened_files() -> Iterator[list[str]]:
+    """The absolute path of every file opened and folder listed inside the block, in order."""
+    opened: list[str] = []
+    _RECORDERS.append(opened)
+    try:
+        yield opened
+    finally:
+        _RECORDERS.remove(opened)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import opened_files
 
 from ecodigital.assessment.point import assess_dossier
 from ecodigital.cli import cli
@@ -284,33 +284,18 @@ def test_files_or_summary_not_both(tmp_path):
     )
 
 
-_OPENED: list[str] = []
-_RECORDING: list[bool] = [False]
-
-
-def _record_opens(event: str, args: tuple[object, ...]) -> None:
-    if event == "open" and _RECORDING[0] and args and isinstance(args[0], str | Path):
-        _OPENED.append(Path(args[0]).name)
-
-
-sys.addaudithook(_record_opens)  # an audit hook stays for the process: it records when asked
-
-
 def test_scenarios_and_levers_reuse_the_measurements_read_once() -> None:
     """The example has one measurement (a folder: emissions.csv and two run sidecars)
     and its scenario and levers are assessed again with changed items: the files are
     read for the baseline only, not once per variant."""
     from ecodigital.assessment import run
 
-    _OPENED.clear()
-    _RECORDING[0] = True
-    try:
+    with opened_files() as opened:
         results = run(EXAMPLE)
-    finally:
-        _RECORDING[0] = False
     assert results.scenarios is not None
     assert len(results.scenarios.scenarios) + len(results.scenarios.levers) >= 2
-    measured = [name for name in _OPENED if name == "emissions.csv" or name.startswith("measure-")]
+    names = [Path(path).name for path in opened]
+    measured = [name for name in names if name == "emissions.csv" or name.startswith("measure-")]
     assert sorted(measured) == [
         "emissions.csv",
         "measure-b3daa364-cd68-4e71-ac22-b8914c76b5be.json",

@@ -13,14 +13,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support import payload_of
+from support import opened_files, payload_of
 
 from ecodigital.cli import cli
 from ecodigital.report.payload import compute_digest
@@ -29,28 +26,6 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "guichet-mutualise"
 EXAMPLE_TEXT = (EXAMPLE / "dossier.yaml").read_text(encoding="utf-8")
 MEASURED = "    files: [measures]"
-
-_opened: list[str] | None = None
-
-
-def _hook(event: str, args: tuple[object, ...]) -> None:
-    if _opened is not None and event in {"open", "os.listdir", "os.scandir"} and args:
-        target = args[0]
-        if isinstance(target, str | bytes | os.PathLike):
-            _opened.append(os.fsdecode(target))
-
-
-sys.addaudithook(_hook)  # a hook cannot be removed: it records only inside `_watching`
-
-
-@contextmanager
-def _watching() -> Iterator[list[str]]:
-    global _opened
-    _opened = []
-    try:
-        yield _opened
-    finally:
-        _opened = None
 
 
 def _absolute(name: str, cwd: Path) -> Path:
@@ -125,7 +100,7 @@ def test_each_outside_file_is_refused_the_batch_goes_on_and_nothing_outside_is_o
     output.mkdir()
     monkeypatch.chdir(output)
     files = sorted(str(path) for path in submission.glob("*.*") if path.suffix != ".csv")
-    with _watching() as opened:
+    with opened_files() as opened:
         result = CliRunner().invoke(cli, ["compare", *files, "-o", "comparaison.json"])
     assert result.exit_code == 0, result.output
     rows = {Path(row["file"]).name: row for row in json.loads(
@@ -155,7 +130,7 @@ def test_verify_refuses_a_note_whose_dossier_names_a_file_with_exit_2(
     batch: tuple[Path, Path, dict[str, str]], name: str
 ) -> None:
     submission, outside, expected = batch
-    with _watching() as opened:
+    with opened_files() as opened:
         result = CliRunner().invoke(cli, ["verify", str(submission / name)])
     assert result.exit_code == 2, result.output
     (line,) = result.output.strip().splitlines()

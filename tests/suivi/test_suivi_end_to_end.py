@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from support import opened_files
 
 from ecodigital.assessment.results import Results
 from ecodigital.cli import cli
@@ -360,18 +361,6 @@ def test_an_edited_visible_figure_is_caught_with_its_section(
     assert lines[-1] == f"{edited} : le rapport de suivi NE tient PAS."
 
 
-_OPENED: list[str] = []
-_RECORDING: list[bool] = [False]
-
-
-def _record_opens(event: str, args: tuple[Any, ...]) -> None:
-    if event == "open" and _RECORDING[0] and args and isinstance(args[0], str | Path):
-        _OPENED.append(str(Path(args[0]).resolve()))
-
-
-sys.addaudithook(_record_opens)  # an audit hook stays for the process: it records when asked
-
-
 @pytest.mark.parametrize("where", ["ailleurs", "depot"])
 def test_actuals_naming_a_file_are_refused_unopened(
     made: dict[str, object], tmp_path: Path, where: str
@@ -395,18 +384,14 @@ def test_actuals_naming_a_file_are_refused_unopened(
     report = tmp_path / "depot" / "suivi.json"
     report.parent.mkdir(exist_ok=True)
     report.write_text(json.dumps(_with_digest(payload)), encoding="utf-8")
-    _OPENED.clear()
-    _RECORDING[0] = True
-    try:
+    with opened_files() as opened:
         result = _verify(report)
-    finally:
-        _RECORDING[0] = False
     assert result.exit_code == 2
     (line,) = result.output.strip().splitlines()
     assert line.startswith(f"Erreur : {report}#actuals: years[2].measurements[0].files: ")
     assert "n'ouvre aucun fichier nommé dans un document déposé" in line
-    assert str(report.resolve()) in _OPENED  # the hook saw the report opened...
-    assert str(outside.resolve()) not in _OPENED  # ...and never the file it names
+    assert str(report.resolve()) in opened  # the hook saw the report opened...
+    assert str(outside.resolve()) not in opened  # ...and never the file it names
 
 
 def test_the_actuals_are_priced_with_the_factors_the_note_declares(tmp_path: Path) -> None:
