@@ -855,6 +855,7 @@ def _progress_rows(rows: Any, total: int, lang: str) -> Any:
 )
 @option("--trust", "trust_path", type=click.Path(path_type=Path))
 @option("--signature", "signature_path", type=click.Path(path_type=Path))
+@option("--require-signature", "require_signature", is_flag=True)
 @LANG_OPTION
 def verify(
     note: Path,
@@ -862,11 +863,12 @@ def verify(
     output_format: str,
     trust_path: Path | None,
     signature_path: Path | None,
+    require_signature: bool,
     lang: str,
 ) -> None:
     from ecodigital.review.verify_follow_up import SignatureRequest, report_lines, verify_file
 
-    signature = SignatureRequest(signature_path, trust_path)
+    signature = SignatureRequest(signature_path, trust_path, required=require_signature)
     report = verify_file(note, dataset_version=dataset_version, signature=signature)
     if output_format == "json":
         import json

@@ -192,19 +192,21 @@ class SignatureCheck:
     trust_file: str | None = None
     #: The files a Markdown note's signature covers (text, data) or the note itself.
     covers: tuple[str, ...] = field(default_factory=tuple)
+    #: A signature was required (``--require-signature``): unsigned does not hold.
+    required: bool = False
 
     @property
     def ok(self) -> bool:
-        """Unsigned, or every signature holds."""
+        """Unsigned (when no signature is required), or every signature holds."""
         if self.status == "unsigned":
-            return True
+            return not self.required
         return self.status == "checked" and bool(self.signers) and all(s.ok for s in self.signers)
 
     @property
     def verdict(self) -> str:
-        """``unsigned``, ``valid`` or ``fails``."""
+        """``unsigned``, ``missing`` (unsigned, a signature required), ``valid`` or ``fails``."""
         if self.status == "unsigned":
-            return "unsigned"
+            return "missing" if self.required else "unsigned"
         return "valid" if self.ok else "fails"
 
     def to_json(self) -> dict[str, Any]:
@@ -642,12 +644,14 @@ def check_signature(
     trust: Path | None = None,
     limits: ReadLimits = DEFAULT_LIMITS,
     now: dt.datetime | None = None,
+    required: bool = False,
 ) -> SignatureCheck:
     """The signature of the note ``note`` (a ``kind`` of file, as its reader found it).
 
     ``signature`` names the signature file of a note that is not a PDF (default: beside
     it, :func:`~ecodigital.signature.files.signature_path`); ``trust`` a PEM file of the
-    authorities the signer's chain must lead to. Bad arguments are an
+    authorities the signer's chain must lead to; ``required``: an unsigned note does not
+    hold. Bad arguments are an
     :class:`~ecodigital.errors.InputError`; a missing pyHanko a
     :class:`~ecodigital.errors.ToolUnavailable`; whatever is wrong with the signature itself
     is in the result.
@@ -672,7 +676,9 @@ def check_signature(
     moment = now or dt.datetime.now(dt.UTC)
     where = signature or signature_path(note)
     if style != "pades" and signature is None and not where.exists() and not where.is_symlink():
-        return SignatureCheck("unsigned", trust_file=str(trust) if trust else None)
+        return SignatureCheck(
+            "unsigned", trust_file=str(trust) if trust else None, required=required
+        )
     seconds = float(limits.max_pdf_seconds)
     try:
         with _quiet(), _time_budget(seconds):  # the PDF readers' budget, for every signature
@@ -684,17 +690,9 @@ def check_signature(
     except _OutOfTime:
         where = note if style == "pades" else where
         check = _unreadable(where, _problem("slow", seconds=seconds), style)
-    if trust is not None:
-        check = SignatureCheck(
-            check.status,
-            check.file,
-            check.style,
-            check.signers,
-            check.problem,
-            str(trust),
-            check.covers,
-        )
-    return check
+    return dataclasses.replace(
+        check, trust_file=str(trust) if trust is not None else check.trust_file, required=required
+    )
 
 
 # --------------------------------------------------------------------------- words
@@ -724,7 +722,7 @@ def signature_lines(check: SignatureCheck, lang: str) -> list[str]:
         return words.text(f"verify_signature.{key}", **params)
 
     if check.status == "unsigned":
-        return [say("unsigned")]
+        return [say("missing" if check.required else "unsigned")]
     if check.status == "unreadable":
         reason = clean_text(check.problem.render(lang), 400) if check.problem else "—"
         return [say("unreadable", file=clean_text(check.file or "", 400), reason=reason)]

@@ -186,6 +186,8 @@ class SignatureRequest:
 
     file: Path | None = None
     trust: Path | None = None
+    #: An unsigned note does not hold.
+    required: bool = False
 
 
 def verify_file(
@@ -206,7 +208,12 @@ def verify_file(
         from ecodigital.review.signature import check_signature
 
         signed = check_signature(
-            path, kind, signature=signature.file, trust=signature.trust, limits=limits
+            path,
+            kind,
+            signature=signature.file,
+            trust=signature.trust,
+            limits=limits,
+            required=signature.required,
         )
     report: VerifyReport | FollowUpVerifyReport
     if payload.get("format") == SUIVI_PAYLOAD_FORMAT:

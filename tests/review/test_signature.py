@@ -257,6 +257,28 @@ def test_an_unsigned_note_is_neutral(notes: dict[str, Path]) -> None:
     assert signature_lines(result, "fr") == ["Signature : aucune (la note n'est pas signée)."]
 
 
+def test_require_signature_fails_an_unsigned_note(notes: dict[str, Path]) -> None:
+    result = invoke("verify", str(notes["plain"]), "--require-signature")
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert "Signature : AUCUNE, alors que --require-signature en exige une." in lines
+    assert lines[-1].endswith("plain.html : la note NE tient PAS.")
+    # the figures themselves hold: only the missing signature fails the note
+    assert any(line.startswith("Texte visible : les ") for line in lines)
+    english = invoke("verify", str(notes["plain"]), "--require-signature", "--lang", "en")
+    assert "Signature: NONE, though --require-signature asks for one." in english.stdout
+    data = json.loads(
+        invoke("verify", str(notes["plain"]), "--require-signature", "--format", "json").stdout
+    )
+    assert data["verdict"] == "fails" and data["signature"]["status"] == "missing"
+
+
+def test_require_signature_lets_a_valid_signature_hold(signed_html: Path, pki: Pki) -> None:
+    result = invoke("verify", str(signed_html), "--require-signature", "--trust", str(pki.ca))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].endswith("plain.html : la note tient.")
+
+
 # --------------------------------------------------------------------------- what breaks it
 
 
