@@ -278,15 +278,17 @@ def make_plan(
 
     n = len(components)
     factor_ids = components["factor_id"].astype(str).to_numpy()
+    # string comparisons of a million components are slow: compare their codes
+    factor_codes, factor_uniques = pd.factorize(factor_ids)
     factor_col = np.full(n, -1)
     no_spread: list[str] = []
-    for factor_id in dict.fromkeys(factor_ids):
+    for code, factor_id in enumerate(factor_uniques):
         low, high = (
             _row_spread(factors, factor_id) if spreads.factor_rows else (1.0, 1.0)
         ) or spreads.factor
         if spreads.factor_rows and _row_spread(factors, factor_id) is None:
             no_spread.append(factor_id)
-        uses = factor_ids == factor_id
+        uses = factor_codes == code
         factor_col[uses] = add(
             f"factor:{factor_id}", "factor", factor_id, low, high, _count_items(components, uses)
         )
@@ -307,7 +309,7 @@ def make_plan(
     locations = components["location"].astype(str).to_numpy()
     energy_based = ~model.direct_use
     grid_col = np.full(n, -1)
-    for country in dict.fromkeys(locations[energy_based]):
+    for country in pd.unique(locations[energy_based]):
         row = grid["factor_id"].get(country) if "factor_id" in grid.columns else None
         spread = _row_spread(factors, row) if isinstance(row, str) else None
         if spread is None or not spreads.factor_rows:
@@ -323,8 +325,9 @@ def make_plan(
         cols = np.full(n, -1)
         if flag in components.columns:
             from_factor = components[flag].to_numpy(dtype=bool)
-            for factor_id in dict.fromkeys(factor_ids[from_factor]):
-                uses = from_factor & (factor_ids == factor_id)
+            for code in pd.unique(factor_codes[from_factor]):
+                factor_id = factor_uniques[code]
+                uses = from_factor & (factor_codes == code)
                 own = (
                     _parameter_spread(factors, factor_id, parameter)
                     if spreads.factor_rows
@@ -341,7 +344,7 @@ def make_plan(
     pue_cols = np.full(n, -1)
     if "pue_from_factor" in components.columns:
         pue_rows = components["pue_from_factor"].to_numpy()
-        for row_id in dict.fromkeys(r for r in pue_rows if isinstance(r, str)):
+        for row_id in [r for r in pd.unique(pue_rows) if isinstance(r, str)]:
             uses = pue_rows == row_id
             spread = _row_spread(factors, row_id) if spreads.factor_rows else (1.0, 1.0)
             pue_cols[uses] = add(
@@ -437,7 +440,9 @@ def _parameter_spread(
 
 
 def _count_items(components: pd.DataFrame, uses: np.ndarray) -> int:
-    return len(np.unique(components["item_index"].to_numpy()[uses]))
+    # the components are sorted by item: an item starts where the index changes
+    items = components["item_index"].to_numpy()[uses]
+    return int(len(items) and 1 + np.count_nonzero(np.diff(items)))
 
 
 def _range_table(ranges: pd.DataFrame | None, items: pd.DataFrame) -> pd.DataFrame:
