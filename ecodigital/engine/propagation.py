@@ -17,16 +17,19 @@ random quantity:
 
 Values a dossier gives as plain numbers are taken as exact. The formulas are
 those of :mod:`ecodigital.engine.compute`, fed with arrays that carry a
-leading draws axis; per-item annual values are summed straight into the
-aggregates, chunk by chunk over the items, so memory stays bounded and the
-long table is never built per draw.
+leading draws axis. Neither the long table nor the items' values are built
+per draw: a component's values are its factor row's and its grid's times two
+numbers per draw, summed straight into the aggregates by matrix products,
+and components equal in all but their units share those numbers
+(:func:`evaluate`). Memory stays bounded: the items are taken in chunks and
+the classes of components in blocks.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, cast
 
@@ -90,8 +93,12 @@ DEFAULT_PARAMETER_SPREADS: Final = {
 }
 #: Physical ceilings applied to drawn values.
 _CEILINGS: Final = {"hours_per_day": 24.0, "days_per_year": 366.0, "hours_per_year": 8784.0}
-#: Values of one chunk's per-draw impacts array (draws x components x 16), about 64 MB.
+#: Draws x items x values (phases x criteria) of one chunk, about 64 MB: its per-draw
+#: arrays (draws x components each) take less. The chunks' bounds key the streams of
+#: the dossier's ranges: another size would draw them otherwise.
 _CHUNK_VALUES: Final = 8_000_000
+#: Components whose values are known or not, counted at once (on their first draw).
+_KNOWN_BLOCK: Final = 1 << 16
 #: Item ranges beyond this count are propagated but not ranked one by one as drivers.
 MAX_RANKED_ITEM_INPUTS: Final = 500
 
@@ -271,15 +278,17 @@ def make_plan(
 
     n = len(components)
     factor_ids = components["factor_id"].astype(str).to_numpy()
+    # string comparisons of a million components are slow: compare their codes
+    factor_codes, factor_uniques = pd.factorize(factor_ids)
     factor_col = np.full(n, -1)
     no_spread: list[str] = []
-    for factor_id in dict.fromkeys(factor_ids):
+    for code, factor_id in enumerate(factor_uniques):
         low, high = (
             _row_spread(factors, factor_id) if spreads.factor_rows else (1.0, 1.0)
         ) or spreads.factor
         if spreads.factor_rows and _row_spread(factors, factor_id) is None:
             no_spread.append(factor_id)
-        uses = factor_ids == factor_id
+        uses = factor_codes == code
         factor_col[uses] = add(
             f"factor:{factor_id}", "factor", factor_id, low, high, _count_items(components, uses)
         )
@@ -300,7 +309,7 @@ def make_plan(
     locations = components["location"].astype(str).to_numpy()
     energy_based = ~model.direct_use
     grid_col = np.full(n, -1)
-    for country in dict.fromkeys(locations[energy_based]):
+    for country in pd.unique(locations[energy_based]):
         row = grid["factor_id"].get(country) if "factor_id" in grid.columns else None
         spread = _row_spread(factors, row) if isinstance(row, str) else None
         if spread is None or not spreads.factor_rows:
@@ -316,8 +325,9 @@ def make_plan(
         cols = np.full(n, -1)
         if flag in components.columns:
             from_factor = components[flag].to_numpy(dtype=bool)
-            for factor_id in dict.fromkeys(factor_ids[from_factor]):
-                uses = from_factor & (factor_ids == factor_id)
+            for code in pd.unique(factor_codes[from_factor]):
+                factor_id = factor_uniques[code]
+                uses = from_factor & (factor_codes == code)
                 own = (
                     _parameter_spread(factors, factor_id, parameter)
                     if spreads.factor_rows
@@ -334,7 +344,7 @@ def make_plan(
     pue_cols = np.full(n, -1)
     if "pue_from_factor" in components.columns:
         pue_rows = components["pue_from_factor"].to_numpy()
-        for row_id in dict.fromkeys(r for r in pue_rows if isinstance(r, str)):
+        for row_id in [r for r in pd.unique(pue_rows) if isinstance(r, str)]:
             uses = pue_rows == row_id
             spread = _row_spread(factors, row_id) if spreads.factor_rows else (1.0, 1.0)
             pue_cols[uses] = add(
@@ -430,7 +440,9 @@ def _parameter_spread(
 
 
 def _count_items(components: pd.DataFrame, uses: np.ndarray) -> int:
-    return len(np.unique(components["item_index"].to_numpy()[uses]))
+    # the components are sorted by item: an item starts where the index changes
+    items = components["item_index"].to_numpy()[uses]
+    return int(len(items) and 1 + np.count_nonzero(np.diff(items)))
 
 
 def _range_table(ranges: pd.DataFrame | None, items: pd.DataFrame) -> pd.DataFrame:
@@ -475,22 +487,46 @@ def evaluate(
     item_totals: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> Sums:
-    """Sum every draw's item values into the cube, chunk by chunk over the items.
+    """Sum every draw's item values into the cube.
 
     ``shared``: draws x shared inputs. ``item_values(first, stop)``: per field,
     the positions (in the chunk) of items with drawn values and those values
-    (draws x items), for the items ``first`` to ``stop - 1``.
+    (draws x items), for the items ``first`` to ``stop - 1``; it is asked
+    chunk by chunk over the items, whose bounds key the ranges' streams.
+
+    A component's values in a draw are its factor row's values times one
+    number (:func:`~ecodigital.engine.compute.embodied_scale`) plus, in the
+    use phase of energy-based rows, its grid factor per kWh times another
+    (energy x grid ratio). The cube is therefore a sum of products of draws x
+    components matrices of those two numbers with constant components x
+    (years x values) matrices, one per tier: the per-draw values of the
+    components are never built. Both numbers are the component's units times
+    what one unit gives, and components whose inputs differ only by their
+    units (same factor row, defaults, grid, lifetime, hours...) give the same
+    per unit in every draw: each such class is evaluated once, on the sum of
+    its units weighted by year. An item with a value drawn for itself (a
+    dossier range) or a measured energy is evaluated on its own, and so is
+    every item when factor rows are drawn per component (``independent_rng``).
     """
     draws = shared.shape[0]
     horizon = plan.active.shape[1]
-    n_tiers, n_pc = len(TIERS), len(PHASES) * len(CRITERIA)
-    cube = np.zeros((draws, n_tiers * horizon, n_pc))
-    known = np.zeros((n_tiers * horizon, n_pc))
-    # per item: P5, P50, P95 and mean of its horizon gwp, computed chunk by chunk
-    gwp_items = np.empty((4, plan.n_items)) if item_totals else None
-    per_chunk = max(1, _CHUNK_VALUES // max(draws * n_pc, 1))
+    sums = Sums(
+        cube=np.zeros((draws, len(TIERS), horizon, len(PHASES), len(CRITERIA))),
+        known=np.zeros((len(TIERS), horizon, len(PHASES), len(CRITERIA))),
+        # per item: P5, P50, P95 and mean of its horizon gwp
+        item_gwp=np.empty((4, plan.n_items)) if item_totals else None,
+    )
+    # an input a component does not take is the last column: a ratio of one
+    ratios = np.concatenate([shared, np.ones((draws, 1))], axis=1)
+    per_chunk = max(1, _CHUNK_VALUES // max(draws * len(PHASES) * len(CRITERIA), 1))
     bounds = np.searchsorted(plan.comp_item, np.arange(0, plan.n_items + per_chunk, per_chunk))
-    buffers = _Buffers(draws, int(np.diff(bounds).max(initial=0)))
+    alone = np.zeros(plan.n_items, dtype=bool)
+    alone[plan.comp_item[plan.measured]] = True
+    if independent_rng is not None:
+        alone[:] = True
+    # per field drawn: which components have a value of their own, and their first draw's
+    first_draw: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    n_components = len(plan.comp_item)
     for chunk, first in enumerate(range(0, plan.n_items, per_chunk)):
         stop = min(first + per_chunk, plan.n_items)
         if progress is not None:
@@ -498,135 +534,385 @@ def evaluate(
         lo, hi = int(bounds[chunk]), int(bounds[chunk + 1])
         if hi == lo:
             continue
-        local_item = plan.comp_item[lo:hi] - first
-        params: dict[str, Any] = {name: plan.base[name][lo:hi] for name in _ITEM_FIELDS}
-        for name, (positions, values) in item_values(first, stop).items():
-            drawn = np.broadcast_to(params[name], (draws, hi - lo)).copy()
-            in_chunk = np.full(stop - first, -1)
-            in_chunk[positions] = np.arange(len(positions))
-            where = in_chunk[local_item]
+        comps = np.arange(lo, hi)
+        drawn = _drawn(item_values(first, stop), plan.comp_item[lo:hi] - first, stop - first)
+        for name, (where, values) in drawn.items():
             has = where >= 0
-            drawn[:, has] = values[:, where[has]]
-            params[name] = drawn
-        for name, cols in plan.default_cols.items():
-            col = cols[lo:hi]
-            has = col >= 0
-            if has.any():
-                ratio = np.where(has, shared[:, np.maximum(col, 0)], 1.0)
-                # a what-if's offset moves the drawn default, it is not drawn itself
-                offset = plan.offsets[name][lo:hi] if name in plan.offsets else 0.0
-                params[name] = (params[name] - offset) * ratio + offset
-                if name == "pue":
-                    params[name] = np.maximum(params[name], 1.0)
-        for name, ceiling in _CEILINGS.items():
-            if np.ndim(params[name]) == 2:
-                params[name] = np.minimum(params[name], ceiling)
-        model = plan.model.take(slice(lo, hi))
-        kind, component = plan.kind[lo:hi], plan.component[lo:hi]
-        size = component_size(kind, component, *(params[name] for name in SIZE_PARAMETERS))
-        units = params["quantity"] * params["allocation"] * size
-        factor_col = plan.factor_col[lo:hi]
+            alone[plan.comp_item[comps[has]]] = True
+            given, value = first_draw.setdefault(
+                name, (np.zeros(n_components, dtype=bool), np.zeros(n_components))
+            )
+            given[comps[has]] = True
+            value[comps[has]] = values[0, where[has]]
+        own = np.flatnonzero(alone[plan.comp_item[lo:hi]])
+        if not len(own):
+            continue
+        factor_ratio = None
         if independent_rng is not None:
             # one draw per component instead of one per factor row: for comparison only
             z = independent_rng(chunk).standard_normal((draws, hi - lo))
+            factor_col = plan.factor_col[lo:hi]
             low = np.array([s.low for s in plan.shared])[factor_col]
             high = np.array([s.high for s in plan.shared])[factor_col]
-            factor_ratio = transform(_LOGNORMAL, low, high, np.nan, z, None)
-        else:
-            factor_ratio = shared[:, factor_col]
-        scale = embodied_scale(
-            model, units, params["lifetime_years"], params["hours_per_year"], factor_ratio
+            factor_ratio = transform(_LOGNORMAL, low, high, np.nan, z, None)[:, own]
+        mine = {name: (where[own], values) for name, (where, values) in drawn.items()}
+        _add_components(
+            sums, plan, comps[own], _inputs(plan, comps[own], ratios, mine, factor_ratio)
         )
-        energy = use_energy_kwh(model, units, **{name: params[name] for name in USE_PARAMETERS})
-        measured = plan.measured[lo:hi]
-        if measured.any():
-            energy = np.where(measured, plan.measured_energy[lo:hi], energy)
-        grid_col = plan.grid_col[lo:hi]
-        grid_ratio = np.where(grid_col >= 0, shared[:, np.maximum(grid_col, 0)], 1.0)
-        values = buffers.values(draws, hi - lo)
-        unknown = _fill_values(values, buffers, model, scale, energy, grid_ratio)
-        values = values.reshape(draws, hi - lo, n_pc)
-        # group of each component: (tier, active year); an item counts once per active year
-        item = plan.comp_item[lo:hi]
-        by_tier_year = np.zeros((hi - lo, n_tiers, horizon))
-        by_tier_year[np.arange(hi - lo), plan.tier[item], :] = plan.weights[item]
-        groups = by_tier_year.reshape(hi - lo, n_tiers * horizon)
-        cube += np.matmul(groups.T, values)
-        by_tier_year[np.arange(hi - lo), plan.tier[item], :] = plan.active[item]
-        known += by_tier_year.reshape(hi - lo, n_tiers * horizon).T @ (~unknown).reshape(
-            hi - lo, n_pc
+    for lo in range(0, n_components, _KNOWN_BLOCK):
+        comps = np.arange(lo, min(lo + _KNOWN_BLOCK, n_components))
+        drawn = {
+            name: (np.where(given[comps], np.arange(len(comps)), -1), value[None, comps])
+            for name, (given, value) in first_draw.items()
+        }
+        _count_known(sums, plan, comps, _inputs(plan, comps, ratios[:1], drawn))
+    _add_classes(sums, plan, np.flatnonzero(~alone[plan.comp_item]), ratios, per_chunk)
+    return sums
+
+
+#: The item fields units are not made of: what one unit of a component gives depends on them.
+_PER_UNIT_FIELDS: Final = tuple(
+    name for name in _ITEM_FIELDS if name not in ("quantity", "allocation", *SIZE_PARAMETERS)
+)
+
+#: Per field, each component's column among the drawn values (-1: none) and those values.
+_Drawn = dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass
+class _Inputs:
+    """What the formulas take for some components in some draws (draws x components)."""
+
+    model: Any
+    scale: np.ndarray
+    energy: np.ndarray
+    grid_ratio: np.ndarray
+
+
+def _drawn(fields: dict[str, tuple[np.ndarray, np.ndarray]], item: np.ndarray, n: int) -> _Drawn:
+    """Per field, the column of each component's draws among the values (-1: none)."""
+    out = {}
+    for name, (positions, values) in fields.items():
+        column = np.full(n, -1)
+        column[positions] = np.arange(len(positions))
+        out[name] = (column[item], values)
+    return out
+
+
+def _inputs(
+    plan: Plan,
+    comps: np.ndarray,
+    ratios: np.ndarray,
+    drawn: _Drawn,
+    factor_ratio: np.ndarray | None = None,
+    *,
+    per_unit: bool = False,
+) -> _Inputs:
+    """The inputs of components ``comps`` in the draws of ``ratios`` (shared inputs and a
+    last column of ones); ``per_unit``: for one unit of each."""
+    draws = ratios.shape[0]
+    params: dict[str, Any] = {name: plan.base[name][comps] for name in _ITEM_FIELDS}
+    for name, (where, values) in drawn.items():
+        has = where >= 0
+        column = np.broadcast_to(params[name], (draws, len(comps))).copy()
+        column[:, has] = values[:, where[has]]
+        params[name] = column
+    for name, cols in plan.default_cols.items():
+        col = cols[comps]
+        if (col >= 0).any():
+            ratio = ratios[:, col]
+            if name in plan.offsets:
+                # a what-if's offset moves the drawn default, it is not drawn itself
+                offset = plan.offsets[name][comps]
+                params[name] = (params[name] - offset) * ratio + offset
+            else:
+                params[name] = params[name] * ratio
+            if name == "pue":
+                params[name] = np.maximum(params[name], 1.0)
+    for name, ceiling in _CEILINGS.items():
+        if np.ndim(params[name]) == 2:
+            params[name] = np.minimum(params[name], ceiling)
+    model = plan.model.take(comps)
+    units: Any = 1.0
+    if not per_unit:
+        size = component_size(
+            plan.kind[comps], plan.component[comps], *(params[name] for name in SIZE_PARAMETERS)
         )
-        if gwp_items is not None:
-            gwp = values.reshape(draws, hi - lo, len(PHASES), len(CRITERIA))[..., _GWP].sum(-1)
-            gwp = gwp * plan.weights[item].sum(axis=1)
-            starts = np.flatnonzero(np.r_[True, np.diff(item) != 0])
-            per_item = np.add.reduceat(gwp, starts, axis=1)
-            gwp_items[:3, item[starts]] = np.quantile(per_item, (0.05, 0.5, 0.95), axis=0)
-            gwp_items[3, item[starts]] = per_item.mean(axis=0)
-    shape = (draws, n_tiers, horizon, len(PHASES), len(CRITERIA))
-    return Sums(cube.reshape(shape), known.reshape(shape[1:]), gwp_items)
+        units = params["quantity"] * params["allocation"] * size
+    if factor_ratio is None:
+        factor_ratio = ratios[:, plan.factor_col[comps]]
+    scale = embodied_scale(
+        model, units, params["lifetime_years"], params["hours_per_year"], factor_ratio
+    )
+    energy = use_energy_kwh(model, units, **{name: params[name] for name in USE_PARAMETERS})
+    measured = plan.measured[comps]
+    if measured.any():
+        energy = np.where(measured, plan.measured_energy[comps], energy)
+    shape = (draws, len(comps))
+    return _Inputs(
+        model,
+        np.broadcast_to(scale, shape),
+        np.broadcast_to(energy, shape),
+        ratios[:, plan.grid_col[comps]],
+    )
 
 
-class _Buffers:
-    """The per-draw arrays of one chunk, allocated once for the largest chunk and reused.
+def _count_known(sums: Sums, plan: Plan, comps: np.ndarray, inputs: _Inputs) -> None:
+    """Count the known values of ``comps``, each once per active year.
 
-    A fresh array of tens of megabytes costs its page faults each time; the
-    chunks of a run all fit in the first one's memory.
+    A value is unknown (a missing factor cell, grid figure, power...) in every
+    draw or in none: the first draw's values, computed as
+    :func:`~ecodigital.engine.compute.embodied_values` and
+    :func:`~ecodigital.engine.compute.add_use_impacts` do, say which.
     """
-
-    def __init__(self, draws: int, components: int) -> None:
-        n_pc = len(PHASES) * len(CRITERIA)
-        self._values = np.empty(draws * components * n_pc)
-        self._use = np.empty(draws * components * len(CRITERIA))
-
-    def values(self, draws: int, components: int) -> np.ndarray:
-        """A C-contiguous draws × components × phases × criteria array."""
-        size = draws * components * len(PHASES) * len(CRITERIA)
-        return self._values[:size].reshape(draws, components, len(PHASES), len(CRITERIA))
-
-    def use(self, draws: int, components: int) -> np.ndarray:
-        return self._use[: draws * components * len(CRITERIA)].reshape(
-            draws, components, len(CRITERIA)
-        )
-
-
-def _fill_values(
-    values: np.ndarray,
-    buffers: _Buffers,
-    model: Any,
-    scale: np.ndarray,
-    energy: np.ndarray,
-    grid_ratio: np.ndarray,
-) -> np.ndarray:
-    """Each draw's annual values, zero where unknown, into ``values``; return what is unknown.
-
-    The same numbers as :func:`~ecodigital.engine.compute.embodied_values` and
-    :func:`~ecodigital.engine.compute.add_use_impacts` give (the factor row's
-    values times the component's multiplier; the use phase of energy-based
-    rows ``energy × (kWh factors × grid ratio)``), then zero where unknown:
-    unknown inputs are zeroed first, so each value is one multiplication (and
-    one addition of zero), written in place. A value is unknown (a missing
-    factor cell, grid figure, power...) in every draw or in none: the first
-    draw's values, computed the original way, say which.
-    """
-    draws, m = values.shape[:2]
-    scale = np.broadcast_to(scale, (draws, m))
-    energy = np.broadcast_to(energy, (draws, m))
-    first = model.impacts * scale[0][:, None, None]
+    model = inputs.model
+    first = model.impacts * inputs.scale[0][:, None, None]
     if model.included_in_use.any():
         first = np.where(model.included_in_use, 0.0, first)
-    add_use_impacts(first, model, energy[0], grid_ratio[0])
-    unknown: np.ndarray = np.isnan(first)
-    energy_based = ~model.direct_use
-    impacts = np.where(np.isnan(model.impacts) | model.included_in_use, 0.0, model.impacts)
-    impacts[energy_based, _USE, :] = 0.0
-    np.multiply(impacts, np.where(np.isnan(scale), 0.0, scale)[:, :, None, None], out=values)
-    intensity = np.where(energy_based[:, None], np.nan_to_num(model.intensity, nan=0.0), 0.0)
-    use = buffers.use(draws, m)
-    np.multiply(intensity, grid_ratio[:, :, None], out=use)
-    np.multiply(np.where(np.isnan(energy), 0.0, energy)[:, :, None], use, out=use)
-    np.add(values[:, :, _USE, :], use, out=values[:, :, _USE, :])
-    return unknown
+    add_use_impacts(first, model, inputs.energy[0], inputs.grid_ratio[0])
+    item = plan.comp_item[comps]
+    by_tier_year = np.zeros((len(comps), len(TIERS), plan.active.shape[1]), dtype=np.int64)
+    by_tier_year[np.arange(len(comps)), plan.tier[item], :] = plan.active[item]
+    known = (~np.isnan(first)).reshape(len(comps), -1).astype(np.int64)
+    # integer counts: exact, and summed without a BLAS call's threads
+    sums.known.reshape(by_tier_year[0].size, -1)[...] += np.einsum(
+        "cg,cv->gv", by_tier_year.reshape(len(comps), -1), known
+    )
+
+
+@dataclass
+class _Numbers:
+    """The two numbers of some components (columns) in each draw, zero where unknown:
+    what multiplies the factor row's values, and the use energy times the grid ratio."""
+
+    scale: np.ndarray
+    use: np.ndarray
+
+    @classmethod
+    def of(cls, inputs: _Inputs) -> _Numbers:
+        scale = np.where(np.isnan(inputs.scale), 0.0, inputs.scale)
+        use = np.where(np.isnan(inputs.energy), 0.0, inputs.energy) * inputs.grid_ratio
+        return cls(scale, use)
+
+    def take(self, cols: np.ndarray) -> _Numbers:
+        if len(cols) == self.scale.shape[1]:
+            return self
+        return _Numbers(self.scale[:, cols], self.use[:, cols])
+
+
+@dataclass
+class _PerUnit:
+    """What one of each number gives, per component, zero where unknown.
+
+    ``impacts``: components x (phases x criteria), the factor row's values (the
+    use phase of energy-based rows apart); ``intensity``: components x
+    criteria, the grid factor per kWh of energy-based rows.
+    """
+
+    impacts: np.ndarray
+    intensity: np.ndarray
+    energy_based: np.ndarray
+
+    @classmethod
+    def of(cls, model: Any) -> _PerUnit:
+        energy_based = ~model.direct_use
+        impacts = np.where(np.isnan(model.impacts) | model.included_in_use, 0.0, model.impacts)
+        impacts[energy_based, _USE, :] = 0.0
+        intensity = np.where(energy_based[:, None], np.nan_to_num(model.intensity, nan=0.0), 0.0)
+        return cls(impacts.reshape(len(impacts), -1), intensity, energy_based)
+
+    def take(self, index: np.ndarray) -> _PerUnit:
+        return _PerUnit(self.impacts[index], self.intensity[index], self.energy_based[index])
+
+    def gwp(self, numbers: _Numbers) -> np.ndarray:
+        """Draws x components: the gwp of the numbers, all phases."""
+        embodied = self.impacts.reshape(-1, len(PHASES), len(CRITERIA))[:, :, _GWP].sum(axis=1)
+        gwp: np.ndarray = numbers.scale * embodied
+        if self.energy_based.any():
+            gwp += numbers.use * self.intensity[:, _GWP]
+        return gwp
+
+
+def _add_to_cube(
+    cube: np.ndarray, tier: np.ndarray, numbers: _Numbers, weights: np.ndarray, unit: _PerUnit
+) -> None:
+    """Add columns to the cube: per tier, draws x columns of each number times columns x
+    (years x values) of the year ``weights`` times what one of the number gives."""
+    draws, n_tiers, horizon = cube.shape[:3]
+    embodied_cells = cube.reshape(draws, n_tiers, -1)
+    use_cells = cube[:, :, :, _USE, :]
+    for t in np.unique(tier).tolist():
+        cols = np.flatnonzero(tier == t)
+        embodied = weights[cols, :, None] * unit.impacts[cols, None, :]
+        embodied_cells[:, t] += numbers.take(cols).scale @ embodied.reshape(len(cols), -1)
+        cols = cols[unit.energy_based[cols]]
+        if len(cols):
+            per_kwh = weights[cols, :, None] * unit.intensity[cols, None, :]
+            use = numbers.take(cols).use @ per_kwh.reshape(len(cols), -1)
+            use_cells[:, t] += use.reshape(draws, horizon, -1)
+
+
+def _gwp_statistics(per_item: np.ndarray) -> np.ndarray:
+    """4 x items: the P5, P50, P95 and mean of each item's draws (draws x items)."""
+    out = np.empty((4, per_item.shape[1]))
+    out[:3] = np.quantile(per_item, (0.05, 0.5, 0.95), axis=0)
+    out[3] = per_item.mean(axis=0)
+    return out
+
+
+def _add_components(sums: Sums, plan: Plan, comps: np.ndarray, inputs: _Inputs) -> None:
+    """Add components evaluated draw by draw, and the gwp statistics of their items."""
+    item = plan.comp_item[comps]
+    weights = plan.weights[item]
+    numbers, unit = _Numbers.of(inputs), _PerUnit.of(inputs.model)
+    _add_to_cube(sums.cube, plan.tier[item], numbers, weights, unit)
+    if sums.item_gwp is not None:
+        gwp = unit.gwp(numbers) * weights.sum(axis=1)
+        starts = np.flatnonzero(np.r_[True, np.diff(item) != 0])
+        if len(starts) < len(item):
+            gwp = np.add.reduceat(gwp, starts, axis=1)
+        sums.item_gwp[:, item[starts]] = _gwp_statistics(gwp)
+
+
+def _add_classes(sums: Sums, plan: Plan, comps: np.ndarray, ratios: np.ndarray, block: int) -> None:
+    """Add components by class of equal inputs but their units, ``block`` classes at a time.
+
+    A class's numbers are those of one unit, its year weights the sum of its
+    components' units times their year weights. An item's gwp in a draw is
+    the sum over its components of their units, weighted by year, times the
+    gwp of one unit of their class: its largest component's weighted units
+    times the sum in proportion to it. Items with the same classes in the same
+    proportions (a profile) have the same draws up to that factor, and so the
+    same percentiles and mean up to it.
+    """
+    if not len(comps):
+        return
+    item = plan.comp_item[comps]
+    size = component_size(
+        plan.kind[comps], plan.component[comps], *(plan.base[n][comps] for n in SIZE_PARAMETERS)
+    )
+    units = plan.base["quantity"][comps] * plan.base["allocation"][comps] * size
+    # unknown units make unknown values, which count zero
+    weights = np.where(np.isnan(units), 0.0, units)[:, None] * plan.weights[item]
+    klass, first = _classes(_class_key(plan, comps))
+    class_weights = np.stack(
+        [np.bincount(klass, weights=w, minlength=len(first)) for w in weights.T], axis=1
+    )
+    reps = comps[first]
+    tier = plan.tier[plan.comp_item[reps]]
+    unit = _PerUnit.of(plan.model.take(reps))
+    profiles = None
+    if sums.item_gwp is None:
+        blocks = [np.arange(k, min(k + block, len(first))) for k in range(0, len(first), block)]
+    else:
+        profiles = _Profiles(klass, item, weights.sum(axis=1))
+        blocks = profiles.blocks(block)
+    done = np.zeros(len(first), dtype=bool)
+    statistics = []
+    for index, needed in enumerate(blocks):
+        numbers = _Numbers.of(_inputs(plan, reps[needed], ratios, {}, per_unit=True))
+        new = np.flatnonzero(~done[needed])
+        if len(new):
+            k = needed[new]
+            _add_to_cube(sums.cube, tier[k], numbers.take(new), class_weights[k], unit.take(k))
+            done[k] = True
+        if profiles is not None:
+            unit_gwp = unit.take(needed).gwp(numbers)
+            statistics.append(_gwp_statistics(profiles.curves(index, unit_gwp, needed)))
+    if profiles is not None:
+        assert sums.item_gwp is not None
+        profiles.store(sums.item_gwp, np.concatenate(statistics, axis=1))
+
+
+class _Profiles:
+    """The items evaluated by class, by profile: the classes of their components and the
+    proportions of their components' weights (units times year weights, summed) to the
+    largest one's, which is each item's factor."""
+
+    def __init__(self, klass: np.ndarray, item: np.ndarray, weight: np.ndarray) -> None:
+        starts = np.flatnonzero(np.r_[True, np.diff(item) != 0])
+        count = np.diff(np.r_[starts, len(item)])
+        rank = np.repeat(np.arange(len(starts)), count)
+        pivot = np.lexsort((-np.abs(weight), rank))[starts]
+        self.items = item[starts]
+        self.factor = weight[pivot]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(self.factor[rank] != 0, weight / self.factor[rank], 0.0)
+        self.width = int(count.max())
+        classes = np.full((len(starts), self.width), -1)
+        shares = np.zeros((len(starts), self.width))
+        for j in range(self.width):
+            has = count > j
+            classes[has, j] = klass[starts[has] + j]
+            shares[has, j] = share[starts[has] + j]
+        self.of_item, first = _classes([*classes.T, *(_bits(column) for column in shares.T)])
+        self.classes, self.shares = classes[first], shares[first]
+        self._slices: list[slice] = []
+
+    def blocks(self, block: int) -> list[np.ndarray]:
+        """The classes each block of profiles needs, at most ``block`` (or one profile's)."""
+        step = max(1, block // self.width)
+        self._slices = [slice(p, p + step) for p in range(0, len(self.classes), step)]
+        return [np.unique(self.classes[s][self.classes[s] >= 0]) for s in self._slices]
+
+    def curves(self, index: int, unit_gwp: np.ndarray, needed: np.ndarray) -> np.ndarray:
+        """Draws x profiles of block ``index``: the gwp of each profile per unit of factor."""
+        classes, shares = self.classes[self._slices[index]], self.shares[self._slices[index]]
+        local = np.searchsorted(needed, classes)
+        curves = np.zeros((unit_gwp.shape[0], len(classes)))
+        for j in range(self.width):
+            has = classes[:, j] >= 0
+            curves[:, has] += shares[has, j] * unit_gwp[:, local[has, j]]
+        return curves
+
+    def store(self, item_gwp: np.ndarray, statistics: np.ndarray) -> None:
+        """Each item's statistics: its profile's, times its factor."""
+        of_item = statistics[:, self.of_item]
+        # a negative factor would swap the percentiles
+        swapped = self.factor < 0
+        of_item[:, swapped] = of_item[[2, 1, 0, 3]][:, swapped]
+        item_gwp[:, self.items] = of_item * self.factor
+
+
+def _bits(values: np.ndarray) -> np.ndarray:
+    """Floats as their bit patterns, so that equal numbers (and NaN) compare equal."""
+    return np.ascontiguousarray(values, dtype=float).view(np.int64)
+
+
+def _class_key(plan: Plan, comps: np.ndarray) -> Iterator[np.ndarray]:
+    """The columns that what one unit of a component gives depends on, besides the draws."""
+    model = plan.model
+    yield plan.tier[plan.comp_item[comps]]
+    yield plan.factor_col[comps]
+    yield plan.grid_col[comps]
+    for cols in plan.default_cols.values():
+        yield cols[comps]
+    for offsets in plan.offsets.values():
+        yield _bits(offsets[comps])
+    for name in _PER_UNIT_FIELDS:
+        yield _bits(plan.base[name][comps])
+    yield plan.kind[comps]
+    yield plan.component[comps]
+    yield model.basis[comps]
+    yield model.row[comps]
+    yield model.direct_use[comps]
+    yield model.calendar_hours[comps]
+    yield _bits(model.drive_capacity_tb[comps])
+    for column in model.intensity[comps].T:
+        yield _bits(column)
+
+
+def _classes(columns: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's class (rows equal in every column) and each class's first row."""
+    codes: np.ndarray | None = None
+    for column in columns:
+        column_codes, uniques = pd.factorize(column, use_na_sentinel=False)
+        if codes is None:
+            codes = column_codes
+        else:
+            codes = pd.factorize(codes * len(uniques) + column_codes)[0]
+    assert codes is not None
+    return codes, np.unique(codes, return_index=True)[1]
 
 
 def _sample_shared(plan: Plan, draws: int, seed: int) -> np.ndarray:
@@ -689,9 +975,11 @@ def draws_memory_bytes(plan: Plan, draws: int) -> int:
     """An upper estimate of the memory ``draws`` draws of ``plan`` take, in bytes.
 
     Per draw, in float64: the cube and its sorted copy for the percentiles
-    (2 x tiers x horizon x 16 cells), the inputs' draws and their ranks for
-    the drivers (3 x inputs), and one chunk of the largest item's components
-    with its working copies (4 x components x 16).
+    (2 x tiers x horizon x phases x criteria cells), the inputs' draws and
+    their ranks for the drivers (3 x inputs), and one chunk of the largest
+    item's components with its working copies (4 x components x phases x
+    criteria: more than the score of draws x components arrays that a chunk
+    of components, or a block of classes of them, takes).
     """
     horizon = plan.active.shape[1]
     n_pc = len(PHASES) * len(CRITERIA)
