@@ -23,9 +23,12 @@ manufacturing), cloud billings and locations.
 
 from __future__ import annotations
 
+import json
 import math
 import random
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,7 +36,14 @@ import pytest
 
 from ecodigital.assessment import Options, run
 from ecodigital.assessment.point import assess_loaded
-from ecodigital.assessment.results import Results
+from ecodigital.assessment.results import (
+    ItemColumn,
+    ItemTable,
+    Results,
+    SummedColumns,
+    _items_json,
+    _sparse_codes,
+)
 from ecodigital.dossier.load import load_dossier
 from ecodigital.engine.aggregate import CellSums, ItemSums, cell_sums, item_sums, summarize
 from ecodigital.engine.compute import EngineResult
@@ -575,3 +585,143 @@ def test_the_sums_are_the_old_codes_to_the_bit(which: str, request: pytest.Fixtu
     for variant in (part, with_years(part, weights, active)):
         assert_same_arrays(cell_sums(variant), old_cell_sums(variant))
         assert_same_arrays(item_sums(variant), old_item_sums(variant))
+
+
+# --------------------------------------------------------------------------- the items before
+
+
+def old_item_columns(results: Results, arrays: ItemArrays) -> dict[str, ItemColumn]:
+    """The item columns as the pipeline built them before they were held as arrays (kept
+    verbatim, the old sums and the Monte Carlo ranges left out): a tuple per field."""
+    n = len(arrays)
+    per_item = old_item_sums(arrays)
+    columns: dict[str, ItemColumn] = {}
+    for c, criterion in enumerate(CRITERIA):
+        sums = per_item.values[:, c]
+        has = per_item.known[:, c] > 0
+        total = results.totals[criterion].value
+        share = np.full(n, np.nan)
+        if total:
+            share = np.where(has, sums / total, np.nan)
+        columns[criterion] = ItemColumn(
+            unit=CRITERION_UNITS[criterion],
+            values=old_optional(np.where(has, sums, np.nan)),
+            unknown=tuple(per_item.unknown[:, c].tolist()),
+            quality=old_item_qualities(per_item, c, has),
+            share=old_optional(share),
+        )
+    return columns
+
+
+def old_optional(values: np.ndarray) -> tuple[float | None, ...]:
+    """Floats, with ``None`` where a value is NaN (unknown)."""
+    array = np.asarray(values, dtype=float)
+    out: list[float | None] = array.tolist()
+    for position in np.flatnonzero(np.isnan(array)).tolist():
+        out[position] = None
+    return tuple(out)
+
+
+def old_item_qualities(
+    per_item: ItemSums, criterion: int, has: np.ndarray
+) -> tuple[str | dict[str, float] | None, ...]:
+    names: list[str | dict[str, float] | None] = [
+        QUALITIES[q] if q >= 0 else None for q in per_item.quality.tolist()
+    ]
+    if len(per_item.mixed):
+        values = per_item.mixed_values[:, :, criterion]
+        counts = per_item.mixed_known[:, :, criterion]
+        positive = values > 0
+        basis = np.where(positive.any(axis=1, keepdims=True), values, counts)
+        single = (basis > 0).sum(axis=1) == 1
+        dominant = basis.argmax(axis=1)
+        for i, position in enumerate(per_item.mixed.tolist()):
+            names[position] = (
+                QUALITIES[dominant[i]] if single[i] else old_shares(values[i], counts[i])
+            )
+    for i in np.flatnonzero(~np.asarray(has, dtype=bool)).tolist():
+        names[i] = None
+    return tuple(names)
+
+
+def old_shares(values: np.ndarray, counts: np.ndarray) -> dict[str, float]:
+    total = float(values.sum())
+    basis = values if total > 0 else counts.astype(float)
+    whole = float(basis.sum())
+    if whole <= 0:
+        return {}
+    return {QUALITIES[q]: float(basis[q]) / whole for q in range(len(QUALITIES)) if basis[q] > 0}
+
+
+def old_sparse(values: Sequence[Any], empty: Any) -> dict[str, Any]:
+    """The sparse JSON of one item column's counts or qualities, as it was written from
+    the tuples (kept verbatim)."""
+    positions: dict[Any, list[int]] = {}
+    first: dict[Any, Any] = {}
+    for i, value in enumerate(values):
+        key = tuple(sorted(value.items())) if isinstance(value, dict) else value
+        found = positions.get(key)
+        if found is None:
+            positions[key] = [i]
+            first[key] = value
+        else:
+            found.append(i)
+    if not positions:
+        return {"default": empty, "others": []}
+    default = max(positions, key=lambda key: len(positions[key]))  # the first of the largest
+    return {
+        "default": first[default],
+        "others": [
+            {"value": first[key], "at": at} for key, at in positions.items() if key != default
+        ],
+    }
+
+
+def test_sparse_codes_group_as_the_tuples_did() -> None:
+    # equal shares grouped, a default chosen among ties, the empty and the uniform column
+    codes = np.array([5, 2, 2, 5, -1, 6, 6])
+    names = {5: {"measured": 0.5, "modelled": 0.5}, 2: "modelled", 6: {"declared": 1.0}, -1: None}
+    values = [names[c] for c in codes.tolist()]
+    assert _sparse_codes(codes, names.__getitem__, None) == old_sparse(values, None)
+    assert _sparse_codes(np.array([], dtype=int), int, 0) == old_sparse([], 0)
+    assert _sparse_codes(np.array([3, 3]), int, 0) == old_sparse([3, 3], 0)
+
+
+@pytest.mark.parametrize("which", ["dossier", "mixed"])
+def test_the_item_columns_are_the_old_tuples(which: str, request: pytest.FixtureRequest) -> None:
+    path = request.getfixturevalue(which)
+    results = run(path, Options(deterministic=True, scenarios=False, finance=False))
+    _, result = engine_result(path)
+    old = old_item_columns(results, result.arrays)
+    table = results.items
+    assert isinstance(table.columns, SummedColumns)
+    written = _items_json(table)["columns"]
+    old_table = ItemTable(table.ids, table.kinds, table.tiers, table.factors, old)
+    mixed = 0
+    for criterion, column in old.items():
+        new = table.columns[criterion]
+        assert new == column, criterion
+        # the same floats: shares and values to the bit
+        assert [v.hex() if v is not None else v for v in new.values] == [
+            v.hex() if v is not None else v for v in column.values
+        ]
+        assert [v.hex() if v is not None else v for v in new.share] == [
+            v.hex() if v is not None else v for v in column.share
+        ]
+        assert written[criterion] == {
+            "unit": column.unit,
+            "values": list(column.values),
+            "unknown": old_sparse(column.unknown, 0),
+            "quality": old_sparse(column.quality, None),
+            "range": None,
+        }, criterion
+        # the written qualities in the same order (a dict's keys are written in order)
+        assert json.dumps(written[criterion]) == json.dumps(
+            {**written[criterion], "quality": old_sparse(column.quality, None)}
+        )
+        mixed += sum(isinstance(q, dict) for q in column.quality)
+        for i in range(0, len(column.values), 97):
+            assert table.figure(i, criterion) == old_table.figure(i, criterion)
+        assert table.ranked(criterion) == old_table.ranked(criterion)
+    # shares of several qualities: only where a measured use phase meets modelled ones
+    assert (mixed > 0) == (which == "mixed")
