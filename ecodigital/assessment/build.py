@@ -447,11 +447,11 @@ def _financing(report: FinanceReport | None, model: Dossier) -> Financing | None
 
 
 def _rgesn(rgesn: RgesnAssessment | None) -> Rgesn | None:
+    if rgesn is None or not rgesn.answers:
+        return None
     from ecodigital.rgesn.criteria import REFERENCE
     from ecodigital.rgesn.score import score_answers
 
-    if rgesn is None or not rgesn.answers:
-        return None
     result = score_answers(rgesn.answers)
     counts = dict(result.overall.counts)
     answered = counts.get("conforme", 0) + counts.get("non_conforme", 0)

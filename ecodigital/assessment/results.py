@@ -48,13 +48,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Final
 from pydantic import ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from ecodigital.finance.check import FinanceReport
 from ecodigital.notices import Notice
 from ecodigital.vocabulary import CRITERIA, CRITERION_UNITS, QUALITIES
 
 if TYPE_CHECKING:
     from ecodigital.dossier.model import Dossier
     from ecodigital.engine.longtable import ItemArrays
+    from ecodigital.finance.check import FinanceReport
 
 __all__ = [
     "LEGACY_RESULTS_FORMAT",
@@ -974,6 +974,10 @@ def _adapter(of: type = Results) -> Any:
     if of not in _ADAPTERS:
         from pydantic import TypeAdapter
 
+        # the financing's types are imported when first needed (the terminal table does
+        # without them); pydantic resolves the annotations' names in this frame too
+        from ecodigital.finance.check import FinanceReport  # noqa: F401
+
         _ADAPTERS[of] = TypeAdapter(of)
     return _ADAPTERS[of]
 
@@ -1329,6 +1333,7 @@ def figure_at(results: Results, path: str) -> Figure:
 
 def iter_figures(results: Results) -> Iterator[tuple[str, Figure]]:
     """Every figure of the tree but the items', with its path (for tests and checks)."""
+    from ecodigital.finance.check import FinanceReport
 
     def walk(node: Any, path: str) -> Iterator[tuple[str, Figure]]:
         if isinstance(node, Figure):
