@@ -82,7 +82,7 @@ def assess_loaded(
     from ecodigital.engine.compute import compute_impacts
     from ecodigital.notices import Notice
 
-    check_factor_ids(loaded, factors)
+    factor_ids = check_factor_ids(loaded, factors)
     read = _read_measurements(loaded, factors, measured_as)
     measured, measure_warnings = read
     from ecodigital.factors.grid import build_grid
@@ -101,6 +101,7 @@ def assess_loaded(
         horizon_years=loaded.horizon_years,
         use_energy_override=override,
         users_per_year=loaded.model.project.users_per_year,
+        factor_ids=factor_ids,
     )
     records, reconcile_warnings = reconcile(measured, result.components, grid)
     warnings = [*result.warnings, *grid_warnings, *measure_warnings, *reconcile_warnings]
@@ -152,24 +153,27 @@ def _read_measurements(
     return measured_items(loaded)
 
 
-def check_factor_ids(loaded: LoadedDossier, factors: FactorTable) -> None:
-    """Every item's factor row exists and is counted on a basis its kind accepts.
+def check_factor_ids(loaded: LoadedDossier, factors: FactorTable) -> pd.Series:
+    """Every item's factor row exists and is counted on a basis its kind accepts; the items'
+    factor ids (:func:`~ecodigital.engine.compute.default_factor_ids`).
 
     The first item that breaks a rule is named (unknown rows first); each
-    distinct (kind, basis) pair is tested once, whatever the inventory's size.
+    distinct combination of the fields that choose a row is tested once,
+    whatever the inventory's size.
     """
     import numpy as np
     import pandas as pd
 
     from ecodigital.engine.choice import required_bases
-    from ecodigital.engine.compute import RowLookup, default_factor_ids, distinct_rows
+    from ecodigital.engine.compute import RowLookup, factor_choices
 
     items = loaded.items
     where = _Where(loaded.path, loaded.inventory_path)
-    chosen = default_factor_ids(items, factors.frame.index)
-    known = chosen.isin(factors.frame.index).to_numpy()
+    ids, kinds, combination = factor_choices(items, factors.frame.index)
+    chosen = pd.Series(ids[combination], index=items.index, dtype="object")
+    known = pd.Index(ids).isin(factors.frame.index)
     if not known.all():
-        position = int(np.flatnonzero(~known)[0])
+        position = int(np.flatnonzero(~known[combination])[0])
         raise _unknown_factor(
             where,
             position,
@@ -178,21 +182,23 @@ def check_factor_ids(loaded: LoadedDossier, factors: FactorTable) -> None:
             kind=str(items["kind"].iat[position]),
             known=factors.ids(),
         )
-    bases = RowLookup(factors.frame, chosen.to_numpy())("basis")
-    kinds = items["kind"].to_numpy(dtype=object)
-    # each distinct (kind, basis) checked once; the first item of a wrong pair is named
-    first, pair = distinct_rows((kinds, bases))
-    wrong_pairs = [
-        j
-        for j, (kind, basis) in enumerate(zip(kinds[first], bases[first], strict=True))
-        if basis not in required_bases(kind)
-    ]
-    if wrong_pairs:
-        position = int(np.flatnonzero(np.isin(pair, wrong_pairs))[0])
+    bases = RowLookup(factors.frame, ids)("basis")
+    # a wrong (kind, basis) pair: its first item is named
+    wrong = np.array(
+        [basis not in required_bases(kind) for kind, basis in zip(kinds, bases, strict=True)],
+        dtype=bool,
+    )
+    if wrong.any():
+        position = int(np.flatnonzero(wrong[combination])[0])
         raise _wrong_basis(
-            where, position, chosen.iat[position], bases[position], str(kinds[position])
+            where,
+            position,
+            chosen.iat[position],
+            bases[combination[position]],
+            str(kinds[combination[position]]),
         )
-    _check_needed_rows(set(pd.unique(kinds)), factors.frame.index, factors.user_files)
+    _check_needed_rows(set(kinds.tolist()), factors.frame.index, factors.user_files)
+    return chosen
 
 
 def check_factor_records(

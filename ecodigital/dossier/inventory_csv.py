@@ -258,7 +258,7 @@ def _csv_ranges(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
     import pandas as pd
 
     found = []
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # columns taken out and replaced, never changed in place
     for name in RANGE_FIELDS:
         low_column, high_column = (f"{name}{suffix}" for suffix in RANGE_CSV_SUFFIXES)
         if low_column not in frame.columns and high_column not in frame.columns:

@@ -89,11 +89,19 @@ def normalise_items(frame: pd.DataFrame, country: str) -> pd.DataFrame:
             frame[column] = pd.to_numeric(frame[column], errors="raise").astype("float64")
     for column in TEXT_ITEM_COLUMNS:
         cells = frame[column]
-        values = cells.to_numpy(dtype=object)
-        # already objects with None for every missing cell (a CSV's text): left as it is;
-        # a NaN is the one value unequal to itself
-        not_a_number = np.not_equal(values, values)
-        if cells.dtype != object or bool(np.any(not_a_number)):
+        if cells.dtype == object:
+            # objects already (a CSV's text): only a missing cell other than None changes
+            values = cells.to_numpy(dtype=object)
+            missing = pd.isna(values)
+            if missing.any():
+                values = values.copy()
+                values[missing] = None
+                frame[column] = pd.Series(values, index=frame.index, dtype=object)
+        elif cells.dtype == "float64" and bool(cells.isna().all()):
+            # a column the inventory does not have: None throughout
+            empty = np.full(len(cells), None, dtype=object)
+            frame[column] = pd.Series(empty, index=frame.index, dtype=object)
+        else:
             frame[column] = cells.astype("object").where(cells.notna(), None)
     frame["location"] = frame["location"].fillna(country)
     # a terminal is the applicant's unless the dossier says it is the users' own

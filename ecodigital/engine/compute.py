@@ -141,6 +141,15 @@ def default_factor_ids(items: pd.DataFrame, known: Any = None) -> pd.Series:
     dataset: ``storage-<media>`` when it has them, ``storage-<media>-tb-year``
     (dataset 2026.1) otherwise.
     """
+    chosen, _, inverse = factor_choices(items, known)
+    return pd.Series(chosen[inverse], index=items.index, dtype="object")
+
+
+def factor_choices(
+    items: pd.DataFrame, known: Any = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`default_factor_ids` by distinct combination of the columns it depends on: the
+    factor id of each combination (objects), its kind, and each item's combination."""
     kind = items["kind"].to_numpy(dtype=object)
     media = items["media"].to_numpy(dtype=object)
     storage = kind == "storage"
@@ -157,7 +166,7 @@ def default_factor_ids(items: pd.DataFrame, known: Any = None) -> pd.Series:
         default_factor_id(k, m, a, "FRA" if fra else None, f, per_medium=per_medium)
         for k, m, a, fra, f in zip(*(c[first] for c in columns), strict=True)
     ]
-    return pd.Series(np.array(chosen, dtype=object)[inverse], index=items.index, dtype="object")
+    return np.array(chosen, dtype=object), kind[first], inverse
 
 
 def distinct_rows(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -179,6 +188,7 @@ def compute_impacts(
     horizon_years: int,
     use_energy_override: pd.DataFrame | None = None,
     users_per_year: Sequence[float] | None = None,
+    factor_ids: pd.Series | None = None,
 ) -> EngineResult:
     """Compute the long table of impacts.
 
@@ -189,14 +199,17 @@ def compute_impacts(
     measured energy per item (columns ``item``, ``energy_kwh_per_year``,
     ``pue_included``, ``quality``) that replaces the modelled use energy.
     ``users_per_year``: the users of each horizon year, needed by items
-    declared per user (``quantity_per_user``).
+    declared per user (``quantity_per_user``). ``factor_ids``: the items'
+    factor ids (:func:`default_factor_ids` with the factor table's ids), when
+    the caller has them already.
     Factor ids must exist and fit the item kinds (the caller checks them with
     the dossier's file and field names).
     """
     warnings: list[Notice] = []
     items = _with_item_columns(items.reset_index(drop=True))
     weights = year_weights(items, horizon_years, users_per_year)
-    factor_ids = default_factor_ids(items, factors.index)
+    if factor_ids is None:
+        factor_ids = default_factor_ids(items, factors.index)
     components = _expand_components(items, factor_ids, factors)
     _apply_defaults(components, factors, warnings)
 
