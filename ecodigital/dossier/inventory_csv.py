@@ -47,7 +47,7 @@ def read_inventory_csv(path: Path, horizon: int, country: str) -> tuple[pd.DataF
     import pandas as pd
 
     text = read_input_text(path, "inventory")
-    first_line = text.split("\n", 1)[0]
+    first_line = text[: text.find("\n")] if "\n" in text else text
     if not first_line.strip():
         raise InputError(str(path), None, Msg("dossier.csv.empty"), Msg("dossier.csv.empty_fix"))
     french = first_line.count(";") > first_line.count(",")
@@ -405,8 +405,11 @@ def _check_csv_rows(path: Path, frame: pd.DataFrame) -> None:
         ).to_numpy()
         for column in frame.columns
     }
+    # each distinct kind looked up once: its code, then each model's kinds among them
+    kind_codes, distinct_kinds = pd.factorize(kinds.to_numpy(dtype=object))
     for model in dict.fromkeys(MODEL_BY_KIND.values()):
-        in_model = kinds.isin([k for k, m in MODEL_BY_KIND.items() if m is model]).to_numpy()
+        of_model = [k for k, m in MODEL_BY_KIND.items() if m is model]
+        in_model = np.isin(np.asarray(distinct_kinds, dtype=object), of_model)[kind_codes]
         if not in_model.any():
             continue
         fields = model.model_fields

@@ -103,13 +103,26 @@ def normalise_items(frame: pd.DataFrame, country: str) -> pd.DataFrame:
             frame[column] = pd.Series(empty, index=frame.index, dtype=object)
         else:
             frame[column] = cells.astype("object").where(cells.notna(), None)
-    frame["location"] = frame["location"].fillna(country)
+    frame["location"] = _filled(frame["location"], country)
     # a terminal is the applicant's unless the dossier says it is the users' own
-    terminal = frame["kind"].isin(TERMINAL_KINDS)
-    frame["owner"] = frame["owner"].where(frame["owner"].notna() | ~terminal, "applicant")
+    terminal = frame["kind"].isin(TERMINAL_KINDS).to_numpy()
+    frame["owner"] = _filled(frame["owner"], "applicant", terminal)
     frame["quantity"] = frame["quantity"].fillna(1.0)
     frame["allocation"] = frame["allocation"].fillna(1.0)
     return frame.reset_index(drop=True)
+
+
+def _filled(cells: pd.Series, value: str, where: Any = True) -> pd.Series:
+    """A text column (objects, None where missing) with ``value`` in its missing cells
+    (of the rows ``where`` marks)."""
+    import pandas as pd
+
+    values = cells.to_numpy(dtype=object)
+    missing = pd.isna(values) & where
+    if missing.any():
+        values = values.copy()
+        values[missing] = value
+    return pd.Series(values, index=cells.index, dtype=object)
 
 
 def ranges_frame(found: Sequence[tuple[Any, ...]]) -> pd.DataFrame:

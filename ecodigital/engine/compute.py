@@ -565,11 +565,13 @@ def add_use_impacts(
 
     ``intensity_ratio`` multiplies the grid factor (1 in the deterministic case).
     """
-    use = np.asarray(energy_kwh)[..., None] * (
-        model.intensity * np.asarray(intensity_ratio)[..., None]
+    ratio = np.asarray(intensity_ratio)
+    # times one, the very factors: no copy of them (a million components' worth)
+    intensity = (
+        model.intensity if ratio.ndim == 0 and ratio == 1.0 else model.intensity * ratio[..., None]
     )
-    energy_based = ~model.direct_use[:, None]
-    values[..., _USE, :] = np.where(energy_based, use, values[..., _USE, :])
+    use = np.asarray(energy_kwh)[..., None] * intensity
+    np.copyto(values[..., _USE, :], use, where=~model.direct_use[:, None])
 
 
 def _all_phases_in_use(impacts: np.ndarray, basis: np.ndarray) -> np.ndarray:
