@@ -303,7 +303,7 @@ def _factors_used(assessed: Assessment) -> tuple[FactorUsed, ...]:
 
     components = assessed.result.components
     # the distinct ids first (a few), then sorted: one pass over the components in C
-    ids = sorted(str(i) for i in pd.unique(components["factor_id"].astype(str)))
+    ids = sorted({str(i) for i in pd.unique(components["factor_id"].to_numpy(dtype=object))})
     if "pue_from_factor" in components.columns:
         pue_rows = pd.unique(components["pue_from_factor"].to_numpy(dtype=object))
         ids += sorted({str(i) for i in pue_rows if isinstance(i, str)} - set(ids))
