@@ -210,10 +210,10 @@ def compute_impacts(
     weights = year_weights(items, horizon_years, users_per_year)
     if factor_ids is None:
         factor_ids = default_factor_ids(items, factors.index)
-    components = _expand_components(items, factor_ids, factors)
-    _apply_defaults(components, factors, warnings)
+    components, factorized = _expand_components(items, factor_ids, factors)
+    _apply_defaults(components, factors, warnings, factorized)
 
-    model = component_model(components, factors, grid)
+    model = component_model(components, factors, grid, factorized)
     units = components["units"].to_numpy(dtype=float)
     parameters = {name: components[name].to_numpy(dtype=float) for name in USE_PARAMETERS}
     values = embodied_values(
@@ -368,6 +368,21 @@ class ComponentModel:
         )
 
 
+class _Factorized:
+    """The components' text columns the engine looks up, each factorized once (codes and
+    distinct values): none of them changes once the components are made."""
+
+    def __init__(self, components: pd.DataFrame) -> None:
+        self._components = components
+        self._made: dict[str, tuple[np.ndarray, Any]] = {}
+
+    def __call__(self, column: str) -> tuple[np.ndarray, Any]:
+        if column not in self._made:
+            values = self._components[column].to_numpy(dtype=object)
+            self._made[column] = pd.factorize(values)
+        return self._made[column]
+
+
 class RowLookup:
     """``frame.reindex(keys)`` column by column, each distinct key looked up once.
 
@@ -375,8 +390,11 @@ class RowLookup:
     a column ``frame`` lacks gives NaN everywhere.
     """
 
-    def __init__(self, frame: pd.DataFrame, keys: Any) -> None:
-        codes, uniques = pd.factorize(np.asarray(keys, dtype=object))
+    def __init__(
+        self, frame: pd.DataFrame, keys: Any, factorized: tuple[Any, Any] | None = None
+    ) -> None:
+        # ``factorized``: the keys' codes and distinct values, when the caller has them
+        codes, uniques = factorized or pd.factorize(np.asarray(keys, dtype=object))
         self._codes = codes
         self._rows = frame.reindex(pd.Index(uniques, dtype=object))
 
@@ -408,10 +426,14 @@ def impact_column(criterion: str, phase: str) -> str:
 
 
 def component_model(
-    components: pd.DataFrame, factors: pd.DataFrame, grid: pd.DataFrame
+    components: pd.DataFrame,
+    factors: pd.DataFrame,
+    grid: pd.DataFrame,
+    factorized: _Factorized | None = None,
 ) -> ComponentModel:
     """Gather the fixed inputs of the formulas from the components, factors and grid."""
-    looked_up = RowLookup(factors, components["factor_id"].to_numpy())
+    factorized = factorized or _Factorized(components)
+    looked_up = RowLookup(factors, None, factorized("factor_id"))
     basis = components["basis"].to_numpy()
     columns = [impact_column(criterion, phase) for phase in PHASES for criterion in CRITERIA]
     row = looked_up.codes
@@ -424,7 +446,7 @@ def component_model(
     # an all-phase total given under "use" includes the other phases: nothing to add
     included = all_phases_in_use[:, None, None] & ~np.isnan(row_impacts[:, _USE : _USE + 1, :])
     included = included & (np.arange(len(PHASES)) != _USE)[None, :, None]
-    grid_rows = RowLookup(grid, components["location"].to_numpy())
+    grid_rows = RowLookup(grid, None, factorized("location"))
     intensity = np.stack(
         [grid_rows(f"{criterion}_per_kwh", dtype=float) for criterion in CRITERIA], axis=-1
     )
@@ -589,8 +611,9 @@ def _all_phases_in_use(impacts: np.ndarray, basis: np.ndarray) -> np.ndarray:
 
 def _expand_components(
     items: pd.DataFrame, factor_ids: pd.Series, factors: pd.DataFrame
-) -> pd.DataFrame:
-    """One component per item, two for a cloud instance (vCPU and memory).
+) -> tuple[pd.DataFrame, _Factorized]:
+    """One component per item, two for a cloud instance (vCPU and memory), and their text
+    columns' codes (made on first use).
 
     The items come first, in order (component ``i`` is item ``i``), then the
     memory of each cloud instance.
@@ -625,10 +648,11 @@ def _expand_components(
         * components["allocation"].to_numpy(dtype=float)
         * components["size"].to_numpy(dtype=float)
     )
-    looked_up = RowLookup(factors, components["factor_id"].to_numpy())
+    factorized = _Factorized(components)
+    looked_up = RowLookup(factors, None, factorized("factor_id"))
     components["basis"] = looked_up("basis")
     components["origin"] = looked_up("origin")
-    return components
+    return components, factorized
 
 
 #: Bases priced with an energy (its use phase is electricity × the grid).
@@ -660,13 +684,17 @@ _DEFAULTED_PARAMETERS: Final = {
 
 
 def _apply_defaults(
-    components: pd.DataFrame, factors: pd.DataFrame, warnings: list[Notice]
+    components: pd.DataFrame,
+    factors: pd.DataFrame,
+    warnings: list[Notice],
+    factorized: _Factorized | None = None,
 ) -> None:
     """Fill parameters the dossier left out from the factor rows, and say so."""
-    looked_up = RowLookup(factors, components["factor_id"].to_numpy())
+    factorized = factorized or _Factorized(components)
+    looked_up = RowLookup(factors, None, factorized("factor_id"))
     kinds = components["kind"].to_numpy(dtype=object)
-    kind_in = _membership(kinds)
-    basis_in = _membership(components["basis"].to_numpy(dtype=object))
+    kind_in = _membership(kinds, factorized("kind"))
+    basis_in = _membership(components["basis"].to_numpy(dtype=object), factorized("basis"))
     primary = components["component"].to_numpy(dtype=object) != "memory"
     ids = components["id"].to_numpy()
     no_power = np.zeros(len(components), dtype=bool)
@@ -713,11 +741,10 @@ def _apply_defaults(
             )
         )
     components["use_power_unknown"] = no_power
-    _apply_default_pue(components, factors, warnings)
+    _apply_default_pue(components, factors, warnings, kind_in, basis_in)
     _warn_cloud_billing(components, warnings)
-    outside_eu = (kinds == "network") & ~_membership(components["location"].to_numpy(dtype=object))(
-        EU27
-    )
+    location_in = _membership(components["location"].to_numpy(dtype=object), factorized("location"))
+    outside_eu = kind_in(("network",)) & ~location_in(EU27)
     if outside_eu.any():
         warnings.append(
             Notice(
@@ -728,9 +755,12 @@ def _apply_defaults(
         )
 
 
-def _membership(values: np.ndarray) -> Callable[[Collection[Any]], np.ndarray]:
-    """``np.isin(values, names)`` for many ``names``, each distinct value tested once."""
-    codes, uniques = pd.factorize(values)
+def _membership(
+    values: np.ndarray, factorized: tuple[Any, Any] | None = None
+) -> Callable[[Collection[Any]], np.ndarray]:
+    """``np.isin(values, names)`` for many ``names``, each distinct value tested once
+    (``factorized``: the values' codes and distinct values, when the caller has them)."""
+    codes, uniques = factorized or pd.factorize(values)
     table = np.asarray(uniques, dtype=object)
 
     def isin(names: Collection[Any]) -> np.ndarray:
@@ -808,17 +838,20 @@ def pue_rows(components: pd.DataFrame, factors: pd.DataFrame) -> np.ndarray:
 
 
 def _apply_default_pue(
-    components: pd.DataFrame, factors: pd.DataFrame, warnings: list[Notice]
+    components: pd.DataFrame,
+    factors: pd.DataFrame,
+    warnings: list[Notice],
+    kind_in: Callable[[Collection[Any]], np.ndarray],
+    basis_in: Callable[[Collection[Any]], np.ndarray],
 ) -> None:
-    """Give data-centre components without a PUE the one of where they are hosted."""
-    kinds = components["kind"].to_numpy(dtype=object)
-    kind_in = _membership(kinds)
+    """Give data-centre components without a PUE the one of where they are hosted
+    (``kind_in`` and ``basis_in``: the components' :func:`_membership` of kinds and bases)."""
     tier = components["tier"].to_numpy(dtype=object)
     custom = kind_in(("custom",))
     datacenter = kind_in(("server", "cloud_instance", "storage")) | (
         custom & (tier == "datacenter")
     )
-    energy_based = _membership(components["basis"].to_numpy(dtype=object))(_ENERGY_BASES)
+    energy_based = basis_in(_ENERGY_BASES)
     pue_given = components["pue"].to_numpy(dtype=float)
     missing_pue = datacenter & energy_based & np.isnan(pue_given)
     pue_row = np.full(len(components), None, dtype=object)
@@ -983,11 +1016,16 @@ def _item_arrays(
     last = items["last_year"].fillna(weights.shape[1]).to_numpy(dtype=np.int64)
     years = np.arange(1, weights.shape[1] + 1)
     active = (years[None, :] >= first[:, None]) & (years[None, :] <= last[:, None])
-    kind_codes = pd.Categorical(items["kind"], categories=ITEM_KINDS).codes.astype(np.int8)
-    tiers = items["kind"].map(TIER_BY_KIND)
-    if "tier" in items.columns:
-        tiers = tiers.where(items["kind"] != "custom", items["tier"])
-    tier_codes = pd.Categorical(tiers, categories=TIERS).codes.astype(np.int8)
+    # each distinct kind's code and tier once (-1: none of the vocabulary's)
+    codes, distinct = pd.factorize(items["kind"].to_numpy(dtype=object))
+    kinds = list(distinct)
+    kind_codes = _codes_of(kinds, ITEM_KINDS)[codes]
+    tier_codes = _codes_of([TIER_BY_KIND.get(kind) for kind in kinds], TIERS)[codes]
+    if "tier" in items.columns and "custom" in kinds:
+        # a custom item is in the tier it names
+        custom = codes == kinds.index("custom")
+        named = pd.factorize(items["tier"].to_numpy(dtype=object)[custom])
+        tier_codes[custom] = _codes_of(list(named[1]), TIERS)[named[0]]
     return ItemArrays(
         ids=items["id"].astype(str).to_numpy(dtype=object),
         kind=kind_codes,
@@ -996,4 +1034,13 @@ def _item_arrays(
         quality=quality.astype(np.int8),
         active=active,
         weights=weights,
+    )
+
+
+def _codes_of(values: Sequence[Any], names: Sequence[str]) -> np.ndarray:
+    """The position of each of ``values`` in ``names`` (-1 when not there) as int8, and a
+    last -1 for a missing value (code -1 of a factorization)."""
+    position = {name: code for code, name in enumerate(names)}
+    return np.array(
+        [position.get(v, -1) if isinstance(v, str) else -1 for v in values] + [-1], dtype=np.int8
     )
