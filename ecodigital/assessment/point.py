@@ -85,10 +85,14 @@ def assess_loaded(
     factor_ids = check_factor_ids(loaded, factors)
     read = _read_measurements(loaded, factors, measured_as)
     measured, measure_warnings = read
+    import pandas as pd
+
     from ecodigital.factors.grid import build_grid
     from ecodigital.measure.reconcile import reconcile
 
-    grid, grid_warnings = build_grid(sorted(set(loaded.items["location"])), factors)
+    # the distinct locations found in C, then sorted: a few, whatever the inventory
+    locations = sorted(set(pd.unique(loaded.items["location"].to_numpy(dtype=object))))
+    grid, grid_warnings = build_grid(locations, factors)
     override = None
     if measured:
         from ecodigital.measure.link import override_frame
