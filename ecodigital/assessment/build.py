@@ -171,6 +171,12 @@ def _item_table(assessed: Assessment, totals: dict[str, Figure], propagation: An
         )
         ranges["gwp"] = RangeColumn(p5, p50, p95, mean)
     quality, mixed = _item_qualities(per_item, has)
+    # each item's factor id as the items table has always listed it: chosen without the
+    # dataset's ids
+    choices = assessed.factor_choices
+    factor_ids = (
+        default_factor_ids(items) if choices is None else choices.ids_of_items(None, items.index)
+    )
     columns = SummedColumns(
         values=np.where(has, per_item.values, np.nan),
         unknown=per_item.unknown,
@@ -183,7 +189,7 @@ def _item_table(assessed: Assessment, totals: dict[str, Figure], propagation: An
         ids=tuple(arrays.ids.tolist()),
         kinds=tuple(items["kind"].astype(str).tolist()),
         tiers=tuple(tiers.tolist()),
-        factors=tuple(default_factor_ids(items).astype(str).tolist()),
+        factors=tuple(factor_ids.astype(str).tolist()),
         columns=columns,
     )
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ecodigital.dossier.load import LoadedDossier
-    from ecodigital.engine.compute import EngineResult
+    from ecodigital.engine.compute import EngineResult, FactorChoices
     from ecodigital.factors.database import FactorTable
     from ecodigital.measure.link import MeasuredItem
     from ecodigital.notices import Notice
@@ -47,6 +47,8 @@ class Assessment:
     measurements: list[dict[str, Any]] = field(default_factory=list)
     #: What the dossier's measurement files say, and what reading them warned about.
     measured: tuple[list[MeasuredItem], list[Notice]] = ([], [])
+    #: How the items' factor rows were chosen (their combinations of the fields that do).
+    factor_choices: FactorChoices | None = None
 
     @property
     def rows(self) -> pd.DataFrame:
@@ -82,7 +84,7 @@ def assess_loaded(
     from ecodigital.engine.compute import compute_impacts
     from ecodigital.notices import Notice
 
-    factor_ids = check_factor_ids(loaded, factors)
+    choices = check_factor_ids(loaded, factors)
     read = _read_measurements(loaded, factors, measured_as)
     measured, measure_warnings = read
     import pandas as pd
@@ -105,7 +107,7 @@ def assess_loaded(
         horizon_years=loaded.horizon_years,
         use_energy_override=override,
         users_per_year=loaded.model.project.users_per_year,
-        factor_ids=factor_ids,
+        factor_ids=choices.ids_of_items(factors.frame.index, loaded.items.index),
     )
     records, reconcile_warnings = reconcile(measured, result.components, grid)
     warnings = [*result.warnings, *grid_warnings, *measure_warnings, *reconcile_warnings]
@@ -120,7 +122,7 @@ def assess_loaded(
                 params={"factors": ids, "files": factors.user_files},
             )
         )
-    return Assessment(loaded, factors, result, grid, warnings, records, read)
+    return Assessment(loaded, factors, result, grid, warnings, records, read, choices)
 
 
 def _read_measurements(
@@ -157,9 +159,10 @@ def _read_measurements(
     return measured_items(loaded)
 
 
-def check_factor_ids(loaded: LoadedDossier, factors: FactorTable) -> pd.Series:
-    """Every item's factor row exists and is counted on a basis its kind accepts; the items'
-    factor ids (:func:`~ecodigital.engine.compute.default_factor_ids`).
+def check_factor_ids(loaded: LoadedDossier, factors: FactorTable) -> FactorChoices:
+    """Every item's factor row exists and is counted on a basis its kind accepts; the
+    choices of the items' factor rows
+    (:func:`~ecodigital.engine.compute.factor_choices`).
 
     The first item that breaks a rule is named (unknown rows first); each
     distinct combination of the fields that choose a row is tested once,
@@ -173,7 +176,8 @@ def check_factor_ids(loaded: LoadedDossier, factors: FactorTable) -> pd.Series:
 
     items = loaded.items
     where = _Where(loaded.path, loaded.inventory_path)
-    ids, kinds, combination = factor_choices(items, factors.frame.index)
+    choices = factor_choices(items)
+    ids, kinds, combination = choices.ids(factors.frame.index), choices.kinds, choices.combination
     chosen = pd.Series(ids[combination], index=items.index, dtype="object")
     known = pd.Index(ids).isin(factors.frame.index)
     if not known.all():
@@ -202,7 +206,7 @@ def check_factor_ids(loaded: LoadedDossier, factors: FactorTable) -> pd.Series:
             str(kinds[combination[position]]),
         )
     _check_needed_rows(set(kinds.tolist()), factors.frame.index, factors.user_files)
-    return chosen
+    return choices
 
 
 def check_factor_records(

@@ -69,9 +69,11 @@ __all__ = [
     "KWH_PER_WH",
     "LONG_COLUMNS",
     "EngineResult",
+    "FactorChoices",
     "compute_impacts",
     "default_factor_ids",
     "embodied_scale",
+    "factor_choices",
     "provider_key",
     "pue_rows",
     "required_bases",
@@ -141,19 +143,41 @@ def default_factor_ids(items: pd.DataFrame, known: Any = None) -> pd.Series:
     dataset: ``storage-<media>`` when it has them, ``storage-<media>-tb-year``
     (dataset 2026.1) otherwise.
     """
-    chosen, _, inverse = factor_choices(items, known)
-    return pd.Series(chosen[inverse], index=items.index, dtype="object")
+    return factor_choices(items).ids_of_items(known, items.index)
 
 
-def factor_choices(
-    items: pd.DataFrame, known: Any = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`default_factor_ids` by distinct combination of the columns it depends on: the
-    factor id of each combination (objects), its kind, and each item's combination."""
+@dataclass(frozen=True)
+class FactorChoices:
+    """The distinct combinations of the item fields that choose a factor row (kind, media,
+    access, in France or not, the factor named), and each item's combination."""
+
+    fields: tuple[np.ndarray, ...]
+    combination: np.ndarray
+    storage_media: np.ndarray
+
+    @property
+    def kinds(self) -> np.ndarray:
+        """The kind of each combination."""
+        return self.fields[0]
+
+    def ids(self, known: Any = None) -> np.ndarray:
+        """The factor id of each combination (objects; see :func:`default_factor_ids`)."""
+        per_medium = storage_rows_per_medium(self.storage_media, known)
+        chosen = [
+            default_factor_id(k, m, a, "FRA" if fra else None, f, per_medium=per_medium)
+            for k, m, a, fra, f in zip(*self.fields, strict=True)
+        ]
+        return np.array(chosen, dtype=object)
+
+    def ids_of_items(self, known: Any, index: pd.Index) -> pd.Series:
+        """The factor id of each item, as :func:`default_factor_ids` gives it."""
+        return pd.Series(self.ids(known)[self.combination], index=index, dtype="object")
+
+
+def factor_choices(items: pd.DataFrame) -> FactorChoices:
+    """The distinct combinations of the fields that choose the items' factor rows."""
     kind = items["kind"].to_numpy(dtype=object)
     media = items["media"].to_numpy(dtype=object)
-    storage = kind == "storage"
-    per_medium = storage_rows_per_medium(pd.unique(media[storage]), known)
     columns = (
         kind,
         media,
@@ -162,11 +186,9 @@ def factor_choices(
         items["factor"].to_numpy(dtype=object),
     )
     first, inverse = distinct_rows(columns)
-    chosen = [
-        default_factor_id(k, m, a, "FRA" if fra else None, f, per_medium=per_medium)
-        for k, m, a, fra, f in zip(*(c[first] for c in columns), strict=True)
-    ]
-    return np.array(chosen, dtype=object), kind[first], inverse
+    return FactorChoices(
+        tuple(c[first] for c in columns), inverse, pd.unique(media[kind == "storage"])
+    )
 
 
 def distinct_rows(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
