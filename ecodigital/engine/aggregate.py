@@ -15,6 +15,7 @@ partial figure is always labelled as a lower bound; a sum with no known row is
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -217,10 +218,7 @@ def cell_sums(arrays: ItemArrays) -> CellSums:
         np.copyto(annual.view(record).reshape(n), by_phase[:, p])
         np.isnan(annual, out=missing)
         np.copyto(annual, 0.0, where=missing)
-        packed = np.packbits(missing, axis=1, bitorder="little").astype(np.intp)
-        pattern = group * len(every)
-        for b in range(n_bytes):
-            pattern += packed[:, b] << (8 * b)
+        pattern = group * len(every) + _unknown_pattern(missing)
         for y in range(n_years):
             if same_weights[y] != y:
                 values[:, p, y] = values[:, p, same_weights[y]]
@@ -240,6 +238,20 @@ def cell_sums(arrays: ItemArrays) -> CellSums:
             unknown = (counts @ unknown_bits).reshape(n_tiers, n_q, n_c)
             known[:, p, y] = rows[:, p, y, :, None] - unknown
     return CellSums(values, known, rows[..., None] - known)
+
+
+def _unknown_pattern(missing: np.ndarray) -> np.ndarray:
+    """Each row of ``missing`` (items × criteria, bool) as one number: bit ``c`` set when
+    criterion ``c`` is unknown (``np.packbits``, least significant bit first)."""
+    n, n_c = missing.shape
+    if n_c == 8 and sys.byteorder == "little":
+        # the 8 flags of a row, 8 bytes of 0 or 1, read as one 64-bit number: times
+        # 0x0102040810204080 its top byte is the 8 flags as bits (no carry between them)
+        flags = missing.view(np.uint64).reshape(n)
+        packed: np.ndarray = (flags * np.uint64(0x0102040810204080)) >> np.uint64(56)
+        return packed.astype(np.intp)
+    bytes_ = np.packbits(missing, axis=1, bitorder="little").astype(np.intp)
+    return sum((bytes_[:, b] << (8 * b) for b in range(bytes_.shape[1])), np.zeros(n, np.intp))
 
 
 def _same_columns(table: np.ndarray) -> list[int]:

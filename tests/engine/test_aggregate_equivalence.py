@@ -725,3 +725,12 @@ def test_the_item_columns_are_the_old_tuples(which: str, request: pytest.Fixture
         assert table.ranked(criterion) == old_table.ranked(criterion)
     # shares of several qualities: only where a measured use phase meets modelled ones
     assert (mixed > 0) == (which == "mixed")
+
+
+def test_the_unknown_patterns_are_packed_bits() -> None:
+    from ecodigital.engine.aggregate import _unknown_pattern
+
+    for width in (8, 10):  # the criteria's 8 flags in one 64-bit number, and the general way
+        every = np.arange(2**width)
+        flags = ((every[:, None] >> np.arange(width)) & 1).astype(bool)
+        assert np.array_equal(_unknown_pattern(np.ascontiguousarray(flags)), every)
