@@ -1130,4 +1130,9 @@ name_keys(cli)
 
 def main() -> None:
     """Console entry point."""
+    # numpy asks the kernel for huge pages behind its large arrays; an assessment's large
+    # arrays live a moment each, and a fresh huge page costs more to fault in than the
+    # address translations it saves (10^6 items: 4.3 s of system time, 1.9 s without).
+    # Set before numpy is first imported; a setting of the user's own is kept.
+    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
     cli(prog_name="ecodigital")

@@ -30,7 +30,6 @@ from ecodigital.assessment.results import (
     Financing,
     Indicators,
     Inputs,
-    ItemColumn,
     ItemTable,
     LongTable,
     MeasurementResult,
@@ -45,9 +44,11 @@ from ecodigital.assessment.results import (
     Scenarios,
     Sci,
     SciYear,
+    SummedColumns,
     Tool,
     Uncertainty,
     Variant,
+    _optional,
 )
 from ecodigital.vocabulary import (
     CRITERIA,
@@ -154,83 +155,77 @@ def _shares(values: np.ndarray, counts: np.ndarray) -> dict[str, float]:
 
 def _item_table(assessed: Assessment, totals: dict[str, Figure], propagation: Any) -> ItemTable:
     from ecodigital.engine.aggregate import item_sums
+    from ecodigital.engine.compute import default_factor_ids
 
     items = assessed.dossier.items
     arrays = assessed.result.arrays
-    ids = arrays.ids
-    n = len(ids)
     tiers = np.asarray(TIERS, dtype=object)[arrays.tier]
     per_item = item_sums(arrays)
-    columns: dict[str, ItemColumn] = {}
-    for c, criterion in enumerate(CRITERIA):
-        sums = per_item.values[:, c]
-        has = per_item.known[:, c] > 0
-        total = totals[criterion].value
-        share = np.full(n, np.nan)
-        if total:
-            share = np.where(has, sums / total, np.nan)
-        item_range = None
-        if propagation is not None and criterion == "gwp":
-            stats = propagation.item_gwp
-            p5, p50, p95, mean = (
-                _optional(np.where(has, stats[name], np.nan))
-                for name in ("p5", "p50", "p95", "mean")
-            )
-            item_range = RangeColumn(p5, p50, p95, mean)
-        columns[criterion] = ItemColumn(
-            unit=CRITERION_UNITS[criterion],
-            values=_optional(np.where(has, sums, np.nan)),
-            unknown=tuple(per_item.unknown[:, c].tolist()),
-            quality=_item_qualities(per_item, c, has),
-            share=_optional(share),
-            range=item_range,
+    has = per_item.known > 0
+    ranges = {}
+    if propagation is not None:
+        stats = propagation.item_gwp
+        gwp = has[:, _GWP]
+        p5, p50, p95, mean = (
+            _optional(np.where(gwp, stats[name], np.nan)) for name in ("p5", "p50", "p95", "mean")
         )
-    from ecodigital.engine.compute import default_factor_ids
-
+        ranges["gwp"] = RangeColumn(p5, p50, p95, mean)
+    quality, mixed = _item_qualities(per_item, has)
+    # the rows the engine priced with: the dataset's own storage rows among them
+    choices = assessed.factor_choices
+    known = assessed.factors.frame.index
+    factor_ids = (
+        default_factor_ids(items, known)
+        if choices is None
+        else choices.ids_of_items(known, items.index)
+    )
+    columns = SummedColumns(
+        values=np.where(has, per_item.values, np.nan),
+        unknown=per_item.unknown,
+        quality=quality,
+        mixed=mixed,
+        totals={criterion: totals[criterion].value for criterion in CRITERIA},
+        ranges=ranges,
+    )
     return ItemTable(
-        ids=tuple(ids.tolist()),
+        ids=tuple(arrays.ids.tolist()),
         kinds=tuple(items["kind"].astype(str).tolist()),
         tiers=tuple(tiers.tolist()),
-        # the rows the engine priced with: the dataset's own storage rows among them
-        factors=tuple(default_factor_ids(items, assessed.factors.frame.index).astype(str).tolist()),
+        factors=tuple(factor_ids.astype(str).tolist()),
         columns=columns,
     )
 
 
-def _optional(values: np.ndarray) -> tuple[float | None, ...]:
-    """Floats, with ``None`` where a value is NaN (unknown)."""
-    array = np.asarray(values, dtype=float)
-    out: list[float | None] = array.tolist()
-    # one vectorised test, then a write per unknown cell only (100,000 items x 8 criteria)
-    for position in np.flatnonzero(np.isnan(array)).tolist():
-        out[position] = None
-    return tuple(out)
-
-
 def _item_qualities(
-    per_item: ItemSums, criterion: int, has: np.ndarray
-) -> tuple[str | dict[str, float] | None, ...]:
-    """Each item's quality: one name when a single quality makes its value, else the shares.
+    per_item: ItemSums, has: np.ndarray
+) -> tuple[np.ndarray, list[dict[str, float]]]:
+    """Each item's quality per criterion, as :class:`SummedColumns` codes, and the shares
+    the codes past the qualities stand for.
 
     An item with one quality in every phase has that one; an item whose phases
     differ has the one quality that makes its value (or, when its value is not
-    positive, its known rows), else the shares by quality.
+    positive, its known rows), else the shares by quality. An unknown value has none.
     """
-    names: list[str | dict[str, float] | None] = [
-        QUALITIES[q] if q >= 0 else None for q in per_item.quality.tolist()
-    ]
+    codes = np.repeat(per_item.quality[:, None], len(CRITERIA), axis=1)
+    # each distinct shares once (equal shares, one code), in the order of their qualities
+    found: dict[tuple[tuple[str, float], ...], int] = {}
+    mixed: list[dict[str, float]] = []
     if len(per_item.mixed):
-        values = per_item.mixed_values[:, :, criterion]
-        counts = per_item.mixed_known[:, :, criterion]
-        positive = values > 0
-        basis = np.where(positive.any(axis=1, keepdims=True), values, counts)
+        positive = per_item.mixed_values > 0
+        basis = np.where(
+            positive.any(axis=1, keepdims=True), per_item.mixed_values, per_item.mixed_known
+        )
         single = (basis > 0).sum(axis=1) == 1
-        dominant = basis.argmax(axis=1)
-        for i, position in enumerate(per_item.mixed.tolist()):
-            names[position] = QUALITIES[dominant[i]] if single[i] else _shares(values[i], counts[i])
-    for i in np.flatnonzero(~np.asarray(has, dtype=bool)).tolist():
-        names[i] = None
-    return tuple(names)
+        codes[per_item.mixed] = np.where(single, basis.argmax(axis=1), -1)
+        for i, c in zip(*np.nonzero(~single & has[per_item.mixed]), strict=True):
+            shares = _shares(per_item.mixed_values[i, :, c], per_item.mixed_known[i, :, c])
+            key = tuple(sorted(shares.items()))
+            if key not in found:
+                found[key] = len(mixed)
+                mixed.append(shares)
+            codes[per_item.mixed[i], c] = len(QUALITIES) + found[key]
+    codes[~has] = -1
+    return codes, mixed
 
 
 # --------------------------------------------------------------------------- sections
@@ -316,7 +311,7 @@ def _factors_used(assessed: Assessment) -> tuple[FactorUsed, ...]:
 
     components = assessed.result.components
     # the distinct ids first (a few), then sorted: one pass over the components in C
-    ids = sorted(str(i) for i in pd.unique(components["factor_id"].astype(str)))
+    ids = sorted({str(i) for i in pd.unique(components["factor_id"].to_numpy(dtype=object))})
     if "pue_from_factor" in components.columns:
         pue_rows = pd.unique(components["pue_from_factor"].to_numpy(dtype=object))
         ids += sorted({str(i) for i in pue_rows if isinstance(i, str)} - set(ids))
@@ -460,11 +455,11 @@ def _financing(report: FinanceReport | None, model: Dossier) -> Financing | None
 
 
 def _rgesn(rgesn: RgesnAssessment | None) -> Rgesn | None:
+    if rgesn is None or not rgesn.answers:
+        return None
     from ecodigital.rgesn.criteria import REFERENCE
     from ecodigital.rgesn.score import score_answers
 
-    if rgesn is None or not rgesn.answers:
-        return None
     result = score_answers(rgesn.answers)
     counts = dict(result.overall.counts)
     answered = counts.get("conforme", 0) + counts.get("non_conforme", 0)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ecodigital.dossier.load import LoadedDossier
-    from ecodigital.engine.compute import EngineResult
+    from ecodigital.engine.compute import EngineResult, FactorChoices
     from ecodigital.factors.database import FactorTable
     from ecodigital.measure.link import MeasuredItem
     from ecodigital.notices import Notice
@@ -47,6 +47,8 @@ class Assessment:
     measurements: list[dict[str, Any]] = field(default_factory=list)
     #: What the dossier's measurement files say, and what reading them warned about.
     measured: tuple[list[MeasuredItem], list[Notice]] = ([], [])
+    #: How the items' factor rows were chosen (their combinations of the fields that do).
+    factor_choices: FactorChoices | None = None
 
     @property
     def rows(self) -> pd.DataFrame:
@@ -82,13 +84,17 @@ def assess_loaded(
     from ecodigital.engine.compute import compute_impacts
     from ecodigital.notices import Notice
 
-    check_factor_ids(loaded, factors)
+    choices = check_factor_ids(loaded, factors)
     read = _read_measurements(loaded, factors, measured_as)
     measured, measure_warnings = read
+    import pandas as pd
+
     from ecodigital.factors.grid import build_grid
     from ecodigital.measure.reconcile import reconcile
 
-    grid, grid_warnings = build_grid(sorted(set(loaded.items["location"])), factors)
+    # the distinct locations found in C, then sorted: a few, whatever the inventory
+    locations = sorted(set(pd.unique(loaded.items["location"].to_numpy(dtype=object))))
+    grid, grid_warnings = build_grid(locations, factors)
     override = None
     if measured:
         from ecodigital.measure.link import override_frame
@@ -101,6 +107,7 @@ def assess_loaded(
         horizon_years=loaded.horizon_years,
         use_energy_override=override,
         users_per_year=loaded.model.project.users_per_year,
+        factor_ids=choices.ids_of_items(factors.frame.index, loaded.items.index),
     )
     records, reconcile_warnings = reconcile(measured, result.components, grid)
     warnings = [*result.warnings, *grid_warnings, *measure_warnings, *reconcile_warnings]
@@ -115,7 +122,7 @@ def assess_loaded(
                 params={"factors": ids, "files": factors.user_files},
             )
         )
-    return Assessment(loaded, factors, result, grid, warnings, records, read)
+    return Assessment(loaded, factors, result, grid, warnings, records, read, choices)
 
 
 def _read_measurements(
@@ -152,24 +159,29 @@ def _read_measurements(
     return measured_items(loaded)
 
 
-def check_factor_ids(loaded: LoadedDossier, factors: FactorTable) -> None:
-    """Every item's factor row exists and is counted on a basis its kind accepts.
+def check_factor_ids(loaded: LoadedDossier, factors: FactorTable) -> FactorChoices:
+    """Every item's factor row exists and is counted on a basis its kind accepts; the
+    choices of the items' factor rows
+    (:func:`~ecodigital.engine.compute.factor_choices`).
 
     The first item that breaks a rule is named (unknown rows first); each
-    distinct (kind, basis) pair is tested once, whatever the inventory's size.
+    distinct combination of the fields that choose a row is tested once,
+    whatever the inventory's size.
     """
     import numpy as np
     import pandas as pd
 
     from ecodigital.engine.choice import required_bases
-    from ecodigital.engine.compute import RowLookup, default_factor_ids, distinct_rows
+    from ecodigital.engine.compute import RowLookup, factor_choices
 
     items = loaded.items
     where = _Where(loaded.path, loaded.inventory_path)
-    chosen = default_factor_ids(items, factors.frame.index)
-    known = chosen.isin(factors.frame.index).to_numpy()
+    choices = factor_choices(items)
+    ids, kinds, combination = choices.ids(factors.frame.index), choices.kinds, choices.combination
+    chosen = pd.Series(ids[combination], index=items.index, dtype="object")
+    known = pd.Index(ids).isin(factors.frame.index)
     if not known.all():
-        position = int(np.flatnonzero(~known)[0])
+        position = int(np.flatnonzero(~known[combination])[0])
         raise _unknown_factor(
             where,
             position,
@@ -178,21 +190,23 @@ def check_factor_ids(loaded: LoadedDossier, factors: FactorTable) -> None:
             kind=str(items["kind"].iat[position]),
             known=factors.ids(),
         )
-    bases = RowLookup(factors.frame, chosen.to_numpy())("basis")
-    kinds = items["kind"].to_numpy(dtype=object)
-    # each distinct (kind, basis) checked once; the first item of a wrong pair is named
-    first, pair = distinct_rows((kinds, bases))
-    wrong_pairs = [
-        j
-        for j, (kind, basis) in enumerate(zip(kinds[first], bases[first], strict=True))
-        if basis not in required_bases(kind)
-    ]
-    if wrong_pairs:
-        position = int(np.flatnonzero(np.isin(pair, wrong_pairs))[0])
+    bases = RowLookup(factors.frame, ids)("basis")
+    # a wrong (kind, basis) pair: its first item is named
+    wrong = np.array(
+        [basis not in required_bases(kind) for kind, basis in zip(kinds, bases, strict=True)],
+        dtype=bool,
+    )
+    if wrong.any():
+        position = int(np.flatnonzero(wrong[combination])[0])
         raise _wrong_basis(
-            where, position, chosen.iat[position], bases[position], str(kinds[position])
+            where,
+            position,
+            chosen.iat[position],
+            bases[combination[position]],
+            str(kinds[combination[position]]),
         )
-    _check_needed_rows(set(pd.unique(kinds)), factors.frame.index, factors.user_files)
+    _check_needed_rows(set(kinds.tolist()), factors.frame.index, factors.user_files)
+    return choices
 
 
 def check_factor_records(

@@ -48,12 +48,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Final
 from pydantic import ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from ecodigital.finance.check import FinanceReport
 from ecodigital.notices import Notice
+from ecodigital.vocabulary import CRITERIA, CRITERION_UNITS, QUALITIES
 
 if TYPE_CHECKING:
     from ecodigital.dossier.model import Dossier
     from ecodigital.engine.longtable import ItemArrays
+    from ecodigital.finance.check import FinanceReport
 
 __all__ = [
     "LEGACY_RESULTS_FORMAT",
@@ -324,13 +325,13 @@ class ItemColumn:
 @dataclass(frozen=True)
 class ItemTable:
     """Every inventory item, in inventory order: id, kind, tier, the factor row that prices
-    it, and a column per criterion."""
+    it, and a column per criterion (a :class:`SummedColumns` when the pipeline made it)."""
 
     ids: tuple[str, ...]
     kinds: tuple[str, ...]
     tiers: tuple[str, ...]
     factors: tuple[str, ...]
-    columns: dict[str, ItemColumn]
+    columns: Mapping[str, ItemColumn]
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -346,38 +347,183 @@ class ItemTable:
     def figure(self, item: str | int, criterion: str) -> Figure:
         """The figure of one item and criterion over the horizon."""
         i = item if isinstance(item, int) else self.position(item)
+        if isinstance(self.columns, SummedColumns):
+            return self.columns.figure(i, criterion)
         column = self.columns[criterion]
-        value = column.values[i]
-        quality = column.quality[i]
-        stats = None
-        ranges = column.range
-        if ranges is not None:
-            p5, p50, p95, mean = ranges.p5[i], ranges.p50[i], ranges.p95[i], ranges.mean[i]
-            if p5 is not None and p50 is not None and p95 is not None and mean is not None:
-                stats = Range(p5, p50, p95, mean)
-        return Figure(
-            value=value,
-            unit=column.unit,
-            complete=column.unknown[i] == 0,
-            unknown=column.unknown[i],
-            quality={}
-            if quality is None
-            else {quality: 1.0}
-            if isinstance(quality, str)
-            else quality,
-            share=column.share[i],
-            range=stats,
+        return _item_figure(
+            column.values[i],
+            column.unit,
+            column.unknown[i],
+            column.quality[i],
+            column.share[i],
+            column.range,
+            i,
         )
 
     def ranked(self, criterion: str = "gwp", top: int | None = None) -> list[int]:
         """Positions of the items from the largest ``criterion`` value down (unknown last)."""
         import numpy as np
 
-        values = np.array(self.columns[criterion].values, dtype=float)  # None -> NaN
+        if isinstance(self.columns, SummedColumns):
+            values = self.columns.value_array(criterion)
+        else:
+            values = np.array(self.columns[criterion].values, dtype=float)  # None -> NaN
         unknown = np.isnan(values)
         # a stable sort: known before unknown, larger first, inventory order among equals
         order: list[int] = np.lexsort((-np.where(unknown, 0.0, values), unknown)).tolist()
         return order if top is None else order[:top]
+
+
+def _item_figure(
+    value: float | None,
+    unit: str,
+    unknown: int,
+    quality: ItemQuality,
+    share: float | None,
+    ranges: RangeColumn | None,
+    i: int,
+) -> Figure:
+    stats = None
+    if ranges is not None:
+        p5, p50, p95, mean = ranges.p5[i], ranges.p50[i], ranges.p95[i], ranges.mean[i]
+        if p5 is not None and p50 is not None and p95 is not None and mean is not None:
+            stats = Range(p5, p50, p95, mean)
+    return Figure(
+        value=value,
+        unit=unit,
+        complete=unknown == 0,
+        unknown=unknown,
+        quality={} if quality is None else {quality: 1.0} if isinstance(quality, str) else quality,
+        share=share,
+        range=stats,
+    )
+
+
+class SummedColumns(Mapping[str, ItemColumn]):
+    """The columns of an :class:`ItemTable` as the pipeline sums them: arrays of items ×
+    criteria, an :class:`ItemColumn` of tuples made only when a reader asks for it.
+
+    The terminal table ranks the items and shows a few, and the JSON writes each column
+    whole, straight from the arrays: a million items make no tens of millions of Python
+    objects. ``values`` is each item's sum (NaN: unknown), ``unknown`` its count of unknown
+    rows; ``quality`` the code of its quality: a position in
+    :data:`~ecodigital.vocabulary.QUALITIES`, -1 for none (an unknown value), or
+    ``len(QUALITIES) + k`` for the shares ``mixed[k]`` of a value made of several.
+    ``totals`` are the totals of the criteria (an item's share is its value over its
+    criterion's), ``ranges`` the Monte Carlo statistics of the criteria that have them.
+    """
+
+    def __init__(
+        self,
+        values: Any,
+        unknown: Any,
+        quality: Any,
+        mixed: Sequence[dict[str, float]],
+        totals: Mapping[str, float | None],
+        ranges: Mapping[str, RangeColumn] | None = None,
+    ) -> None:
+        self._criteria = {criterion: c for c, criterion in enumerate(CRITERIA)}
+        self._values, self._unknown, self._quality = values, unknown, quality
+        self._mixed = list(mixed)
+        self._totals = dict(totals)
+        self._ranges = dict(ranges or {})
+        self._made: dict[str, ItemColumn] = {}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._criteria)
+
+    def __len__(self) -> int:
+        return len(self._criteria)
+
+    def __getitem__(self, criterion: str) -> ItemColumn:
+        if criterion not in self._made:
+            c = self._criteria[criterion]
+            values = self._values[:, c]
+            total = self._totals[criterion]
+            self._made[criterion] = ItemColumn(
+                unit=CRITERION_UNITS[criterion],
+                values=_optional(values),
+                unknown=tuple(self._unknown[:, c].tolist()),
+                quality=tuple(self._qualities(c)),
+                share=_optional(values / total) if total else (None,) * len(values),
+                range=self._ranges.get(criterion),
+            )
+        return self._made[criterion]
+
+    def value_array(self, criterion: str) -> Any:
+        """The values of ``criterion`` as float64, NaN where unknown."""
+        return self._values[:, self._criteria[criterion]]
+
+    def figure(self, i: int, criterion: str) -> Figure:
+        """Item ``i``'s figure of ``criterion``, as :meth:`ItemTable.figure` gives it."""
+        c = self._criteria[criterion]
+        number = float(self._values[i, c])
+        value = None if math.isnan(number) else number
+        total = self._totals[criterion]
+        share = None if value is None or not total else _finite(value / total)
+        quality = self._quality_of(int(self._quality[i, c]))
+        return _item_figure(
+            value,
+            CRITERION_UNITS[criterion],
+            int(self._unknown[i, c]),
+            dict(quality) if isinstance(quality, dict) else quality,
+            share,
+            self._ranges.get(criterion),
+            i,
+        )
+
+    def json_column(self, criterion: str) -> dict[str, Any]:
+        """The JSON of one column (see :func:`_items_json`), the same as the tuples'."""
+        c = self._criteria[criterion]
+        ranges = self._ranges.get(criterion)
+        return {
+            "unit": CRITERION_UNITS[criterion],
+            "values": list(_optional(self._values[:, c])),
+            "unknown": _sparse_codes(self._unknown[:, c], int, 0),
+            "quality": _sparse_codes(self._quality[:, c], self._quality_of, None),
+            "range": None if ranges is None else _range_json(ranges),
+        }
+
+    def _quality_of(self, code: int) -> ItemQuality:
+        if code < 0:
+            return None
+        return QUALITIES[code] if code < len(QUALITIES) else self._mixed[code - len(QUALITIES)]
+
+    def _qualities(self, c: int) -> list[ItemQuality]:
+        import numpy as np
+
+        codes = self._quality[:, c]
+        names: list[ItemQuality] = [None, *QUALITIES]
+        out = [names[code + 1] if code < len(QUALITIES) else None for code in codes.tolist()]
+        # the shares of a mixed value: a dict of its own for every item
+        for i in np.flatnonzero(codes >= len(QUALITIES)).tolist():
+            out[i] = dict(self._mixed[int(codes[i]) - len(QUALITIES)])
+        return out
+
+
+def _finite(number: float) -> float | None:
+    return None if math.isnan(number) else number
+
+
+def _optional(values: Any) -> tuple[float | None, ...]:
+    """Floats, with ``None`` where a value is NaN (unknown)."""
+    import numpy as np
+
+    array = np.asarray(values, dtype=float)
+    out: list[float | None] = array.tolist()
+    # one vectorised test, then a write per unknown cell only
+    for position in np.flatnonzero(np.isnan(array)).tolist():
+        out[position] = None
+    return tuple(out)
+
+
+def _range_json(ranges: RangeColumn) -> dict[str, list[float | None]]:
+    return {
+        "p5": list(ranges.p5),
+        "p50": list(ranges.p50),
+        "p95": list(ranges.p95),
+        "mean": list(ranges.mean),
+    }
 
 
 # the JSON form of the items (ecodigital-assessment/3): a column's unknown counts and
@@ -828,6 +974,10 @@ def _adapter(of: type = Results) -> Any:
     if of not in _ADAPTERS:
         from pydantic import TypeAdapter
 
+        # the financing's types are imported when first needed (the terminal table does
+        # without them); pydantic resolves the annotations' names in this frame too
+        from ecodigital.finance.check import FinanceReport  # noqa: F401
+
         _ADAPTERS[of] = TypeAdapter(of)
     return _ADAPTERS[of]
 
@@ -849,29 +999,28 @@ def _validated(adapter: Any, data: Any, at: tuple[str, ...]) -> Any:
 
 def _items_json(table: ItemTable) -> dict[str, Any]:
     """The JSON of the items (``ecodigital-assessment/3``): see :class:`ItemTableJson`."""
-    columns: dict[str, Any] = {}
-    for criterion, column in table.columns.items():
-        ranges = column.range
-        columns[criterion] = {
-            "unit": column.unit,
-            "values": list(column.values),
-            "unknown": _sparse(column.unknown, 0),
-            "quality": _sparse(column.quality, None),
-            "range": None
-            if ranges is None
-            else {
-                "p5": list(ranges.p5),
-                "p50": list(ranges.p50),
-                "p95": list(ranges.p95),
-                "mean": list(ranges.mean),
-            },
-        }
+    columns = table.columns
+    if isinstance(columns, SummedColumns):
+        written = {criterion: columns.json_column(criterion) for criterion in columns}
+    else:
+        written = {criterion: _column_json(column) for criterion, column in columns.items()}
     return {
         "ids": list(table.ids),
         "kinds": list(table.kinds),
         "tiers": list(table.tiers),
         "factors": list(table.factors),
-        "columns": columns,
+        "columns": written,
+    }
+
+
+def _column_json(column: ItemColumn) -> dict[str, Any]:
+    ranges = column.range
+    return {
+        "unit": column.unit,
+        "values": list(column.values),
+        "unknown": _sparse(column.unknown, 0),
+        "quality": _sparse(column.quality, None),
+        "range": None if ranges is None else _range_json(ranges),
     }
 
 
@@ -899,6 +1048,37 @@ def _sparse(values: Sequence[Any], empty: Any) -> dict[str, Any]:
         "default": first[default],
         "others": [
             {"value": first[key], "at": at} for key, at in positions.items() if key != default
+        ],
+    }
+
+
+def _sparse_codes(codes: Any, value_of: Callable[[int], Any], empty: Any) -> dict[str, Any]:
+    """:func:`_sparse` of the values ``value_of(code)`` of integer ``codes`` (one per item;
+    equal codes, equal values), grouped by code in a few passes over the array."""
+    import numpy as np
+
+    if not len(codes):
+        return {"default": empty, "others": []}
+    first_code = codes[0]
+    if (codes == first_code).all():
+        return {"default": value_of(int(first_code)), "others": []}
+    distinct, first, inverse, counts = np.unique(
+        codes, return_index=True, return_inverse=True, return_counts=True
+    )
+    met = np.argsort(first)  # the values in the order they are first met
+    default = int(met[np.argmax(counts[met])])  # the first of the largest
+    # each value's positions, ascending: the items sorted by value, stably
+    by_value = np.argsort(inverse.reshape(-1), kind="stable")
+    ends = np.cumsum(counts)
+    return {
+        "default": value_of(int(distinct[default])),
+        "others": [
+            {
+                "value": value_of(int(distinct[g])),
+                "at": by_value[ends[g] - counts[g] : ends[g]].tolist(),
+            }
+            for g in met.tolist()
+            if g != default
         ],
     }
 
@@ -1153,6 +1333,7 @@ def figure_at(results: Results, path: str) -> Figure:
 
 def iter_figures(results: Results) -> Iterator[tuple[str, Figure]]:
     """Every figure of the tree but the items', with its path (for tests and checks)."""
+    from ecodigital.finance.check import FinanceReport
 
     def walk(node: Any, path: str) -> Iterator[tuple[str, Figure]]:
         if isinstance(node, Figure):

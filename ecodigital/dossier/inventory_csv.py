@@ -10,7 +10,9 @@ checked column by column rather than row by row. Every error names the row
 
 from __future__ import annotations
 
+import operator
 import re
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -47,7 +49,7 @@ def read_inventory_csv(path: Path, horizon: int, country: str) -> tuple[pd.DataF
     import pandas as pd
 
     text = read_input_text(path, "inventory")
-    first_line = text.split("\n", 1)[0]
+    first_line = text[: text.find("\n")] if "\n" in text else text
     if not first_line.strip():
         raise InputError(str(path), None, Msg("dossier.csv.empty"), Msg("dossier.csv.empty_fix"))
     french = first_line.count(";") > first_line.count(",")
@@ -144,7 +146,13 @@ def read_inventory_csv(path: Path, horizon: int, country: str) -> tuple[pd.DataF
         )
     items = frame.reindex(columns=list(ITEM_COLUMNS))
     for column in TEXT_ITEM_COLUMNS:
-        items[column] = items[column].replace("", None)
+        if items[column].dtype == object:  # a column the file has: its empty cells None
+            cells = items[column].to_numpy(dtype=object)
+            empty = cells == ""
+            if empty.any():
+                cells = cells.copy()
+                cells[empty] = None
+                items[column] = pd.Series(cells, index=items.index, dtype=object)
     late = items["last_year"] > horizon
     if late.any():
         row = int(late.to_numpy().nonzero()[0][0])
@@ -258,7 +266,7 @@ def _csv_ranges(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
     import pandas as pd
 
     found = []
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # columns taken out and replaced, never changed in place
     for name in RANGE_FIELDS:
         low_column, high_column = (f"{name}{suffix}" for suffix in RANGE_CSV_SUFFIXES)
         if low_column not in frame.columns and high_column not in frame.columns:
@@ -405,8 +413,11 @@ def _check_csv_rows(path: Path, frame: pd.DataFrame) -> None:
         ).to_numpy()
         for column in frame.columns
     }
+    # each distinct kind looked up once: its code, then each model's kinds among them
+    kind_codes, distinct_kinds = pd.factorize(kinds.to_numpy(dtype=object))
     for model in dict.fromkeys(MODEL_BY_KIND.values()):
-        in_model = kinds.isin([k for k, m in MODEL_BY_KIND.items() if m is model]).to_numpy()
+        of_model = [k for k, m in MODEL_BY_KIND.items() if m is model]
+        in_model = np.isin(np.asarray(distinct_kinds, dtype=object), of_model)[kind_codes]
         if not in_model.any():
             continue
         fields = model.model_fields
@@ -547,8 +558,9 @@ def _full_matches(pattern: str, texts: list[str]) -> np.ndarray:
     """Which of ``texts`` match ``pattern`` whole (``re.fullmatch``)."""
     import numpy as np
 
-    whole = re.compile(pattern)
-    return np.fromiter((whole.fullmatch(t) is not None for t in texts), bool, len(texts))
+    matches = map(re.compile(pattern).fullmatch, texts)
+    # in C from end to end: no Python frame for each of a million ids
+    return np.fromiter(map(operator.is_not, matches, repeat(None)), bool, len(texts))
 
 
 def _numbers(cells: pd.Series) -> np.ndarray:

@@ -89,19 +89,40 @@ def normalise_items(frame: pd.DataFrame, country: str) -> pd.DataFrame:
             frame[column] = pd.to_numeric(frame[column], errors="raise").astype("float64")
     for column in TEXT_ITEM_COLUMNS:
         cells = frame[column]
-        values = cells.to_numpy(dtype=object)
-        # already objects with None for every missing cell (a CSV's text): left as it is;
-        # a NaN is the one value unequal to itself
-        not_a_number = np.not_equal(values, values)
-        if cells.dtype != object or bool(np.any(not_a_number)):
+        if cells.dtype == object:
+            # objects already (a CSV's text): only a missing cell other than None changes
+            values = cells.to_numpy(dtype=object)
+            missing = pd.isna(values)
+            if missing.any():
+                values = values.copy()
+                values[missing] = None
+                frame[column] = pd.Series(values, index=frame.index, dtype=object)
+        elif cells.dtype == "float64" and bool(cells.isna().all()):
+            # a column the inventory does not have: None throughout
+            empty = np.full(len(cells), None, dtype=object)
+            frame[column] = pd.Series(empty, index=frame.index, dtype=object)
+        else:
             frame[column] = cells.astype("object").where(cells.notna(), None)
-    frame["location"] = frame["location"].fillna(country)
+    frame["location"] = _filled(frame["location"], country)
     # a terminal is the applicant's unless the dossier says it is the users' own
-    terminal = frame["kind"].isin(TERMINAL_KINDS)
-    frame["owner"] = frame["owner"].where(frame["owner"].notna() | ~terminal, "applicant")
+    terminal = frame["kind"].isin(TERMINAL_KINDS).to_numpy()
+    frame["owner"] = _filled(frame["owner"], "applicant", terminal)
     frame["quantity"] = frame["quantity"].fillna(1.0)
     frame["allocation"] = frame["allocation"].fillna(1.0)
     return frame.reset_index(drop=True)
+
+
+def _filled(cells: pd.Series, value: str, where: Any = True) -> pd.Series:
+    """A text column (objects, None where missing) with ``value`` in its missing cells
+    (of the rows ``where`` marks)."""
+    import pandas as pd
+
+    values = cells.to_numpy(dtype=object)
+    missing = pd.isna(values) & where
+    if missing.any():
+        values = values.copy()
+        values[missing] = value
+    return pd.Series(values, index=cells.index, dtype=object)
 
 
 def ranges_frame(found: Sequence[tuple[Any, ...]]) -> pd.DataFrame:

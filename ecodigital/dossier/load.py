@@ -166,7 +166,8 @@ def check_dossier_text(text: str, path: Path) -> CheckedDossier:
         allow_outside=False,
     )
     items, ranges = read_inventory_csv(inventory_path, horizon, model.project.country)
-    _check_measurements(path, root, model, [str(i) for i in items["id"]])
+    if model.measurements:  # the ids of a large inventory listed only when needed
+        _check_measurements(path, root, model, [str(i) for i in items["id"]])
     return CheckedDossier(
         path, model, raw, text, inventory_path=inventory_path, items=items, ranges=ranges
     )

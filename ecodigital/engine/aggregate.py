@@ -15,6 +15,7 @@ partial figure is always labelled as a lower bound; a sum with no known row is
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -179,47 +180,92 @@ class ItemSums:
 def cell_sums(arrays: ItemArrays) -> CellSums:
     """The sums of the long table by tier, phase, year, quality and criterion.
 
-    ``np.add.at`` adds each row's ``value × weight`` to its cell one by one, a
-    slice of items at a time, in item order: each cell's sum is the one
-    :func:`summarize` finds over the long table, to the last bit. An item
-    outside a year adds ``±0.0`` to its cell (weight zero), which changes no
-    sum, and is not counted as a row.
+    Each cell's rows are added one by one, in item order, from zero: a
+    ``np.bincount`` over every item for each phase and year, which adds its
+    weights in the order given. Each cell's sum is the one :func:`summarize`
+    finds over the long table, to the last bit. An item outside a year adds
+    ``±0.0`` to its cell (weight zero), which changes no sum, and is not
+    counted as a row. Years whose weights are the same for every item have the
+    same sums: they are added once.
     """
-    n_tiers, n_phases, n_years = len(TIERS), len(PHASES), arrays.horizon_years
+    n, n_tiers, n_phases, n_years = len(arrays), len(TIERS), len(PHASES), arrays.horizon_years
     n_q, n_c = len(QUALITIES), len(CRITERIA)
-    size = n_tiers * n_phases * n_years * n_q
-    values = np.zeros(size * n_c)
-    known = np.zeros(size * n_c)
-    rows = np.zeros(size)
-    criteria = np.arange(n_c)
-    for start in range(0, len(arrays), CHUNK_ITEMS):
-        part = slice(start, min(start + CHUNK_ITEMS, len(arrays)))
-        tier = arrays.tier[part].astype(np.int64)
-        quality = arrays.quality[part].astype(np.int64)
-        weights, active = arrays.weights[part], arrays.active[part]
-        for p in range(n_phases):
-            annual = arrays.values[part, p]
-            is_known = ~np.isnan(annual)
-            annual = np.where(is_known, annual, 0.0)
-            first_cell = (tier * n_phases + p) * n_years * n_q + quality[:, p]
-            for y in range(n_years):
-                cell = first_cell + y * n_q
-                index = (cell[:, None] * n_c + criteria).ravel()
-                np.add.at(values, index, (annual * weights[:, y : y + 1]).ravel())
-                in_year = active[:, y]
-                known += np.bincount(
-                    index, weights=(is_known & in_year[:, None]).ravel(), minlength=size * n_c
+    n_groups = n_tiers * n_q
+    values = np.empty((n_tiers, n_phases, n_years, n_q, n_c))
+    known = np.empty((n_tiers, n_phases, n_years, n_q, n_c), dtype=np.int64)
+    rows = np.empty((n_tiers, n_phases, n_years, n_q), dtype=np.int64)
+    same_weights, same_years = _same_columns(arrays.weights), _same_columns(arrays.active)
+    # the criteria an item leaves unknown in a phase, as bits: rows are counted by pattern
+    n_bytes = (n_c + 7) // 8
+    every = np.arange(256**n_bytes)
+    unknown_bits = ((every[:, None] >> np.arange(n_c)) & 1).astype(np.int64)
+    # the cells of a tier and quality (a group), one row per group
+    cells = np.arange(n_groups * n_c, dtype=np.intp).reshape(n_groups, n_c)
+    tier = arrays.tier.astype(np.intp) * n_q
+    # one buffer each, reused by every phase (fresh large arrays cost their page faults)
+    annual, term = np.empty((n, n_c)), np.empty((n, n_c))
+    missing = np.empty((n, n_c), dtype=bool)
+    index = np.empty((n, n_c), dtype=np.intp)
+    # each item's phase as one record of its criteria: a phase copied in one pass
+    record = np.dtype((np.void, n_c * arrays.values.itemsize))
+    by_phase = np.ascontiguousarray(arrays.values).reshape(n, -1).view(record)
+    group = np.empty(n, dtype=np.intp)
+    for p in range(n_phases):
+        quality = arrays.quality[:, p]
+        if p == 0 or not np.array_equal(quality, arrays.quality[:, p - 1]):
+            np.add(tier, quality, out=group)
+            np.take(cells, group, axis=0, out=index)
+        np.copyto(annual.view(record).reshape(n), by_phase[:, p])
+        np.isnan(annual, out=missing)
+        np.copyto(annual, 0.0, where=missing)
+        pattern = group * len(every) + _unknown_pattern(missing)
+        for y in range(n_years):
+            if same_weights[y] != y:
+                values[:, p, y] = values[:, p, same_weights[y]]
+            else:
+                weight = arrays.weights[:, y : y + 1]
+                added = annual if (weight == 1.0).all() else np.multiply(annual, weight, out=term)
+                sums = np.bincount(
+                    index.reshape(-1), weights=added.reshape(-1), minlength=n_groups * n_c
                 )
-                rows += np.bincount(cell, weights=in_year, minlength=size)
-    shape = (n_tiers, n_phases, n_years, n_q, n_c)
-    known_rows = known.astype(np.int64).reshape(shape)
-    all_rows = rows.astype(np.int64).reshape(shape[:-1])[..., None]
-    return CellSums(values.reshape(shape), known_rows, all_rows - known_rows)
+                values[:, p, y] = sums.reshape(n_tiers, n_q, n_c)
+            if same_years[y] == y:
+                active = arrays.active[:, y]
+                of_year = pattern if active.all() else pattern[active]
+                counts = np.bincount(of_year, minlength=n_groups * len(every))
+                counts = counts.reshape(n_groups, len(every))
+            rows[:, p, y] = counts.sum(axis=1).reshape(n_tiers, n_q)
+            unknown = (counts @ unknown_bits).reshape(n_tiers, n_q, n_c)
+            known[:, p, y] = rows[:, p, y, :, None] - unknown
+    return CellSums(values, known, rows[..., None] - known)
 
 
-#: Items summed at a time: temporary arrays stay a few megabytes (fresh large arrays cost
-#: their page faults, a large share of the time on a busy machine).
-CHUNK_ITEMS: Final = 50_000
+def _unknown_pattern(missing: np.ndarray) -> np.ndarray:
+    """Each row of ``missing`` (items × criteria, bool) as one number: bit ``c`` set when
+    criterion ``c`` is unknown (``np.packbits``, least significant bit first)."""
+    n, n_c = missing.shape
+    if n_c == 8 and sys.byteorder == "little":
+        # the 8 flags of a row, 8 bytes of 0 or 1, read as one 64-bit number: times
+        # 0x0102040810204080 its top byte is the 8 flags as bits (no carry between them)
+        flags = missing.view(np.uint64).reshape(n)
+        packed: np.ndarray = (flags * np.uint64(0x0102040810204080)) >> np.uint64(56)
+        return packed.astype(np.intp)
+    bytes_ = np.packbits(missing, axis=1, bitorder="little").astype(np.intp)
+    return sum((bytes_[:, b] << (8 * b) for b in range(bytes_.shape[1])), np.zeros(n, np.intp))
+
+
+def _same_columns(table: np.ndarray) -> list[int]:
+    """For each column (year), the first column equal to it (itself if none)."""
+    first: list[int] = []
+    for y in range(table.shape[1]):
+        column = table[:, y]
+        same = (x for x in range(y) if first[x] == x and np.array_equal(table[:, x], column))
+        first.append(next(same, y))
+    return first
+
+
+#: Items summed at a time: each block's arrays stay in the processor's cache.
+BLOCK_ITEMS: Final = 4_096
 
 
 def item_sums(arrays: ItemArrays) -> ItemSums:
@@ -235,21 +281,22 @@ def item_sums(arrays: ItemArrays) -> ItemSums:
     item_quality = np.where(uniform, quality[:, 0], -1)
     mixed = np.flatnonzero(~uniform)
     active_years = arrays.active.sum(axis=1)
-    values = np.empty((n, n_c))
-    known = np.empty((n, n_c), dtype=np.int64)
-    for start in range(0, n, CHUNK_ITEMS):
-        part = slice(start, min(start + CHUNK_ITEMS, n))
-        values[part] = _year_phase_sum(arrays, part)
-        known[part] = (~np.isnan(arrays.values[part])).sum(axis=1) * active_years[part, None]
+    known_phases = np.empty((n, n_c), dtype=np.int64)
+    values = _year_phase_sum(arrays.values, arrays.weights, known_phases)
+    known = known_phases * active_years[:, None]
     unknown = n_p * active_years[:, None] - known
     mixed_values = np.zeros((len(mixed), n_q, n_c))
     mixed_known = np.zeros((len(mixed), n_q, n_c), dtype=np.int64)
     if len(mixed):
         of_mixed = quality[mixed]
+        mixed_annual = arrays.values[mixed]
+        mixed_weights = arrays.weights[mixed]
         for q in np.unique(of_mixed).tolist():
-            mixed_values[:, q] = _year_phase_sum(arrays, mixed, of_mixed == q)
+            # the phases of another quality count zero
+            only_q = np.where((of_mixed == q)[..., None], mixed_annual, 0.0)
+            mixed_values[:, q] = _year_phase_sum(only_q, mixed_weights)
         one_hot = (of_mixed[..., None] == np.arange(n_q)).astype(np.int64)
-        is_known = (~np.isnan(arrays.values[mixed])).astype(np.int64)
+        is_known = (~np.isnan(mixed_annual)).astype(np.int64)
         mixed_known = np.einsum("ipc,ipq->iqc", is_known, one_hot) * active_years[mixed, None, None]
         # the item's value: its qualities' parts added in order, as a sum over qualities
         for c in range(n_c):
@@ -258,21 +305,44 @@ def item_sums(arrays: ItemArrays) -> ItemSums:
 
 
 def _year_phase_sum(
-    arrays: ItemArrays, items: slice | np.ndarray, phases: np.ndarray | None = None
+    annual: np.ndarray, weights: np.ndarray, known: np.ndarray | None = None
 ) -> np.ndarray:
-    """Items × criteria: each item's rows (of the ``phases`` marked, items × phases; all by
-    default) added year by year, phase by phase, unknown values left out."""
-    annual = arrays.values[items]
-    weights = arrays.weights[items]
-    by_phase = [np.nan_to_num(annual[:, p], nan=0.0) for p in range(annual.shape[1])]
-    if phases is not None:
-        for p, values in enumerate(by_phase):
-            values[~phases[:, p]] = 0.0
-    total = np.zeros(by_phase[0].shape)
-    term = np.empty_like(total)
-    for y in range(weights.shape[1]):
-        weight = np.ascontiguousarray(weights[:, y : y + 1])
-        for values in by_phase:
-            np.multiply(values, weight, out=term)
-            total += term
+    """Items × criteria: each item's rows (``annual``: items × phases × criteria, times
+    ``weights``: items × years) added year by year, phase by phase, unknown values left
+    out; ``known`` (items × criteria), when given, receives each item's count of known
+    phases.
+
+    A block of items at a time, each phase of the block contiguous, so that every
+    operation runs over a whole block; a weight of one multiplies nothing (the very value).
+    """
+    n, n_p, n_c = annual.shape
+    total = np.zeros((n, n_c))
+    size = min(n, BLOCK_ITEMS)
+    phases = np.empty((n_p, size, n_c))
+    unknown = np.empty((n_p, size, n_c), dtype=bool)
+    weight = np.empty((size, n_c))
+    term = np.empty(size * n_c)
+    for start in range(0, n, BLOCK_ITEMS):
+        stop = min(start + BLOCK_ITEMS, n)
+        k = stop - start
+        block, missing = phases[:, :k], unknown[:, :k]
+        np.copyto(block, annual[start:stop].transpose(1, 0, 2))
+        np.isnan(block, out=missing)
+        block[missing] = 0.0
+        if known is not None:
+            known[start:stop] = n_p - missing.sum(axis=0)
+        out = total[start:stop].reshape(-1)
+        product = term[: k * n_c]
+        for y in range(weights.shape[1]):
+            ones = bool((weights[start:stop, y] == 1.0).all())
+            if not ones:
+                np.copyto(weight[:k], weights[start:stop, y : y + 1])
+                factor = weight[:k].reshape(-1)
+            for p in range(n_p):
+                values = block[p].reshape(-1)
+                if ones:
+                    out += values
+                else:
+                    np.multiply(values, factor, out=product)
+                    out += product
     return total

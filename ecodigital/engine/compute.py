@@ -69,9 +69,11 @@ __all__ = [
     "KWH_PER_WH",
     "LONG_COLUMNS",
     "EngineResult",
+    "FactorChoices",
     "compute_impacts",
     "default_factor_ids",
     "embodied_scale",
+    "factor_choices",
     "provider_key",
     "pue_rows",
     "required_bases",
@@ -141,10 +143,41 @@ def default_factor_ids(items: pd.DataFrame, known: Any = None) -> pd.Series:
     dataset: ``storage-<media>`` when it has them, ``storage-<media>-tb-year``
     (dataset 2026.1) otherwise.
     """
+    return factor_choices(items).ids_of_items(known, items.index)
+
+
+@dataclass(frozen=True)
+class FactorChoices:
+    """The distinct combinations of the item fields that choose a factor row (kind, media,
+    access, in France or not, the factor named), and each item's combination."""
+
+    fields: tuple[np.ndarray, ...]
+    combination: np.ndarray
+    storage_media: np.ndarray
+
+    @property
+    def kinds(self) -> np.ndarray:
+        """The kind of each combination."""
+        return self.fields[0]
+
+    def ids(self, known: Any = None) -> np.ndarray:
+        """The factor id of each combination (objects; see :func:`default_factor_ids`)."""
+        per_medium = storage_rows_per_medium(self.storage_media, known)
+        chosen = [
+            default_factor_id(k, m, a, "FRA" if fra else None, f, per_medium=per_medium)
+            for k, m, a, fra, f in zip(*self.fields, strict=True)
+        ]
+        return np.array(chosen, dtype=object)
+
+    def ids_of_items(self, known: Any, index: pd.Index) -> pd.Series:
+        """The factor id of each item, as :func:`default_factor_ids` gives it."""
+        return pd.Series(self.ids(known)[self.combination], index=index, dtype="object")
+
+
+def factor_choices(items: pd.DataFrame) -> FactorChoices:
+    """The distinct combinations of the fields that choose the items' factor rows."""
     kind = items["kind"].to_numpy(dtype=object)
     media = items["media"].to_numpy(dtype=object)
-    storage = kind == "storage"
-    per_medium = storage_rows_per_medium(pd.unique(media[storage]), known)
     columns = (
         kind,
         media,
@@ -153,11 +186,9 @@ def default_factor_ids(items: pd.DataFrame, known: Any = None) -> pd.Series:
         items["factor"].to_numpy(dtype=object),
     )
     first, inverse = distinct_rows(columns)
-    chosen = [
-        default_factor_id(k, m, a, "FRA" if fra else None, f, per_medium=per_medium)
-        for k, m, a, fra, f in zip(*(c[first] for c in columns), strict=True)
-    ]
-    return pd.Series(np.array(chosen, dtype=object)[inverse], index=items.index, dtype="object")
+    return FactorChoices(
+        tuple(c[first] for c in columns), inverse, pd.unique(media[kind == "storage"])
+    )
 
 
 def distinct_rows(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -179,6 +210,7 @@ def compute_impacts(
     horizon_years: int,
     use_energy_override: pd.DataFrame | None = None,
     users_per_year: Sequence[float] | None = None,
+    factor_ids: pd.Series | None = None,
 ) -> EngineResult:
     """Compute the long table of impacts.
 
@@ -189,18 +221,21 @@ def compute_impacts(
     measured energy per item (columns ``item``, ``energy_kwh_per_year``,
     ``pue_included``, ``quality``) that replaces the modelled use energy.
     ``users_per_year``: the users of each horizon year, needed by items
-    declared per user (``quantity_per_user``).
+    declared per user (``quantity_per_user``). ``factor_ids``: the items'
+    factor ids (:func:`default_factor_ids` with the factor table's ids), when
+    the caller has them already.
     Factor ids must exist and fit the item kinds (the caller checks them with
     the dossier's file and field names).
     """
     warnings: list[Notice] = []
     items = _with_item_columns(items.reset_index(drop=True))
     weights = year_weights(items, horizon_years, users_per_year)
-    factor_ids = default_factor_ids(items, factors.index)
-    components = _expand_components(items, factor_ids, factors)
-    _apply_defaults(components, factors, warnings)
+    if factor_ids is None:
+        factor_ids = default_factor_ids(items, factors.index)
+    components, factorized = _expand_components(items, factor_ids, factors)
+    _apply_defaults(components, factors, warnings, factorized)
 
-    model = component_model(components, factors, grid)
+    model = component_model(components, factors, grid, factorized)
     units = components["units"].to_numpy(dtype=float)
     parameters = {name: components[name].to_numpy(dtype=float) for name in USE_PARAMETERS}
     values = embodied_values(
@@ -355,6 +390,21 @@ class ComponentModel:
         )
 
 
+class _Factorized:
+    """The components' text columns the engine looks up, each factorized once (codes and
+    distinct values): none of them changes once the components are made."""
+
+    def __init__(self, components: pd.DataFrame) -> None:
+        self._components = components
+        self._made: dict[str, tuple[np.ndarray, Any]] = {}
+
+    def __call__(self, column: str) -> tuple[np.ndarray, Any]:
+        if column not in self._made:
+            values = self._components[column].to_numpy(dtype=object)
+            self._made[column] = pd.factorize(values)
+        return self._made[column]
+
+
 class RowLookup:
     """``frame.reindex(keys)`` column by column, each distinct key looked up once.
 
@@ -362,8 +412,11 @@ class RowLookup:
     a column ``frame`` lacks gives NaN everywhere.
     """
 
-    def __init__(self, frame: pd.DataFrame, keys: Any) -> None:
-        codes, uniques = pd.factorize(np.asarray(keys, dtype=object))
+    def __init__(
+        self, frame: pd.DataFrame, keys: Any, factorized: tuple[Any, Any] | None = None
+    ) -> None:
+        # ``factorized``: the keys' codes and distinct values, when the caller has them
+        codes, uniques = factorized or pd.factorize(np.asarray(keys, dtype=object))
         self._codes = codes
         self._rows = frame.reindex(pd.Index(uniques, dtype=object))
 
@@ -395,10 +448,14 @@ def impact_column(criterion: str, phase: str) -> str:
 
 
 def component_model(
-    components: pd.DataFrame, factors: pd.DataFrame, grid: pd.DataFrame
+    components: pd.DataFrame,
+    factors: pd.DataFrame,
+    grid: pd.DataFrame,
+    factorized: _Factorized | None = None,
 ) -> ComponentModel:
     """Gather the fixed inputs of the formulas from the components, factors and grid."""
-    looked_up = RowLookup(factors, components["factor_id"].to_numpy())
+    factorized = factorized or _Factorized(components)
+    looked_up = RowLookup(factors, None, factorized("factor_id"))
     basis = components["basis"].to_numpy()
     columns = [impact_column(criterion, phase) for phase in PHASES for criterion in CRITERIA]
     row = looked_up.codes
@@ -411,7 +468,7 @@ def component_model(
     # an all-phase total given under "use" includes the other phases: nothing to add
     included = all_phases_in_use[:, None, None] & ~np.isnan(row_impacts[:, _USE : _USE + 1, :])
     included = included & (np.arange(len(PHASES)) != _USE)[None, :, None]
-    grid_rows = RowLookup(grid, components["location"].to_numpy())
+    grid_rows = RowLookup(grid, None, factorized("location"))
     intensity = np.stack(
         [grid_rows(f"{criterion}_per_kwh", dtype=float) for criterion in CRITERIA], axis=-1
     )
@@ -552,11 +609,13 @@ def add_use_impacts(
 
     ``intensity_ratio`` multiplies the grid factor (1 in the deterministic case).
     """
-    use = np.asarray(energy_kwh)[..., None] * (
-        model.intensity * np.asarray(intensity_ratio)[..., None]
+    ratio = np.asarray(intensity_ratio)
+    # times one, the very factors: no copy of them (a million components' worth)
+    intensity = (
+        model.intensity if ratio.ndim == 0 and ratio == 1.0 else model.intensity * ratio[..., None]
     )
-    energy_based = ~model.direct_use[:, None]
-    values[..., _USE, :] = np.where(energy_based, use, values[..., _USE, :])
+    use = np.asarray(energy_kwh)[..., None] * intensity
+    np.copyto(values[..., _USE, :], use, where=~model.direct_use[:, None])
 
 
 def _all_phases_in_use(impacts: np.ndarray, basis: np.ndarray) -> np.ndarray:
@@ -574,8 +633,9 @@ def _all_phases_in_use(impacts: np.ndarray, basis: np.ndarray) -> np.ndarray:
 
 def _expand_components(
     items: pd.DataFrame, factor_ids: pd.Series, factors: pd.DataFrame
-) -> pd.DataFrame:
-    """One component per item, two for a cloud instance (vCPU and memory).
+) -> tuple[pd.DataFrame, _Factorized]:
+    """One component per item, two for a cloud instance (vCPU and memory), and their text
+    columns' codes (made on first use).
 
     The items come first, in order (component ``i`` is item ``i``), then the
     memory of each cloud instance.
@@ -610,10 +670,11 @@ def _expand_components(
         * components["allocation"].to_numpy(dtype=float)
         * components["size"].to_numpy(dtype=float)
     )
-    looked_up = RowLookup(factors, components["factor_id"].to_numpy())
+    factorized = _Factorized(components)
+    looked_up = RowLookup(factors, None, factorized("factor_id"))
     components["basis"] = looked_up("basis")
     components["origin"] = looked_up("origin")
-    return components
+    return components, factorized
 
 
 #: Bases priced with an energy (its use phase is electricity × the grid).
@@ -645,13 +706,17 @@ _DEFAULTED_PARAMETERS: Final = {
 
 
 def _apply_defaults(
-    components: pd.DataFrame, factors: pd.DataFrame, warnings: list[Notice]
+    components: pd.DataFrame,
+    factors: pd.DataFrame,
+    warnings: list[Notice],
+    factorized: _Factorized | None = None,
 ) -> None:
     """Fill parameters the dossier left out from the factor rows, and say so."""
-    looked_up = RowLookup(factors, components["factor_id"].to_numpy())
+    factorized = factorized or _Factorized(components)
+    looked_up = RowLookup(factors, None, factorized("factor_id"))
     kinds = components["kind"].to_numpy(dtype=object)
-    kind_in = _membership(kinds)
-    basis_in = _membership(components["basis"].to_numpy(dtype=object))
+    kind_in = _membership(kinds, factorized("kind"))
+    basis_in = _membership(components["basis"].to_numpy(dtype=object), factorized("basis"))
     primary = components["component"].to_numpy(dtype=object) != "memory"
     ids = components["id"].to_numpy()
     no_power = np.zeros(len(components), dtype=bool)
@@ -698,11 +763,10 @@ def _apply_defaults(
             )
         )
     components["use_power_unknown"] = no_power
-    _apply_default_pue(components, factors, warnings)
+    _apply_default_pue(components, factors, warnings, kind_in, basis_in)
     _warn_cloud_billing(components, warnings)
-    outside_eu = (kinds == "network") & ~_membership(components["location"].to_numpy(dtype=object))(
-        EU27
-    )
+    location_in = _membership(components["location"].to_numpy(dtype=object), factorized("location"))
+    outside_eu = kind_in(("network",)) & ~location_in(EU27)
     if outside_eu.any():
         warnings.append(
             Notice(
@@ -713,9 +777,12 @@ def _apply_defaults(
         )
 
 
-def _membership(values: np.ndarray) -> Callable[[Collection[Any]], np.ndarray]:
-    """``np.isin(values, names)`` for many ``names``, each distinct value tested once."""
-    codes, uniques = pd.factorize(values)
+def _membership(
+    values: np.ndarray, factorized: tuple[Any, Any] | None = None
+) -> Callable[[Collection[Any]], np.ndarray]:
+    """``np.isin(values, names)`` for many ``names``, each distinct value tested once
+    (``factorized``: the values' codes and distinct values, when the caller has them)."""
+    codes, uniques = factorized or pd.factorize(values)
     table = np.asarray(uniques, dtype=object)
 
     def isin(names: Collection[Any]) -> np.ndarray:
@@ -793,17 +860,20 @@ def pue_rows(components: pd.DataFrame, factors: pd.DataFrame) -> np.ndarray:
 
 
 def _apply_default_pue(
-    components: pd.DataFrame, factors: pd.DataFrame, warnings: list[Notice]
+    components: pd.DataFrame,
+    factors: pd.DataFrame,
+    warnings: list[Notice],
+    kind_in: Callable[[Collection[Any]], np.ndarray],
+    basis_in: Callable[[Collection[Any]], np.ndarray],
 ) -> None:
-    """Give data-centre components without a PUE the one of where they are hosted."""
-    kinds = components["kind"].to_numpy(dtype=object)
-    kind_in = _membership(kinds)
+    """Give data-centre components without a PUE the one of where they are hosted
+    (``kind_in`` and ``basis_in``: the components' :func:`_membership` of kinds and bases)."""
     tier = components["tier"].to_numpy(dtype=object)
     custom = kind_in(("custom",))
     datacenter = kind_in(("server", "cloud_instance", "storage")) | (
         custom & (tier == "datacenter")
     )
-    energy_based = _membership(components["basis"].to_numpy(dtype=object))(_ENERGY_BASES)
+    energy_based = basis_in(_ENERGY_BASES)
     pue_given = components["pue"].to_numpy(dtype=float)
     missing_pue = datacenter & energy_based & np.isnan(pue_given)
     pue_row = np.full(len(components), None, dtype=object)
@@ -968,11 +1038,16 @@ def _item_arrays(
     last = items["last_year"].fillna(weights.shape[1]).to_numpy(dtype=np.int64)
     years = np.arange(1, weights.shape[1] + 1)
     active = (years[None, :] >= first[:, None]) & (years[None, :] <= last[:, None])
-    kind_codes = pd.Categorical(items["kind"], categories=ITEM_KINDS).codes.astype(np.int8)
-    tiers = items["kind"].map(TIER_BY_KIND)
-    if "tier" in items.columns:
-        tiers = tiers.where(items["kind"] != "custom", items["tier"])
-    tier_codes = pd.Categorical(tiers, categories=TIERS).codes.astype(np.int8)
+    # each distinct kind's code and tier once (-1: none of the vocabulary's)
+    codes, distinct = pd.factorize(items["kind"].to_numpy(dtype=object))
+    kinds = list(distinct)
+    kind_codes = _codes_of(kinds, ITEM_KINDS)[codes]
+    tier_codes = _codes_of([TIER_BY_KIND.get(kind) for kind in kinds], TIERS)[codes]
+    if "tier" in items.columns and "custom" in kinds:
+        # a custom item is in the tier it names
+        custom = codes == kinds.index("custom")
+        named = pd.factorize(items["tier"].to_numpy(dtype=object)[custom])
+        tier_codes[custom] = _codes_of(list(named[1]), TIERS)[named[0]]
     return ItemArrays(
         ids=items["id"].astype(str).to_numpy(dtype=object),
         kind=kind_codes,
@@ -981,4 +1056,13 @@ def _item_arrays(
         quality=quality.astype(np.int8),
         active=active,
         weights=weights,
+    )
+
+
+def _codes_of(values: Sequence[Any], names: Sequence[str]) -> np.ndarray:
+    """The position of each of ``values`` in ``names`` (-1 when not there) as int8, and a
+    last -1 for a missing value (code -1 of a factorization)."""
+    position = {name: code for code, name in enumerate(names)}
+    return np.array(
+        [position.get(v, -1) if isinstance(v, str) else -1 for v in values] + [-1], dtype=np.int8
     )

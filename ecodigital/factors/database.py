@@ -121,10 +121,77 @@ class FactorTable:
 
 @lru_cache(maxsize=4)
 def _cached_reference(folder: str) -> FactorTable:
+    return _through_cache(Path(folder), Path(__file__).parent / "__pycache__")
+
+
+def _through_cache(root: Path, cache: Path) -> FactorTable:
+    """The bundled dataset in ``root``, through a cache in the folder ``cache``.
+
+    Checking and parsing the tables cell by cell is most of what loading them costs,
+    for every command; the table read is kept beside this module's bytecode, named by
+    the dataset's version and the digest of its files, of the code that reads them and
+    of the versions of the libraries that hold it, so that any change reads the files
+    again. It is written only where Python would write its bytecode (not with
+    ``PYTHONDONTWRITEBYTECODE``), and a cache that cannot be read or written is simply
+    not used.
+    """
+    import pickle
+    import sys
+
+    cached = cache / f"factors-{root.name}-{_reference_digest(root)}.pickle"
+    try:
+        table = pickle.loads(cached.read_bytes())
+        if isinstance(table, FactorTable):
+            return table
+    except Exception:  # a cache that cannot be read: the files are read again
+        pass
+    table = _read_reference(root)
+    if not sys.dont_write_bytecode:
+        _write_cache(cached, table)
+    return table
+
+
+def _reference_digest(root: Path) -> str:
+    """The digest of a dataset's folder and files, of the modules that read them and of
+    the versions of pandas and numpy (their pickles may change between versions)."""
+    import hashlib
+
+    import numpy as np
+    import pandas as pd
+
+    from ecodigital import __version__
+    from ecodigital.factors import grid
+
+    digest = hashlib.blake2b(digest_size=12)
+    # the folder too: the table names its files
+    for part in (str(root.resolve()), __version__, pd.__version__, np.__version__):
+        digest.update(part.encode() + b"\0")
+    files = sorted(p for p in root.iterdir() if p.is_file())
+    for path in (*files, Path(__file__), Path(grid.__file__)):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _write_cache(cached: Path, table: FactorTable) -> None:
+    import contextlib
+    import os
+    import pickle
+    import tempfile
+
+    with contextlib.suppress(OSError, pickle.PicklingError, TypeError):
+        cached.parent.mkdir(exist_ok=True)
+        for old in cached.parent.glob(cached.name.rsplit("-", 1)[0] + "-*.pickle"):
+            old.unlink(missing_ok=True)  # the dataset's caches made by earlier code
+        handle, name = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(table, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(name, cached)
+
+
+def _read_reference(root: Path) -> FactorTable:
     from ecodigital.factors.grid import read_grid_snapshot
     from ecodigital.yamlio import read_yaml
 
-    root = Path(folder)
     manifest_path = root / "manifest.yaml"
     manifest = read_yaml(manifest_path, "manifest").data
     frames = []

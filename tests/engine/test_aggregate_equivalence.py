@@ -23,9 +23,12 @@ manufacturing), cloud billings and locations.
 
 from __future__ import annotations
 
+import json
 import math
 import random
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,10 +36,18 @@ import pytest
 
 from ecodigital.assessment import Options, run
 from ecodigital.assessment.point import assess_loaded
-from ecodigital.assessment.results import Results
+from ecodigital.assessment.results import (
+    ItemColumn,
+    ItemTable,
+    Results,
+    SummedColumns,
+    _items_json,
+    _sparse_codes,
+)
 from ecodigital.dossier.load import load_dossier
-from ecodigital.engine.aggregate import cell_sums, item_sums, summarize
+from ecodigital.engine.aggregate import CellSums, ItemSums, cell_sums, item_sums, summarize
 from ecodigital.engine.compute import EngineResult
+from ecodigital.engine.longtable import ItemArrays
 from ecodigital.factors.database import load_factors
 from ecodigital.vocabulary import (
     CRITERIA,
@@ -449,3 +460,277 @@ def check_results_against(results: Results, rows: pd.DataFrame) -> None:
             assert math.isclose(sum(quality.values()), 1.0, rel_tol=1e-12)
         checked += 1
     assert checked > ROWS  # every item has at least one known criterion, most several
+
+
+# --------------------------------------------------------------------------- the sums before
+
+
+def old_cell_sums(arrays: ItemArrays) -> CellSums:
+    """``cell_sums`` as it was before the sums of a phase were one ``np.bincount`` over every
+    item (kept verbatim): ``np.add.at``, a slice of items at a time."""
+    n_tiers, n_phases, n_years = len(TIERS), len(PHASES), arrays.horizon_years
+    n_q, n_c = len(QUALITIES), len(CRITERIA)
+    size = n_tiers * n_phases * n_years * n_q
+    values = np.zeros(size * n_c)
+    known = np.zeros(size * n_c)
+    rows = np.zeros(size)
+    criteria = np.arange(n_c)
+    for start in range(0, len(arrays), OLD_CHUNK_ITEMS):
+        part = slice(start, min(start + OLD_CHUNK_ITEMS, len(arrays)))
+        tier = arrays.tier[part].astype(np.int64)
+        quality = arrays.quality[part].astype(np.int64)
+        weights, active = arrays.weights[part], arrays.active[part]
+        for p in range(n_phases):
+            annual = arrays.values[part, p]
+            is_known = ~np.isnan(annual)
+            annual = np.where(is_known, annual, 0.0)
+            first_cell = (tier * n_phases + p) * n_years * n_q + quality[:, p]
+            for y in range(n_years):
+                cell = first_cell + y * n_q
+                index = (cell[:, None] * n_c + criteria).ravel()
+                np.add.at(values, index, (annual * weights[:, y : y + 1]).ravel())
+                in_year = active[:, y]
+                known += np.bincount(
+                    index, weights=(is_known & in_year[:, None]).ravel(), minlength=size * n_c
+                )
+                rows += np.bincount(cell, weights=in_year, minlength=size)
+    shape = (n_tiers, n_phases, n_years, n_q, n_c)
+    known_rows = known.astype(np.int64).reshape(shape)
+    all_rows = rows.astype(np.int64).reshape(shape[:-1])[..., None]
+    return CellSums(values.reshape(shape), known_rows, all_rows - known_rows)
+
+
+OLD_CHUNK_ITEMS = 50_000
+
+
+def old_item_sums(arrays: ItemArrays) -> ItemSums:
+    """``item_sums`` as it was before its blocks of items (kept verbatim)."""
+    n, n_p, n_c, n_q = len(arrays), len(PHASES), len(CRITERIA), len(QUALITIES)
+    quality = arrays.quality.astype(np.intp)
+    uniform = (quality == quality[:, :1]).all(axis=1)
+    item_quality = np.where(uniform, quality[:, 0], -1)
+    mixed = np.flatnonzero(~uniform)
+    active_years = arrays.active.sum(axis=1)
+    values = np.empty((n, n_c))
+    known = np.empty((n, n_c), dtype=np.int64)
+    for start in range(0, n, OLD_CHUNK_ITEMS):
+        part = slice(start, min(start + OLD_CHUNK_ITEMS, n))
+        values[part] = old_year_phase_sum(arrays, part)
+        known[part] = (~np.isnan(arrays.values[part])).sum(axis=1) * active_years[part, None]
+    unknown = n_p * active_years[:, None] - known
+    mixed_values = np.zeros((len(mixed), n_q, n_c))
+    mixed_known = np.zeros((len(mixed), n_q, n_c), dtype=np.int64)
+    if len(mixed):
+        of_mixed = quality[mixed]
+        for q in np.unique(of_mixed).tolist():
+            mixed_values[:, q] = old_year_phase_sum(arrays, mixed, of_mixed == q)
+        one_hot = (of_mixed[..., None] == np.arange(n_q)).astype(np.int64)
+        is_known = (~np.isnan(arrays.values[mixed])).astype(np.int64)
+        mixed_known = np.einsum("ipc,ipq->iqc", is_known, one_hot) * active_years[mixed, None, None]
+        # the item's value: its qualities' parts added in order, as a sum over qualities
+        for c in range(n_c):
+            values[mixed, c] = mixed_values[:, :, c].sum(axis=1)
+    return ItemSums(values, known, unknown, item_quality, mixed, mixed_values, mixed_known)
+
+
+def old_year_phase_sum(
+    arrays: ItemArrays, items: slice | np.ndarray, phases: np.ndarray | None = None
+) -> np.ndarray:
+    """Items × criteria: each item's rows (of the ``phases`` marked, items × phases; all by
+    default) added year by year, phase by phase, unknown values left out."""
+    annual = arrays.values[items]
+    weights = arrays.weights[items]
+    by_phase = [np.nan_to_num(annual[:, p], nan=0.0) for p in range(annual.shape[1])]
+    if phases is not None:
+        for p, values in enumerate(by_phase):
+            values[~phases[:, p]] = 0.0
+    total = np.zeros(by_phase[0].shape)
+    term = np.empty_like(total)
+    for y in range(weights.shape[1]):
+        weight = np.ascontiguousarray(weights[:, y : y + 1])
+        for values in by_phase:
+            np.multiply(values, weight, out=term)
+            total += term
+    return total
+
+
+def assert_same_arrays(new: object, old: object) -> None:
+    """Dataclasses of arrays with the same fields, dtypes, shapes and bytes."""
+    for name in old.__dataclass_fields__:  # type: ignore[attr-defined]
+        a, b = getattr(new, name), getattr(old, name)
+        assert a.dtype == b.dtype and a.shape == b.shape, name
+        assert a.tobytes() == b.tobytes(), name  # the same bits, NaN and -0.0 included
+
+
+def with_years(arrays: ItemArrays, weights: np.ndarray, active: np.ndarray) -> ItemArrays:
+    return ItemArrays(
+        arrays.ids, arrays.kind, arrays.tier, arrays.values, arrays.quality, active, weights
+    )
+
+
+@pytest.mark.parametrize("which", ["dossier", "mixed"])
+def test_the_sums_are_the_old_codes_to_the_bit(which: str, request: pytest.FixtureRequest) -> None:
+    _, result = engine_result(request.getfixturevalue(which))
+    arrays = result.arrays
+    assert_same_arrays(cell_sums(arrays), old_cell_sums(arrays))
+    assert_same_arrays(item_sums(arrays), old_item_sums(arrays))
+    # every item active with weight one in some years (added once for all of them), and a
+    # number of items that is no whole number of blocks
+    n = len(arrays) - 7
+    part = ItemArrays(*(getattr(arrays, f)[:n] for f in ItemArrays.__dataclass_fields__))
+    weights = part.weights.copy()
+    weights[:, 1:3] = 1.0
+    active = part.active.copy()
+    active[:, 1:3] = True
+    for variant in (part, with_years(part, weights, active)):
+        assert_same_arrays(cell_sums(variant), old_cell_sums(variant))
+        assert_same_arrays(item_sums(variant), old_item_sums(variant))
+
+
+# --------------------------------------------------------------------------- the items before
+
+
+def old_item_columns(results: Results, arrays: ItemArrays) -> dict[str, ItemColumn]:
+    """The item columns as the pipeline built them before they were held as arrays (kept
+    verbatim, the old sums and the Monte Carlo ranges left out): a tuple per field."""
+    n = len(arrays)
+    per_item = old_item_sums(arrays)
+    columns: dict[str, ItemColumn] = {}
+    for c, criterion in enumerate(CRITERIA):
+        sums = per_item.values[:, c]
+        has = per_item.known[:, c] > 0
+        total = results.totals[criterion].value
+        share = np.full(n, np.nan)
+        if total:
+            share = np.where(has, sums / total, np.nan)
+        columns[criterion] = ItemColumn(
+            unit=CRITERION_UNITS[criterion],
+            values=old_optional(np.where(has, sums, np.nan)),
+            unknown=tuple(per_item.unknown[:, c].tolist()),
+            quality=old_item_qualities(per_item, c, has),
+            share=old_optional(share),
+        )
+    return columns
+
+
+def old_optional(values: np.ndarray) -> tuple[float | None, ...]:
+    """Floats, with ``None`` where a value is NaN (unknown)."""
+    array = np.asarray(values, dtype=float)
+    out: list[float | None] = array.tolist()
+    for position in np.flatnonzero(np.isnan(array)).tolist():
+        out[position] = None
+    return tuple(out)
+
+
+def old_item_qualities(
+    per_item: ItemSums, criterion: int, has: np.ndarray
+) -> tuple[str | dict[str, float] | None, ...]:
+    names: list[str | dict[str, float] | None] = [
+        QUALITIES[q] if q >= 0 else None for q in per_item.quality.tolist()
+    ]
+    if len(per_item.mixed):
+        values = per_item.mixed_values[:, :, criterion]
+        counts = per_item.mixed_known[:, :, criterion]
+        positive = values > 0
+        basis = np.where(positive.any(axis=1, keepdims=True), values, counts)
+        single = (basis > 0).sum(axis=1) == 1
+        dominant = basis.argmax(axis=1)
+        for i, position in enumerate(per_item.mixed.tolist()):
+            names[position] = (
+                QUALITIES[dominant[i]] if single[i] else old_shares(values[i], counts[i])
+            )
+    for i in np.flatnonzero(~np.asarray(has, dtype=bool)).tolist():
+        names[i] = None
+    return tuple(names)
+
+
+def old_shares(values: np.ndarray, counts: np.ndarray) -> dict[str, float]:
+    total = float(values.sum())
+    basis = values if total > 0 else counts.astype(float)
+    whole = float(basis.sum())
+    if whole <= 0:
+        return {}
+    return {QUALITIES[q]: float(basis[q]) / whole for q in range(len(QUALITIES)) if basis[q] > 0}
+
+
+def old_sparse(values: Sequence[Any], empty: Any) -> dict[str, Any]:
+    """The sparse JSON of one item column's counts or qualities, as it was written from
+    the tuples (kept verbatim)."""
+    positions: dict[Any, list[int]] = {}
+    first: dict[Any, Any] = {}
+    for i, value in enumerate(values):
+        key = tuple(sorted(value.items())) if isinstance(value, dict) else value
+        found = positions.get(key)
+        if found is None:
+            positions[key] = [i]
+            first[key] = value
+        else:
+            found.append(i)
+    if not positions:
+        return {"default": empty, "others": []}
+    default = max(positions, key=lambda key: len(positions[key]))  # the first of the largest
+    return {
+        "default": first[default],
+        "others": [
+            {"value": first[key], "at": at} for key, at in positions.items() if key != default
+        ],
+    }
+
+
+def test_sparse_codes_group_as_the_tuples_did() -> None:
+    # equal shares grouped, a default chosen among ties, the empty and the uniform column
+    codes = np.array([5, 2, 2, 5, -1, 6, 6])
+    names = {5: {"measured": 0.5, "modelled": 0.5}, 2: "modelled", 6: {"declared": 1.0}, -1: None}
+    values = [names[c] for c in codes.tolist()]
+    assert _sparse_codes(codes, names.__getitem__, None) == old_sparse(values, None)
+    assert _sparse_codes(np.array([], dtype=int), int, 0) == old_sparse([], 0)
+    assert _sparse_codes(np.array([3, 3]), int, 0) == old_sparse([3, 3], 0)
+
+
+@pytest.mark.parametrize("which", ["dossier", "mixed"])
+def test_the_item_columns_are_the_old_tuples(which: str, request: pytest.FixtureRequest) -> None:
+    path = request.getfixturevalue(which)
+    results = run(path, Options(deterministic=True, scenarios=False, finance=False))
+    _, result = engine_result(path)
+    old = old_item_columns(results, result.arrays)
+    table = results.items
+    assert isinstance(table.columns, SummedColumns)
+    written = _items_json(table)["columns"]
+    old_table = ItemTable(table.ids, table.kinds, table.tiers, table.factors, old)
+    mixed = 0
+    for criterion, column in old.items():
+        new = table.columns[criterion]
+        assert new == column, criterion
+        # the same floats: shares and values to the bit
+        assert [v.hex() if v is not None else v for v in new.values] == [
+            v.hex() if v is not None else v for v in column.values
+        ]
+        assert [v.hex() if v is not None else v for v in new.share] == [
+            v.hex() if v is not None else v for v in column.share
+        ]
+        assert written[criterion] == {
+            "unit": column.unit,
+            "values": list(column.values),
+            "unknown": old_sparse(column.unknown, 0),
+            "quality": old_sparse(column.quality, None),
+            "range": None,
+        }, criterion
+        # the written qualities in the same order (a dict's keys are written in order)
+        assert json.dumps(written[criterion]) == json.dumps(
+            {**written[criterion], "quality": old_sparse(column.quality, None)}
+        )
+        mixed += sum(isinstance(q, dict) for q in column.quality)
+        for i in range(0, len(column.values), 97):
+            assert table.figure(i, criterion) == old_table.figure(i, criterion)
+        assert table.ranked(criterion) == old_table.ranked(criterion)
+    # shares of several qualities: only where a measured use phase meets modelled ones
+    assert (mixed > 0) == (which == "mixed")
+
+
+def test_the_unknown_patterns_are_packed_bits() -> None:
+    from ecodigital.engine.aggregate import _unknown_pattern
+
+    for width in (8, 10):  # the criteria's 8 flags in one 64-bit number, and the general way
+        every = np.arange(2**width)
+        flags = ((every[:, None] >> np.arange(width)) & 1).astype(bool)
+        assert np.array_equal(_unknown_pattern(np.ascontiguousarray(flags)), every)

@@ -195,3 +195,49 @@ def test_a_users_row_keeps_its_own_label_over_the_catalogues(tmp_path: Path) -> 
     )
     assert factor_label("laptop", "Portable de la DSI", "fr", user=True) == "Portable de la DSI"
     assert factor_label("my-row", "Mon serveur", "fr") == "Mon serveur"
+
+
+def test_the_reference_tables_are_read_through_a_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+    import sys
+
+    import pandas as pd
+
+    from ecodigital.factors import database
+
+    root = tmp_path / "2026.2"
+    shutil.copytree(reference_data_dir(), root)
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    read = database._through_cache(root, cache)
+    [cached] = cache.glob("factors-2026.2-*.pickle")
+
+    def unread(folder: Path) -> None:
+        raise AssertionError("the files were read again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(database, "_read_reference", unread)
+        again = database._through_cache(root, cache)  # from the cache
+    pd.testing.assert_frame_equal(again.frame, read.frame, check_exact=True)
+    assert again.grid == read.grid and (again.name, again.version) == (read.name, read.version)
+    fresh = database._read_reference(root)
+    pd.testing.assert_frame_equal(read.frame, fresh.frame, check_exact=True)
+
+    # an edited file is read again, and its cache replaces the former one
+    network = root / "network.csv"
+    network.write_text(network.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    database._through_cache(root, cache)
+    [second] = cache.glob("factors-2026.2-*.pickle")
+    assert second != cached
+    # a cache that cannot be read is not used
+    second.write_bytes(b"not a pickle")
+    pd.testing.assert_frame_equal(
+        database._through_cache(root, cache).frame, fresh.frame, check_exact=True
+    )
+    # none is written where Python writes no bytecode
+    shutil.rmtree(cache)
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    database._through_cache(root, cache)
+    assert not cache.exists()
