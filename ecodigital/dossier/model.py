@@ -109,9 +109,7 @@ MIN_LIFETIME_YEARS = 0.01
 
 class _Strict(BaseModel):
     # inf and nan (``.inf``, ``.nan``, or 1e400 in YAML) are refused in every float field
-    model_config = ConfigDict(
-        defer_build=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False
-    )
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class Beneficiary(_Strict):
@@ -564,7 +562,6 @@ class Dossier(_Strict):
     """A project's dossier, format ``ecodigital/1``."""
 
     model_config = ConfigDict(
-        defer_build=True,
         extra="forbid",
         allow_inf_nan=False,
         title="ecodigital dossier (ecodigital/1)",

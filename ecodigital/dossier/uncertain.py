@@ -64,7 +64,7 @@ Distribution = Literal["lognormal", "triangular", "uniform"]
 class Range(BaseModel):
     """An uncertain value: P5 and P95 of a lognormal, or a triangular or uniform distribution."""
 
-    model_config = ConfigDict(defer_build=True, extra="forbid", title="Range", allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", title="Range", allow_inf_nan=False)
 
     low: float = Field(description="P5 (lognormal) or minimum (triangular, uniform).")
     high: float = Field(description="P95 (lognormal) or maximum (triangular, uniform).")
@@ -193,9 +193,7 @@ Slug = Annotated[
 class ScenarioChange(BaseModel):
     """One change of a scenario: which items (``item`` or ``match``) and what to ``set``."""
 
-    model_config = ConfigDict(
-        defer_build=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False
-    )
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
     item: Slug | None = Field(None, description="Id of the item to change.")
     match: dict[str, str | float] | None = Field(
@@ -223,9 +221,7 @@ class ScenarioChange(BaseModel):
 class Scenario(BaseModel):
     """A what-if variant of the dossier, compared with it by ``ecodigital scenarios``."""
 
-    model_config = ConfigDict(
-        defer_build=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False
-    )
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
     name: Annotated[str, StringConstraints(min_length=1, max_length=300)] = Field(
         description="Name shown in the comparison."

@@ -186,7 +186,7 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(defer_build=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class Expense(_Strict):
