@@ -15,6 +15,11 @@ the bundled files (:mod:`ecodigital.report.pdf`).
 HTML templates autoescape. Markdown templates escape every printed value with
 :func:`escape_markdown` (Jinja's ``finalize`` hook), so Markdown syntax comes
 only from the template itself.
+
+The bundled templates are compiled once, not at every note: their code is kept
+in this module's ``__pycache__``, as Python keeps a module's bytecode (and only
+where Python would write it), named by the digest of everything the code
+depends on. A template of a user's folder is always compiled from its text.
 """
 
 from __future__ import annotations
@@ -76,12 +81,18 @@ class _CheckedLoader:
     template error, not an endless recursion.
     """
 
-    def __init__(self, folders: Sequence[str]) -> None:
+    def __init__(self, folders: Sequence[str], options: str = "") -> None:
         self.folders = list(folders)
         self._references: dict[str, tuple[str, ...]] = {}
         #: Each template's syntax tree, parsed for the cycle check and compiled from it
         #: (parsing it a second time cost a tenth of a second per note).
         self.parsed: dict[str, Any] = {}
+        #: The code of bundled templates read from their cache, and where to keep the
+        #: code of those compiled in this run (see :class:`_CompiledCache`).
+        self.compiled: dict[str, Any] = {}
+        self.to_cache: dict[str, _CompiledCache] = {}
+        self._options = options
+        self._bundled = [_is_bundled(folder) for folder in self.folders]
 
     def source(self, environment: Any, name: str) -> tuple[str, str, Any]:
         import os
@@ -92,34 +103,50 @@ class _CheckedLoader:
         from ecodigital.fileio import read_input_text
 
         pieces = split_template_path(name)  # refuses "..": no name leaves its folder
-        for folder in self.folders:
+        for folder, bundled in zip(self.folders, self._bundled, strict=True):
             path = os.path.join(folder, *pieces)
             if not os.path.lexists(path):
                 continue  # a FIFO or a folder of that name is refused by the reader
             text = read_input_text(path, "template")
             mtime = os.path.getmtime(path)
             if name.endswith(".j2"):  # templates (not note.css) may refer to others
-                self._remember(environment, name, text)
+                cache = _CompiledCache(path, text, self._options) if bundled else None
+                self._remember(environment, name, text, cache)
             return text, path, lambda path=path, mtime=mtime: os.path.getmtime(path) == mtime
         raise TemplateNotFound(name)
 
-    def _remember(self, environment: Any, name: str, text: str) -> None:
+    def _remember(
+        self, environment: Any, name: str, text: str, cache: _CompiledCache | None = None
+    ) -> None:
         from jinja2.meta import find_referenced_templates
 
         if name in self._references:
             return
-        tree = environment.parse(text)
-        names = tuple(find_referenced_templates(tree))
-        if None in names:
-            raise InputError(
-                self._where(name), None, Msg("input.template_dynamic"), Msg("input.template_fix")
-            )
-        self._references[name] = tuple(str(n) for n in names)
-        self.parsed[name] = tree
+        cached = cache.read() if cache is not None else None
+        if cached is not None:
+            self._references[name], self.compiled[name] = cached
+        else:
+            tree = environment.parse(text)
+            names = tuple(find_referenced_templates(tree))
+            if None in names:
+                raise InputError(
+                    self._where(name),
+                    None,
+                    Msg("input.template_dynamic"),
+                    Msg("input.template_fix"),
+                )
+            self._references[name] = tuple(str(n) for n in names)
+            self.parsed[name] = tree
+            if cache is not None:
+                self.to_cache[name] = cache
         for child in self._references[name]:
             if child not in self._references:
                 environment.loader.get_source(environment, child)  # reads and remembers it
         self._check_cycle(name)
+
+    def references(self, name: str) -> tuple[str, ...]:
+        """The templates ``name`` extends, includes or imports."""
+        return self._references[name]
 
     def _where(self, name: str) -> str:
         import os
@@ -165,7 +192,12 @@ def note_environment(kind: str, template_dirs: Sequence[Path] = ()) -> Any:
     from ecodigital.resources import data_dir
 
     folders = [str(Path(d)) for d in template_dirs] + [str(data_dir("templates") / "note")]
-    checked = _CheckedLoader(folders)
+    if kind == "html":
+        options: dict[str, Any] = {"autoescape": True}
+    else:
+        options = {"autoescape": False, "keep_trailing_newline": True, "finalize": escape_markdown}
+    options.update(undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    checked = _CheckedLoader(folders, _options_key(ImmutableSandboxedEnvironment, options))
 
     class Loader(BaseLoader):
         def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
@@ -173,32 +205,113 @@ def note_environment(kind: str, template_dirs: Sequence[Path] = ()) -> Any:
 
         def load(self, environment: Any, name: str, globals: Any = None) -> Any:
             source, filename, uptodate = self.get_source(environment, name)
-            tree = checked.parsed.pop(name, None)  # compiled once: the tree is not kept
-            code = environment.compile(tree if tree is not None else source, name, filename)
+            code = checked.compiled.pop(name, None)
+            if code is None:
+                tree = checked.parsed.pop(name, None)  # compiled once: the tree is not kept
+                code = environment.compile(tree if tree is not None else source, name, filename)
+                cache = checked.to_cache.pop(name, None)
+                if cache is not None:
+                    cache.write(checked.references(name), code)
             return environment.template_class.from_code(
                 environment, code, environment.make_globals(globals), uptodate
             )
 
-    loader = Loader()
-    if kind == "html":
-        env = ImmutableSandboxedEnvironment(
-            loader=loader,
-            autoescape=True,
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-    else:
-        env = ImmutableSandboxedEnvironment(
-            loader=loader,
-            autoescape=False,
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            finalize=escape_markdown,
-        )
-    return env
+    return ImmutableSandboxedEnvironment(loader=Loader(), **options)
+
+
+def _options_key(environment_class: type, options: dict[str, Any]) -> str:
+    """What, beside a template's text, its compiled code depends on."""
+    import sys
+
+    import jinja2
+
+    named = {key: getattr(value, "__qualname__", value) for key, value in options.items()}
+    return repr(
+        (jinja2.__version__, sys.implementation.cache_tag, environment_class.__qualname__, named)
+    )
+
+
+def _bundled_root() -> str:
+    """The folder of the templates shipped with ecodigital."""
+    import os
+
+    from ecodigital.resources import data_dir
+
+    return os.path.realpath(data_dir("templates"))
+
+
+def _cache_folder() -> Path:
+    """Where the bundled templates' code is kept: beside this module's bytecode."""
+    return Path(__file__).parent / "__pycache__"
+
+
+def _is_bundled(folder: str) -> bool:
+    """Whether ``folder`` holds templates shipped with ecodigital (never a user's)."""
+    import os
+
+    root = _bundled_root()
+    return os.path.commonpath([root, os.path.realpath(folder)]) == root
+
+
+class _CompiledCache:
+    """The compiled code of one bundled template, kept in this module's ``__pycache__``.
+
+    Not beside the template: the wheel copies the template folders as they are,
+    and would ship a checkout's cache with them. The file is named after the
+    template and by the digest of its path and text and of the environment's
+    options, Jinja's version and Python's bytecode tag: an edited template, an
+    upgrade or another Python compiles again. It holds what the loader needs
+    without parsing: the names the template refers to (for the cycle check) and
+    its code. Written only where Python would write bytecode (not with
+    ``PYTHONDONTWRITEBYTECODE``); a cache that cannot be read or written is
+    simply not used.
+    """
+
+    def __init__(self, path: str, text: str, options: str) -> None:
+        import hashlib
+        import os
+
+        key = "\0".join((path, options, text)).encode("utf-8", "surrogatepass")
+        digest = hashlib.blake2b(key, digest_size=12).hexdigest()
+        name = os.path.relpath(os.path.realpath(path), _bundled_root())
+        self._stem = "template-" + name.replace(os.sep, "-") + "-"
+        self.path = _cache_folder() / f"{self._stem}{digest}.jinja"
+
+    def read(self) -> tuple[tuple[str, ...], Any] | None:
+        import marshal
+        from types import CodeType
+
+        try:
+            references, code = marshal.loads(self.path.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        if not isinstance(code, CodeType) or not isinstance(references, tuple):
+            return None
+        if not all(isinstance(name, str) for name in references):
+            return None
+        return references, code
+
+    def write(self, references: tuple[str, ...], code: Any) -> None:
+        import contextlib
+        import marshal
+        import os
+        import sys
+        import tempfile
+
+        if sys.dont_write_bytecode:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            self.path.parent.mkdir(exist_ok=True)
+            for old in self.path.parent.glob(f"{self._stem}*.jinja"):
+                old.unlink(missing_ok=True)  # the code of earlier versions of the template
+            handle, name = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(marshal.dumps((references, code)))
+                os.replace(name, self.path)
+            finally:
+                with contextlib.suppress(OSError):
+                    os.unlink(name)
 
 
 #: Largest ``messages/<lang>.yaml`` read from a user template folder.
