@@ -202,7 +202,8 @@ def load_results(path: str | Path, factors_path: str | Path | None = None) -> Re
 
 def results_from_payload(payload: Mapping[str, Any], source: str) -> ResultFigures:
     """The figures of a note's payload (its ``results`` and its embedded dossier)."""
-    from ecodigital.review.verify import embedded_where, loaded_from_payload
+    from ecodigital.review.readers import embedded_where
+    from ecodigital.review.verify import loaded_from_payload
 
     results = payload.get("results")
     dossier = payload.get("dossier")

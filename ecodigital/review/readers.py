@@ -45,6 +45,7 @@ __all__ = [
     "ReadLimits",
     "Submission",
     "UnreadableFile",
+    "embedded_where",
     "load_payload_json",
     "read_note_payload",
     "read_pdf_within_limits",
@@ -557,6 +558,11 @@ def _payload_of(
     raise _fail(path, "dossier_not_note", "note_fix")
 
 
+def embedded_where(path: str | Path) -> Path:
+    """How errors name the dossier embedded in the note at ``path``: ``note.pdf#dossier``."""
+    return Path(f"{path}#dossier")
+
+
 def refuse_named_files(dossier: Mapping[str, Any], where: str) -> None:
     """A note's embedded dossier stands alone: a CSV inventory or measurement files it
     names are refused before anything is opened (``ecodigital note`` never writes them)."""
@@ -606,7 +612,7 @@ def read_submission(
         kind, payload = read_note_payload(path, limits)
         dossier = payload.get("dossier")
         if isinstance(dossier, Mapping):
-            refuse_named_files(dossier, f"{path}#dossier")
+            refuse_named_files(dossier, str(embedded_where(path)))
         return Submission(path, kind, payload)
     return Submission(path, "dossier", _assess_dossier_file(path, limits, factors))
 

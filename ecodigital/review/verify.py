@@ -22,6 +22,7 @@ from ecodigital.i18n import Msg, catalogue
 from ecodigital.review.readers import (
     DEFAULT_LIMITS,
     ReadLimits,
+    embedded_where,
     read_note_payload,
     refuse_named_files,
 )
@@ -158,11 +159,6 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value if not (isinstance(value, float) and not math.isfinite(value)) else str(value)
     return str(value)[:200]
-
-
-def embedded_where(path: str | Path) -> Path:
-    """How errors name the dossier embedded in the note at ``path``: ``note.pdf#dossier``."""
-    return Path(f"{path}#dossier")
 
 
 def loaded_from_payload(dossier: Mapping[str, Any], where: Path) -> LoadedDossier:

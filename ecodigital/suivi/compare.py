@@ -256,10 +256,11 @@ def standalone_actuals(dossier: Mapping[str, Any], actuals: LoadedActuals) -> di
     """
     from ecodigital.jsonio import jsonable
     from ecodigital.measure.link import measured_items
+    from ecodigital.review.readers import embedded_where
     from ecodigital.review.verify import loaded_from_payload
 
     document: dict[str, Any] = jsonable(actuals.model.model_dump(mode="json", exclude_none=True))
-    forecast = loaded_from_payload(dossier, Path(f"{actuals.path}#dossier"))
+    forecast = loaded_from_payload(dossier, embedded_where(actuals.path))
     for reported, year in zip(actuals.model.years, document["years"], strict=True):
         if all(m.files is None for m in reported.measurements):
             continue
@@ -310,7 +311,9 @@ def compare_actuals(
     their summaries, so ``ecodigital suivi`` and ``ecodigital verify`` of its report run
     this same code on the same data and open no measurement file.
     """
-    where = Path(f"{actuals.path}#dossier")
+    from ecodigital.review.readers import embedded_where
+
+    where = embedded_where(actuals.path)
     dossier = dict(payload["dossier"])
     project = note.project
     years: list[YearFollowUp] = []
