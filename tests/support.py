@@ -86,6 +86,27 @@ def base_dossier(**project_overrides: Any) -> dict[str, Any]:
     }
 
 
+def write_csv_dossier(
+    folder: Path, lines: list[str], *, name: str, users_per_year: list[int]
+) -> Path:
+    """A five-year dossier in ``folder`` whose inventory is the CSV ``lines`` (header first)."""
+    (folder / "inventory.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = folder / "dossier.yaml"
+    path.write_text(
+        "format: ecodigital/1\n"
+        "project:\n"
+        f"  name: {name}\n"
+        "  beneficiary: {name: Test, type: region}\n"
+        "  start_year: 2026\n"
+        "  duration_years: 3\n"
+        "  horizon_years: 5\n"
+        f"  users_per_year: {users_per_year}\n"
+        "inventory: {csv: inventory.csv}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
 def write_yaml(path: Path, data: dict[str, Any]) -> Path:
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from support import write_csv_dossier
 
 from ecodigital.assessment import Options, run
 from ecodigital.assessment.point import assess_loaded
@@ -86,21 +87,9 @@ def dossier(tmp_path_factory: pytest.TempPathFactory) -> Path:
         kind, template = TEMPLATES[rng.randrange(len(TEMPLATES))]
         q, a = rng.randint(1, 50), round(rng.uniform(0.01, 1), 3)
         lines.append(f"item-{i},{kind}," + template.format(q=q, a=a))
-    (folder / "inventory.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    path = folder / "dossier.yaml"
-    path.write_text(
-        "format: ecodigital/1\n"
-        "project:\n"
-        "  name: Equivalence\n"
-        "  beneficiary: {name: Test, type: region}\n"
-        "  start_year: 2026\n"
-        "  duration_years: 3\n"
-        "  horizon_years: 5\n"
-        "  users_per_year: [1000, 2000, 3000, 4000, 5000]\n"
-        "inventory: {csv: inventory.csv}\n",
-        encoding="utf-8",
+    return write_csv_dossier(
+        folder, lines, name="Equivalence", users_per_year=[1000, 2000, 3000, 4000, 5000]
     )
-    return path
 
 
 MIXED_HEADER = (
@@ -151,21 +140,9 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("mixed")
     rng = random.Random(29)
     lines = [MIXED_HEADER, *(mixed_row(i, rng) for i in range(ROWS))]
-    (folder / "inventory.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    path = folder / "dossier.yaml"
-    path.write_text(
-        "format: ecodigital/1\n"
-        "project:\n"
-        "  name: Mixed\n"
-        "  beneficiary: {name: Test, type: region}\n"
-        "  start_year: 2026\n"
-        "  duration_years: 3\n"
-        "  horizon_years: 5\n"
-        "  users_per_year: [1000, 0, 3000, 4000, 5000]\n"
-        "inventory: {csv: inventory.csv}\n",
-        encoding="utf-8",
+    return write_csv_dossier(
+        folder, lines, name="Mixed", users_per_year=[1000, 0, 3000, 4000, 5000]
     )
-    return path
 
 
 @pytest.fixture(scope="module")

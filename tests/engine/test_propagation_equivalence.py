@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from support import write_csv_dossier
 
 import ecodigital.engine.propagation as propagation
 from ecodigital.dossier.load import load_dossier
@@ -131,21 +132,9 @@ def dossier(tmp_path_factory: pytest.TempPathFactory) -> Path:
     rng = random.Random(41)
     rows = [inventory_row(i, rng) for i in range(ROWS)]
     lines = [HEADER, *(",".join(row.values()) for row in rows)]
-    (folder / "inventory.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    path = folder / "dossier.yaml"
-    path.write_text(
-        "format: ecodigital/1\n"
-        "project:\n"
-        "  name: Propagation\n"
-        "  beneficiary: {name: Test, type: region}\n"
-        "  start_year: 2026\n"
-        "  duration_years: 3\n"
-        "  horizon_years: 5\n"
-        "  users_per_year: [1000, 0, 3000, 4000, 5000]\n"
-        "inventory: {csv: inventory.csv}\n",
-        encoding="utf-8",
+    return write_csv_dossier(
+        folder, lines, name="Propagation", users_per_year=[1000, 0, 3000, 4000, 5000]
     )
-    return path
 
 
 def plan_of(path: Path, *, what_if: bool) -> Plan:
