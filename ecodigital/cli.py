@@ -1141,4 +1141,34 @@ def main() -> None:
     # default 700 allocations the cycle collector walked them all again and again to free
     # almost nothing (about 1 % of validate's and assess's instructions). It still runs.
     gc.set_threshold(50_000, *gc.get_threshold()[1:])
-    cli(prog_name="ecodigital")
+    try:
+        cli(prog_name="ecodigital")
+    except SystemExit as done:
+        _leave(done)
+
+
+def _leave(done: SystemExit) -> NoReturn:
+    """End the process with ``done``'s exit code, without tearing the interpreter down.
+
+    A finished command's objects (a 100,000-row inventory's frames, the imported
+    libraries) would otherwise be freed one by one at exit: 85 ms of a 0.85 s
+    assessment, for memory the system takes back at once. The output streams are
+    flushed and the ``atexit`` functions run (temporary folders' clean-up among
+    them) first. While another thread still runs, or when a stream cannot be
+    flushed (a closed pipe), Python's own exit runs instead, as it would have.
+    """
+    import atexit
+
+    threading = sys.modules.get("threading")
+    code = done.code
+    if code is None:
+        code = 0
+    if not isinstance(code, int) or (threading is not None and threading.active_count() > 1):
+        raise done
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        raise done from None
+    atexit._run_exitfuncs()
+    os._exit(code)
