@@ -60,6 +60,35 @@ def write_inventory(folder: Path, rows: int) -> Path:
     return dossier
 
 
+#: The server of Boavizta's ``platform_compute_medium`` archetype, as ecodigital has it.
+SERVER_FACTOR = "server-medium"
+SERVER_LIFETIME_YEARS = 4  # the archetype's hours_life_time, 35,040 h
+
+
+def write_servers(folder: Path, rows: int) -> Path:
+    """A dossier of ``rows`` servers, one per row, each assessed over its whole life:
+    its embodied impacts (amortised over its lifetime, which is the horizon) and its
+    use, the item Boavizta API computes for a server archetype."""
+    lines = ["id,kind,quantity,allocation,factor,lifetime_years"]
+    lines += (f"server-{i},server,1,1,{SERVER_FACTOR},{SERVER_LIFETIME_YEARS}" for i in range(rows))
+    (folder / "inventory.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    years = SERVER_LIFETIME_YEARS
+    dossier = folder / "dossier.yaml"
+    dossier.write_text(
+        "format: ecodigital/1\n"
+        "project:\n"
+        "  name: Servers\n"
+        "  beneficiary: {name: Bench, type: region}\n"
+        "  start_year: 2026\n"
+        f"  duration_years: {years}\n"
+        f"  horizon_years: {years}\n"
+        f"  users_per_year: [{', '.join(['1000'] * years)}]\n"
+        "inventory: {csv: inventory.csv}\n",
+        encoding="utf-8",
+    )
+    return dossier
+
+
 def run(command: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one run of ``command``."""
     script = (
