@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pdf_layout import lonely_rows, structure, words_outside
+from pdf_layout import lonely_rows, structure, words, words_outside
 
 from ecodigital.cli import cli
 from ecodigital.report.payload import PAYLOAD_FORMAT
@@ -83,6 +83,47 @@ def test_the_lonely_row_detector_sees_a_last_row_alone_and_the_css_keeps_it_comp
     rules = css[css.index("tbody tr:first-child") : css.index("}", css.index("tr:last-child")) + 1]
     assert lonely_rows(_long_table(41, rules)) == []
     assert lonely_rows(_long_table(45, rules)) == []  # a first row alone, too
+
+
+@pytest.mark.slow
+def test_a_url_run_longer_than_its_column_wraps_inside_the_page(tmp_path: Path) -> None:
+    """Printed URLs wrap at their slashes and hyphens; a longer run with neither, here 160
+    letters in the annex's source column, wraps at the pieces the annex gives it."""
+    from ecodigital.report.note.annex import url_parts
+    from ecodigital.report.templating import note_environment
+
+    run = "z" * 160
+    env = note_environment("html")
+    css = env.loader.get_source(env, "note.css")[0]
+    t = {key: key for key in ("annex_title", "annex_intro", "factor", "factor_values",
+                              "uncertainty", "source", "basis", "colon", "machine_title")}  # fmt: skip
+    t["machine_text"] = "{format} {digest}"
+    url = f"https://example.org/{run}"
+    row = {"id": "f", "label": "f", "basis": "b", "values": "1 kgCO2e", "uncertainty": "×2",
+           "source": "Source", "year": 2024, "licence": "CC-BY", "url": url,
+           "url_parts": url_parts(url)}  # fmt: skip
+    section = env.get_template("sections/annex.html.j2").render(
+        t=t, annex=[row], meta={"payload_format": "p", "digest": "d"}
+    )
+    path = _pdf(tmp_path, f"<html><head><style>{css}</style></head><body>{section}</body></html>")
+    assert words_outside(path, **MARGINS) == []
+    found, _ = words(path)
+    lines = [word.text for word in found if "z" in word.text]
+    assert len(lines) > 1 and "".join(lines).count("z") == len(run), lines
+
+
+def test_a_url_is_cut_only_in_its_runs_longer_than_the_limit() -> None:
+    from ecodigital.report.note.annex import url_parts
+
+    assert url_parts("") == [""]
+    plain = "https://www.cloudcarbonfootprint.org/docs/methodology"
+    assert url_parts(plain, 32) == [plain]  # runs of 28 letters at most
+    assert url_parts("https://x.org/" + "a" * 70, 32) == [
+        "https://x.org/" + "a" * 32,
+        "a" * 32,
+        "a" * 6,
+    ]
+    assert url_parts("ab-cdef", 2) == ["ab-cd", "ef"]
 
 
 # --------------------------------------------------------------------------- the note

@@ -2,18 +2,46 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from ecodigital.factors.labels import factor_label
 from ecodigital.i18n import catalogue, label
 from ecodigital.i18n.format import format_count, format_number, format_unit
 from ecodigital.report.note.common import Page
 from ecodigital.vocabulary import CRITERION_UNITS, IMPACT_COLUMN_PARTS
 
-__all__ = ["annex_section"]
+__all__ = ["annex_section", "url_parts"]
+
+#: The longest run of a printed URL without a place to wrap (a slash or a hyphen), in characters.
+URL_RUN: Final = 32
 
 
-def annex_section(page: Page) -> list[dict[str, str]]:
+def url_parts(url: str, longest: int = URL_RUN) -> list[str]:
+    """``url`` in the pieces a printed line may wrap between: whole, unless a run of more
+    than ``longest`` characters has no slash or hyphen to wrap after.
+
+    A URL then wraps at its slashes and hyphens and, within a longer run, every
+    ``longest`` characters; without these pieces a printed URL either breaks at any
+    letter, which WeasyPrint measures letter by letter when it sizes a table's columns,
+    or widens its column past the page.
+
+    >>> url_parts("https://example.org/" + "a" * 40)
+    ['https://example.org/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'aaaaaaaa']
+    """
+    parts = []
+    start = run = 0
+    for index, char in enumerate(url):
+        if run == longest and char not in "/-":
+            parts.append(url[start:index])
+            start, run = index, 0
+        run = 0 if char in "/-" else run + 1
+    parts.append(url[start:])
+    return parts
+
+
+def annex_section(page: Page) -> list[dict[str, str | list[str]]]:
     lang = page.lang
-    rows = []
+    rows: list[dict[str, str | list[str]]] = []
     for factor in page.results.factors_used:
         values = []
         for column, value in factor.values.items():
@@ -43,6 +71,7 @@ def annex_section(page: Page) -> list[dict[str, str]]:
                 "values": " · ".join(values) or "—",
                 "source": factor.source_title or factor.source,
                 "url": factor.source_url or "",
+                "url_parts": url_parts(factor.source_url or ""),
                 "year": factor.source_year,
                 "licence": factor.licence,
                 "origin": factor.origin,
