@@ -30,8 +30,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
-from markupsafe import Markup, escape
-
 from ecodigital.assessment.results import Figure, Results, value_at
 from ecodigital.i18n import label
 from ecodigital.i18n.format import (
@@ -186,6 +184,9 @@ class Shown:
         return bool(self.text)
 
     def __html__(self) -> str:
+        # markupsafe only where HTML is written (Jinja has loaded it then): a table has none
+        from markupsafe import Markup, escape
+
         if self.path is None:
             return str(escape(self.text))
         return str(
@@ -208,6 +209,8 @@ class Sentence:
         return bool(str(self))
 
     def __html__(self) -> str:
+        from markupsafe import escape
+
         return "".join(
             part.__html__() if isinstance(part, Shown) else str(escape(part)) for part in self.parts
         )
