@@ -164,17 +164,20 @@ def _read_tree(path: Path) -> Any:
 
     Parsing the YAML (and importing PyYAML) is most of what ``ecodigital
     --help`` costs; the tree is kept as JSON beside the compiled modules,
-    named by the digest of the YAML's bytes, so that an edited catalogue is
-    always read again. The cache is written only where Python would write its
+    named by the length and CRC-32 of the YAML's bytes, so that an edited
+    catalogue is always read again. (A change detector, as Python's own
+    bytecode check is, not a defence: whoever can write the catalogue can
+    write the code. zlib is loaded already, where hashlib's OpenSSL would add
+    a tenth of ``--help``'s time.) The cache is written only where Python would write its
     bytecode (not with ``PYTHONDONTWRITEBYTECODE``), and a cache that cannot
     be read or written is simply not used.
     """
-    import hashlib
     import json
     import sys
+    import zlib
 
     data = path.read_bytes()
-    digest = hashlib.blake2b(data, digest_size=12).hexdigest()
+    digest = f"{len(data)}-{zlib.crc32(data):08x}"
     cached = path.parent / "__pycache__" / f"{path.stem}.catalogue-{digest}.json"
     try:
         return json.loads(cached.read_text(encoding="utf-8"))
