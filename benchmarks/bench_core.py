@@ -43,17 +43,25 @@ def write_inventory(folder: Path, rows: int) -> Path:
         q = rng.randint(1, 50)
         a = round(rng.uniform(0.01, 1), 3)
         lines.append(f"item-{i},{kind}," + template.format(q=q, a=a))
+    return write_csv_dossier(folder, lines, "Benchmark", 3, [1000, 2000, 3000, 4000, 5000])
+
+
+def write_csv_dossier(
+    folder: Path, lines: list[str], name: str, duration_years: int, users: list[int]
+) -> Path:
+    """``lines`` (the header first) as ``folder/inventory.csv``, and the dossier that
+    reads it, ``folder/dossier.yaml``: its horizon one year per entry of ``users``."""
     (folder / "inventory.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     dossier = folder / "dossier.yaml"
     dossier.write_text(
         "format: ecodigital/1\n"
         "project:\n"
-        "  name: Benchmark\n"
+        f"  name: {name}\n"
         "  beneficiary: {name: Bench, type: region}\n"
         "  start_year: 2026\n"
-        "  duration_years: 3\n"
-        "  horizon_years: 5\n"
-        "  users_per_year: [1000, 2000, 3000, 4000, 5000]\n"
+        f"  duration_years: {duration_years}\n"
+        f"  horizon_years: {len(users)}\n"
+        f"  users_per_year: [{', '.join(map(str, users))}]\n"
         "inventory: {csv: inventory.csv}\n",
         encoding="utf-8",
     )
@@ -71,22 +79,8 @@ def write_servers(folder: Path, rows: int) -> Path:
     use, the item Boavizta API computes for a server archetype."""
     lines = ["id,kind,quantity,allocation,factor,lifetime_years"]
     lines += (f"server-{i},server,1,1,{SERVER_FACTOR},{SERVER_LIFETIME_YEARS}" for i in range(rows))
-    (folder / "inventory.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     years = SERVER_LIFETIME_YEARS
-    dossier = folder / "dossier.yaml"
-    dossier.write_text(
-        "format: ecodigital/1\n"
-        "project:\n"
-        "  name: Servers\n"
-        "  beneficiary: {name: Bench, type: region}\n"
-        "  start_year: 2026\n"
-        f"  duration_years: {years}\n"
-        f"  horizon_years: {years}\n"
-        f"  users_per_year: [{', '.join(['1000'] * years)}]\n"
-        "inventory: {csv: inventory.csv}\n",
-        encoding="utf-8",
-    )
-    return dossier
+    return write_csv_dossier(folder, lines, "Servers", years, [1000] * years)
 
 
 def run(command: list[str]) -> tuple[float, float]:
