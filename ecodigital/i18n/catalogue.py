@@ -165,12 +165,14 @@ def _read_tree(path: Path) -> Any:
     Parsing the YAML (and importing PyYAML) is most of what ``ecodigital
     --help`` costs; the tree is kept as JSON beside the compiled modules,
     named by the length and CRC-32 of the YAML's bytes, so that an edited
-    catalogue is always read again. (A change detector, as Python's own
-    bytecode check is, not a defence: whoever can write the catalogue can
-    write the code. zlib is loaded already, where hashlib's OpenSSL would add
-    a tenth of ``--help``'s time.) The cache is written only where Python would write its
-    bytecode (not with ``PYTHONDONTWRITEBYTECODE``), and a cache that cannot
-    be read or written is simply not used.
+    catalogue is always read again. The cache is written only where Python
+    would write its bytecode (not with ``PYTHONDONTWRITEBYTECODE``), and a
+    cache that cannot be read or written is simply not used.
+
+    The name detects a change, as Python's own bytecode check does; it is no
+    defence, for whoever can write the catalogue can write the code. zlib is
+    loaded already, where hashlib's OpenSSL would add a tenth of ``--help``'s
+    time.
     """
     import json
     import sys
